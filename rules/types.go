@@ -180,4 +180,21 @@ type Evaluation struct {
 	RuleSetVersion      string           `json:"rule_set_version"`
 	HistoryUsed         []PriorViolation `json:"history_used"`
 	Override            *Override        `json:"override,omitempty"`
+	// PenaltyAlternative is set on a discretionary no-penalty evaluation
+	// (ground first_offense): what the evaluation becomes when the officer
+	// overrides it to a penalty. ApplyOverride reads it, so an evaluation
+	// stored as JSON can still be overridden later.
+	PenaltyAlternative *PenaltyAlternative `json:"penalty_alternative,omitempty"`
+}
+
+// PenaltyAlternative is the penalty side of a discretionary evaluation.
+type PenaltyAlternative struct {
+	DocumentKind        string   `json:"document_kind"`
+	Lighter             bool     `json:"lighter"`
+	Articles            []string `json:"articles"`
+	Reasons             []string `json:"reasons"`
+	Fine                Fine     `json:"fine"`
+	HearingRequired     bool     `json:"hearing_required"`
+	LegalReviewRequired bool     `json:"legal_review_required"`
+	SimplifiedProcedure bool     `json:"simplified_procedure"`
 }

@@ -1,0 +1,328 @@
+package rules
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"penaltydoc/errs"
+)
+
+// MsgUnknownItem is the field message for a violation_code that names no
+// catalogue item; the server, which looks items up, reports it.
+const MsgUnknownItem = "未找到该违法行为事项，请从事项清单中选择"
+
+// MaxMoney is the largest amount (yuan) the engine accepts.
+const MaxMoney = 1e12
+
+const maxNameRunes = 200
+
+// Validate checks case facts and normalises them in place. decisionDate is
+// the day of the decision (YYYY-MM-DD); when empty, f.DecisionDate is used,
+// and when that is empty too, nothing is checked against "the future".
+// item may be nil: then the proposed fine is not checked against a range.
+//
+// Normalisation: surrounding spaces are trimmed from codes, ids and dates;
+// id numbers and credit codes are upper-cased; an empty harm becomes
+// "none" and an empty mental_capacity "full"; for a person with a valid id
+// number, Sex is set from the 17th digit and an empty BirthDate from digits
+// 7-14. Errors name each bad field by its JSON path (party.id_number,
+// prior_violations[0].date, …) with a Chinese message.
+func Validate(f *Facts, item *Item, decisionDate string) error {
+	fe := errs.Fields{}
+	normalise(f)
+
+	dec, hasDec := date{}, false
+	if decisionDate == "" {
+		decisionDate = f.DecisionDate
+	}
+	if decisionDate != "" {
+		var ok bool
+		if dec, ok = parseDate(decisionDate); ok {
+			hasDec = true
+		} else {
+			fe.Add("decision_date", "决定日期应为有效日期，格式为YYYY-MM-DD")
+		}
+	}
+	if f.DecisionDate != "" && f.DecisionDate != decisionDate && !ValidDate(f.DecisionDate) {
+		fe.Add("decision_date", "决定日期应为有效日期，格式为YYYY-MM-DD")
+	}
+	notFuture := func(field, label string, d date) {
+		if hasDec && d.after(dec) {
+			fe.Add(field, fmt.Sprintf("%s不得晚于决定日期（%s）", label, dec.chinese()))
+		}
+	}
+
+	if f.ViolationCode == "" {
+		fe.Add("violation_code", "请选择违法行为事项")
+	}
+
+	// Party.
+	p := &f.Party
+	if strings.TrimSpace(p.Name) == "" {
+		fe.Add("party.name", "请填写当事人姓名或名称")
+	} else if utf8.RuneCountInString(p.Name) > maxNameRunes {
+		fe.Add("party.name", "当事人姓名或名称过长")
+	}
+	var birth date
+	hasBirth := false
+	switch p.Kind {
+	case PartyPerson:
+		idBirth, sex, ok := "", "", false
+		if p.IDNumber == "" {
+			fe.Add("party.id_number", "请填写公民身份号码")
+		} else if msg := idProblem(p.IDNumber); msg != "" {
+			fe.Add("party.id_number", msg)
+		} else if idBirth, sex, ok = ValidIDNumber(p.IDNumber); ok {
+			p.Sex = sex
+		}
+		switch {
+		case p.BirthDate == "" && ok:
+			p.BirthDate = idBirth
+		case p.BirthDate == "":
+		case !ValidDate(p.BirthDate):
+			fe.Add("party.birth_date", "出生日期应为有效日期，格式为YYYY-MM-DD")
+		case ok && p.BirthDate != idBirth:
+			fe.Add("party.birth_date", "出生日期与公民身份号码中的出生日期不一致")
+		}
+		if b, okB := parseDate(p.BirthDate); okB {
+			birth, hasBirth = b, true
+			field := "party.birth_date"
+			if ok && p.BirthDate == idBirth {
+				field = "party.id_number"
+			}
+			notFuture(field, "出生日期", b)
+		}
+	case PartyOrganization:
+		if p.CreditCode == "" {
+			fe.Add("party.credit_code", "请填写统一社会信用代码")
+		} else if msg := creditProblem(p.CreditCode); msg != "" {
+			fe.Add("party.credit_code", msg)
+		}
+	case "":
+		fe.Add("party.kind", "请选择当事人类型（个人或单位）")
+	default:
+		fe.Add("party.kind", "当事人类型只能是个人（person）或单位（organization）")
+	}
+
+	// Dates.
+	act, okAct := requiredDate(fe, "violation_date", "违法行为发生日期", f.ViolationDate)
+	disc, okDisc := requiredDate(fe, "discovered_date", "发现（立案）日期", f.DiscoveredDate)
+	var end date
+	okEnd := false
+	if f.ViolationEndDate != "" {
+		if end, okEnd = parseDate(f.ViolationEndDate); !okEnd {
+			fe.Add("violation_end_date", "违法行为终了日期应为有效日期，格式为YYYY-MM-DD")
+		}
+	}
+	if okAct && okDisc && act.after(disc) {
+		fe.Add("violation_date", "违法行为发生日期不得晚于发现（立案）日期")
+	}
+	if okEnd && okAct && end.before(act) {
+		fe.Add("violation_end_date", "违法行为终了日期不得早于发生日期")
+	}
+	if okEnd && okDisc && end.after(disc) {
+		fe.Add("violation_end_date", "违法行为终了日期不得晚于发现（立案）日期")
+	}
+	if okAct && hasBirth && act.before(birth) {
+		fe.Add("violation_date", "违法行为发生日期不得早于当事人出生日期")
+	}
+	if okAct {
+		notFuture("violation_date", "违法行为发生日期", act)
+	}
+	if okEnd {
+		notFuture("violation_end_date", "违法行为终了日期", end)
+	}
+	if okDisc {
+		notFuture("discovered_date", "发现（立案）日期", disc)
+	}
+	for i, pv := range f.PriorViolations {
+		key := fmt.Sprintf("prior_violations[%d]", i)
+		if pv.ViolationCode == "" {
+			fe.Add(key+".violation_code", "请填写以往违法行为的事项编码")
+		}
+		if d, ok := requiredDate(fe, key+".date", "以往违法行为日期", pv.Date); ok {
+			notFuture(key+".date", "以往违法行为日期", d)
+		}
+	}
+
+	// Enumerations.
+	switch f.Harm {
+	case HarmNone, HarmMinor, HarmSerious:
+	default:
+		fe.Add("harm", "危害后果只能是无（none）、轻微（minor）或严重（serious）")
+	}
+	switch f.MentalCapacity {
+	case CapacityFull, CapacityLimited, CapacityNone:
+	default:
+		fe.Add("mental_capacity", "辨认控制能力只能是完全（full）、限制（limited）或无（none）")
+	}
+	for i, m := range f.Mitigating {
+		if _, ok := mitigatingItem[m]; !ok {
+			fe.Add(fmt.Sprintf("mitigating[%d]", i), "从轻减轻情节只能是 eliminated_harm、coerced_or_deceived、confessed_unknown、meritorious_service 之一")
+		}
+	}
+
+	// Money.
+	okFine := checkMoney(fe, "proposed_fine", "拟罚款金额", f.ProposedFine)
+	checkMoney(fe, "illegal_gains", "违法所得金额", f.IllegalGains)
+	if item != nil && okFine && f.ProposedFine > 0 {
+		lighter := len(lighterGrounds(f, act, okAct, birth, hasBirth)) > 0
+		switch {
+		case item.FineMax <= 0:
+			fe.Add("proposed_fine", "本事项不设罚款，不得提出罚款金额")
+		case f.ProposedFine > item.FineMax:
+			fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额不得超过本事项罚款上限%s", yuan(item.FineMax)))
+		case !lighter && f.ProposedFine < item.FineMin:
+			fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额应在%s至%s之间；无从轻、减轻情节的，不得低于下限", yuan(item.FineMin), yuan(item.FineMax)))
+		}
+	}
+	return fe.Err()
+}
+
+// normalise trims and upper-cases what the officer may have typed loosely.
+func normalise(f *Facts) {
+	f.ViolationCode = strings.TrimSpace(f.ViolationCode)
+	f.Party.Kind = strings.TrimSpace(f.Party.Kind)
+	f.Party.IDNumber = strings.ToUpper(strings.TrimSpace(f.Party.IDNumber))
+	f.Party.CreditCode = strings.ToUpper(strings.TrimSpace(f.Party.CreditCode))
+	f.Party.BirthDate = strings.TrimSpace(f.Party.BirthDate)
+	f.ViolationDate = strings.TrimSpace(f.ViolationDate)
+	f.ViolationEndDate = strings.TrimSpace(f.ViolationEndDate)
+	f.DiscoveredDate = strings.TrimSpace(f.DiscoveredDate)
+	f.DecisionDate = strings.TrimSpace(f.DecisionDate)
+	f.Harm = strings.TrimSpace(f.Harm)
+	if f.Harm == "" {
+		f.Harm = HarmNone
+	}
+	f.MentalCapacity = strings.TrimSpace(f.MentalCapacity)
+	if f.MentalCapacity == "" {
+		f.MentalCapacity = CapacityFull
+	}
+	for i := range f.PriorViolations {
+		f.PriorViolations[i].ViolationCode = strings.TrimSpace(f.PriorViolations[i].ViolationCode)
+		f.PriorViolations[i].Date = strings.TrimSpace(f.PriorViolations[i].Date)
+	}
+}
+
+func requiredDate(fe errs.Fields, field, label, s string) (date, bool) {
+	if s == "" {
+		fe.Add(field, "请填写"+label)
+		return date{}, false
+	}
+	d, ok := parseDate(s)
+	if !ok {
+		fe.Add(field, label+"应为有效日期，格式为YYYY-MM-DD")
+	}
+	return d, ok
+}
+
+// checkMoney reports whether x is a lawful amount: finite, not negative, at
+// most two decimals, at most MaxMoney.
+func checkMoney(fe errs.Fields, field, label string, x float64) bool {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		fe.Add(field, label+"无效")
+	case x < 0:
+		fe.Add(field, label+"不得为负数")
+	case x > MaxMoney:
+		fe.Add(field, label+"超出允许范围")
+	case !twoDecimals(x):
+		fe.Add(field, label+"最多保留两位小数")
+	default:
+		return true
+	}
+	return false
+}
+
+// twoDecimals reports whether the shortest decimal form of x (the form JSON
+// carried) has at most two digits after the point.
+func twoDecimals(x float64) bool {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	i := strings.IndexByte(s, '.')
+	return i < 0 || len(s)-i-1 <= 2
+}
+
+func idProblem(s string) string {
+	if len(s) != 18 {
+		return "公民身份号码应为18位"
+	}
+	for i := 0; i < 17; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return "公民身份号码前17位应为数字"
+		}
+	}
+	if c := s[17]; (c < '0' || c > '9') && c != 'X' {
+		return "公民身份号码最后一位应为数字或X"
+	}
+	if b, ok := parseDate(s[6:10] + "-" + s[10:12] + "-" + s[12:14]); !ok || b.y < 1900 {
+		return "公民身份号码中的出生日期无效"
+	}
+	if IDCheckChar(s[:17]) != s[17] {
+		return "公民身份号码校验位不正确"
+	}
+	return ""
+}
+
+func creditProblem(s string) string {
+	if len(s) != 18 {
+		return "统一社会信用代码应为18位"
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(creditCharset, s[i]) < 0 {
+			return "统一社会信用代码含有无效字符（只能使用数字和除I、O、Z、S、V以外的大写字母）"
+		}
+	}
+	if !ValidCreditCode(s) {
+		return "统一社会信用代码校验位不正确"
+	}
+	return ""
+}
+
+// ValidateItem checks a catalogue item: a code and a name, known domain and
+// penalty types, a lawful fine range, and month settings that are not
+// negative (first_offense_lookback_months and warning_lookback_months may be
+// negative: "no limit", see docs/rules.md). Field keys are the item's JSON
+// names.
+func ValidateItem(it *Item) error {
+	fe := errs.Fields{}
+	it.Code = strings.TrimSpace(it.Code)
+	if it.Code == "" {
+		fe.Add("code", "请填写事项编码")
+	}
+	if strings.TrimSpace(it.Name) == "" {
+		fe.Add("name", "请填写违法行为名称")
+	}
+	switch it.Domain {
+	case "", DomainPublicSecurity, DomainMarketRegulation, DomainTraffic, DomainOther:
+	default:
+		fe.Add("domain", "领域只能是 public_security、market_regulation、traffic 或 other")
+	}
+	for i, t := range it.PenaltyTypes {
+		switch t {
+		case PenaltyWarning, PenaltyFine, PenaltyConfiscation, PenaltySuspension, PenaltyRevocation, PenaltyDetention:
+		default:
+			fe.Add(fmt.Sprintf("penalty_types[%d]", i), "处罚种类只能是 warning、fine、confiscation、suspension、revocation、detention 之一")
+		}
+	}
+	okMin := checkMoney(fe, "fine_min", "罚款下限", it.FineMin)
+	okMax := checkMoney(fe, "fine_max", "罚款上限", it.FineMax)
+	if okMin && okMax && it.FineMin > it.FineMax {
+		fe.Add("fine_min", "罚款下限不得高于上限")
+	}
+	if it.LimitationMonths < 0 {
+		fe.Add("limitation_months", "追责时效月数不得为负数")
+	}
+	if it.LimitationMonths > 1200 {
+		fe.Add("limitation_months", "追责时效月数过大")
+	}
+	if it.FirstOffenseLookbackMonths > 1200 {
+		fe.Add("first_offense_lookback_months", "首违回溯月数过大")
+	}
+	if it.WarningLookbackMonths > 1200 {
+		fe.Add("warning_lookback_months", "首违警告回溯月数过大")
+	}
+	return fe.Err()
+}
