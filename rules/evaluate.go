@@ -237,7 +237,7 @@ func (e *evaluation) run() Evaluation {
 	}
 
 	// 8 penalty.
-	p := e.penalty(lighter)
+	p := e.penalty(lighter, false)
 	ev := e.base(OutcomePenalty, GroundNone, false, lighter)
 	ev.DocumentKind = p.DocumentKind
 	ev.Articles = p.Articles
@@ -337,7 +337,7 @@ func (e *evaluation) firstOffense(lighter []lighterGround) (Evaluation, bool) {
 	if c := strings.TrimSpace(it.Conditions); c != "" {
 		ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，适用条件为："+strings.TrimRight(c, "。；;.")+"。")
 	}
-	p := e.penalty(lighter)
+	p := e.penalty(lighter, true)
 	ev.PenaltyAlternative = &p
 	return ev, true
 }
@@ -415,7 +415,9 @@ func (e *evaluation) noPenalty(ground string, mandatory bool, lighter []lighterG
 }
 
 // penalty works out the penalty: fine, flags, articles and reasons.
-func (e *evaluation) penalty(lighter []lighterGround) PenaltyAlternative {
+// alternative marks the penalty side of a discretionary ground, where "no
+// ground holds" would be untrue.
+func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyAlternative {
 	f, it := &e.f, &e.item
 	p := PenaltyAlternative{Lighter: len(lighter) > 0}
 	p.Fine.Min, p.Fine.Max = it.FineMin, it.FineMax
@@ -423,7 +425,9 @@ func (e *evaluation) penalty(lighter []lighterGround) PenaltyAlternative {
 		p.Fine.Min = 0
 	}
 	arts := []string{it.ViolatedProvision, it.PenaltyProvision}
-	p.Reasons = append(p.Reasons, "当事人的违法行为不具有依法不予行政处罚的情形，应当依法给予行政处罚。")
+	if !alternative {
+		p.Reasons = append(p.Reasons, "当事人的违法行为不具有依法不予行政处罚的情形，应当依法给予行政处罚。")
+	}
 	for _, g := range lighter {
 		arts = append(arts, g.article)
 		p.Reasons = append(p.Reasons, g.reason)
@@ -476,16 +480,16 @@ func recommendFine(f *Facts, it *Item, lighter bool) (float64, string) {
 	switch {
 	case lighter:
 		rec = it.FineMin
-		why = "依法从轻处罚，建议按罚款幅度下限裁量"
+		why = "依法从轻或者减轻处罚，按罚款幅度下限裁量"
 	case f.Harm == HarmSerious:
 		rec = it.FineMin + (max-it.FineMin)*harmShare[HarmSerious]
-		why = "违法行为造成严重危害后果，建议在罚款幅度上部裁量"
+		why = "违法行为造成严重危害后果，在罚款幅度上部裁量"
 	case f.Harm == HarmMinor:
 		rec = it.FineMin + (max-it.FineMin)*harmShare[HarmMinor]
-		why = "违法行为危害后果轻微，建议在罚款幅度中下部裁量"
+		why = "违法行为危害后果轻微，在罚款幅度中下部裁量"
 	default:
 		rec = it.FineMin
-		why = "违法行为未造成危害后果，建议按罚款幅度下限裁量"
+		why = "违法行为未造成危害后果，按罚款幅度下限裁量"
 	}
 	rec = math.Round(rec)
 	if rec == 0 && !hasType(it, PenaltyWarning) {
