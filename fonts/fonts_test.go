@@ -2,6 +2,7 @@ package fonts
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -101,7 +102,7 @@ func TestSubsetRendersInFpdf(t *testing.T) {
 
 func TestAdvanceMatchesFpdf(t *testing.T) {
 	for _, f := range allFonts() {
-		var rs []rune
+		rs := letterRunes(f)
 		for _, r := range sample {
 			if f.Has(r) {
 				rs = append(rs, r)
@@ -160,4 +161,167 @@ func TestSubsetConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// letterRunes is a typical letter's character set: about 600 distinct
+// characters, the most common Hanzi plus digits and punctuation.
+func letterRunes(f *Font) []rune {
+	rs := []rune("0123456789（）《》“”：；，。、％ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	for r := rune(0x4E00); len(rs) < 600 && r <= 0x9FFF; r += 7 {
+		if f.Has(r) {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+func BenchmarkSubset(b *testing.B) {
+	f := FangSong()
+	rs := letterRunes(f)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Subset(rs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchLoad(b *testing.B, data func() []byte) {
+	b.ReportAllocs()
+	for b.Loop() {
+		pdf := fpdf.New("P", "mm", "A4", "")
+		pdf.AddUTF8FontFromBytes("F", "", data())
+		pdf.SetFont("F", "", 16)
+		if err := pdf.Error(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadSubsetInFpdf is the per-document cost: cut a subset and load it.
+func BenchmarkLoadSubsetInFpdf(b *testing.B) {
+	f := FangSong()
+	rs := letterRunes(f)
+	benchLoad(b, func() []byte {
+		data, _ := f.Subset(rs)
+		return data
+	})
+}
+
+// BenchmarkLoadFullFontInFpdf is the cost the subsets avoid: fpdf parsing the
+// whole font for every document.
+func BenchmarkLoadFullFontInFpdf(b *testing.B) {
+	benchLoad(b, func() []byte { return slices.Clone(fangSongTTF) })
+}
+
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parse("FandolFang", fangSongTTF); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSubsetChecksums checks the table directory of a subset by the book:
+// each table's checksum, and the whole file summing to 0xB1B0AFBA.
+func TestSubsetChecksums(t *testing.T) {
+	for _, f := range allFonts() {
+		data, err := f.Subset(runes(sample))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := func(b []byte) uint32 {
+			var s uint32
+			for i := 0; i < len(b); i += 4 {
+				var w [4]byte
+				copy(w[:], b[i:])
+				s += be.Uint32(w[:])
+			}
+			return s
+		}
+		if got := sum(data); got != 0xB1B0AFBA {
+			t.Errorf("%s: file checksum %#x", f.Name(), got)
+		}
+		n := int(be.Uint16(data[4:]))
+		for i := range n {
+			rec := data[12+16*i:]
+			off, length := be.Uint32(rec[8:]), be.Uint32(rec[12:])
+			tbl := slices.Clone(data[off : off+length])
+			if string(rec[:4]) == "head" {
+				be.PutUint32(tbl[8:], 0)
+			}
+			if got, want := sum(tbl), be.Uint32(rec[4:]); got != want {
+				t.Errorf("%s: table %q checksum %#x, directory says %#x", f.Name(), rec[:4], got, want)
+			}
+		}
+	}
+}
+
+// TestSubsetReparses checks a subset with our own parser: same metrics and
+// glyph outlines as the full font for every character.
+func TestSubsetReparses(t *testing.T) {
+	for _, f := range allFonts() {
+		rs := letterRunes(f)
+		data, err := f.Subset(rs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := parse("sub", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.numGlyphs > len(rs)+1 {
+			t.Errorf("%s: %d glyphs for %d runes", f.Name(), s.numGlyphs, len(rs))
+		}
+		for _, r := range rs {
+			got, want := s.glyphData(s.glyphID(r)), f.glyphData(f.glyphID(r))
+			if s.Advance(r) != f.Advance(r) || len(got) != pad4(len(want)) || !bytes.Equal(got[:len(want)], want) {
+				t.Errorf("%s: %s differs in the subset", f.Name(), Describe(r))
+			}
+		}
+		if s.Has('\U0010FFFF') || s.Has(0x20BB7) {
+			t.Error("subset has characters it should not")
+		}
+	}
+}
+
+// TestSubsetComposite subsets a small font whose "B" is built from two
+// copies of "A": the subset must carry A and point B's components at it.
+func TestSubsetComposite(t *testing.T) {
+	data, err := os.ReadFile("testdata/composite.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parse("CompositeTest", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := f.Subset([]rune("B"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := parse("sub", sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.numGlyphs != 3 || s.Has('A') || !s.Has('B') {
+		t.Fatalf("subset has %d glyphs, A %v, B %v; want 3, false, true", s.numGlyphs, s.Has('A'), s.Has('B'))
+	}
+	b := s.glyphData(s.glyphID('B'))
+	var comps []uint16
+	if err := walkComponents(b, func(pos int) { comps = append(comps, be.Uint16(b[pos:])) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(comps, []uint16{2, 2}) {
+		t.Fatalf("components %v, want [2 2]", comps)
+	}
+	a := f.glyphData(f.glyphID('A'))
+	if got := s.glyphData(2); !bytes.Equal(got[:len(a)], a) {
+		t.Error("component glyph differs from A")
+	}
+	if s.Advance('B') != 700 {
+		t.Errorf("Advance(B) = %v", s.Advance('B'))
+	}
+	renderPDF(t, sub, "B")
 }

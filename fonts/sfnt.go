@@ -20,10 +20,11 @@ type Font struct {
 	// Raw tables copied into every subset (read-only views of the embedded file).
 	head, hhea, maxp, os2, nameTbl, post []byte
 
-	glyf []byte
-	loca []uint32 // numGlyphs+1 offsets into glyf
-	hmtx []byte
-	bmp  []uint16 // glyph id for each BMP code point; 0 = none
+	glyf     []byte
+	loca     []uint32 // numGlyphs+1 offsets into glyf
+	glyphSum []uint32 // checksum of each glyph's data padded to 4 bytes
+	hmtx     []byte
+	bmp      []uint16 // glyph id for each BMP code point; 0 = none
 }
 
 // parse reads the tables of a TrueType (glyf-flavoured) sfnt file.
@@ -115,6 +116,10 @@ func (f *Font) parseLoca(loca []byte, format int16) error {
 		if f.loca[i] > f.loca[i+1] || f.loca[i+1] > uint32(len(f.glyf)) {
 			return fmt.Errorf("loca entry %d out of order or bounds", i)
 		}
+	}
+	f.glyphSum = make([]uint32, f.numGlyphs)
+	for i := range f.glyphSum {
+		f.glyphSum[i] = checksum(f.glyf[f.loca[i]:f.loca[i+1]])
 	}
 	return nil
 }

@@ -123,13 +123,14 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 
 	// Tables.
 	var headOff int
+	var glyfSum uint32 // from the glyphs' precomputed checksums
 	for _, t := range tbl {
 		w := out[t.off : t.off+t.size]
 		switch t.tag {
 		case "glyf":
 			loca := out[tbl[6].off:]
 			hmtx := out[tbl[5].off:]
-			p := 0
+			p, sum := 0, uint32(0)
 			for n, g := range glyphs {
 				be.PutUint32(loca[4*n:], uint32(p))
 				aw, lsb := f.metrics(int(g))
@@ -142,10 +143,14 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 					_ = walkComponents(cw, func(pos int) {
 						be.PutUint16(cw[pos:], newID[be.Uint16(cw[pos:])])
 					})
+					sum += checksum(cw)
+				} else {
+					sum += f.glyphSum[g]
 				}
 				p += pad4(len(data))
 			}
 			be.PutUint32(loca[4*len(glyphs):], uint32(p))
+			glyfSum = sum
 		case "head":
 			headOff = t.off
 			copy(w, f.head)
@@ -166,14 +171,23 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 			copy(w, t.data)
 		}
 	}
+	// The file's checksum is the directory's plus the tables' (each table
+	// is padded to 4 bytes).
+	var total uint32
 	for i, t := range tbl {
 		rec := out[12+16*i:]
 		copy(rec, t.tag)
-		be.PutUint32(rec[4:], checksum(out[t.off:t.off+pad4(t.size)]))
+		sum := glyfSum
+		if t.tag != "glyf" {
+			sum = checksum(out[t.off : t.off+pad4(t.size)])
+		}
+		be.PutUint32(rec[4:], sum)
 		be.PutUint32(rec[8:], uint32(t.off))
 		be.PutUint32(rec[12:], uint32(t.size))
+		total += sum
 	}
-	be.PutUint32(out[headOff+8:], 0xB1B0AFBA-checksum(out))
+	total += checksum(out[:12+16*len(tbl)])
+	be.PutUint32(out[headOff+8:], 0xB1B0AFBA-total)
 	return out, nil
 }
 
@@ -270,8 +284,14 @@ func continues(a, b cmapEntry) bool { return b.code == a.code+1 && b.new == a.ne
 
 func pad4(n int) int { return (n + 3) &^ 3 }
 
+// checksum is the sfnt checksum of b padded with zeros to 4 bytes.
 func checksum(b []byte) uint32 {
 	var sum uint32
+	for len(b) >= 8 {
+		x := be.Uint64(b)
+		sum += uint32(x>>32) + uint32(x)
+		b = b[8:]
+	}
 	for len(b) >= 4 {
 		sum += be.Uint32(b)
 		b = b[4:]

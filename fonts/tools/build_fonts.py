@@ -46,6 +46,7 @@ SONG_RANGES = [
     (0x4E00, 0x9FFF),  # CJK Unified Ideographs
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFE50, 0xFE6F),  # small form variants (in GBK)
     (0xFF00, 0xFFEF),  # half- and fullwidth forms
 ]
 
