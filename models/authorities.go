@@ -1,0 +1,61 @@
+package models
+
+import (
+	"context"
+
+	"penaltydoc/errs"
+	"penaltydoc/rules"
+)
+
+// Settings returns the figures the criteria engine needs.
+func (a *Authority) Settings() rules.AuthoritySettings {
+	return rules.AuthoritySettings{HearingFinePerson: a.HearingFinePerson, HearingFineOrg: a.HearingFineOrg}
+}
+
+// ListAuthorities returns every authority by id.
+func (s *Store) ListAuthorities(ctx context.Context) ([]Authority, error) {
+	var as []Authority
+	if err := s.conn(ctx).Order("id").Find(&as).Error; err != nil {
+		return nil, errs.Wrap(err, "list authorities")
+	}
+	return as, nil
+}
+
+// Authority loads one authority; id 0 means the default (the first).
+func (s *Store) Authority(ctx context.Context, id uint) (*Authority, error) {
+	var a Authority
+	q := s.conn(ctx).Order("id")
+	if id != 0 {
+		q = q.Where("id = ?", id)
+	}
+	return &a, notFound(q.First(&a).Error, "执法机关")
+}
+
+// CreateAuthority stores a new authority.
+func (s *Store) CreateAuthority(ctx context.Context, a *Authority) error {
+	if err := s.conn(ctx).Create(a).Error; err != nil {
+		return errs.Wrap(err, "create authority")
+	}
+	return nil
+}
+
+// UpdateAuthority replaces every editable field of an authority; the seal is
+// kept when keepSeal is true.
+func (s *Store) UpdateAuthority(ctx context.Context, a *Authority, keepSeal bool) error {
+	cols := []string{"name", "short_name", "domain", "number_prefix", "no_penalty_prefix", "notice_prefix",
+		"on_the_spot_prefix", "reconsideration_body", "court", "payment_instructions", "address", "phone",
+		"hearing_fine_person", "hearing_fine_org", "answer_period_days", "updated_at"}
+	if !keepSeal {
+		cols = append(cols, "seal_png")
+	}
+	res := s.conn(ctx).Model(&Authority{ID: a.ID}).Select(cols).Updates(a)
+	if res.Error != nil {
+		return errs.Wrap(res.Error, "update authority")
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.Authority(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

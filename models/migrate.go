@@ -1,0 +1,50 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations lists every schema change in order. A migration, once
+// released, never changes: it works on its own frozen copies of the
+// models (schema_v1.go), so a later change to models.go cannot alter what
+// an old migration creates. New columns and tables come as new entries.
+var migrations = []*gormigrate.Migration{
+	{
+		ID: "202611280001_initial",
+		Migrate: func(tx *gorm.DB) error {
+			return fresh(tx).Migrator().CreateTable(schemaV1()...)
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return fresh(tx).Migrator().DropTable(schemaV1()...)
+		},
+	},
+}
+
+// Migrate brings the schema up to date. It is safe to run on every start.
+func (s *Store) Migrate(ctx context.Context) error {
+	m := gormigrate.New(s.conn(ctx), &gormigrate.Options{
+		TableName:                 "schema_migrations",
+		IDColumnName:              "id",
+		IDColumnSize:              190,
+		UseTransaction:            s.dialect == DialectSQLite, // MySQL DDL commits implicitly
+		ValidateUnknownMigrations: true,
+	}, migrations)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// fresh returns tx without the statement state gormigrate leaves on it, with
+// InnoDB and utf8mb4 for MySQL tables.
+func fresh(tx *gorm.DB) *gorm.DB {
+	db := tx.Session(&gorm.Session{NewDB: true})
+	if db.Dialector.Name() == DialectMySQL {
+		db = db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+	}
+	return db
+}

@@ -1,0 +1,226 @@
+package models
+
+import "time"
+
+// Roles.
+const (
+	RoleOfficer  = "officer"
+	RoleReviewer = "reviewer"
+	RoleApprover = "approver"
+	RoleClerk    = "clerk"
+	RoleAdmin    = "admin"
+)
+
+// AllRoles lists every role in a stable order.
+var AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleAdmin}
+
+// Authority is an enforcement office: its names, remedies, number prefixes
+// and the thresholds the criteria depend on.
+type Authority struct {
+	ID                  uint      `gorm:"primaryKey" json:"id"`
+	Name                string    `gorm:"size:200;not null" json:"name"`
+	ShortName           string    `gorm:"size:100;not null" json:"short_name"`
+	Domain              string    `gorm:"size:32;not null;default:other" json:"domain"`
+	NumberPrefix        string    `gorm:"size:100;not null" json:"number_prefix"`
+	NoPenaltyPrefix     string    `gorm:"size:100;not null;default:''" json:"no_penalty_prefix"`
+	NoticePrefix        string    `gorm:"size:100;not null;default:''" json:"notice_prefix"`
+	OnTheSpotPrefix     string    `gorm:"size:100;not null;default:''" json:"on_the_spot_prefix"`
+	ReconsiderationBody string    `gorm:"size:200;not null" json:"reconsideration_body"`
+	Court               string    `gorm:"size:200;not null" json:"court"`
+	PaymentInstructions string    `gorm:"type:text" json:"payment_instructions"`
+	Address             string    `gorm:"size:300;not null;default:''" json:"address"`
+	Phone               string    `gorm:"size:50;not null;default:''" json:"phone"`
+	HearingFinePerson   float64   `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_person"`
+	HearingFineOrg      float64   `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_org"`
+	AnswerPeriodDays    int       `gorm:"not null;default:5" json:"answer_period_days"`
+	SealPNG             []byte    `gorm:"type:longblob" json:"-"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// User is a staff account.
+type User struct {
+	ID           uint      `gorm:"primaryKey" json:"id"`
+	Username     string    `gorm:"size:64;not null;uniqueIndex" json:"username"`
+	PasswordHash string    `gorm:"size:100;not null" json:"-"`
+	DisplayName  string    `gorm:"size:100;not null;default:''" json:"display_name"`
+	Roles        string    `gorm:"size:200;not null" json:"-"` // comma-separated
+	AuthorityID  *uint     `json:"authority_id,omitempty"`
+	Active       bool      `gorm:"not null;default:true" json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Session is a sign-in: a bearer token or a web cookie, stored hashed so
+// every replica accepts it and a leaked table grants nothing.
+type Session struct {
+	ID         uint      `gorm:"primaryKey"`
+	TokenHash  string    `gorm:"size:64;not null;uniqueIndex"`
+	UserID     uint      `gorm:"not null;index"`
+	Kind       string    `gorm:"size:16;not null"` // api or web
+	CSRFToken  string    `gorm:"size:64;not null;default:''"`
+	IP         string    `gorm:"size:64;not null;default:''"`
+	UserAgent  string    `gorm:"size:300;not null;default:''"`
+	ExpiresAt  time.Time `gorm:"not null;index"`
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// LoginThrottle counts failed sign-ins per user or per address, in the
+// database so that all replicas share it.
+type LoginThrottle struct {
+	Key         string    `gorm:"primaryKey;size:150"`
+	Failures    int       `gorm:"not null"`
+	WindowStart time.Time `gorm:"not null"`
+	LockedUntil time.Time `gorm:"not null"`
+}
+
+// CatalogItem is one violation of the office's catalogue.
+type CatalogItem struct {
+	ID                         uint      `gorm:"primaryKey" json:"id"`
+	Code                       string    `gorm:"size:64;not null;uniqueIndex" json:"code"`
+	Name                       string    `gorm:"size:300;not null" json:"name"`
+	Domain                     string    `gorm:"size:32;not null" json:"domain"`
+	ViolatedProvision          string    `gorm:"size:500;not null" json:"violated_provision"`
+	PenaltyProvision           string    `gorm:"size:500;not null" json:"penalty_provision"`
+	PenaltyTypes               string    `gorm:"size:200;not null" json:"-"` // comma-separated
+	FineMin                    float64   `gorm:"type:decimal(14,2);not null;default:0" json:"fine_min"`
+	FineMax                    float64   `gorm:"type:decimal(14,2);not null;default:0" json:"fine_max"`
+	FirstOffenseEligible       bool      `gorm:"not null;default:false" json:"first_offense_eligible"`
+	FirstOffenseLookbackMonths int       `gorm:"not null;default:24" json:"first_offense_lookback_months"`
+	WarningEligible            bool      `gorm:"not null;default:false" json:"warning_eligible"`
+	WarningLookbackMonths      int       `gorm:"not null;default:6" json:"warning_lookback_months"`
+	LimitationMonths           int       `gorm:"not null;default:24" json:"limitation_months"`
+	SafetyRelated              bool      `gorm:"not null;default:false" json:"safety_related"`
+	NoFaultExcluded            bool      `gorm:"not null;default:false" json:"no_fault_excluded"`
+	Conditions                 string    `gorm:"type:text" json:"conditions"`
+	Active                     bool      `gorm:"not null;default:true" json:"active"`
+	CreatedAt                  time.Time `json:"created_at"`
+	UpdatedAt                  time.Time `json:"updated_at"`
+}
+
+// Party is a person or organisation, keyed by id number or credit code.
+type Party struct {
+	ID                  uint      `gorm:"primaryKey" json:"id"`
+	Kind                string    `gorm:"size:16;not null" json:"kind"`
+	Name                string    `gorm:"size:200;not null;index" json:"name"`
+	Key                 string    `gorm:"size:32;not null;uniqueIndex" json:"key"` // id number or credit code
+	Address             string    `gorm:"size:300;not null;default:''" json:"address"`
+	LegalRepresentative string    `gorm:"size:100;not null;default:''" json:"legal_representative"`
+	Phone               string    `gorm:"size:50;not null;default:''" json:"phone"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// Case statuses.
+const (
+	CaseDraft  = "draft"
+	CaseOpen   = "open" // documents in progress
+	CaseClosed = "closed"
+)
+
+// Case is a case file: the facts as entered and the evaluation they gave.
+type Case struct {
+	ID             uint      `gorm:"primaryKey" json:"id"`
+	AuthorityID    uint      `gorm:"not null;index" json:"authority_id"`
+	ItemID         uint      `gorm:"not null;index" json:"item_id"`
+	ViolationCode  string    `gorm:"size:64;not null;index" json:"violation_code"`
+	PartyID        uint      `gorm:"not null;index" json:"party_id"`
+	PartyName      string    `gorm:"size:200;not null;index" json:"party_name"`
+	PartyKey       string    `gorm:"size:32;not null;index" json:"party_key"`
+	Status         string    `gorm:"size:16;not null;index" json:"status"`
+	ViolationDate  string    `gorm:"size:10;not null" json:"violation_date"`
+	DiscoveredDate string    `gorm:"size:10;not null;index" json:"discovered_date"`
+	DecisionDate   string    `gorm:"size:10;not null;default:''" json:"decision_date"`
+	FactsJSON      string    `gorm:"type:longtext;not null" json:"-"`
+	EvaluationJSON string    `gorm:"type:longtext;not null" json:"-"`
+	OverrideJSON   string    `gorm:"type:text" json:"-"`
+	Statement      string    `gorm:"type:text" json:"statement"`
+	HearingHeld    bool      `gorm:"not null;default:false" json:"hearing_held"`
+	HearingResult  string    `gorm:"type:text" json:"hearing_result"`
+	Waived         bool      `gorm:"not null;default:false" json:"waived"`
+	OfficerID      uint      `gorm:"not null;index" json:"officer_id"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// Document statuses.
+const (
+	DocDraft      = "draft"
+	DocReviewing  = "reviewing"
+	DocApproved   = "approved"
+	DocIssued     = "issued"
+	DocServed     = "served"
+	DocSuperseded = "superseded"
+)
+
+// Document is a letter of a case: a draft until issued, then frozen.
+type Document struct {
+	ID              uint       `gorm:"primaryKey" json:"id"`
+	CaseID          uint       `gorm:"not null;index" json:"case_id"`
+	AuthorityID     uint       `gorm:"not null;index" json:"authority_id"`
+	Kind            string     `gorm:"size:32;not null;index" json:"kind"`
+	Status          string     `gorm:"size:16;not null;index" json:"status"`
+	TemplateVersion int        `gorm:"not null" json:"template_version"`
+	ReviewStage     int        `gorm:"not null;default:0" json:"review_stage"` // approvals so far
+	Comment         string     `gorm:"type:text" json:"comment"`
+	Series          string     `gorm:"size:100;not null;default:''" json:"series"`
+	Year            int        `gorm:"not null;default:0" json:"year"`
+	Serial          int64      `gorm:"not null;default:0" json:"serial"`
+	Number          *string    `gorm:"size:150;uniqueIndex" json:"number"`
+	IssueDate       string     `gorm:"size:10;not null;default:''" json:"issue_date"`
+	IssuedAt        *time.Time `json:"issued_at"`
+	PDF             []byte     `gorm:"type:longblob" json:"-"`
+	SHA256          string     `gorm:"size:64;not null;default:''" json:"sha256"`
+	AccessCodeHash  string     `gorm:"size:100;not null;default:''" json:"-"`
+	VerifyToken     *string    `gorm:"size:64;uniqueIndex" json:"-"`
+	DataJSON        string     `gorm:"type:longtext" json:"-"` // the render input frozen at issue
+	CorrectsID      *uint      `gorm:"index" json:"corrects_id"`
+	SupersededByID  *uint      `json:"superseded_by_id"`
+	ServedAt        *time.Time `json:"served_at"`
+	ServiceMethod   string     `gorm:"size:50;not null;default:''" json:"service_method"`
+	ServedTo        string     `gorm:"size:200;not null;default:''" json:"served_to"`
+	ServicePlace    string     `gorm:"size:300;not null;default:''" json:"service_place"`
+	CreatedByID     uint       `gorm:"not null" json:"created_by_id"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// TemplateVersion is one saved body of a document kind's template.
+type TemplateVersion struct {
+	ID        uint      `gorm:"primaryKey" json:"id"`
+	Kind      string    `gorm:"size:32;not null;uniqueIndex:idx_template_kind_version" json:"kind"`
+	Version   int       `gorm:"not null;uniqueIndex:idx_template_kind_version" json:"version"`
+	Body      string    `gorm:"type:longtext;not null" json:"body"`
+	Author    string    `gorm:"size:64;not null" json:"author"`
+	Active    bool      `gorm:"not null;default:false" json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// NumberSequence is the counter of one (authority, series, year).
+type NumberSequence struct {
+	ID          uint   `gorm:"primaryKey"`
+	AuthorityID uint   `gorm:"not null;uniqueIndex:idx_sequence"`
+	Series      string `gorm:"size:100;not null;uniqueIndex:idx_sequence"`
+	Year        int    `gorm:"not null;uniqueIndex:idx_sequence"`
+	Last        int64  `gorm:"not null"`
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID         uint      `gorm:"primaryKey" json:"id"`
+	At         time.Time `gorm:"not null;index" json:"at"`
+	UserID     uint      `gorm:"not null" json:"user_id"`
+	Username   string    `gorm:"size:64;not null" json:"username"`
+	Action     string    `gorm:"size:64;not null;index" json:"action"`
+	Entity     string    `gorm:"size:32;not null" json:"entity"`
+	EntityID   uint      `gorm:"not null;index" json:"entity_id"`
+	FromStatus string    `gorm:"size:16;not null;default:''" json:"from_status"`
+	ToStatus   string    `gorm:"size:16;not null;default:''" json:"to_status"`
+	IP         string    `gorm:"size:64;not null;default:''" json:"ip"`
+	Detail     string    `gorm:"type:text" json:"detail"`
+	DocSHA256  string    `gorm:"size:64;not null;default:''" json:"doc_sha256"`
+}
+
+// TableName keeps the audit table's name plain.
+func (AuditEntry) TableName() string { return "audit_log" }

@@ -1,0 +1,162 @@
+// Package models owns the database: the GORM models, the versioned
+// migrations, first-start seeding and every query. Transactions live here.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldrv "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"penaltydoc/errs"
+)
+
+// Dialects.
+const (
+	DialectSQLite = "sqlite"
+	DialectMySQL  = "mysql"
+)
+
+// Store is the database handle every query hangs off.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to dsn: "sqlite:PATH" (the folder is created when missing)
+// or "mysql:DSN" (a Go MySQL driver DSN). It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	dialect, rest, ok := strings.Cut(dsn, ":")
+	if !ok {
+		return nil, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN", dsn)
+	}
+	cfg := &gorm.Config{
+		Logger:                                   logger.Discard,
+		NowFunc:                                  func() time.Time { return time.Now().UTC() },
+		DisableForeignKeyConstraintWhenMigrating: true,
+		TranslateError:                           true,
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
+	switch dialect {
+	case DialectSQLite:
+		path, query, _ := strings.Cut(rest, "?")
+		if path == "" {
+			return nil, fmt.Errorf("database %q: empty sqlite path", dsn)
+		}
+		if path != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		if query != "" {
+			params = query + "&" + params
+		}
+		db, err = gorm.Open(sqlite.Open("file:"+path+"?"+params), cfg)
+	case DialectMySQL:
+		mc, perr := mysqldrv.ParseDSN(rest)
+		if perr != nil {
+			return nil, fmt.Errorf("parse mysql dsn: %w", perr)
+		}
+		mc.ParseTime = true
+		if mc.Loc == nil || mc.Loc == time.Local {
+			mc.Loc = time.UTC
+		}
+		if mc.Params == nil {
+			mc.Params = map[string]string{}
+		}
+		if _, ok := mc.Params["charset"]; !ok {
+			mc.Params["charset"] = "utf8mb4"
+		}
+		db, err = gorm.Open(mysql.New(mysql.Config{DSN: mc.FormatDSN()}), cfg)
+	default:
+		return nil, fmt.Errorf("database %q: unknown driver %q (want sqlite or mysql)", dsn, dialect)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("database handle: %w", err)
+	}
+	if dialect == DialectMySQL {
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(8)
+		sqlDB.SetConnMaxLifetime(5 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}
+	if err := s.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect returns "sqlite" or "mysql".
+func (s *Store) Dialect() string { return s.dialect }
+
+// SQLDB exposes the pool for metrics.
+func (s *Store) SQLDB() *sql.DB {
+	d, _ := s.db.DB()
+	return d
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	d, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := d.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool; on SQLite it checkpoints the WAL first.
+func (s *Store) Close() error {
+	d, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if s.dialect == DialectSQLite {
+		_ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
+	return d.Close()
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// conn returns the database bound to ctx.
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// notFound turns gorm's not-found into the app's code, and wraps anything else.
+func notFound(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errs.E(errs.NotFound, "%s不存在", what)
+	}
+	return errs.Wrap(err, "load %s", what)
+}
+
+// duplicate reports whether err is a unique-key violation.
+func duplicate(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }

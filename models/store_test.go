@@ -1,0 +1,183 @@
+package models
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"penaltydoc/errs"
+	"penaltydoc/models/dbtest"
+)
+
+func init() { BcryptCost = bcrypt.MinCost }
+
+// forEachDB runs fn on a migrated store per configured database.
+func forEachDB(t *testing.T, fn func(t *testing.T, s *Store, dsn string)) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			s := openMigrated(t, db.DSN)
+			fn(t, s, db.DSN)
+		})
+	}
+}
+
+func openMigrated(t *testing.T, dsn string) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+var testTemplates = map[string]string{"penalty_decision": "@title 行政处罚决定书", "advance_notice": "@title 行政处罚事先告知书"}
+
+type counts struct{ users, authorities, items, templates, migrations int64 }
+
+func countRows(t *testing.T, s *Store) counts {
+	t.Helper()
+	var c counts
+	db := s.conn(context.Background())
+	for _, q := range []struct {
+		n     *int64
+		model any
+	}{{&c.users, &User{}}, {&c.authorities, &Authority{}}, {&c.items, &CatalogItem{}}, {&c.templates, &TemplateVersion{}}} {
+		if err := db.Model(q.model).Count(q.n).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Table("schema_migrations").Count(&c.migrations).Error; err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestMigrateSeedRestart(t *testing.T) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openMigrated(t, db.DSN)
+			res, err := s.Seed(ctx, SeedOptions{AdminPassword: "first-password", Templates: testTemplates})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.AdminCreated || !res.Authority || res.Items < 12 || res.Templates != 2 {
+				t.Fatalf("first seed = %+v", res)
+			}
+			it := CatalogItem{Code: "X-1", Name: "测试事项", Domain: "other", ViolatedProvision: "《某法》第一条",
+				PenaltyProvision: "《某法》第二条", PenaltyTypes: "fine", FineMax: 100, LimitationMonths: 24}
+			if err := s.CreateItem(ctx, &it); err != nil {
+				t.Fatal(err)
+			}
+			before := countRows(t, s)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			// Restart: migrate and seed again on the same database.
+			s2 := openMigrated(t, db.DSN)
+			res, err = s2.Seed(ctx, SeedOptions{AdminPassword: "second-password", Templates: testTemplates})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res != (SeedResult{}) {
+				t.Fatalf("second seed created %+v, want nothing", res)
+			}
+			if after := countRows(t, s2); after != before {
+				t.Fatalf("rows after restart %+v, before %+v", after, before)
+			}
+			if _, err := s2.Authenticate(ctx, "admin", "first-password", "127.0.0.1"); err != nil {
+				t.Fatalf("admin keeps the first password: %v", err)
+			}
+			got, err := s2.ItemByCode(ctx, "X-1")
+			if err != nil || got.Name != "测试事项" || got.FineMax != 100 {
+				t.Fatalf("item after restart = %+v, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestDefaultCatalogValid(t *testing.T) {
+	items, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) < 12 {
+		t.Fatalf("default catalogue has %d items, want at least 12", len(items))
+	}
+	seen := map[string]bool{}
+	var warn, first, sixMonths int
+	for _, it := range items {
+		if seen[it.Code] {
+			t.Errorf("duplicate code %s", it.Code)
+		}
+		seen[it.Code] = true
+		if it.FineMin > it.FineMax || it.Name == "" || it.ViolatedProvision == "" || it.PenaltyProvision == "" {
+			t.Errorf("item %s incomplete: %+v", it.Code, it)
+		}
+		if it.WarningEligible {
+			warn++
+		}
+		if it.FirstOffenseEligible {
+			first++
+		}
+		if it.LimitationMonths == 6 {
+			sixMonths++
+		}
+	}
+	if warn < 2 || first < 5 || sixMonths < 1 {
+		t.Errorf("catalogue lacks list items: %d warning, %d first-offense, %d six-month", warn, first, sixMonths)
+	}
+}
+
+func TestSessionsAndThrottle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, NewUser{Username: "li", Password: "secret-123", Roles: []string{RoleOfficer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, NewUser{Username: "li", Password: "x", Roles: []string{RoleOfficer}}); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("duplicate user: %v", err)
+		}
+		token, _, err := s.CreateSession(ctx, u.ID, "api", "10.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := s.SessionUser(ctx, token)
+		if err != nil || got.ID != u.ID || !got.HasRole(RoleOfficer) || got.HasRole(RoleClerk) {
+			t.Fatalf("session user = %+v, %v", got, err)
+		}
+		if _, _, err := s.SessionUser(ctx, token+"x"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("bad token: %v", err)
+		}
+		// Expiry.
+		s.Now = func() time.Time { return time.Now().Add(APISessionTTL + time.Minute) }
+		if _, _, err := s.SessionUser(ctx, token); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("expired token: %v", err)
+		}
+		s.Now = func() time.Time { return time.Now() }
+
+		// Five failures lock the user, even with the right password after.
+		for i := 0; i < maxFailures; i++ {
+			if _, err := s.Authenticate(ctx, "li", "wrong", "10.0.0.2"); !errs.Is(err, errs.Unauthorized) {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.3"); !errs.Is(err, errs.TooManyRequests) {
+			t.Fatalf("locked user: %v", err)
+		}
+		// The lock ends.
+		s.Now = func() time.Time { return time.Now().Add(lockFor + time.Minute) }
+		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.3"); err != nil {
+			t.Fatalf("after lock: %v", err)
+		}
+	})
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"penaltydoc/models"
+	"penaltydoc/models/dbtest"
+)
+
+func init() { models.BcryptCost = bcrypt.MinCost }
+
+// testEnv is the real stack (store, migrations, seeding, handler) on one
+// database, with a signed-in user per role.
+type testEnv struct {
+	t      testing.TB
+	name   string
+	store  *models.Store
+	srv    *httptest.Server
+	tokens map[string]string // role → token; "admin" is the seeded admin
+}
+
+const testAdminPassword = "admin-password-1"
+
+func newEnv(t testing.TB, db dbtest.DB) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(ctx, db.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	e := &testEnv{t: t, name: db.Name, store: store, srv: srv, tokens: map[string]string{}}
+	e.tokens[admin] = login(t, srv.URL, "admin", testAdminPassword)
+	for _, role := range []string{officer, reviewer, approver, clerk} {
+		if _, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}}); err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[role] = login(t, srv.URL, "u-"+role, "password-"+role)
+	}
+	return e
+}
+
+// forEachDB runs fn against a fresh environment per configured database.
+func forEachDB(t *testing.T, fn func(t *testing.T, e *testEnv)) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) { fn(t, newEnv(t, db)) })
+	}
+}
+
+// do sends a request; body may be nil, []byte (sent raw) or a value sent as JSON.
+func (e *testEnv) do(method, path, token string, body any) (int, []byte, http.Header) {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, out, resp.Header
+}
+
+// doJSON is do, decoding a JSON answer into out (when not nil) and failing
+// the test unless the status is want.
+func (e *testEnv) doJSON(method, path, token string, body any, want int, out any) []byte {
+	e.t.Helper()
+	st, b, _ := e.do(method, path, token, body)
+	if st != want {
+		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, st, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			e.t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+		}
+	}
+	return b
+}
+
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}

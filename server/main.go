@@ -1,0 +1,148 @@
+// Command server runs penaltydoc: the HTTP API, the web pages and the
+// document pipeline, on SQLite by default or on MySQL/MariaDB.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"penaltydoc/models"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "penaltydoc: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// Config is the service's configuration, from the environment and flags.
+type Config struct {
+	Addr          string
+	DB            string
+	AdminPassword string
+	BaseURL       string
+}
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	def := func(key, fallback string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return fallback
+	}
+	var cfg Config
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", def("PENALTYDOC_ADDR", ":8080"), "listen address (PENALTYDOC_ADDR)")
+	fs.StringVar(&cfg.DB, "db", def("PENALTYDOC_DB", "sqlite:data/penaltydoc.db"), "database: sqlite:PATH or mysql:DSN (PENALTYDOC_DB)")
+	fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PENALTYDOC_ADMIN_PASSWORD"), "password of the admin user created on first start (PENALTYDOC_ADMIN_PASSWORD)")
+	fs.StringVar(&cfg.BaseURL, "base-url", def("PENALTYDOC_BASE_URL", "http://localhost:8080"), "public URL printed on documents (PENALTYDOC_BASE_URL)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// run starts the service and blocks until ctx ends, then shuts down
+// gracefully: in-flight requests finish and the database closes cleanly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	store, err := models.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	password, generated := cfg.AdminPassword, false
+	if password == "" {
+		password, generated = randomPassword(), true
+	}
+	res, err := store.Seed(ctx, models.SeedOptions{AdminPassword: password, Templates: defaultTemplates()})
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if res.AdminCreated {
+		if generated {
+			log.Warn("created user admin with a generated password; change it after signing in", "username", "admin", "password", password)
+		} else {
+			log.Info("created user admin with PENALTYDOC_ADMIN_PASSWORD")
+		}
+	}
+	if res.Authority || res.Items > 0 || res.Templates > 0 {
+		log.Info("seeded database", "authority", res.Authority, "catalogue_items", res.Items, "templates", res.Templates)
+	}
+
+	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	fmt.Fprintf(stdout, "penaltydoc listening on %s (database %s)\n", ln.Addr(), store.Dialect())
+	log.Info("listening", "addr", ln.Addr().String(), "database", store.Dialect())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func randomPassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 16)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b[i] = alphabet[n.Int64()]
+	}
+	return string(b)
+}

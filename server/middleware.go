@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+)
+
+type ctxKey int
+
+const (
+	logKey ctxKey = iota
+	userKey
+	sessionKey
+)
+
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID gives every request an id (the caller's X-Request-ID when it is
+// sane) and a logger that carries it.
+func (s *Server) requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !validRequestID.MatchString(id) {
+			id = models.NewToken(9)
+		}
+		c.Header("X-Request-ID", id)
+		l := s.log.With("request_id", id)
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), logKey, l))
+		c.Next()
+	}
+}
+
+// reqLog returns the request's logger.
+func reqLog(c *gin.Context) *slog.Logger {
+	if l, ok := c.Request.Context().Value(logKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.fail(c, errs.Wrap(fmt.Errorf("panic: %v\n%s", v, debug.Stack()), "handler"))
+			}
+		}()
+		c.Next()
+	}
+}
+
+func (s *Server) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
+			"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration_ms", time.Since(start).Milliseconds(),
+			"ip", c.ClientIP()}
+		if u := currentUser(c); u != nil {
+			attrs = append(attrs, "user", u.Username)
+		}
+		reqLog(c).Info("request", attrs...)
+	}
+}
+
+// authenticate resolves the bearer token (or the web session cookie) to a
+// user and refuses the request with 401 when there is none, 403 when the
+// user holds none of roles (admin holds every role).
+func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := currentUser(c)
+		if u == nil {
+			token, ok := bearerToken(c)
+			if !ok {
+				s.fail(c, errs.E(errs.Unauthorized, "请先登录"))
+				return
+			}
+			sess, user, err := s.store.SessionUser(c.Request.Context(), token)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			ctx := context.WithValue(c.Request.Context(), userKey, user)
+			ctx = context.WithValue(ctx, sessionKey, sess)
+			c.Request = c.Request.WithContext(ctx)
+			u = user
+		}
+		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+			s.fail(c, errs.E(errs.Forbidden, "当前账号无权执行此操作"))
+			return
+		}
+		c.Next()
+	}
+}
+
+func bearerToken(c *gin.Context) (string, bool) {
+	h := c.GetHeader("Authorization")
+	if scheme, token, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != "" {
+		return strings.TrimSpace(token), true
+	}
+	return "", false
+}
+
+func currentUser(c *gin.Context) *models.User {
+	u, _ := c.Request.Context().Value(userKey).(*models.User)
+	return u
+}
+
+// actor is who is acting, for the audit log.
+func actor(c *gin.Context) models.Actor {
+	a := models.Actor{IP: c.ClientIP()}
+	if u := currentUser(c); u != nil {
+		a.UserID, a.Username = u.ID, u.Username
+	}
+	return a
+}

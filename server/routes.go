@@ -1,0 +1,39 @@
+package main
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/models"
+)
+
+const (
+	officer  = models.RoleOfficer
+	reviewer = models.RoleReviewer
+	approver = models.RoleApprover
+	clerk    = models.RoleClerk
+	admin    = models.RoleAdmin
+)
+
+// routes is the map of the service: every route and who may call it.
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", s.handleHealth)
+	r.GET("/metrics", s.metrics.handler())
+
+	api := r.Group("/api/v1")
+	api.POST("/login", s.handleLogin)
+
+	signedIn := s.authenticate()
+	api.POST("/logout", signedIn, s.handleLogout)
+	api.GET("/me", signedIn, s.handleMe)
+
+	api.GET("/users", s.authenticate(admin), s.handleListUsers)
+	api.POST("/users", s.authenticate(admin), s.handleCreateUser)
+
+	api.GET("/authorities", s.authenticate(admin), s.handleListAuthorities)
+	api.POST("/authorities", s.authenticate(admin), s.handleCreateAuthority)
+	api.PUT("/authorities/:id", s.authenticate(admin), s.handleUpdateAuthority)
+
+	api.GET("/catalog", signedIn, s.handleListCatalog)
+	api.POST("/catalog", s.authenticate(admin), s.handleCreateItem)
+	api.POST("/catalog/import", s.authenticate(admin), s.handleImportCatalog)
+}
