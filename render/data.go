@@ -1,0 +1,210 @@
+package render
+
+import (
+	"strings"
+
+	"penaltydoc/rules"
+)
+
+// Data is everything a template can print. The server fills it from the
+// database; templates see it as their dot ({{.Facts.Party.Name}}). All dates
+// are YYYY-MM-DD strings; money is in yuan.
+type Data struct {
+	// Kind is the document kind (rules.Kind*). Render uses the template's
+	// kind; Kind is here for templates that share text.
+	Kind string
+	// Draft marks an unissued document: a 样稿 watermark on every page, no
+	// QR code, no seal. The template's @number line stays empty (the space
+	// is kept, so a draft paginates as the issued document will).
+	Draft bool
+	// Number is the document number, e.g. 江市监处罚〔2026〕12号; empty on drafts.
+	Number string
+	// IssueDate is the decision (or issue) date; for drafts the planned
+	// date. It is also the PDF's creation date.
+	IssueDate string
+	// VerifyURL is encoded in the QR code on issued documents.
+	VerifyURL string
+	// AccessCode and DownloadURL let the party download the issued PDF.
+	AccessCode  string
+	DownloadURL string
+
+	Authority Authority
+	Case      Case
+	Facts     rules.Facts
+	Item      rules.Item
+	// Evaluation is what the criteria engine decided (reasons, articles,
+	// ground, fine range, override).
+	Evaluation rules.Evaluation
+	// Fine is the decided fine in yuan (Evaluation.Fine.Recommended by
+	// default; 0 for no fine).
+	Fine float64
+	// Confiscation is the illegal gains confiscated, in yuan (0: none).
+	Confiscation float64
+
+	// Statement is the party's statement and defence and what the authority
+	// made of it; empty means the party did not state or defend in time.
+	Statement string
+	// HearingHeld and HearingResult describe a hearing, if one was held.
+	HearingHeld   bool
+	HearingResult string
+	// LegalReview is the date of the legal review (法制审核), if any.
+	LegalReview string
+
+	// Notice is the advance notice this decision follows (or, for
+	// advance_notice, the notice itself).
+	Notice Notice
+	// Service is what service_receipt records.
+	Service Service
+	// Corrects is the number of the document this one corrects, if any.
+	Corrects string
+
+	// Holidays and Workdays are the official days off on weekdays and the
+	// make-up working weekends (调休), YYYY-MM-DD, for the working-day
+	// functions. Without them only Saturdays and Sundays are days off.
+	Holidays []string
+	Workdays []string
+}
+
+// Authority is the issuing authority and its settings.
+type Authority struct {
+	Name                string // 江南市市场监督管理局
+	ShortName           string // 江南市监
+	ReconsiderationBody string // 江南市人民政府
+	Court               string // 江南市西湖区人民法院
+	PaymentInstructions string // how and where to pay
+	Address             string
+	Phone               string
+	// SealPNG is the seal image (red, transparent background), printed over
+	// the signature on issued documents. Optional.
+	SealPNG []byte
+}
+
+// Case is the case file's own data.
+type Case struct {
+	ID        string // the authority's case file number (案号)
+	FiledDate string // 立案日期; Facts.DiscoveredDate by default
+	Source    string // how the case came (投诉举报、日常检查…)
+	Officers  string // the officers in charge, with certificate numbers
+}
+
+// Notice is an advance notice (事先告知书).
+type Notice struct {
+	Number string
+	Date   string // date of the notice
+	Served string // date it was served
+	// AnswerDays is the period to state, defend and ask for a hearing:
+	// 5 working days, 3 for public security.
+	AnswerDays int
+	// Hearing says whether the party may ask for a hearing (APL Art. 63).
+	Hearing bool
+	// Contact and Phone are whom to state a case to.
+	Contact string
+	Phone   string
+}
+
+// Service is what a service receipt (送达回证) records.
+type Service struct {
+	DocumentName   string // 行政处罚决定书
+	DocumentNumber string
+	Method         string // 直接送达、留置送达、邮寄送达、电子送达…
+	Place          string
+	Date           string
+	Recipient      string // who received it (the party or an adult family member…)
+	Server         string // the officers who served it
+	Witness        string
+	Note           string
+}
+
+// Party is a shortcut for .Facts.Party.
+func (d Data) Party() rules.Party { return d.Facts.Party }
+
+// IsPerson reports whether the party is a natural person.
+func (d Data) IsPerson() bool { return d.Facts.Party.Kind != rules.PartyOrganization }
+
+// IsOrganization reports whether the party is an organisation.
+func (d Data) IsOrganization() bool { return d.Facts.Party.Kind == rules.PartyOrganization }
+
+// PublicSecurity reports whether the item is a public-security matter
+// (3 working days to answer an advance notice instead of 5).
+func (d Data) PublicSecurity() bool { return d.Item.Domain == rules.DomainPublicSecurity }
+
+// AnswerDays is the period to answer an advance notice: Notice.AnswerDays,
+// else 3 working days for public security and 5 otherwise.
+func (d Data) AnswerDays() int {
+	if d.Notice.AnswerDays > 0 {
+		return d.Notice.AnswerDays
+	}
+	if d.PublicSecurity() {
+		return 3
+	}
+	return 5
+}
+
+// FiledDate is Case.FiledDate, else Facts.DiscoveredDate.
+func (d Data) FiledDate() string {
+	if d.Case.FiledDate != "" {
+		return d.Case.FiledDate
+	}
+	return d.Facts.DiscoveredDate
+}
+
+// BirthDate is the party's birth date, from BirthDate or digits 7-14 of an
+// 18-character identity number.
+func (d Data) BirthDate() string {
+	p := d.Facts.Party
+	if p.BirthDate != "" {
+		return p.BirthDate
+	}
+	id := strings.TrimSpace(p.IDNumber)
+	if len(id) == 18 {
+		s := id[6:10] + "-" + id[10:12] + "-" + id[12:14]
+		if _, err := ParseDate(s); err == nil {
+			return s
+		}
+	}
+	return ""
+}
+
+// Sex is the party's sex, from Sex or the 17th digit of the id number.
+func (d Data) Sex() string {
+	p := d.Facts.Party
+	if p.Sex != "" {
+		return p.Sex
+	}
+	if id := strings.TrimSpace(p.IDNumber); len(id) == 18 && id[16] >= '0' && id[16] <= '9' {
+		if (id[16]-'0')%2 == 1 {
+			return "男"
+		}
+		return "女"
+	}
+	return ""
+}
+
+// Penalties lists the decided penalties in the words of a decision:
+// 警告 / 罚款人民币…（¥…） / 没收违法所得人民币…（¥…）.
+func (d Data) Penalties() []string {
+	var out []string
+	if d.Evaluation.Outcome == rules.OutcomeWarning || (d.Fine == 0 && d.Confiscation == 0 && hasString(d.Item.PenaltyTypes, rules.PenaltyWarning)) {
+		out = append(out, "警告")
+	}
+	if d.Confiscation > 0 {
+		if s, err := RMB(d.Confiscation); err == nil {
+			out = append(out, "没收违法所得"+s)
+		}
+	}
+	if d.Fine > 0 {
+		if s, err := FineText(d.Fine); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

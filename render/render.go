@@ -1,0 +1,83 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"penaltydoc/fonts"
+)
+
+// Renderer turns templates and data into PDFs. It is safe for concurrent
+// use.
+type Renderer struct {
+	faces  [nFonts]face
+	limits Limits
+}
+
+// New returns a Renderer with the embedded fonts and DefaultLimits. It
+// parses the fonts and renders a test letter, so a broken font shows at
+// start-up rather than in a document.
+func New() (*Renderer, error) {
+	r := &Renderer{
+		faces:  [nFonts]face{fonts.FangSong(), fonts.Song(), fonts.SongBold()},
+		limits: DefaultLimits,
+	}
+	t, err := Parse("advance_notice", "@title 字体自检\n检查字体：永、。（¥1,000.00）")
+	if err != nil {
+		return nil, fmt.Errorf("render self-test: %w", err)
+	}
+	if _, err := r.Render(context.Background(), t, Data{Draft: true, IssueDate: "2026-01-01"}); err != nil {
+		return nil, fmt.Errorf("render self-test: %w", err)
+	}
+	return r, nil
+}
+
+// WithLimits returns a copy of r with other limits (zero fields keep
+// their defaults).
+func (r *Renderer) WithLimits(l Limits) *Renderer {
+	c := *r
+	c.limits = l.withDefaults()
+	return &c
+}
+
+// Render executes t against d and typesets the result as a PDF. It fails
+// with a *TemplateError (the template is at fault, with its line), a
+// *LimitError (time, size or loop limit), an *UnsupportedCharError (a
+// character neither font has, naming the field), or the context's error.
+// The same template and data always give the same bytes.
+func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte, err error) {
+	if t == nil || t.tmpl == nil {
+		return nil, errors.New("render: nil template")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			pdf, err = nil, fmt.Errorf("render: panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	lim := r.limits.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+
+	blocks, err := t.execute(ctx, &d, lim)
+	if err != nil {
+		return nil, err
+	}
+	ts := newTypesetter(r.faces)
+	sealed := !d.Draft && len(d.Authority.SealPNG) > 0
+	pages, err := ts.layout(blocks, &d, sealed)
+	if err != nil {
+		return nil, err
+	}
+	if len(pages) > lim.MaxPages {
+		return nil, &LimitError{Msg: fmt.Sprintf("文书超过 %d 页", lim.MaxPages)}
+	}
+	if err := ctx.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, errTimeout
+		}
+		return nil, err
+	}
+	return ts.writePDF(pages, &d, t.kind)
+}
