@@ -176,13 +176,16 @@ func letterRunes(f *Font) []rune {
 }
 
 func BenchmarkSubset(b *testing.B) {
-	f := FangSong()
-	rs := letterRunes(f)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := f.Subset(rs); err != nil {
-			b.Fatal(err)
-		}
+	for _, f := range []*Font{FangSong(), Song()} {
+		rs := letterRunes(f)
+		b.Run(f.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.Subset(rs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -212,6 +215,75 @@ func BenchmarkLoadSubsetInFpdf(b *testing.B) {
 // whole font for every document.
 func BenchmarkLoadFullFontInFpdf(b *testing.B) {
 	benchLoad(b, func() []byte { return slices.Clone(fangSongTTF) })
+}
+
+// BenchmarkLetterOutput is a whole one-page document: subset, load, write
+// the 600 characters, Output. Most of it is fpdf compressing the embedded
+// font, which grows with the glyphs' bytes (FandolFang's are twice Noto's).
+func BenchmarkLetterOutput(b *testing.B) {
+	for _, f := range []*Font{FangSong(), Song()} {
+		rs := letterRunes(f)
+		b.Run(f.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				data, err := f.Subset(rs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pdf := fpdf.New("P", "mm", "A4", "")
+				pdf.AddUTF8FontFromBytes("F", "", data)
+				pdf.SetFont("F", "", 16)
+				pdf.AddPage()
+				for i := 0; i < len(rs); i += 30 {
+					pdf.Text(10, float64(10+i/3), string(rs[i:min(i+30, len(rs))]))
+				}
+				var buf bytes.Buffer
+				if err := pdf.Output(&buf); err != nil {
+					b.Fatal(err)
+				}
+				size = buf.Len()
+			}
+			b.ReportMetric(float64(size), "pdf-bytes")
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	good, _ := Song().Subset(runes("中"))
+	for name, data := range map[string][]byte{
+		"empty":      nil,
+		"cff":        append([]byte("OTTO"), good[4:]...),
+		"collection": append([]byte("ttcf"), good[4:]...),
+		"truncated":  good[:len(good)/2],
+		"directory":  good[:40],
+	} {
+		if _, err := parse(name, data); err == nil {
+			t.Errorf("%s: parsed without error", name)
+		}
+	}
+}
+
+// FuzzParse: arbitrary bytes never panic the parser, and whatever parses can
+// be subset into something that parses again.
+func FuzzParse(f *testing.F) {
+	comp, _ := os.ReadFile("testdata/composite.ttf")
+	f.Add(comp)
+	sub, _ := Song().Subset(runes("中文ABC"))
+	f.Add(sub)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		font, err := parse("fuzz", data)
+		if err != nil {
+			return
+		}
+		out, err := font.Subset(runes("ABZ 中文"))
+		if err != nil {
+			return
+		}
+		if _, err := parse("sub", out); err != nil {
+			t.Fatalf("subset does not parse: %v", err)
+		}
+	})
 }
 
 func BenchmarkParse(b *testing.B) {

@@ -167,7 +167,7 @@ func (f *Font) readCmap4(t []byte) error {
 		return errors.New("format 4 too short")
 	}
 	segX2 := int(be.Uint16(t[6:]))
-	if len(t) < 16+4*segX2 {
+	if segX2%2 != 0 || len(t) < 16+4*segX2 {
 		return errors.New("format 4 truncated")
 	}
 	ends, starts := t[14:], t[16+segX2:]
