@@ -83,7 +83,8 @@ type Authority struct {
 type Case struct {
 	ID        string // the authority's case file number (案号)
 	FiledDate string // 立案日期; Facts.DiscoveredDate by default
-	Source    string // how the case came (投诉举报、日常检查…)
+	Source    string // how the case came: 根据消费者投诉举报，
+	Place     string // where the act happened (on-the-spot decisions)
 	Officers  string // the officers in charge, with certificate numbers
 }
 
@@ -123,6 +124,14 @@ func (d Data) IsPerson() bool { return d.Facts.Party.Kind != rules.PartyOrganiza
 
 // IsOrganization reports whether the party is an organisation.
 func (d Data) IsOrganization() bool { return d.Facts.Party.Kind == rules.PartyOrganization }
+
+// You is how a notice addresses the party: 你 or 你单位.
+func (d Data) You() string {
+	if d.IsOrganization() {
+		return "你单位"
+	}
+	return "你"
+}
 
 // PublicSecurity reports whether the item is a public-security matter
 // (3 working days to answer an advance notice instead of 5).
