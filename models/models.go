@@ -66,9 +66,10 @@ type Session struct {
 	LastSeenAt time.Time
 }
 
-// LoginThrottle counts failed sign-ins per user or per address, in the
-// database so that all replicas share it.
-type LoginThrottle struct {
+// Throttle counts events per key (failed sign-ins per user or address,
+// public downloads per client or number), in the database so that all
+// replicas share it.
+type Throttle struct {
 	Key         string    `gorm:"primaryKey;size:150"`
 	Failures    int       `gorm:"not null"`
 	WindowStart time.Time `gorm:"not null"`
@@ -132,6 +133,8 @@ type Case struct {
 	ViolationDate  string    `gorm:"size:10;not null" json:"violation_date"`
 	DiscoveredDate string    `gorm:"size:10;not null;index" json:"discovered_date"`
 	DecisionDate   string    `gorm:"size:10;not null;default:''" json:"decision_date"`
+	Outcome        string    `gorm:"size:16;not null;default:''" json:"outcome"`
+	Ground         string    `gorm:"size:32;not null;default:''" json:"ground"`
 	FactsJSON      string    `gorm:"type:longtext;not null" json:"-"`
 	EvaluationJSON string    `gorm:"type:longtext;not null" json:"-"`
 	OverrideJSON   string    `gorm:"type:text" json:"-"`

@@ -52,7 +52,7 @@ type v1Session struct {
 	LastSeenAt time.Time
 }
 
-type v1LoginThrottle struct {
+type v1Throttle struct {
 	Key         string    `gorm:"primaryKey;size:150"`
 	Failures    int       `gorm:"not null"`
 	WindowStart time.Time `gorm:"not null"`
@@ -106,6 +106,8 @@ type v1Case struct {
 	ViolationDate  string    `gorm:"size:10;not null"`
 	DiscoveredDate string    `gorm:"size:10;not null;index"`
 	DecisionDate   string    `gorm:"size:10;not null;default:''"`
+	Outcome        string    `gorm:"size:16;not null;default:''"`
+	Ground         string    `gorm:"size:32;not null;default:''"`
 	FactsJSON      string    `gorm:"type:longtext;not null"`
 	EvaluationJSON string    `gorm:"type:longtext;not null"`
 	OverrideJSON   string    `gorm:"type:text"`
@@ -188,7 +190,7 @@ func (v1User) TableName() string { return "users" }
 
 func (v1Session) TableName() string { return "sessions" }
 
-func (v1LoginThrottle) TableName() string { return "login_throttles" }
+func (v1Throttle) TableName() string { return "throttles" }
 
 func (v1CatalogItem) TableName() string { return "catalog_items" }
 
@@ -205,5 +207,5 @@ func (v1NumberSequence) TableName() string { return "number_sequences" }
 func (v1AuditEntry) TableName() string { return "audit_log" }
 
 func schemaV1() []any {
-	return []any{&v1Authority{}, &v1User{}, &v1Session{}, &v1LoginThrottle{}, &v1CatalogItem{}, &v1Party{}, &v1Case{}, &v1Document{}, &v1TemplateVersion{}, &v1NumberSequence{}, &v1AuditEntry{}}
+	return []any{&v1Authority{}, &v1User{}, &v1Session{}, &v1Throttle{}, &v1CatalogItem{}, &v1Party{}, &v1Case{}, &v1Document{}, &v1TemplateVersion{}, &v1NumberSequence{}, &v1AuditEntry{}}
 }

@@ -102,7 +102,7 @@ var ErrThrottled = errs.E(errs.TooManyRequests, "登录失败次数过多，请1
 func (s *Store) Authenticate(ctx context.Context, username, password, ip string) (*User, error) {
 	keys := []string{"user:" + strings.ToLower(username), "ip:" + ip}
 	now := s.now()
-	var locked []LoginThrottle
+	var locked []Throttle
 	if err := s.conn(ctx).Where("`key` IN ? AND locked_until > ?", keys, now).Find(&locked).Error; err != nil {
 		return nil, errs.Wrap(err, "read login throttle")
 	}
@@ -127,7 +127,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password, ip string)
 		}
 		return nil, errs.E(errs.Unauthorized, "用户名或密码错误")
 	}
-	if err := s.conn(ctx).Where("`key` = ?", keys[0]).Delete(&LoginThrottle{}).Error; err != nil {
+	if err := s.conn(ctx).Where("`key` = ?", keys[0]).Delete(&Throttle{}).Error; err != nil {
 		return nil, errs.Wrap(err, "clear login throttle")
 	}
 	return &u, nil
@@ -137,11 +137,11 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("penaltydoc-dummy"), bcryp
 
 func (s *Store) recordFailure(ctx context.Context, key string, now time.Time) error {
 	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		var t LoginThrottle
+		var t Throttle
 		err := s.lock(tx).Where("`key` = ?", key).First(&t).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			t = LoginThrottle{Key: key, Failures: 1, WindowStart: now, LockedUntil: time.Unix(0, 0).UTC()}
+			t = Throttle{Key: key, Failures: 1, WindowStart: now, LockedUntil: time.Unix(0, 0).UTC()}
 			if err := tx.Create(&t).Error; err != nil && !duplicate(err) {
 				return errs.Wrap(err, "record login failure")
 			}
@@ -157,7 +157,7 @@ func (s *Store) recordFailure(ctx context.Context, key string, now time.Time) er
 			t.LockedUntil = now.Add(lockFor)
 			t.Failures, t.WindowStart = 0, now
 		}
-		return tx.Model(&LoginThrottle{}).Where("`key` = ?", key).
+		return tx.Model(&Throttle{}).Where("`key` = ?", key).
 			Updates(map[string]any{"failures": t.Failures, "window_start": t.WindowStart, "locked_until": t.LockedUntil}).Error
 	})
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,9 @@ const MsgUnknownItem = "未找到该违法行为事项，请从事项清单中�
 const MaxMoney = 1e12
 
 const maxNameRunes = 200
+
+// provisionRe: a provision starts with the name of a law in 《》.
+var provisionRe = regexp.MustCompile(`^《[^《》]+》\S`)
 
 // Validate checks case facts and normalises them in place. decisionDate is
 // the day of the decision (YYYY-MM-DD); when empty, f.DecisionDate is used,
@@ -306,6 +310,31 @@ func ValidateItem(it *Item) error {
 		default:
 			fe.Add(fmt.Sprintf("penalty_types[%d]", i), "处罚种类只能是 warning、fine、confiscation、suspension、revocation、detention 之一")
 		}
+	}
+	for _, p := range []struct{ field, label, v string }{
+		{"violated_provision", "违反条款", it.ViolatedProvision},
+		{"penalty_provision", "处罚依据", it.PenaltyProvision},
+	} {
+		if !provisionRe.MatchString(strings.TrimSpace(p.v)) {
+			fe.Add(p.field, p.label+"应以法律文件名称开头，如《中华人民共和国价格法》第十三条")
+		}
+	}
+	if len(it.PenaltyTypes) == 0 {
+		fe.Add("penalty_types", "请至少选择一种处罚种类")
+	}
+	hasType := func(t string) bool {
+		for _, x := range it.PenaltyTypes {
+			if x == t {
+				return true
+			}
+		}
+		return false
+	}
+	if it.FineMax > 0 && !hasType(PenaltyFine) {
+		fe.Add("penalty_types", "设置了罚款幅度的事项，处罚种类应包含罚款（fine）")
+	}
+	if it.WarningEligible && !hasType(PenaltyWarning) {
+		fe.Add("warning_eligible", "适用首违警告的事项，处罚种类应包含警告（warning）")
 	}
 	okMin := checkMoney(fe, "fine_min", "罚款下限", it.FineMin)
 	okMax := checkMoney(fe, "fine_max", "罚款上限", it.FineMax)

@@ -66,7 +66,7 @@ func (r *authorityRequest) toModel() (*models.Authority, []byte, error) {
 	text("phone", "联系电话", &r.Phone, 50, false)
 	for _, p := range []struct{ field, v string }{{"number_prefix", r.NumberPrefix}, {"no_penalty_prefix", r.NoPenaltyPrefix},
 		{"notice_prefix", r.NoticePrefix}, {"on_the_spot_prefix", r.OnTheSpotPrefix}} {
-		if strings.ContainsAny(p.v, "〔〕[]()（）号 ") {
+		if strings.ContainsAny(p.v, "〔〕[] ") {
 			f.Add(p.field, "文号前缀只填机关代字，如“杭市监处罚”，年份和序号由系统生成")
 		}
 	}
@@ -112,19 +112,25 @@ func (r *authorityRequest) toModel() (*models.Authority, []byte, error) {
 	if err := f.Err(); err != nil {
 		return nil, nil, err
 	}
-	orDefault := func(v, suffixFrom, suffixTo string) string {
+	// Series prefixes left empty derive from the decision prefix:
+	// 杭市监处罚 → 杭市监不罚, 杭市监罚告, 杭市监当罚;
+	// 示公（治）行罚决字 → 示公（治）不罚决字, 示公（治）罚告字, 示公（治）当罚决字.
+	orDefault := func(v string, suffixes map[string]string) string {
 		if v != "" {
 			return v
 		}
-		if base, ok := strings.CutSuffix(r.NumberPrefix, suffixFrom); ok {
-			return base + suffixTo
+		for _, from := range []string{"行罚决字", "处罚"} {
+			if base, ok := strings.CutSuffix(r.NumberPrefix, from); ok {
+				return base + suffixes[from]
+			}
 		}
-		return r.NumberPrefix + suffixTo
+		return r.NumberPrefix + suffixes["处罚"]
 	}
 	a := &models.Authority{
 		Name: r.Name, ShortName: r.ShortName, Domain: r.Domain, NumberPrefix: r.NumberPrefix,
-		NoPenaltyPrefix: orDefault(r.NoPenaltyPrefix, "处罚", "不罚"), NoticePrefix: orDefault(r.NoticePrefix, "处罚", "罚告"),
-		OnTheSpotPrefix:     orDefault(r.OnTheSpotPrefix, "处罚", "当罚"),
+		NoPenaltyPrefix:     orDefault(r.NoPenaltyPrefix, map[string]string{"行罚决字": "不罚决字", "处罚": "不罚"}),
+		NoticePrefix:        orDefault(r.NoticePrefix, map[string]string{"行罚决字": "罚告字", "处罚": "罚告"}),
+		OnTheSpotPrefix:     orDefault(r.OnTheSpotPrefix, map[string]string{"行罚决字": "当罚决字", "处罚": "当罚"}),
 		ReconsiderationBody: r.ReconsiderationBody, Court: r.Court, PaymentInstructions: r.PaymentInstructions,
 		Address: r.Address, Phone: r.Phone, HearingFinePerson: r.HearingFinePerson, HearingFineOrg: r.HearingFineOrg,
 		AnswerPeriodDays: r.AnswerPeriodDays, SealPNG: seal,

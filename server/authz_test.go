@@ -13,19 +13,35 @@ import (
 // access says who may call a route: "public" (anyone), "signed-in" (any
 // role) or the roles listed.
 var access = map[string][]string{
-	"GET /healthz":                {"public"},
-	"GET /metrics":                {"public"},
-	"POST /api/v1/login":          {"public"},
-	"POST /api/v1/logout":         {"signed-in"},
-	"GET /api/v1/me":              {"signed-in"},
-	"GET /api/v1/users":           {admin},
-	"POST /api/v1/users":          {admin},
-	"GET /api/v1/authorities":     {admin},
-	"POST /api/v1/authorities":    {admin},
-	"PUT /api/v1/authorities/:id": {admin},
-	"GET /api/v1/catalog":         {"signed-in"},
-	"POST /api/v1/catalog":        {admin},
-	"POST /api/v1/catalog/import": {admin},
+	"GET /healthz":                                            {"public"},
+	"GET /metrics":                                            {"public"},
+	"POST /api/v1/login":                                      {"public"},
+	"POST /api/v1/logout":                                     {"signed-in"},
+	"GET /api/v1/me":                                          {"signed-in"},
+	"GET /api/v1/users":                                       {admin},
+	"POST /api/v1/users":                                      {admin},
+	"GET /api/v1/authorities":                                 {admin},
+	"POST /api/v1/authorities":                                {admin},
+	"PUT /api/v1/authorities/:id":                             {admin},
+	"GET /api/v1/catalog":                                     {"signed-in"},
+	"POST /api/v1/catalog":                                    {admin},
+	"POST /api/v1/catalog/import":                             {admin},
+	"POST /api/v1/evaluate":                                   {"signed-in"},
+	"GET /api/v1/cases":                                       {"signed-in"},
+	"POST /api/v1/cases":                                      {officer},
+	"GET /api/v1/cases/:id":                                   {"signed-in"},
+	"PUT /api/v1/cases/:id":                                   {officer},
+	"POST /api/v1/cases/:id/override":                         {officer},
+	"POST /api/v1/cases/:id/documents":                        {officer},
+	"GET /api/v1/documents/:id":                               {"signed-in"},
+	"GET /api/v1/documents/:id/pdf":                           {"signed-in"},
+	"GET /api/v1/templates":                                   {"signed-in"},
+	"GET /api/v1/templates/:kind":                             {"signed-in"},
+	"GET /api/v1/templates/:kind/versions":                    {"signed-in"},
+	"GET /api/v1/templates/:kind/versions/:version":           {"signed-in"},
+	"POST /api/v1/templates/:kind/versions":                   {admin},
+	"POST /api/v1/templates/:kind/versions/:version/activate": {admin},
+	"POST /api/v1/templates/preview":                          {"signed-in"},
 }
 
 // TestAuthorizationMatrix calls every route as every role, anonymous
@@ -42,7 +58,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("route %s has no entry in the authorization table", key)
 			continue
 		}
-		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":token", "no-such-token", "*filepath", "app.css").Replace(rt.Path)
+		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":token", "no-such-token", ":version", "1", "*filepath", "app.css").Replace(rt.Path)
 		for _, role := range roles {
 			// Log-out ends the session: use a throwaway one.
 			token := e.tokens[role]

@@ -84,7 +84,7 @@ func TestAuthoritiesAndUsers(t *testing.T) {
 		if len(list.Authorities) != 1 || list.Authorities[0]["reconsideration_body"] == "" {
 			t.Fatalf("seeded authority: %+v", list)
 		}
-		a := map[string]any{"name": "示例县公安局", "short_name": "示例公安", "number_prefix": "示公（治）行罚决字",
+		a := map[string]any{"name": "示例县公安局", "short_name": "示例公安", "number_prefix": "示公（治）行罚决字〔2026〕",
 			"reconsideration_body": "示例县人民政府", "court": "示例县人民法院", "payment_instructions": "到指定银行缴纳",
 			"hearing_fine_person": 2000, "hearing_fine_org": 10000}
 		var ae apiError
@@ -92,10 +92,13 @@ func TestAuthoritiesAndUsers(t *testing.T) {
 		if ae.Error.Fields["number_prefix"] == "" {
 			t.Fatalf("prefix with brackets accepted: %+v", ae)
 		}
-		a["number_prefix"] = "示公治行罚决字"
+		a["number_prefix"] = "示公（治）行罚决字"
 		a["domain"] = "public_security"
 		var created map[string]any
 		e.doJSON("POST", "/api/v1/authorities", e.tokens[admin], a, 201, &created)
+		if created["no_penalty_prefix"] != "示公（治）不罚决字" || created["notice_prefix"] != "示公（治）罚告字" {
+			t.Errorf("derived prefixes: %v %v", created["no_penalty_prefix"], created["notice_prefix"])
+		}
 		if created["answer_period_days"].(float64) != 3 {
 			t.Errorf("public security answer period = %v", created["answer_period_days"])
 		}

@@ -36,4 +36,23 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/catalog", signedIn, s.handleListCatalog)
 	api.POST("/catalog", s.authenticate(admin), s.handleCreateItem)
 	api.POST("/catalog/import", s.authenticate(admin), s.handleImportCatalog)
+
+	api.POST("/evaluate", signedIn, s.handleEvaluate)
+	api.GET("/cases", signedIn, s.handleListCases)
+	api.POST("/cases", s.authenticate(officer), s.handleCreateCase)
+	api.GET("/cases/:id", signedIn, s.handleGetCase)
+	api.PUT("/cases/:id", s.authenticate(officer), s.handleUpdateCase)
+	api.POST("/cases/:id/override", s.authenticate(officer), s.handleOverride)
+	api.POST("/cases/:id/documents", s.authenticate(officer), s.handleCreateDocument)
+
+	api.GET("/documents/:id", signedIn, s.handleGetDocument)
+	api.GET("/documents/:id/pdf", signedIn, s.handleDocumentPDF)
+
+	api.GET("/templates", signedIn, s.handleListTemplates)
+	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)
+	api.GET("/templates/:kind/versions", signedIn, s.handleTemplateVersions)
+	api.GET("/templates/:kind/versions/:version", signedIn, s.handleGetTemplateVersion)
+	api.POST("/templates/:kind/versions", s.authenticate(admin), s.handleCreateTemplateVersion)
+	api.POST("/templates/:kind/versions/:version/activate", s.authenticate(admin), s.handleActivateTemplate)
+	api.POST("/templates/preview", signedIn, s.handlePreview)
 }

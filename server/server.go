@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/models"
+	"penaltydoc/render"
 )
 
 // Deps is everything the HTTP layer needs.
@@ -18,10 +19,12 @@ type Deps struct {
 
 // Server holds the dependencies the handlers share.
 type Server struct {
-	store   *models.Store
-	log     *slog.Logger
-	baseURL string
-	metrics *metrics
+	store     *models.Store
+	log       *slog.Logger
+	baseURL   string
+	metrics   *metrics
+	renderer  *render.Renderer
+	templates templateCache
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -33,6 +36,9 @@ func NewServer(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if s.renderer, err = render.New(); err != nil {
+		return nil, err
+	}
 	r := gin.New()
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err

@@ -1,0 +1,227 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"penaltydoc/errs"
+	"penaltydoc/rules"
+)
+
+// PartyKey is how a party is recognised across cases: its id number or
+// unified social credit code.
+func PartyKey(p rules.Party) string {
+	if p.Kind == rules.PartyOrganization {
+		return strings.ToUpper(p.CreditCode)
+	}
+	return strings.ToUpper(p.IDNumber)
+}
+
+// Facts decodes the stored facts.
+func (c *Case) Facts() (rules.Facts, error) {
+	var f rules.Facts
+	if err := json.Unmarshal([]byte(c.FactsJSON), &f); err != nil {
+		return f, errs.Wrap(err, "decode facts of case %d", c.ID)
+	}
+	return f, nil
+}
+
+// Evaluation decodes the stored evaluation.
+func (c *Case) Evaluation() (rules.Evaluation, error) {
+	var ev rules.Evaluation
+	if err := json.Unmarshal([]byte(c.EvaluationJSON), &ev); err != nil {
+		return ev, errs.Wrap(err, "decode evaluation of case %d", c.ID)
+	}
+	return ev, nil
+}
+
+// SetFacts stores facts and their evaluation on the case and its search
+// columns.
+func (c *Case) SetFacts(f rules.Facts, ev rules.Evaluation) error {
+	fb, err := json.Marshal(f)
+	if err != nil {
+		return errs.Wrap(err, "encode facts")
+	}
+	eb, err := json.Marshal(ev)
+	if err != nil {
+		return errs.Wrap(err, "encode evaluation")
+	}
+	c.FactsJSON, c.EvaluationJSON = string(fb), string(eb)
+	c.ViolationCode, c.PartyName, c.PartyKey = f.ViolationCode, f.Party.Name, PartyKey(f.Party)
+	c.ViolationDate, c.DiscoveredDate, c.DecisionDate = f.ViolationDate, f.DiscoveredDate, f.DecisionDate
+	c.Outcome, c.Ground = ev.Outcome, ev.Ground
+	return nil
+}
+
+// upsertParty stores the party's latest details under its key.
+func upsertParty(tx *gorm.DB, p rules.Party) (uint, error) {
+	key := PartyKey(p)
+	var row Party
+	err := tx.Where("`key` = ?", key).First(&row).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		row = Party{Kind: p.Kind, Name: p.Name, Key: key, Address: p.Address, LegalRepresentative: p.LegalRepresentative, Phone: p.Phone}
+		if err := tx.Create(&row).Error; err != nil {
+			return 0, errs.Wrap(err, "create party")
+		}
+		return row.ID, nil
+	case err != nil:
+		return 0, errs.Wrap(err, "load party")
+	}
+	if err := tx.Model(&row).Updates(map[string]any{"kind": p.Kind, "name": p.Name, "address": p.Address,
+		"legal_representative": p.LegalRepresentative, "phone": p.Phone}).Error; err != nil {
+		return 0, errs.Wrap(err, "update party")
+	}
+	return row.ID, nil
+}
+
+// CreateCase stores a new draft case with its party, and audits it.
+func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts, ev rules.Evaluation) error {
+	if err := c.SetFacts(f, ev); err != nil {
+		return err
+	}
+	c.Status, c.OfficerID = CaseDraft, a.UserID
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		pid, err := upsertParty(tx, f.Party)
+		if err != nil {
+			return err
+		}
+		c.PartyID = pid
+		if err := tx.Create(c).Error; err != nil {
+			return errs.Wrap(err, "create case")
+		}
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_case",
+			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("outcome=%s ground=%s", ev.Outcome, ev.Ground)})
+	})
+}
+
+// UpdateCase replaces a draft case's facts and evaluation. A case that is no
+// longer a draft is a conflict.
+func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, action, detail string) (*Case, error) {
+	var out Case
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lock(tx).First(&out, id).Error; err != nil {
+			return notFound(err, "案件")
+		}
+		if out.Status != CaseDraft {
+			return errs.E(errs.Conflict, "案件已提交审核，不能再修改事实；如需更正请制作新的文书")
+		}
+		if err := out.SetFacts(f, ev); err != nil {
+			return err
+		}
+		pid, err := upsertParty(tx, f.Party)
+		if err != nil {
+			return err
+		}
+		out.PartyID, out.ItemID, out.AuthorityID = pid, item.ID, authorityID
+		if err := tx.Select("*").Omit("created_at").Updates(&out).Error; err != nil {
+			return errs.Wrap(err, "update case")
+		}
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: action,
+			Entity: "case", EntityID: id, FromStatus: out.Status, ToStatus: out.Status,
+			Detail: strings.TrimSpace(fmt.Sprintf("outcome=%s ground=%s %s", ev.Outcome, ev.Ground, detail))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CaseByID loads one case.
+func (s *Store) CaseByID(ctx context.Context, id uint) (*Case, error) {
+	var c Case
+	return &c, notFound(s.conn(ctx).First(&c, id).Error, "案件")
+}
+
+// CaseQuery filters the case list.
+type CaseQuery struct {
+	Q        string // party name, id number, credit code or document number
+	Status   string
+	From, To string // discovered (filed) date range, YYYY-MM-DD
+	Page     int
+	PerPage  int
+}
+
+// ListCases returns a page of cases, newest first, and the total count.
+func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, error) {
+	db := s.conn(ctx).Model(&Case{})
+	if q.Q != "" {
+		like := "%" + escapeLike(q.Q) + "%"
+		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ?", like)
+		db = db.Where("party_name LIKE ? OR party_key = ? OR violation_code = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, sub)
+	}
+	if q.Status != "" {
+		db = db.Where("status = ?", q.Status)
+	}
+	if q.From != "" {
+		db = db.Where("discovered_date >= ?", q.From)
+	}
+	if q.To != "" {
+		db = db.Where("discovered_date <= ?", q.To)
+	}
+	var total int64
+	if err := db.Count(&total).Error; err != nil {
+		return nil, 0, errs.Wrap(err, "count cases")
+	}
+	if q.PerPage <= 0 || q.PerPage > 100 {
+		q.PerPage = 20
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	var cs []Case
+	if err := db.Order("id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
+		return nil, 0, errs.Wrap(err, "list cases")
+	}
+	return cs, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// decisionKinds are the document kinds that decide a case.
+var decisionKinds = []string{rules.KindPenaltyDecision, rules.KindOnTheSpotDecision, rules.KindNoPenaltyDecision}
+
+// PartyHistory returns the violations the database knows of a party: every
+// issued decision that found a violation (penalties, warnings, and
+// no-penalty decisions on the first-offense or minor-and-corrected grounds),
+// each as a violation of its item on its act date. Decisions of case
+// excludeCase are left out (a case is not its own history); a corrected
+// decision counts once, through its correction.
+func (s *Store) PartyHistory(ctx context.Context, key string, excludeCase uint) ([]rules.PriorViolation, error) {
+	if key == "" {
+		return nil, nil
+	}
+	type row struct {
+		DocID         uint
+		ViolationCode string
+		ViolationDate string
+		Kind          string
+		Ground        string
+	}
+	var rows []row
+	err := s.conn(ctx).Table("documents").
+		Select("documents.id AS doc_id, cases.violation_code, cases.violation_date, documents.kind, cases.ground").
+		Joins("JOIN cases ON cases.id = documents.case_id").
+		Where("cases.party_key = ? AND cases.id <> ? AND documents.status IN ? AND documents.kind IN ?",
+			strings.ToUpper(key), excludeCase, []string{DocIssued, DocServed}, decisionKinds).
+		Order("cases.violation_date, documents.id").Scan(&rows).Error
+	if err != nil {
+		return nil, errs.Wrap(err, "load party history")
+	}
+	var out []rules.PriorViolation
+	for _, r := range rows {
+		if r.Kind == rules.KindNoPenaltyDecision && r.Ground != rules.GroundFirstOffense && r.Ground != rules.GroundMinorCorrected {
+			continue // limitation, age, capacity, no fault: no violation found
+		}
+		out = append(out, rules.PriorViolation{ViolationCode: r.ViolationCode, Date: r.ViolationDate, Handled: true,
+			Source: fmt.Sprintf("document:%d", r.DocID)})
+	}
+	return out, nil
+}

@@ -1,0 +1,47 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"penaltydoc/errs"
+)
+
+// CreateDocument stores a draft document of a case with the active template
+// version of its kind, and audits it.
+func (s *Store) CreateDocument(ctx context.Context, a Actor, d *Document) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		var t TemplateVersion
+		if err := tx.Select("version").Where("kind = ? AND active = ?", d.Kind, true).First(&t).Error; err != nil {
+			return notFound(err, "该文书种类的模板")
+		}
+		d.TemplateVersion, d.Status, d.CreatedByID = t.Version, DocDraft, a.UserID
+		if err := tx.Omit("PDF").Create(d).Error; err != nil {
+			return errs.Wrap(err, "create document")
+		}
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_document",
+			Entity: "document", EntityID: d.ID, ToStatus: DocDraft, Detail: d.Kind})
+	})
+}
+
+// DocumentByID loads a document without its PDF bytes.
+func (s *Store) DocumentByID(ctx context.Context, id uint) (*Document, error) {
+	var d Document
+	return &d, notFound(s.conn(ctx).Omit("pdf").First(&d, id).Error, "文书")
+}
+
+// DocumentPDF loads a document with its stored PDF bytes.
+func (s *Store) DocumentPDF(ctx context.Context, id uint) (*Document, error) {
+	var d Document
+	return &d, notFound(s.conn(ctx).First(&d, id).Error, "文书")
+}
+
+// CaseDocuments lists a case's documents, oldest first, without PDFs.
+func (s *Store) CaseDocuments(ctx context.Context, caseID uint) ([]Document, error) {
+	var ds []Document
+	if err := s.conn(ctx).Omit("pdf").Where("case_id = ?", caseID).Order("id").Find(&ds).Error; err != nil {
+		return nil, errs.Wrap(err, "list documents")
+	}
+	return ds, nil
+}
