@@ -180,7 +180,10 @@ type Document struct {
 	DataJSON        string     `gorm:"type:longtext" json:"-"` // the render input frozen at issue
 	CorrectsID      *uint      `gorm:"index" json:"corrects_id"`
 	SupersededByID  *uint      `json:"superseded_by_id"`
-	ServedAt        *time.Time `json:"served_at"`
+	ServesID        *uint      `gorm:"index" json:"serves_id"`                               // a service receipt: the document it serves
+	LegalReviewDate string     `gorm:"size:10;not null;default:''" json:"legal_review_date"` // 法制审核 passed (China date)
+	ServedDate      string     `gorm:"size:10;not null;default:''" json:"served_date"`       // the legal date of service
+	ServedAt        *time.Time `json:"served_at"`                                            // when service was recorded
 	ServiceMethod   string     `gorm:"size:50;not null;default:''" json:"service_method"`
 	ServedTo        string     `gorm:"size:200;not null;default:''" json:"served_to"`
 	ServicePlace    string     `gorm:"size:300;not null;default:''" json:"service_place"`

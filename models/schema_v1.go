@@ -142,7 +142,10 @@ type v1Document struct {
 	DataJSON        string     `gorm:"type:longtext"` // the render input frozen at issue
 	CorrectsID      *uint      `gorm:"index"`
 	SupersededByID  *uint      `json:"superseded_by_id"`
-	ServedAt        *time.Time `json:"served_at"`
+	ServesID        *uint      `gorm:"index"`                       // a service receipt: the document it serves
+	LegalReviewDate string     `gorm:"size:10;not null;default:''"` // 法制审核 passed (China date)
+	ServedDate      string     `gorm:"size:10;not null;default:''"` // the legal date of service
+	ServedAt        *time.Time `json:"served_at"`                   // when service was recorded
 	ServiceMethod   string     `gorm:"size:50;not null;default:''"`
 	ServedTo        string     `gorm:"size:200;not null;default:''"`
 	ServicePlace    string     `gorm:"size:300;not null;default:''"`
