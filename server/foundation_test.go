@@ -216,3 +216,28 @@ func postFile(t *testing.T, e *testEnv, path, name string, data []byte) (int, []
 	out.ReadFrom(resp.Body)
 	return resp.StatusCode, out.Bytes()
 }
+
+func TestMetricsAndHealth(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	e.doJSON("GET", "/api/v1/catalog", e.tokens[officer], nil, 200, nil)
+	st, body, _ := e.do("GET", "/healthz", "", nil)
+	if st != 200 || string(body) != "ok" {
+		t.Fatalf("healthz %d %q", st, body)
+	}
+	st, body, _ = e.do("GET", "/metrics", "", nil)
+	text := string(body)
+	for _, want := range []string{
+		`penaltydoc_http_requests_total{method="GET",route="/api/v1/catalog",status="200"}`,
+		`penaltydoc_http_request_duration_seconds_bucket{method="GET",route="/api/v1/catalog"`,
+		`go_sql_open_connections{db_name="sqlite"}`,
+	} {
+		if st != 200 || !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Health fails when the database is gone.
+	e.store.Close()
+	if st, _, _ := e.do("GET", "/healthz", "", nil); st != 503 {
+		t.Errorf("healthz with closed database: %d", st)
+	}
+}

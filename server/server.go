@@ -25,6 +25,7 @@ type Server struct {
 	metrics   *metrics
 	renderer  *render.Renderer
 	templates templateCache
+	pages     pages
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -37,6 +38,9 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	s.metrics = m
 	if s.renderer, err = render.New(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
 	r := gin.New()

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed web/templates/*.html web/static/*
+var webFS embed.FS
+
+// pages are the HTML pages, each parsed with the layout once at start-up,
+// so a broken page stops the service before it serves anything.
+type pages map[string]*template.Template
+
+func parsePages() (pages, error) {
+	p := pages{}
+	for _, name := range []string{"download", "verify"} {
+		t, err := template.New(name).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		p[name] = t
+	}
+	return p, nil
+}
+
+// page renders a page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) page(c *gin.Context, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		reqLog(c).Error("render page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "服务器内部错误，请稍后再试")
+		return
+	}
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func staticFS() http.FileSystem {
+	sub, err := fs.Sub(webFS, "web/static")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return http.FS(sub)
+}
