@@ -11,7 +11,24 @@ import (
 	"rsc.io/qr"
 )
 
-var fontFamily = [nFonts]string{"fangsong", "song", "songbold"}
+// fontFamily are the fpdf family names. fpdf names an embedded font
+// "utf8"+family; writePDF renames it, in place and with the same length, to
+// a PDF subset name (six letters, "+", the font's name), so that readers and
+// pdffonts see the fonts as the subsets they are.
+var fontFamily = [nFonts]string{"fandolfang___", "notoserifsc___", "notoserifscbold____"}
+
+var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDAAAC+NotoSerifSC-Bold"}
+
+func renameFonts(pdf []byte) []byte {
+	for i, fam := range fontFamily {
+		old := []byte("/utf8" + fam)
+		if len(old) != len(subsetNames[i])+1 {
+			panic("render: subset font name lengths differ")
+		}
+		pdf = bytes.ReplaceAll(pdf, old, []byte("/"+subsetNames[i]))
+	}
+	return pdf
+}
 
 // china is the time zone of issue dates (UTC+8, no daylight saving).
 var china = time.FixedZone("CST", 8*3600)
@@ -174,7 +191,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	return buf.Bytes(), nil
+	return renameFonts(buf.Bytes()), nil
 }
 
 type subsetter interface {
@@ -186,7 +203,7 @@ type subsetter interface {
 func drawWatermark(pdf *fpdf.Fpdf) {
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
-	pdf.SetTextColor(205, 205, 205)
+	pdf.SetTextColor(195, 195, 195)
 	pdf.SetFont(fontFamily[fontSong], "", watermarkPt)
 	w := pdf.GetStringWidth(watermarkText)
 	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, watermarkText)

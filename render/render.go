@@ -56,6 +56,9 @@ func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte,
 			pdf, err = nil, fmt.Errorf("render: panic: %v\n%s", p, debug.Stack())
 		}
 	}()
+	if d.Draft {
+		d.Number = "" // a draft has no number, whatever the caller passed
+	}
 	lim := r.limits.withDefaults()
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -91,8 +93,10 @@ func directiveNames() string {
 	return strings.Join(names, " ")
 }
 
-// Parse parses a template body for a document kind. A fault is reported as
-// a *TemplateError naming the line.
+// Parse parses a template body for a document kind and executes it once
+// against SampleData for a person and an organisation. A fault is reported
+// as a *TemplateError naming the line (Line 0: not tied to a line). Parse
+// does not typeset: Render the sample to see the pages.
 func Parse(kind, body string) (*Template, error) {
 	if !slices.Contains(Kinds(), kind) {
 		return nil, &TemplateError{Msg: fmt.Sprintf("未知的文书种类“%s”", kind)}
@@ -120,8 +124,28 @@ func Parse(kind, body string) (*Template, error) {
 		return nil, err
 	}
 	t.tmpl = tmpl
+	// a dry run against the sample data of both party kinds reports a
+	// misspelt field or a bad call now, with its line
+	for _, party := range []string{rules.PartyPerson, rules.PartyOrganization} {
+		d := SampleData(kind, party)
+		if _, err := t.execute(context.Background(), &d, checkLimits); err != nil {
+			var te *TemplateError
+			var le *LimitError
+			switch {
+			case errors.As(err, &te):
+				return nil, te
+			case errors.As(err, &le):
+				return nil, &TemplateError{Line: le.Line, Msg: le.Msg}
+			default:
+				return nil, &TemplateError{Msg: err.Error()}
+			}
+		}
+	}
 	return t, nil
 }
+
+// checkLimits bound Parse's dry run.
+var checkLimits = Limits{Timeout: time.Second, MaxOutput: DefaultLimits.MaxOutput, MaxIterations: DefaultLimits.MaxIterations}
 
 const maxBodyBytes = 128 << 10
 

@@ -1,0 +1,187 @@
+package render
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// monoFace is a test font: ASCII half width, everything else full width.
+type monoFace struct{}
+
+func (monoFace) Has(r rune) bool { return r <= 0xffff && r >= ' ' }
+func (monoFace) Advance(r rune) float64 {
+	if r < 0x80 {
+		return 500
+	}
+	return 1000
+}
+func (monoFace) Subset([]rune) ([]byte, error) { return nil, errors.New("test font") }
+
+func testFaces() [nFonts]face { return [nFonts]face{monoFace{}, monoFace{}, monoFace{}} }
+
+// breakText breaks s on a line of n full-width characters (indent in
+// characters) and returns the lines.
+func breakText(s string, n, indent int) []string {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape(s, stBody, 0)
+	var out []string
+	for _, sp := range breakLines(gs, float64(n)*charPitch, float64(indent)*charPitch) {
+		out = append(out, lineText(gs, sp))
+	}
+	return out
+}
+
+func TestBreakLines(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		n, ind int
+		want   []string
+	}{
+		{"fits", "一二三四五", 5, 0, []string{"一二三四五"}},
+		{"plain", "一二三四五六七", 5, 0, []string{"一二三四五", "六七"}},
+		{"indent", "一二三四五六七", 5, 2, []string{"一二三", "四五六七"}},
+		{"comma pulls back", "一二三四五，六七", 5, 0, []string{"一二三四", "五，六七"}},
+		{"full stop pulls back", "一二三四五。", 5, 0, []string{"一二三四", "五。"}},
+		{"two closers", "一二三四五。”六", 5, 0, []string{"一二三四", "五。”六"}},
+		{"closing bracket", "一二三四（五）六", 5, 0, []string{"一二三四", "（五）六"}},
+		{"opening at end", "一二三四《五六》", 5, 0, []string{"一二三四", "《五六》"}},
+		{"opening quote", "一二三四“五”", 5, 0, []string{"一二三四", "“五”"}},
+		{"number stays whole", "一二三12,000.00元", 8, 0, []string{"一二三", "12,000.00元"}},
+		{"number with unit", "一二三四五六100元整", 7, 0, []string{"一二三四五六", "100元整"}},
+		{"date parts", "一二三四五2026年11月28日", 6, 0, []string{"一二三四五", "2026年11月", "28日"}},
+		{"latin word", "一二三abcdef", 5, 0, []string{"一二三", "abcdef"}},
+		{"spaces vanish at breaks", "ab cd ef gh", 3, 0, []string{"ab cd", "ef gh"}},
+		{"long run cut", "一abcdefghijklmnop", 4, 0, []string{"一", "abcdefg", "hijklmn", "op"}},
+		{"percent", "一二三四50%的", 5, 0, []string{"一二三四", "50%的"}},
+		{"yuan sign", "一二三四¥12", 5, 0, []string{"一二三四", "¥12"}},
+		{"ellipsis pair", "一二三四……", 5, 0, []string{"一二三", "四……"}},
+		{"dash pair", "一二三四——五", 5, 0, []string{"一二三四", "——五"}},
+		{"enumeration", "（一）现场笔录；（二）询问笔录。", 6, 0, []string{"（一）现场笔", "录；（二）询", "问笔录。"}},
+		{"empty", "", 5, 0, nil},
+		{"only spaces", "   ", 5, 0, nil},
+	}
+	for _, tt := range tests {
+		got := breakText(tt.in, tt.n, tt.ind)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: breakText(%q, %d) = %q, want %q", tt.name, tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestLine28(t *testing.T) {
+	// 28 full-width characters fill a body line exactly; the 29th wraps
+	s := strings.Repeat("永", 29)
+	got := breakText(s, charsLine, 0)
+	if len(got) != 2 || utf8.RuneCountInString(got[0]) != 28 {
+		t.Errorf("got %q", got)
+	}
+	got = breakText(s, charsLine, 2)
+	if utf8.RuneCountInString(got[0]) != 26 {
+		t.Errorf("indented first line: got %d chars", utf8.RuneCountInString(got[0]))
+	}
+}
+
+func TestJustify(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape("一二三四五，六七八abc九", stBody, 0)
+	width := 6 * charPitch
+	spans := breakLines(gs, width, 0)
+	for i, sp := range spans[:len(spans)-1] {
+		xs := place(gs, sp, width, true, nil)
+		end := xs[len(xs)-1] + gs[sp.end-1].w
+		if d := end - width; d > 0.001 || d < -0.001 {
+			t.Errorf("line %d %q ends at %.3f, want %.3f", i, lineText(gs, sp), end, width)
+		}
+	}
+	// inside a Latin word nothing stretches
+	gs = ts.shape("一abc二", stBody, 0)
+	natural := 0.0
+	for _, g := range gs {
+		natural += g.w
+	}
+	xs := place(gs, span{0, len(gs)}, natural+2, true, nil)
+	near := func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+	if !near(xs[2]-xs[1], gs[1].w) || !near(xs[3]-xs[2], gs[2].w) {
+		t.Errorf("a Latin word was stretched: %v", xs)
+	}
+	if !near(xs[1]-xs[0], gs[0].w+1) || !near(xs[4]-xs[3], gs[3].w+1) {
+		t.Errorf("the slack did not go to the gaps around the word: %v", xs)
+	}
+}
+
+// checkLines asserts the line breaker's invariants.
+func checkLines(t *testing.T, s string, n, indent int) {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape(s, stBody, 0)
+	width, ind := float64(n)*charPitch, float64(indent)*charPitch
+	spans := breakLines(gs, width, ind)
+	prev := 0
+	for i, sp := range spans {
+		if sp.start < prev || sp.end <= sp.start || sp.end > len(gs) {
+			t.Fatalf("%q: bad span %v after %d", s, sp, prev)
+		}
+		for _, g := range gs[prev:sp.start] { // only spaces are dropped
+			if g.r != ' ' {
+				t.Fatalf("%q: %q dropped between lines", s, g.r)
+			}
+		}
+		w := 0.0
+		for _, g := range gs[sp.start:sp.end] {
+			w += g.w
+		}
+		avail := width
+		if i == 0 {
+			avail -= ind
+		}
+		if w > avail+eps && sp.end-sp.start > 1 {
+			t.Fatalf("%q: line %d %q is %.2f wide, room %.2f", s, i, lineText(gs, sp), w, avail)
+		}
+		if gs[sp.start].r == ' ' || gs[sp.end-1].r == ' ' {
+			t.Fatalf("%q: line %d has a space at an end", s, i)
+		}
+		prev = sp.end
+	}
+	for _, g := range gs[prev:] {
+		if g.r != ' ' {
+			t.Fatalf("%q: %q lost at the end", s, g.r)
+		}
+	}
+}
+
+func TestBreakLinesInvariants(t *testing.T) {
+	for _, s := range []string{"", " ", "一", "，，，，，，，，", "（（（（（（（", "aaaaaaaaaaaaaaaaaaaaa", "一 二 三 ， 。",
+		strings.Repeat("经查，当事人（张三）于2026年3月1日销售¥12,000.00元的“牛奶”。", 5)} {
+		for n := 1; n <= 12; n++ {
+			checkLines(t, s, n, 0)
+			checkLines(t, s, n+2, 2)
+		}
+	}
+}
+
+func FuzzBreakLines(f *testing.F) {
+	f.Add("经查，当事人（张三）于2026年3月1日销售¥12,000.00元的“牛奶”。", uint8(10), uint8(2))
+	f.Add("ab cd ef  gh……——《》", uint8(3), uint8(0))
+	f.Add("https://penaltydoc.example.gov.cn/verify/8Fq2kZr7TmXw3Lp9", uint8(5), uint8(1))
+	f.Fuzz(func(t *testing.T, s string, n, indent uint8) {
+		if !utf8.ValidString(s) || len(s) > 2000 {
+			return
+		}
+		w := int(n%40) + 1
+		ind := int(indent) % w
+		checkLines(t, s, w, ind)
+		// no line starts with closing or ends with opening punctuation,
+		// except when the paragraph itself starts that way or a run had to
+		// be cut
+		lines := breakText(s, w, ind)
+		for i, l := range lines {
+			r := []rune(l)
+			if i > 0 && isClosing(r[0]) && !isClosing([]rune(lines[i-1])[len([]rune(lines[i-1]))-1]) &&
+				utf8.RuneCountInString(lines[i-1]) > 1 && !strings.Contains(s, " "+string(r[0])) {
+				t.Errorf("%q: line %d %q starts with closing punctuation", s, i, l)
+			}
+		}
+	})
+}

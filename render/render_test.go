@@ -1,0 +1,624 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"penaltydoc/rules"
+	"penaltydoc/templates"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/golden")
+
+var parties = []string{rules.PartyPerson, rules.PartyOrganization}
+
+var (
+	testRenderer     *Renderer
+	testRendererErr  error
+	testRendererOnce sync.Once
+)
+
+func renderer(t testing.TB) *Renderer {
+	t.Helper()
+	testRendererOnce.Do(func() { testRenderer, testRendererErr = New() })
+	if testRendererErr != nil {
+		t.Fatal(testRendererErr)
+	}
+	return testRenderer
+}
+
+func defaultTemplate(t testing.TB, kind string) *Template {
+	t.Helper()
+	body, err := templates.Default(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := Parse(kind, body)
+	if err != nil {
+		t.Fatalf("%s: %v", kind, err)
+	}
+	return tp
+}
+
+func render(t testing.TB, kind string, d Data) []byte {
+	t.Helper()
+	pdf, err := renderer(t).Render(context.Background(), defaultTemplate(t, kind), d)
+	if err != nil {
+		t.Fatalf("%s: %v", kind, err)
+	}
+	return pdf
+}
+
+// artifact keeps a PDF for inspection (testdata/artifacts is git-ignored).
+func artifact(t testing.TB, name string, pdf []byte) string {
+	dir := filepath.Join("testdata", "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestGolden renders every kind for a person and an organisation and
+// compares the bytes with testdata/golden (go test ./render -update
+// rewrites them).
+func TestGolden(t *testing.T) {
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			name := kind + "_" + party + ".pdf"
+			t.Run(name, func(t *testing.T) {
+				pdf := render(t, kind, SampleData(kind, party))
+				golden := filepath.Join("testdata", "golden", name)
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, pdf, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./render -update to create it)", err)
+				}
+				if !bytes.Equal(pdf, want) {
+					artifact(t, name, pdf)
+					t.Errorf("%s differs from the golden file (%d vs %d bytes); new one in testdata/artifacts; run -update if the change is intended", name, len(pdf), len(want))
+				}
+			})
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, kind := range Kinds() {
+		d := SampleData(kind, rules.PartyOrganization)
+		a := render(t, kind, d)
+		b := render(t, kind, SampleData(kind, rules.PartyOrganization))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two renders of the same input differ", kind)
+		}
+		d.Draft = true
+		c := render(t, kind, d)
+		if bytes.Equal(a, c) {
+			t.Errorf("%s: draft and issued renders are identical", kind)
+		}
+		if !bytes.Equal(c, render(t, kind, d)) {
+			t.Errorf("%s: two draft renders differ", kind)
+		}
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	want := map[string][]byte{}
+	for _, kind := range Kinds() {
+		want[kind] = render(t, kind, SampleData(kind, rules.PartyPerson))
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		kind := Kinds()[i%len(Kinds())]
+		wg.Go(func() {
+			for range 3 {
+				pdf, err := renderer(t).Render(context.Background(), defaultTemplate(t, kind), SampleData(kind, rules.PartyPerson))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(pdf, want[kind]) {
+					t.Errorf("%s: concurrent render differs", kind)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// requiredSections are phrases each kind's text must contain (LEGAL.md).
+var requiredSections = map[string][]string{
+	rules.KindPenaltyDecision: {"江南市市场监督管理局", "行政处罚决定书", "江南市监处罚〔2026〕128号", "当事人：",
+		"立案调查", "经查", "证据证明", "违反了", "考虑了下列情节", "罚款人民币壹万贰仟元整（¥12,000.00）",
+		"十五日内", "百分之三", "加处罚款的数额不超出罚款的数额", "六十日内", "江南市人民政府", "申请行政复议",
+		"六个月内", "江南市西湖区人民法院", "不停止执行", "2026年11月27日"},
+	rules.KindNoPenaltyDecision: {"不予行政处罚决定书", "江南市监不罚〔2026〕17号", "当事人：", "立案调查", "经查",
+		"违反了", "第三十三条第一款", "不予行政处罚", "进行了教育", "责令当事人立即改正", "六十日内", "六个月内",
+		"2026年11月27日"},
+	rules.KindOnTheSpotDecision: {"当场行政处罚决定书", "当事人：", "违法事实", "违反了", "简易程序", "处罚时间",
+		"处罚地点", "先向江南市人民政府申请行政复议", "第二十三条", "十五日内", "执法人员签名", "当事人签名"},
+	rules.KindAdvanceNotice: {"行政处罚事先告知书", "江南市监罚告〔2026〕96号", "立案调查", "经查", "违反了",
+		"拟对", "罚款人民币壹万贰仟元整（¥12,000.00）", "陈述、申辩", "五个工作日内", "视为放弃", "不因"},
+	rules.KindServiceReceipt: {"送达回证", "送达文书名称及文号", "行政处罚决定书", "江南市监处罚〔2026〕128号",
+		"受送达人", "送达地点", "送达方式", "直接送达", "送达时间", "签名或者盖章", "送达人签名", "K7M4-Q9TX",
+		"https://penaltydoc.example.gov.cn/public/download"},
+}
+
+const noLineStart = "，。、；：？！）》」』】"
+
+func pdftotext(t *testing.T, pdf []byte, name string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed: apt-get install poppler-utils")
+	}
+	p := artifact(t, name, pdf)
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", p, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", p, err)
+	}
+	// drop page numbers and the QR caption, which interleave with the text
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if pageNumberRE.MatchString(strings.TrimSpace(l)) || strings.TrimSpace(l) == qrCaption {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+var pageNumberRE = regexp.MustCompile(`^— ?\d+ ?—$`)
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isSubsequence reports whether the runes of want appear in got in order,
+// and where the first missing one is.
+func isSubsequence(want, got string) (bool, int) {
+	g := []rune(got)
+	j := 0
+	for i, r := range []rune(want) {
+		for j < len(g) && g[j] != r {
+			j++
+		}
+		if j == len(g) {
+			return false, i
+		}
+		j++
+	}
+	return true, -1
+}
+
+// TestTextExtraction: pdftotext gives back every character that went in,
+// in order, each kind's sections, and no line starts with closing
+// punctuation.
+func TestTextExtraction(t *testing.T) {
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			t.Run(kind+"_"+party, func(t *testing.T) {
+				d := SampleData(kind, party)
+				tp := defaultTemplate(t, kind)
+				text := pdftotext(t, render(t, kind, d), "text_"+kind+"_"+party+".pdf")
+				flat := squeeze(text)
+				for _, s := range requiredSections[kind] {
+					if !strings.Contains(flat, squeeze(s)) {
+						t.Errorf("text lacks %q", s)
+					}
+				}
+				blocks, err := tp.execute(context.Background(), &d, DefaultLimits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var in strings.Builder
+				for _, b := range blocks {
+					in.WriteString(b.text)
+					for _, c := range b.cells {
+						in.WriteString(c)
+					}
+					// table cells are read column by column: check each on its own
+					for _, row := range b.rows {
+						for _, c := range row {
+							cell := squeeze(strings.NewReplacer("<br>", "", "^", "", ">", "").Replace(c))
+							if ok, at := isSubsequence(cell, flat); !ok {
+								t.Errorf("table cell %q: character %d missing from the extracted text", cell, at)
+							}
+						}
+					}
+				}
+				want := squeeze(in.String())
+				if ok, at := isSubsequence(want, flat); !ok {
+					r := []rune(want)
+					t.Errorf("character %d %q of the input (…%s…) is missing from the extracted text", at, r[at], string(r[max(0, at-10):min(len(r), at+10)]))
+				}
+				for i, line := range strings.Split(text, "\n") {
+					line = strings.TrimSpace(line)
+					if line != "" && strings.ContainsRune(noLineStart, []rune(line)[0]) {
+						t.Errorf("line %d starts with closing punctuation: %q", i+1, line)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestA4AndFonts(t *testing.T) {
+	if _, err := exec.LookPath("pdffonts"); err != nil {
+		t.Skip("pdffonts/pdfinfo (poppler-utils) are not installed")
+	}
+	p := artifact(t, "fonts.pdf", render(t, rules.KindPenaltyDecision, SampleData(rules.KindPenaltyDecision, rules.PartyPerson)))
+	info, err := exec.Command("pdfinfo", p).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(info), "595.28 x 841.89 pts (A4)") {
+		t.Errorf("not A4:\n%s", info)
+	}
+	out, err := exec.Command("pdffonts", p).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+	if len(lines) != 3 {
+		t.Errorf("want 3 fonts, got:\n%s", out)
+	}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		// name type… encoding emb sub uni id gen
+		if n := len(f); n < 6 || f[n-5] != "yes" || f[n-4] != "yes" {
+			t.Errorf("font not embedded as a subset: %s", l)
+		}
+	}
+}
+
+// TestRareChars: 䶮 (Ext-A, only in the Song font) renders; 𠮷 (U+20BB7,
+// in neither font) is refused with its name and code point.
+func TestRareChars(t *testing.T) {
+	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+	d.Facts.Party.Name = "刘䶮"
+	pdf := render(t, rules.KindPenaltyDecision, d)
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		if text := pdftotext(t, pdf, "rare.pdf"); !strings.Contains(text, "刘䶮") {
+			t.Error("䶮 is missing from the extracted text")
+		}
+	}
+	if err := CheckText("刘䶮"); err != nil {
+		t.Errorf("CheckText(刘䶮) = %v", err)
+	}
+
+	d.Facts.Party.Name = "𠮷野家"
+	_, err := renderer(t).Render(context.Background(), defaultTemplate(t, rules.KindPenaltyDecision), d)
+	var uc *UnsupportedCharError
+	if !errors.As(err, &uc) {
+		t.Fatalf("want *UnsupportedCharError, got %v", err)
+	}
+	if uc.Field != "Facts.Party.Name" || len(uc.Runes) != 1 || uc.Runes[0] != 0x20BB7 {
+		t.Errorf("got %+v", uc)
+	}
+	for _, s := range []string{"“𠮷”（U+20BB7）", "当事人名称"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("message %q lacks %q", err, s)
+		}
+	}
+	if err := CheckText("𠮷野家"); !errors.As(err, &uc) || !strings.Contains(err.Error(), "U+20BB7") {
+		t.Errorf("CheckText(𠮷野家) = %v", err)
+	}
+	d.Facts.Party.Name = "张\x01三"
+	if _, err := renderer(t).Render(context.Background(), defaultTemplate(t, rules.KindPenaltyDecision), d); !errors.As(err, &uc) {
+		t.Errorf("control character in data: want *UnsupportedCharError, got %v", err)
+	}
+	_, err = Parse(rules.KindPenaltyDecision, "第一行\n𠮷字\n")
+	var te *TemplateError
+	if !errors.As(err, &te) || te.Line != 2 || !strings.Contains(err.Error(), "U+20BB7") {
+		t.Errorf("template with 𠮷: got %v", err)
+	}
+}
+
+// TestGrounds renders the decision templates for every ground and outcome.
+func TestGrounds(t *testing.T) {
+	grounds := map[string]string{
+		rules.GroundLimitation:       "不再给予行政处罚",
+		rules.GroundUnderAge:         "监护人加以管教",
+		rules.GroundMentalIncapacity: "监护人严加看管和治疗",
+		rules.GroundNoFault:          "没有主观过错",
+		rules.GroundMinorCorrected:   "没有造成危害后果",
+		rules.GroundFirstOffense:     "可以不予行政处罚",
+	}
+	for g, phrase := range grounds {
+		for _, party := range parties {
+			d := SampleData(rules.KindNoPenaltyDecision, party)
+			d.Evaluation.Ground = g
+			d.Evaluation.Override = &rules.Override{Outcome: rules.OutcomeNoPenalty, Reason: "当事人系残疾人，经营规模很小，综合考虑后不予处罚。"}
+			pdf := render(t, rules.KindNoPenaltyDecision, d)
+			if _, err := exec.LookPath("pdftotext"); err != nil {
+				continue
+			}
+			text := squeeze(pdftotext(t, pdf, "ground.pdf"))
+			for _, s := range []string{phrase, "裁量说明"} {
+				if !strings.Contains(text, s) {
+					t.Errorf("%s/%s: text lacks %q", g, party, s)
+				}
+			}
+		}
+	}
+	// penalties: warning only, fine only, fine and confiscation, no statement
+	for _, c := range []struct {
+		fine, conf float64
+		outcome    string
+		want       string
+	}{
+		{0, 0, rules.OutcomeWarning, "警告"},
+		{800, 0, rules.OutcomePenalty, "罚款人民币捌佰元整（¥800.00）"},
+		{16409.02, 500, rules.OutcomePenalty, "没收违法所得人民币伍佰元整（¥500.00）"},
+	} {
+		for _, kind := range []string{rules.KindPenaltyDecision, rules.KindOnTheSpotDecision, rules.KindAdvanceNotice} {
+			d := SampleData(kind, rules.PartyPerson)
+			d.Fine, d.Confiscation, d.Evaluation.Outcome = c.fine, c.conf, c.outcome
+			d.Statement, d.HearingHeld, d.Evaluation.Lighter = "", false, false
+			pdf := render(t, kind, d)
+			if _, err := exec.LookPath("pdftotext"); err != nil {
+				continue
+			}
+			if text := squeeze(pdftotext(t, pdf, "penalty.pdf")); !strings.Contains(text, c.want) {
+				t.Errorf("%s %v: text lacks %q", kind, c, c.want)
+			}
+		}
+	}
+}
+
+func TestDraft(t *testing.T) {
+	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+	d.Draft = true
+	pdf := render(t, rules.KindPenaltyDecision, d)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	text := pdftotext(t, pdf, "draft.pdf")
+	layout, err := exec.Command("pdftotext", "-layout", filepath.Join("testdata", "artifacts", "draft.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(layout), "样") || !strings.Contains(string(layout), "稿") {
+		t.Error("draft lacks the 样稿 mark") // pdftotext gives rotated text only with -layout
+	}
+	if strings.Contains(text, "扫码核验") {
+		t.Error("draft has a QR code")
+	}
+	if strings.Contains(text, "128号") {
+		t.Error("draft shows a number")
+	}
+}
+
+// TestRunaway: a template that loops or writes without end is refused
+// within its limits, with a Chinese message: at Parse when its dry run
+// against the sample data runs away, else at Render.
+func TestRunaway(t *testing.T) {
+	r := renderer(t)
+	bodies := map[string]string{
+		"endless range":   "开始\n{{range 1000000000}}{{end}}\n结束",
+		"nested ranges":   "{{range 1000}}{{range 1000}}{{range 1000}}{{end}}{{end}}{{end}}",
+		"huge output":     "{{range 100000}}{{$.Facts.Facts}}{{end}}",
+		"range with trim": "{{range 1000000 -}}\n  {{- end}}",
+		"huge printf":     `{{printf "%0999999999d" 1}}`,
+		"many pages":      "{{range 5000}}\n@pagebreak\n一页\n{{end}}",
+	}
+	chinese := func(err error) bool {
+		return strings.ContainsFunc(err.Error(), func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	}
+	for name, body := range bodies {
+		for _, trap := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/trap=%v", name, trap), func(t *testing.T) {
+				d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+				if trap { // runs away only on data unlike the samples': Parse passes, Render refuses
+					body = "{{if eq .Facts.Party.Name \"陷阱\"}}\n" + body + "\n{{end}}"
+					d.Facts.Party.Name = "陷阱"
+				}
+				start := time.Now()
+				tp, err := Parse(rules.KindPenaltyDecision, body)
+				if err == nil {
+					if trap {
+						_, err = r.Render(context.Background(), tp, d)
+					} else if name != "many pages" {
+						t.Fatal("Parse accepted a runaway template")
+					} else {
+						_, err = r.Render(context.Background(), tp, d)
+					}
+				} else if trap {
+					t.Fatalf("Parse: %v", err)
+				}
+				if took := time.Since(start); took > DefaultLimits.Timeout+time.Second {
+					t.Errorf("took %v", took)
+				}
+				var le *LimitError
+				var te *TemplateError
+				if !errors.As(err, &le) && !errors.As(err, &te) {
+					t.Fatalf("want a limit error, got %v", err)
+				}
+				if !chinese(err) {
+					t.Errorf("message not in Chinese: %v", err)
+				}
+			})
+		}
+	}
+	// a short timeout stops a long but legal loop
+	tp, err := Parse(rules.KindPenaltyDecision, "{{if eq .Facts.Party.Name \"慢\"}}{{range 9000}}{{range $.Facts.Evidence}}{{.}}{{end}}{{end}}{{end}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := r.WithLimits(Limits{Timeout: time.Millisecond, MaxIterations: 1 << 30, MaxOutput: 1 << 30})
+	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+	d.Facts.Party.Name = "慢"
+	_, err = short.Render(context.Background(), tp, d)
+	var le *LimitError
+	if !errors.As(err, &le) || !chinese(err) {
+		t.Errorf("short timeout: got %v", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		body string
+		line int
+		want string
+	}{
+		{"第一行\n@titel 标题", 2, "未知的指令"},
+		{"@title", 1, "后面要写内容"},
+		{"@pagebreak 多余", 1, "不能有文字"},
+		{"一\n二\n{{if .Draft}}\n三", 4, "{{end}}"},
+		{"一\n{{.Nope}}", 2, "Nope"},
+		{"{{nosuch .Fine}}", 1, "nosuch"},
+		{"@table 3 x\n@end", 1, "列宽"},
+		{"一\n@table\n甲|乙", 2, "@end"},
+		{"@end", 1, "@table"},
+		{"@table\n@title 表内标题\n@end", 2, "表格"},
+		{"{{define \"x\"}}a{{end}}", 0, "define"},
+		{"{{template \"penalty_decision\"}}", 1, "子模板"},
+		{"一\n二{{\"unterminated}}", 2, ""},
+		{"文字\x00", 1, "控制字符"},
+		{"{{.Fine", 1, ""},
+	}
+	for _, tt := range tests {
+		_, err := Parse(rules.KindPenaltyDecision, tt.body)
+		var te *TemplateError
+		if !errors.As(err, &te) {
+			t.Errorf("%q: want *TemplateError, got %v", tt.body, err)
+			continue
+		}
+		if te.Line != tt.line || !strings.Contains(te.Error(), tt.want) {
+			t.Errorf("%q: got line %d %q; want line %d containing %q", tt.body, te.Line, te.Error(), tt.line, tt.want)
+		}
+	}
+	// execution errors name the line too: at Parse (dry run) or at Render
+	_, err := Parse(rules.KindPenaltyDecision, "一\n二\n{{date \"2026-13-45\"}}")
+	var te *TemplateError
+	if !errors.As(err, &te) || te.Line != 3 || !strings.Contains(err.Error(), "2026-13-45") {
+		t.Errorf("execution error at Parse: got %v", err)
+	}
+	tp, err := Parse(rules.KindPenaltyDecision, "一\n二\n{{date .Notice.Served}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+	d.Notice.Served = "2026/10/21"
+	_, err = renderer(t).Render(context.Background(), tp, d)
+	if !errors.As(err, &te) || te.Line != 3 {
+		t.Errorf("execution error at Render: got %v", err)
+	}
+	if _, err := Parse("nonsense", "x"); err == nil {
+		t.Error("unknown kind accepted")
+	}
+}
+
+// TestDirectives exercises every directive and function once.
+func TestDirectives(t *testing.T) {
+	body := `@title {{.Authority.Name}}
+@title 测试文书
+@number
+@heading 一、标题
+@center 居中 {{money 1234.5}}
+@right 居右 {{capital 100.05}}
+@left 顶格 {{rmb 0.5}} {{fine 10}}
+@blank
+普通段落 {{date .IssueDate}} {{dateCN .IssueDate}} {{maskID .Facts.Party.IDNumber}} {{maskName .Facts.Party.Name}}
+{{articles .Evaluation.Articles}} {{join .Facts.Evidence "、"}} {{cnNum 15}} {{add 1 2}} {{label "under_age"}}
+{{addDays .IssueDate 15}} {{addMonths .IssueDate 6}} {{addWorkdays .IssueDate 5}} {{nextWorkday "2026-11-28"}}
+{{trim "  x  "}} {{trimSuffix "。" "句子。"}} {{if contains .Item.PenaltyTypes "fine"}}有罚款{{end}} {{.You}} {{.AnswerDays}}
+@@at 开头
+@table 1 2 3
+甲|乙|丙
+^居中|>居右|a\|b {{"x" | printf "%s"}}
+只有一格
+@end
+@pagebreak
+新页
+@signature {{.Authority.Name}}|{{dateCN .IssueDate}}
+`
+	tp, err := Parse(rules.KindPenaltyDecision, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
+	blocks, err := tp.execute(context.Background(), &d, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, b := range blocks {
+		all.WriteString(string(b.kind) + ":" + b.text + strings.Join(b.cells, "/"))
+		for _, r := range b.rows {
+			all.WriteString("[" + strings.Join(r, "|") + "]")
+		}
+		all.WriteString("\n")
+	}
+	got := all.String()
+	for _, want := range []string{
+		"T:江南市市场监督管理局", "N:江南市监处罚〔2026〕128号", "H:一、标题", "C:居中 ¥1,234.50", "R:居右 壹佰元零伍分",
+		"L:顶格 人民币伍角整（¥0.50） 罚款人民币壹拾元整（¥10.00）", "B:",
+		"2026年11月27日 二〇二六年十一月二十七日 330106********1237 张*",
+		"第一百二十四条第一款第五项、《中华人民共和国行政处罚法》第三十二条第一项", "十五 3 不满十四周岁",
+		"2026-12-12 2027-05-27 2026-12-04 2026-11-30", "x 句子 有罚款 你 5", "P:@at 开头",
+		"[甲|乙|丙][^居中|>居右|a|b x][只有一格]", "G:", "S:江南市市场监督管理局/二〇二六年十一月二十七日",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if _, err := renderer(t).Render(context.Background(), tp, d); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSignatureNotAlone: whatever the length of the text before it, the
+// signature block never starts a page.
+func TestSignatureNotAlone(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	for n := 1; n <= 60; n++ {
+		var bs []block
+		for range n {
+			bs = append(bs, block{kind: kPara, text: "一二三四五六七八九十"})
+		}
+		bs = append(bs, block{kind: kSignature, cells: []string{"江南市市场监督管理局", "2026年11月27日"}})
+		pages, err := ts.layout(bs, &Data{}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := pages[len(pages)-1]
+		body := 0
+		for _, o := range last {
+			if o.kind == 't' && strings.HasPrefix(o.s, "一") {
+				body++
+			}
+		}
+		if body == 0 {
+			t.Errorf("%d paragraphs: the signature is alone on page %d", n, len(pages))
+		}
+	}
+}
