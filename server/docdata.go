@@ -41,6 +41,9 @@ func (s *Server) documentData(ctx context.Context, d *models.Document) (render.D
 	if d.Number != nil {
 		data.Number = *d.Number
 	}
+	if err := s.lifecycleData(ctx, d, &data); err != nil {
+		return render.Data{}, err
+	}
 	return data, nil
 }
 

@@ -31,13 +31,22 @@ type documentJSON struct {
 	ServiceMethod   string     `json:"service_method,omitempty"`
 	ServedTo        string     `json:"served_to,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
+	// The lifecycle (server/workflow.go).
+	ReviewStage     int               `json:"review_stage"`
+	LegalReviewDate string            `json:"legal_review_date,omitempty"`
+	ServedDate      string            `json:"served_date,omitempty"`
+	ServicePlace    string            `json:"service_place,omitempty"`
+	ServesID        *uint             `json:"serves_id,omitempty"`
+	VerifyURL       string            `json:"verify_url,omitempty"`
+	Deadlines       *models.Deadlines `json:"deadlines,omitempty"`
 }
 
 func toDocumentJSON(d *models.Document) documentJSON {
 	out := documentJSON{ID: d.ID, CaseID: d.CaseID, Kind: d.Kind, Status: d.Status, TemplateVersion: d.TemplateVersion,
 		IssueDate: d.IssueDate, IssuedAt: d.IssuedAt, SHA256: d.SHA256, Comment: d.Comment, CorrectsID: d.CorrectsID,
 		SupersededByID: d.SupersededByID, ServedAt: d.ServedAt, ServiceMethod: d.ServiceMethod, ServedTo: d.ServedTo,
-		CreatedAt: d.CreatedAt}
+		CreatedAt: d.CreatedAt, ReviewStage: d.ReviewStage, LegalReviewDate: d.LegalReviewDate, ServedDate: d.ServedDate,
+		ServicePlace: d.ServicePlace, ServesID: d.ServesID, Deadlines: d.Deadlines()}
 	if d.Number != nil {
 		out.Number = *d.Number
 	}
@@ -127,7 +136,7 @@ func (s *Server) handleGetDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toDocumentJSON(d))
+	c.JSON(http.StatusOK, s.docJSON(d))
 }
 
 // handleDocumentPDF answers an issued document's frozen bytes, or renders a

@@ -47,6 +47,13 @@ func (s *Server) routes(r *gin.Engine) {
 
 	api.GET("/documents/:id", signedIn, s.handleGetDocument)
 	api.GET("/documents/:id/pdf", signedIn, s.handleDocumentPDF)
+	api.POST("/documents/:id/submit", s.authenticate(officer), s.handleSubmitDocument)
+	api.POST("/documents/:id/approve", s.authenticate(reviewer, approver), s.handleApproveDocument)
+	api.POST("/documents/:id/return", s.authenticate(reviewer, approver), s.handleReturnDocument)
+	api.POST("/documents/:id/issue", s.authenticate(clerk), s.handleIssueDocument)
+	api.POST("/documents/:id/serve", s.authenticate(clerk), s.handleServeDocument)
+	api.POST("/documents/:id/correct", s.authenticate(officer), s.handleCorrectDocument)
+	api.POST("/cases/:id/statement", s.authenticate(officer), s.handleStatement)
 
 	api.GET("/templates", signedIn, s.handleListTemplates)
 	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)
