@@ -92,7 +92,8 @@ type box struct {
 
 // typesetter turns blocks into pages for one document.
 type typesetter struct {
-	faces   [nFonts]face
+	faces    [nFonts]face
+	decoFont uint8 // page numbers and QR caption: FangSong when it has them
 	used    [nFonts]map[rune]bool
 	missing []rune
 	misLine int
@@ -100,7 +101,12 @@ type typesetter struct {
 }
 
 func newTypesetter(faces [nFonts]face) *typesetter {
-	ts := &typesetter{faces: faces}
+	ts := &typesetter{faces: faces, decoFont: fontBody}
+	for _, r := range "—0123456789" + qrCaption {
+		if !faces[fontBody].Has(r) {
+			ts.decoFont = fontSong
+		}
+	}
 	for i := range ts.used {
 		ts.used[i] = make(map[rune]bool, 256)
 	}
@@ -115,6 +121,9 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 			continue
 		}
 		f := st.font
+		if r > 0xffff {
+			f = fontSong // neither font can be used above the BMP: refused below
+		}
 		if !ts.faces[f].Has(r) {
 			f = fontSong
 			if !ts.faces[f].Has(r) || r > 0xffff {

@@ -52,19 +52,17 @@ const (
 
 // decorations adds the runes of page numbers, watermark and QR caption.
 func (ts *typesetter) decorations(npages int, draft, qr bool) {
-	for _, r := range "— " + strconv.Itoa(npages) + "0123456789" {
-		if ts.faces[fontSong].Has(r) {
-			ts.used[fontSong][r] = true
-		}
+	for _, r := range "—0123456789" {
+		ts.used[ts.decoFont][r] = true
 	}
 	if draft {
 		for _, r := range watermarkText {
-			ts.used[fontSong][r] = true
+			ts.used[fontBold][r] = true
 		}
 	}
 	if qr {
 		for _, r := range qrCaption {
-			ts.used[fontSong][r] = true
+			ts.used[ts.decoFont][r] = true
 		}
 	}
 }
@@ -81,7 +79,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	ts.decorations(len(pages), draft, withQR)
 
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(true)
+	pdf.SetCompression(false) // compressStreams does it, with pooled writers
 	pdf.SetCatalogSort(true)
 	t := docTime(d)
 	pdf.SetCreationDate(t)
@@ -137,7 +135,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		pdf.AddPage()
 		tc := 0.0
 		if draft {
-			drawWatermark(pdf)
+			drawWatermark(pdf, fontFamily[fontBold])
 		}
 		var seals []op
 		for _, o := range ops {
@@ -163,7 +161,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			pdf.RawWriteStr("0 Tc")
 		}
 		// page number: — N —, odd pages right, even pages left, one character in
-		pdf.SetFont(fontFamily[fontSong], "", pagenoPt)
+		pdf.SetFont(fontFamily[ts.decoFont], "", pagenoPt)
 		num := "— " + strconv.Itoa(pi+1) + " —"
 		w := pdf.GetStringWidth(num)
 		em := pagenoPt * mmPerPt
@@ -173,7 +171,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		}
 		pdf.Text(x, pagenoBaseline, num)
 		if pi == 0 && withQR {
-			if err := drawQR(pdf, d.VerifyURL); err != nil {
+			if err := drawQR(pdf, d.VerifyURL, fontFamily[ts.decoFont]); err != nil {
 				return nil, err
 			}
 		}
@@ -191,7 +189,11 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	return renameFonts(buf.Bytes()), nil
+	out, err := compressStreams(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return renameFonts(out), nil
 }
 
 type subsetter interface {
@@ -200,11 +202,11 @@ type subsetter interface {
 
 // drawWatermark puts a large light 样稿 diagonally across the page, under
 // the text.
-func drawWatermark(pdf *fpdf.Fpdf) {
+func drawWatermark(pdf *fpdf.Fpdf, family string) {
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
 	pdf.SetTextColor(195, 195, 195)
-	pdf.SetFont(fontFamily[fontSong], "", watermarkPt)
+	pdf.SetFont(family, "", watermarkPt)
 	w := pdf.GetStringWidth(watermarkText)
 	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, watermarkText)
 	pdf.SetTextColor(0, 0, 0)
@@ -213,7 +215,7 @@ func drawWatermark(pdf *fpdf.Fpdf) {
 
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.
-func drawQR(pdf *fpdf.Fpdf, url string) error {
+func drawQR(pdf *fpdf.Fpdf, url, family string) error {
 	code, err := qr.Encode(url, qr.M)
 	if err != nil {
 		return fmt.Errorf("核验二维码生成失败：%w", err)
@@ -250,7 +252,7 @@ func drawQR(pdf *fpdf.Fpdf, url string) error {
 	}
 	b = append(b, "f Q"...)
 	pdf.RawWriteStr(string(b))
-	pdf.SetFont(fontFamily[fontSong], "", qrCaptionPt)
+	pdf.SetFont(family, "", qrCaptionPt)
 	w := pdf.GetStringWidth(qrCaption)
 	pdf.Text(x0+qrSize/2-w/2, y0+qrSize+3, qrCaption)
 	return nil

@@ -190,7 +190,7 @@ func pdftotext(t *testing.T, pdf []byte, name string) string {
 	return strings.Join(keep, "\n")
 }
 
-var pageNumberRE = regexp.MustCompile(`^— ?\d+ ?—$`)
+var pageNumberRE = regexp.MustCompile(`^[—\d ]+$`) // pdftotext may split "— 2 —" into three lines
 
 func squeeze(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -287,8 +287,8 @@ func TestA4AndFonts(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
-	if len(lines) != 3 {
-		t.Errorf("want 3 fonts, got:\n%s", out)
+	if len(lines) != 2 { // FangSong and bold Song; Song only for characters the others lack
+		t.Errorf("want 2 fonts, got:\n%s", out)
 	}
 	for _, l := range lines {
 		f := strings.Fields(l)
