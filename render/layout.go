@@ -94,10 +94,10 @@ type box struct {
 type typesetter struct {
 	faces    [nFonts]face
 	decoFont uint8 // page numbers and QR caption: FangSong when it has them
-	used    [nFonts]map[rune]bool
-	missing []rune
-	misLine int
-	xs      []float64 // scratch
+	used     [nFonts]map[rune]bool
+	missing  []rune
+	misLine  int
+	xs       []float64 // scratch
 }
 
 func newTypesetter(faces [nFonts]face) *typesetter {
