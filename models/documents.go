@@ -21,7 +21,7 @@ func (s *Store) CreateDocument(ctx context.Context, a Actor, d *Document) error 
 			return errs.Wrap(err, "create document")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_document",
-			Entity: "document", EntityID: d.ID, ToStatus: DocDraft, Detail: d.Kind})
+			Entity: "document", EntityID: d.ID, ToStatus: DocDraft, Detail: d.Kind, DocSHA256: documentHash(d, nil)})
 	})
 }
 
