@@ -15,6 +15,12 @@ import (
 var access = map[string][]string{
 	"GET /healthz":                                            {"public"},
 	"GET /metrics":                                            {"public"},
+	"GET /static/*filepath":                                   {"public"},
+	"HEAD /static/*filepath":                                  {"public"},
+	"GET /public/download":                                    {"public"},
+	"POST /public/download":                                   {"public"},
+	"GET /verify/:token":                                      {"public"},
+	"GET /api/v1/documents/print":                             {clerk},
 	"POST /api/v1/login":                                      {"public"},
 	"POST /api/v1/logout":                                     {"signed-in"},
 	"GET /api/v1/me":                                          {"signed-in"},

@@ -18,6 +18,10 @@ const (
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handleHealth)
 	r.GET("/metrics", s.metrics.handler())
+	r.StaticFS("/static", staticFS())
+	r.GET("/public/download", s.handleDownloadPage)
+	r.POST("/public/download", s.handleDownload)
+	r.GET("/verify/:token", s.handleVerify)
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.handleLogin)
@@ -45,6 +49,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/cases/:id/override", s.authenticate(officer), s.handleOverride)
 	api.POST("/cases/:id/documents", s.authenticate(officer), s.handleCreateDocument)
 
+	api.GET("/documents/print", s.authenticate(clerk), s.handlePrint)
 	api.GET("/documents/:id", signedIn, s.handleGetDocument)
 	api.GET("/documents/:id/pdf", signedIn, s.handleDocumentPDF)
 	api.POST("/documents/:id/submit", s.authenticate(officer), s.handleSubmitDocument)

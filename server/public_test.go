@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"penaltydoc/models/dbtest"
+)
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func pageCount(t *testing.T, pdf []byte) int {
+	t.Helper()
+	n, err := api.PageCount(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatalf("page count: %v", err)
+	}
+	return n
+}
+
+func (e *testEnv) postForm(path string, form url.Values) (int, []byte, http.Header) {
+	e.t.Helper()
+	resp, err := http.PostForm(e.srv.URL+path, form)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, resp.Header
+}
+
+// TestPublicDownloadVerifyPrint continues the whole path on SQLite and
+// MariaDB: the party downloads the issued decision (same bytes, same
+// SHA-256), anyone verifies it, a clerk prints it with its notice.
+func TestPublicDownloadVerifyPrint(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *testEnv) {
+		doc := issueDecision(t, e)
+		_, stored, _ := e.do("GET", e.docPath(doc.ID, "pdf"), e.tokens[clerk], nil)
+		if sha(stored) != doc.SHA256 {
+			t.Fatalf("stored PDF hash %s, issued %s", sha(stored), doc.SHA256)
+		}
+
+		// JSON download: the frozen bytes.
+		st, pdf, h := e.do("POST", "/public/download", "", map[string]string{"number": doc.Number, "access_code": doc.AccessCode})
+		if st != 200 || h.Get("Content-Type") != "application/pdf" || sha(pdf) != doc.SHA256 {
+			t.Fatalf("download: %d %s sha %s", st, h.Get("Content-Type"), sha(pdf))
+		}
+		// The number as people type it, the code in lower case without the dash.
+		typed := strings.NewReplacer("〔", "[", "〕", "]").Replace(doc.Number)
+		code := strings.ToLower(strings.ReplaceAll(doc.AccessCode, "-", ""))
+		if st, pdf, _ = e.do("POST", "/public/download", "", map[string]string{"number": " " + typed, "access_code": code}); st != 200 || sha(pdf) != doc.SHA256 {
+			t.Fatalf("download with typed number: %d", st)
+		}
+		// Every failure is the same 404.
+		var bodies []string
+		for _, req := range []map[string]string{
+			{"number": doc.Number, "access_code": "AAAA-AAAA"},
+			{"number": doc.Number + "9", "access_code": doc.AccessCode},
+			{"number": "", "access_code": ""},
+			{"number": doc.NoticeNumber, "access_code": doc.AccessCode},
+		} {
+			st, b, _ := e.do("POST", "/public/download", "", req)
+			if st != 404 {
+				t.Fatalf("failed download %v: %d %s", req, st, b)
+			}
+			bodies = append(bodies, string(b))
+		}
+		for _, b := range bodies[1:] {
+			if b != bodies[0] {
+				t.Errorf("failures differ: %s vs %s", b, bodies[0])
+			}
+		}
+		// The form: PDF as an attachment, or the page again with the message.
+		st, pdf, h = e.postForm("/public/download", url.Values{"number": {doc.Number}, "access_code": {doc.AccessCode}})
+		if st != 200 || sha(pdf) != doc.SHA256 || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("form download: %d %s", st, h.Get("Content-Disposition"))
+		}
+		st, page, _ := e.postForm("/public/download", url.Values{"number": {doc.Number}, "access_code": {"WRONG123"}})
+		if st != 404 || !strings.Contains(string(page), "未找到匹配的文书") || !strings.Contains(string(page), `<form method="post"`) {
+			t.Fatalf("form failure: %d %s", st, page)
+		}
+
+		// Verify: HTML and JSON, the name masked.
+		token := doc.VerifyURL[strings.LastIndex(doc.VerifyURL, "/")+1:]
+		st, page, _ = e.do("GET", "/verify/"+token, "", nil)
+		if st != 200 || !strings.Contains(string(page), doc.Number) || !strings.Contains(string(page), doc.SHA256) || !strings.Contains(string(page), "真实有效") {
+			t.Fatalf("verify page: %d %s", st, page)
+		}
+		if strings.Contains(string(page), "示例化工有限公司") {
+			t.Error("verify page shows the party's full name")
+		}
+		req, _ := http.NewRequest("GET", e.srv.URL+"/verify/"+token, nil)
+		req.Header.Set("Accept", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v verifyView
+		decodeJSON(t, resp, &v)
+		if v.Number != doc.Number || v.SHA256 != doc.SHA256 || v.Status != "served" || v.Authority != "示例县公安局" || v.Kind != "penalty_decision" || v.IssueDate != doc.IssueDate {
+			t.Fatalf("verify JSON %+v", v)
+		}
+		if st, _, _ := e.do("GET", "/verify/"+strings.Repeat("x", 32), "", nil); st != 404 {
+			t.Errorf("unknown token: %d", st)
+		}
+
+		// Print: the frozen bytes merged in the order given.
+		docs, err := e.store.CaseDocuments(t.Context(), doc.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var noticeID uint
+		for _, d := range docs {
+			if d.Kind == "advance_notice" {
+				noticeID = d.ID
+			}
+		}
+		single := pageCount(t, stored)
+		st, merged, h := e.do("GET", fmt.Sprintf("/api/v1/documents/print?ids=%d,%d,%d", doc.ID, noticeID, doc.ID), e.tokens[clerk], nil)
+		if st != 200 || h.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("print: %d %s", st, merged)
+		}
+		_, noticePDF, _ := e.do("GET", e.docPath(noticeID, "pdf"), e.tokens[clerk], nil)
+		if got, want := pageCount(t, merged), 2*single+pageCount(t, noticePDF); got != want {
+			t.Errorf("merged %d pages, want %d", got, want)
+		}
+		if text := pdfText(t, merged); strings.Index(text, "行政处罚决定书") > strings.Index(text, "事先告知书") {
+			t.Errorf("print order: the decision should come first")
+		}
+		log, _ := e.store.AuditLog(t.Context(), "document", doc.ID)
+		prints := 0
+		for _, l := range log {
+			if l.Action == "print" {
+				prints++
+			}
+		}
+		if prints != 2 {
+			t.Errorf("%d print entries for the decision, want 2", prints)
+		}
+		// A draft cannot be printed as issued; bad ids are named.
+		var ae apiError
+		var draft struct{ ID uint }
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", doc.CaseID), e.tokens[officer], map[string]string{"kind": "service_receipt"}, 201, &draft)
+		e.doJSON("GET", fmt.Sprintf("/api/v1/documents/print?ids=%d,%d", doc.ID, draft.ID), e.tokens[clerk], nil, 422, &ae)
+		if !strings.Contains(ae.Error.Fields["ids"], "尚未签发") {
+			t.Errorf("draft print: %+v", ae)
+		}
+		e.doJSON("GET", "/api/v1/documents/print?ids=1,x", e.tokens[clerk], nil, 422, &ae)
+		e.doJSON("GET", "/api/v1/documents/print?ids=99999", e.tokens[clerk], nil, 404, nil)
+	})
+}
+
+func decodeJSON(t *testing.T, resp *http.Response, v any) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+// TestDownloadBruteForce: guessing access codes meets 429, per client and
+// per number, and a 429 says nothing about the document either.
+func TestDownloadBruteForce(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	got429 := 0
+	for i := 0; i < downloadPerClient+5; i++ {
+		st, b, _ := e.do("POST", "/public/download", "", map[string]string{"number": "杭市监处罚〔2026〕1号", "access_code": fmt.Sprintf("AAAA%04d", i)})
+		switch st {
+		case 404:
+			if got429 > 0 {
+				t.Fatalf("attempt %d: 404 after a 429", i)
+			}
+		case 429:
+			got429++
+			if !strings.Contains(string(b), "too_many_requests") {
+				t.Fatalf("429 body %s", b)
+			}
+		default:
+			t.Fatalf("attempt %d: %d %s", i, st, b)
+		}
+	}
+	if got429 == 0 {
+		t.Fatal("no 429 after many guesses")
+	}
+	// Per number: guesses from many addresses at one number are limited too.
+	e2 := newEnv(t, dbtest.SQLite(t))
+	limited := false
+	for i := 0; i < downloadPerNumber+3; i++ {
+		ok, err := e2.store.Allow(t.Context(), "dl:no:杭市监处罚〔2026〕2号", downloadPerNumber, downloadPerNumberWindow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			limited = true
+			if i < downloadPerNumber {
+				t.Fatalf("limited after %d attempts", i)
+			}
+		}
+	}
+	if !limited {
+		t.Fatal("per-number limit never applied")
+	}
+}
