@@ -59,7 +59,7 @@ func step(t *testing.T, ctx context.Context) context.Context {
 // screenshot keeps a full-page PNG under testdata/artifacts (not committed).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(step(t, ctx), chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(step(t, ctx), chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
