@@ -142,9 +142,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		if st.track && adv >= 900 {
 			w = charPitch * adv / 1000
 		}
-		if r != ' ' {
-			ts.used[f][r] = true
-		}
+		ts.used[f][r] = true
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
 	return gs

@@ -52,7 +52,7 @@ const (
 
 // decorations adds the runes of page numbers, watermark and QR caption.
 func (ts *typesetter) decorations(npages int, draft, qr bool) {
-	for _, r := range "—0123456789" {
+	for _, r := range "— 0123456789" {
 		ts.used[ts.decoFont][r] = true
 	}
 	if draft {

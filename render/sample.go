@@ -157,7 +157,7 @@ func SampleData(kind, partyKind string) Data {
 				Date:           "2026-11-27",
 				Recipient:      d.Facts.Party.Name,
 				Server:         "王强、赵敏",
-				Note:           "当事人可以凭文书编号和下载码在线下载本文书的电子件。",
+				Note:           "",
 			}
 			if !person {
 				d.Service.Recipient = "李明（法定代表人）"
