@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -78,6 +81,70 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	if len(body.Items) < 12 {
 		t.Fatalf("catalog has %d items, want the seeded catalogue", len(body.Items))
+	}
+
+	// One full case: a traffic first-violation warning, issued on the spot,
+	// downloaded by the party.
+	call := func(method, path string, body any, want int, out any) {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, raw)
+		}
+		if out != nil {
+			if err := json.Unmarshal(raw, out); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+		}
+	}
+	var cs struct {
+		ID         uint `json:"id"`
+		Evaluation struct {
+			Outcome      string `json:"outcome"`
+			DocumentKind string `json:"document_kind"`
+		} `json:"evaluation"`
+	}
+	call("POST", "/api/v1/cases", map[string]any{
+		"violation_code": "TR-001",
+		"party":          map[string]any{"kind": "person", "name": "张某", "id_number": "33110219880719016X", "address": "丽水市莲都区某路3号"},
+		"violation_date": "2026-10-08", "discovered_date": "2026-10-08", "decision_date": "2026-10-12",
+		"facts": "当事人驾驶浙K·A1234号小型轿车在右转车道内直行，未影响其他车辆正常通行。", "harm": "none",
+	}, 201, &cs)
+	if cs.Evaluation.Outcome != "warning" || cs.Evaluation.DocumentKind != "on_the_spot_decision" {
+		t.Fatalf("evaluation %+v", cs.Evaluation)
+	}
+	var doc struct {
+		ID         uint   `json:"id"`
+		Status     string `json:"status"`
+		Number     string `json:"number"`
+		AccessCode string `json:"access_code"`
+		SHA256     string `json:"sha256"`
+	}
+	call("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), nil, 201, &doc)
+	for _, step := range []string{"submit", "approve", "issue"} {
+		call("POST", fmt.Sprintf("/api/v1/documents/%d/%s", doc.ID, step), nil, 200, &doc)
+	}
+	if doc.Status != "issued" || doc.Number == "" || doc.AccessCode == "" {
+		t.Fatalf("issued %+v", doc)
+	}
+	dl, _ := json.Marshal(map[string]string{"number": doc.Number, "access_code": doc.AccessCode})
+	resp, err = http.Post(base+"/public/download", "application/json", bytes.NewReader(dl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if sum := sha256.Sum256(pdf); resp.StatusCode != 200 || hex.EncodeToString(sum[:]) != doc.SHA256 {
+		t.Fatalf("party download: %d", resp.StatusCode)
 	}
 
 	// A slow in-flight request finishes during shutdown.
