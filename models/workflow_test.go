@@ -1,0 +1,285 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"penaltydoc/errs"
+	"penaltydoc/rules"
+)
+
+var officerActor = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1"}
+
+// approvedDocs seeds s and returns n approved documents of kind, each on
+// its own penalty case.
+func approvedDocs(t testing.TB, s *Store, kind string, n int) []uint {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
+		t.Fatal(err)
+	}
+	f := rules.Facts{AuthorityID: 1, ViolationCode: "X-1", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
+		Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X"}}
+	ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision}
+	ids := make([]uint, n)
+	for i := range ids {
+		// One case per document: issuing locks the case row, and the
+		// sequence lock alone must keep the numbers straight.
+		c := &Case{AuthorityID: 1, ItemID: 1}
+		if err := s.CreateCase(ctx, officerActor, c, f, ev); err != nil {
+			t.Fatal(err)
+		}
+		d := &Document{CaseID: c.ID, AuthorityID: 1, Kind: kind}
+		if err := s.CreateDocument(ctx, officerActor, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitDocument(ctx, officerActor, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApproveDocument(ctx, officerActor, Approval{Reviewer: true}, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// fakeRender stands in for the renderer: the PDF names the number.
+func fakeRender(_ context.Context, d *Document) (*Rendered, error) {
+	time.Sleep(time.Millisecond) // widen the window a race would need
+	return &Rendered{PDF: []byte("%PDF-1.4 " + deref(d.Number)), Data: []byte(`{"Fine":1000}`)}, nil
+}
+
+func issue(s *Store, id uint, render func(context.Context, *Document) (*Rendered, error)) (*Document, error) {
+	return s.IssueDocument(context.Background(), officerActor, IssueParams{ID: id, AccessCodeHash: "h", VerifyToken: NewToken(24), Render: render})
+}
+
+// TestIssueConcurrentNumbers: 50 goroutines issue 50 documents of one
+// series; the numbers are exactly 1-50.
+func TestIssueConcurrentNumbers(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ids := approvedDocs(t, s, rules.KindAdvanceNotice, 50)
+		var wg sync.WaitGroup
+		errc := make(chan error, len(ids))
+		for _, id := range ids {
+			wg.Go(func() {
+				if _, err := issue(s, id, fakeRender); err != nil {
+					errc <- fmt.Errorf("issue %d: %w", id, err)
+				}
+			})
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Error(err)
+		}
+		year := mustYear(s.Today())
+		seen := map[int64]bool{}
+		docs, err := s.DocumentsPDF(t.Context(), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			if d.Status != DocIssued || seen[d.Serial] || deref(d.Number) != FormatNumber("杭市监罚告", year, d.Serial) ||
+				string(d.PDF) != "%PDF-1.4 "+deref(d.Number) || len(d.SHA256) != 64 {
+				t.Errorf("document %d: status %s serial %d number %s", d.ID, d.Status, d.Serial, deref(d.Number))
+			}
+			seen[d.Serial] = true
+		}
+		for n := int64(1); n <= 50; n++ {
+			if !seen[n] {
+				t.Errorf("number %d missing", n)
+			}
+		}
+		var seq NumberSequence
+		if err := s.conn(t.Context()).Where("series = ?", "杭市监罚告").First(&seq).Error; err != nil || seq.Last != 50 {
+			t.Errorf("sequence %+v %v", seq, err)
+		}
+	})
+}
+
+// TestIssueFailuresLeaveNoTrace: a failed render takes no number; issuing
+// the same document from many goroutines succeeds once.
+func TestIssueFailuresLeaveNoTrace(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ids := approvedDocs(t, s, rules.KindAdvanceNotice, 2)
+		boom := errors.New("render failed")
+		if _, err := issue(s, ids[0], func(context.Context, *Document) (*Rendered, error) { return nil, boom }); !errors.Is(err, boom) {
+			t.Fatalf("failed render: %v", err)
+		}
+		d, _ := s.DocumentByID(t.Context(), ids[0])
+		if d.Status != DocApproved || d.Number != nil {
+			t.Fatalf("failed issue left %s %v", d.Status, d.Number)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, conflicts := 0, 0
+		for range 10 {
+			wg.Go(func() {
+				_, err := issue(s, ids[1], fakeRender)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ok++
+				case errs.Is(err, errs.Conflict):
+					conflicts++
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if ok != 1 || conflicts != 9 {
+			t.Fatalf("10 concurrent issues of one document: %d ok, %d conflicts", ok, conflicts)
+		}
+		d, _ = s.DocumentByID(t.Context(), ids[1])
+		if d.Serial != 1 {
+			t.Errorf("after a failed render the next number is %d, want 1", d.Serial)
+		}
+	})
+}
+
+// TestIssuedDocumentFrozen: the model layer refuses every change to an
+// issued document except the allowed transitions.
+func TestIssuedDocumentFrozen(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ids := approvedDocs(t, s, rules.KindAdvanceNotice, 2)
+		orig, err := issue(s, ids[0], fakeRender)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := s.conn(t.Context())
+		load := func() Document {
+			var d Document
+			if err := db.First(&d, ids[0]).Error; err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		attempts := []struct {
+			name string
+			fn   func() error
+		}{
+			{"save", func() error { d := load(); d.PDF = []byte("forged"); return db.Save(&d).Error }},
+			{"updates struct", func() error { d := load(); return db.Model(&d).Updates(Document{SHA256: "forged"}).Error }},
+			{"update column", func() error { d := load(); return db.Model(&d).Update("number", "forged").Error }},
+			{"status back", func() error { d := load(); return db.Model(&d).Update("status", DocDraft).Error }},
+			{"delete", func() error { d := load(); return db.Delete(&d).Error }},
+			{"transition with data", func() error {
+				return setDocument(db, ids[0], []string{DocIssued}, map[string]any{"status": DocServed, "pdf": []byte("forged")})
+			}},
+		}
+		for _, a := range attempts {
+			if err := a.fn(); !errors.Is(err, ErrFrozen) {
+				t.Errorf("%s: %v, want ErrFrozen", a.name, err)
+			}
+		}
+		// A batch update cannot reach it either.
+		if err := db.Model(&Document{}).Where("1 = 1").Update("comment", "batch").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Where("1 = 1").Delete(&Document{}).Error; err != nil {
+			t.Fatal(err)
+		}
+		d := load()
+		if string(d.PDF) != "%PDF-1.4 "+deref(orig.Number) || d.SHA256 != orig.SHA256 || d.Comment != "" || d.Status != DocIssued {
+			t.Fatalf("issued document changed: %+v", d)
+		}
+		var other Document
+		if err := db.Unscoped().First(&other, ids[1]).Error; err == nil {
+			t.Errorf("the batch delete should have removed the unissued document")
+		}
+		// The allowed transition still works.
+		if _, err := s.ServeDocument(t.Context(), officerActor, ids[0], Service{Method: "直接送达", Date: s.Today(), Recipient: "张某"}); err != nil {
+			t.Fatal(err)
+		}
+		if d := load(); d.Status != DocServed || d.SHA256 != orig.SHA256 {
+			t.Fatalf("after service: %s", d.Status)
+		}
+	})
+}
+
+func TestAccessCode(t *testing.T) {
+	code, hash, err := NewAccessCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(code) != 9 || code[4] != '-' || strings.ContainsAny(code, "01IO") {
+		t.Fatalf("code %q", code)
+	}
+	d := &Document{AccessCodeHash: hash}
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{code, true},
+		{strings.ReplaceAll(code, "-", ""), true},
+		{strings.ToLower(code), true},
+		{" " + code[:4] + " " + code[5:] + " ", true},
+		{code[:8], false},
+		{code + "A", false},
+		{"", false},
+		{"ABCD-EFGH", code == "ABCD-EFGH"},
+	} {
+		if got := d.CheckAccessCode(tc.in); got != tc.want {
+			t.Errorf("CheckAccessCode(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if (&Document{}).CheckAccessCode(code) {
+		t.Error("a document without a code accepted one")
+	}
+}
+
+func TestAddWorkdays(t *testing.T) {
+	for _, tc := range []struct {
+		date string
+		n    int
+		want string
+	}{
+		{"2026-11-23", 5, "2026-11-30"}, // Monday → next Monday
+		{"2026-11-27", 5, "2026-12-04"}, // Friday → next Friday
+		{"2026-11-28", 3, "2026-12-02"}, // Saturday: Mon, Tue, Wed
+		{"2026-11-26", 1, "2026-11-27"},
+		{"2026-11-27", 1, "2026-11-30"},
+		{"2026-11-27", 0, "2026-11-27"},
+	} {
+		if got, err := AddWorkdays(tc.date, tc.n); err != nil || got != tc.want {
+			t.Errorf("AddWorkdays(%s, %d) = %s, %v; want %s", tc.date, tc.n, got, err, tc.want)
+		}
+	}
+	if _, err := AddWorkdays("2026-02-30", 1); err == nil {
+		t.Error("bad date accepted")
+	}
+}
+
+func TestComputeDeadlines(t *testing.T) {
+	for _, tc := range []struct {
+		name, kind, served string
+		fine               float64
+		want               Deadlines
+	}{
+		{"penalty", rules.KindPenaltyDecision, "2026-11-02", 10000, Deadlines{ServedDate: "2026-11-02",
+			PaymentDue: "2026-11-17", LateFeeFrom: "2026-11-18", LateFeePerDay: 300, LateFeeCap: 10000, LateFeeCapDate: "2026-12-21",
+			ReconsiderationDue: "2027-01-01", LitigationDue: "2027-05-03"}}, // 2 May 2027 is a Sunday (official holidays are not known)
+		{"month end", rules.KindPenaltyDecision, "2026-08-31", 0, Deadlines{ServedDate: "2026-08-31",
+			ReconsiderationDue: "2026-10-30", LitigationDue: "2027-03-01"}}, // 28 Feb 2027 is a Sunday
+		{"on the spot", rules.KindOnTheSpotDecision, "2026-11-02", 200, Deadlines{ServedDate: "2026-11-02",
+			PaymentDue: "2026-11-17", LateFeeFrom: "2026-11-18", LateFeePerDay: 6, LateFeeCap: 200, LateFeeCapDate: "2026-12-21",
+			ReconsiderationDue: "2027-01-01", ReconsiderationFirst: true}},
+		{"notice", rules.KindAdvanceNotice, "2026-11-27", 0, Deadlines{ServedDate: "2026-11-27", AnswerDue: "2026-12-04"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ComputeDeadlines(tc.kind, tc.served, tc.fine, 0)
+			got.LateFeeRule = ""
+			if *got != tc.want {
+				t.Errorf("got  %+v\nwant %+v", *got, tc.want)
+			}
+		})
+	}
+}
