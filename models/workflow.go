@@ -491,6 +491,15 @@ func (s *Store) checkProcedure(tx *gorm.DB, d *Document, c *Case, today string) 
 // ensureSequence creates the counter of (authority, series, year) when it
 // does not exist yet; a concurrent creator's row wins, which is fine.
 func (s *Store) ensureSequence(db *gorm.DB, authorityID uint, series string, year int) error {
+	// Read first: the row exists but once a year, and the insert would wait
+	// on (MySQL) or take (SQLite) the write lock an issuer holds.
+	var n int64
+	if err := db.Model(&NumberSequence{}).Where("authority_id = ? AND series = ? AND year = ?", authorityID, series, year).Count(&n).Error; err != nil {
+		return errs.Wrap(err, "find number sequence")
+	}
+	if n > 0 {
+		return nil
+	}
 	seq := NumberSequence{AuthorityID: authorityID, Series: series, Year: year}
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&seq).Error; err != nil && !duplicate(err) {
 		return errs.Wrap(err, "create number sequence")
