@@ -136,7 +136,17 @@ func breakLines(gs []glyph, width, indent float64) []span {
 			// longer than a line: cut it where lines end
 			for i := s; i < e; i++ {
 				if start >= 0 && x+gs[i].w > avail+eps {
-					flush()
+					// cut before i, or before i-1 so that no line starts
+					// with closing or ends with opening punctuation
+					cut := i
+					for cut-1 > start && (isClosing(gs[cut].r) || isOpening(gs[cut-1].r)) {
+						cut--
+					}
+					lines = append(lines, span{start, cut})
+					start, avail, x = cut, width, 0
+					for j := cut; j < i; j++ {
+						x += gs[j].w
+					}
 				}
 				if start < 0 {
 					start = i
