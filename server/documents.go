@@ -57,11 +57,12 @@ type createDocumentRequest struct {
 	Kind string `json:"kind"`
 }
 
-// allowedKinds are the document kinds a case with this evaluation may
-// produce: its decision (the evaluation's document kind), the advance notice
-// before a penalty, and service receipts.
+// allowedKinds are the document kinds an officer may draft for a case with
+// this evaluation: its decision (the evaluation's document kind) and the
+// advance notice before a penalty decision. Service receipts are issued
+// with their document, carrying its number and the party's access code.
 func allowedKinds(ev rules.Evaluation) []string {
-	kinds := []string{ev.DocumentKind, rules.KindServiceReceipt}
+	kinds := []string{ev.DocumentKind}
 	if ev.Outcome == rules.OutcomePenalty && ev.DocumentKind == rules.KindPenaltyDecision {
 		kinds = append(kinds, rules.KindAdvanceNotice)
 	}

@@ -154,7 +154,7 @@ func TestPublicDownloadVerifyPrint(t *testing.T) {
 		// A draft cannot be printed as issued; bad ids are named.
 		var ae apiError
 		var draft struct{ ID uint }
-		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", doc.CaseID), e.tokens[officer], map[string]string{"kind": "service_receipt"}, 201, &draft)
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", doc.CaseID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &draft)
 		e.doJSON("GET", fmt.Sprintf("/api/v1/documents/print?ids=%d,%d", doc.ID, draft.ID), e.tokens[clerk], nil, 422, &ae)
 		if !strings.Contains(ae.Error.Fields["ids"], "尚未签发") {
 			t.Errorf("draft print: %+v", ae)
