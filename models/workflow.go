@@ -169,6 +169,9 @@ func (s *Store) SubmitDocument(ctx context.Context, a Actor, id uint) (*Document
 type Approval struct {
 	Reviewer bool
 	Approver bool
+	// Admin may take both stages; anyone else may not approve what they
+	// reviewed, so legal review and approval are two people's work.
+	Admin bool
 }
 
 // ApproveDocument approves a document under review. A decision whose case
@@ -208,6 +211,16 @@ func (s *Store) ApproveDocument(ctx context.Context, a Actor, as Approval, id ui
 		case twoStage:
 			if !as.Approver {
 				return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
+			}
+			if !as.Admin {
+				var rev AuditEntry
+				if err := tx.Where("entity = ? AND entity_id = ? AND action = ?", "document", id, "legal_review").
+					Order("id DESC").Limit(1).Find(&rev).Error; err != nil {
+					return errs.Wrap(err, "read legal review")
+				}
+				if rev.ID != 0 && rev.UserID == a.UserID {
+					return errs.E(errs.Forbidden, "法制审核和负责人批准不能由同一人完成")
+				}
 			}
 		default:
 			if !as.Reviewer && !as.Approver {

@@ -52,7 +52,7 @@ func (s *Server) handleSubmitDocument(c *gin.Context) { s.docAction(c, s.store.S
 
 func (s *Server) handleApproveDocument(c *gin.Context) {
 	u := currentUser(c)
-	as := models.Approval{Reviewer: u.HasRole(reviewer), Approver: u.HasRole(approver)}
+	as := models.Approval{Reviewer: u.HasRole(reviewer), Approver: u.HasRole(approver), Admin: u.HasRole(admin)}
 	s.docAction(c, func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
 		return s.store.ApproveDocument(ctx, a, as, id)
 	})
