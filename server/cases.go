@@ -81,6 +81,7 @@ func (s *Server) evaluate(c *gin.Context, in caseInput, excludeCase uint) (*eval
 		}
 	}
 	checkFactsText(fe, &f)
+	checkNotAfterToday(fe, &f, s.today())
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -100,6 +101,23 @@ func (s *Server) evaluate(c *gin.Context, in caseInput, excludeCase uint) (*eval
 		}
 	}
 	return &evaluated{facts: f, item: item, authority: auth, eval: ev}, nil
+}
+
+// checkNotAfterToday refuses facts dated after today. The decision date
+// may lie ahead (a decision being drafted for a planned day); what happened
+// may not.
+func checkNotAfterToday(fe errs.Fields, f *rules.Facts, today string) {
+	check := func(field, label, date string) {
+		if rules.ValidDate(date) && date > today {
+			fe.Add(field, fmt.Sprintf("%s不得晚于今天（%s）", label, rules.ChineseDate(today)))
+		}
+	}
+	check("violation_date", "违法行为发生日期", f.ViolationDate)
+	check("violation_end_date", "违法行为终了日期", f.ViolationEndDate)
+	check("discovered_date", "立案（发现）日期", f.DiscoveredDate)
+	for i, p := range f.PriorViolations {
+		check(fmt.Sprintf("prior_violations[%d].date", i), "既往违法日期", p.Date)
+	}
 }
 
 // checkFactsText refuses characters neither font can draw, naming the field

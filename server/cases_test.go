@@ -98,6 +98,16 @@ func TestCaseCreateValidateOverride(t *testing.T) {
 		if !strings.Contains(ae.Error.Fields["facts"], "U+20BB7") {
 			t.Errorf("unsupported char not named: %v", ae.Error.Fields)
 		}
+		// Facts dated after today are refused, naming each field.
+		future := map[string]any{}
+		for k, v := range first {
+			future[k] = v
+		}
+		future["violation_date"], future["discovered_date"], future["decision_date"] = "2099-01-01", "2099-01-02", "2099-01-05"
+		e.doJSON("POST", "/api/v1/cases", e.tokens[officer], future, 422, &ae)
+		if !strings.Contains(ae.Error.Fields["violation_date"], "不得晚于今天") || !strings.Contains(ae.Error.Fields["discovered_date"], "不得晚于今天") {
+			t.Errorf("future dates: %v", ae.Error.Fields)
+		}
 		var list struct{ Total int }
 		e.doJSON("GET", "/api/v1/cases", e.tokens[officer], nil, 200, &list)
 		if list.Total != 0 {
