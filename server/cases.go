@@ -266,14 +266,13 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	old, err := s.store.CaseByID(ctx, id)
+	old, err := s.store.CaseByID(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if old.Status != models.CaseDraft {
-		s.fail(c, errs.E(errs.Conflict, "案件已提交审核，不能再修改事实"))
+		s.fail(c, errCaseNotDraft)
 		return
 	}
 	var in caseInput
@@ -281,17 +280,24 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ev, err := s.evaluate(c, in, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	cs, err := s.store.UpdateCase(ctx, actor(c), id, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", "")
+	cs, err := s.updateCase(c, id, in)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.respondCase(c, http.StatusOK, cs)
+}
+
+var errCaseNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实")
+
+// updateCase evaluates new facts for a draft case and stores them (API and
+// web UI).
+func (s *Server) updateCase(c *gin.Context, id uint, in caseInput) (*models.Case, error) {
+	ev, err := s.evaluate(c, in, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.UpdateCase(c.Request.Context(), actor(c), id, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", "")
 }
 
 type overrideRequest struct {
@@ -312,38 +318,37 @@ func (s *Server) handleOverride(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	cs, err := s.store.CaseByID(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f, err := cs.Facts()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ev, err := cs.Evaluation()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ev, err = rules.ApplyOverride(ev, rules.Override{Outcome: req.Outcome, Reason: req.Reason})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	item, err := s.store.ItemByCode(ctx, cs.ViolationCode)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out, err := s.store.UpdateCase(ctx, actor(c), id, item, cs.AuthorityID, f, ev, "override_case", "reason="+req.Reason)
+	out, err := s.overrideCase(c, id, req)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.respondCase(c, http.StatusOK, out)
+}
+
+// overrideCase applies an override to a stored case (API and web UI).
+func (s *Server) overrideCase(c *gin.Context, id uint, req overrideRequest) (*models.Case, error) {
+	ctx := c.Request.Context()
+	cs, err := s.store.CaseByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f, err := cs.Facts()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := cs.Evaluation()
+	if err != nil {
+		return nil, err
+	}
+	if ev, err = rules.ApplyOverride(ev, rules.Override{Outcome: req.Outcome, Reason: req.Reason}); err != nil {
+		return nil, err
+	}
+	item, err := s.store.ItemByCode(ctx, cs.ViolationCode)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.UpdateCase(ctx, actor(c), id, item, cs.AuthorityID, f, ev, "override_case", "reason="+req.Reason)
 }
 
 func (s *Server) handleListCases(c *gin.Context) {

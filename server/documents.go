@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -90,24 +91,33 @@ func (s *Server) handleCreateDocument(c *gin.Context) {
 			return
 		}
 	}
-	ctx := c.Request.Context()
-	cs, err := s.store.CaseByID(ctx, id)
+	d, err := s.createDocument(c, id, req.Kind)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	c.JSON(http.StatusCreated, toDocumentJSON(d))
+}
+
+// createDocument drafts a document of kind ("" for the evaluation's own)
+// on a case, refusing kinds the case's evaluation does not allow. The API
+// and the web UI both create documents through it.
+func (s *Server) createDocument(c *gin.Context, caseID uint, kind string) (*models.Document, error) {
+	ctx := c.Request.Context()
+	cs, err := s.store.CaseByID(ctx, caseID)
+	if err != nil {
+		return nil, err
 	}
 	ev, err := cs.Evaluation()
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	kind := strings.TrimSpace(req.Kind)
+	kind = strings.TrimSpace(kind)
 	if kind == "" {
 		kind = ev.DocumentKind
 	}
 	if !slices.Contains(render.Kinds(), kind) {
-		s.fail(c, &errs.Error{Code: errs.Invalid, Message: "文书种类无效", Fields: map[string]string{"kind": "文书种类无效，可选 " + strings.Join(render.Kinds(), "、")}})
-		return
+		return nil, &errs.Error{Code: errs.Invalid, Message: "文书种类无效", Fields: map[string]string{"kind": "文书种类无效，可选 " + strings.Join(render.Kinds(), "、")}}
 	}
 	if allowed := allowedKinds(ev); !slices.Contains(allowed, kind) {
 		names := make([]string, len(allowed))
@@ -115,15 +125,13 @@ func (s *Server) handleCreateDocument(c *gin.Context) {
 			names[i] = kindNames[k]
 		}
 		msg := "本案的处理结论不适用" + kindNames[kind] + "，可制作：" + strings.Join(names, "、")
-		s.fail(c, &errs.Error{Code: errs.Invalid, Message: msg, Fields: map[string]string{"kind": msg}})
-		return
+		return nil, &errs.Error{Code: errs.Invalid, Message: msg, Fields: map[string]string{"kind": msg}}
 	}
 	d := &models.Document{CaseID: cs.ID, AuthorityID: cs.AuthorityID, Kind: kind}
 	if err := s.store.CreateDocument(ctx, actor(c), d); err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusCreated, toDocumentJSON(d))
+	return d, nil
 }
 
 func (s *Server) handleGetDocument(c *gin.Context) {
@@ -148,32 +156,37 @@ func (s *Server) handleDocumentPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	d, err := s.store.DocumentPDF(ctx, id)
+	pdf, name, err := s.documentPDF(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.sendPDF(c, pdf, name)
+}
+
+// documentPDF is a document's PDF and file name: the frozen bytes once
+// issued, else a draft rendered now. The API and the web UI share it.
+func (s *Server) documentPDF(ctx context.Context, id uint) ([]byte, string, error) {
+	d, err := s.store.DocumentPDF(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
 	if len(d.PDF) > 0 {
-		s.sendPDF(c, d.PDF, documentFileName(d))
-		return
+		return d.PDF, documentFileName(d), nil
 	}
 	data, err := s.documentData(ctx, d)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, "", err
 	}
 	t, err := s.template(ctx, d.Kind, d.TemplateVersion)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, "", err
 	}
 	pdf, err := s.renderer.Render(ctx, t, data)
 	if err != nil {
-		s.fail(c, renderError(err))
-		return
+		return nil, "", renderError(err)
 	}
-	s.sendPDF(c, pdf, documentFileName(d))
+	return pdf, documentFileName(d), nil
 }
 
 func documentFileName(d *models.Document) string {

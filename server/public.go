@@ -215,11 +215,21 @@ func (s *Server) handlePrint(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	docs, err := s.store.DocumentsPDF(ctx, ids)
+	merged, err := s.printPDF(c, ids)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	s.sendPDF(c, merged, "批量打印.pdf")
+}
+
+// printPDF merges the issued documents ids (in that order) into one PDF and
+// audits the print. The API and the web UI share it.
+func (s *Server) printPDF(c *gin.Context, ids []uint) ([]byte, error) {
+	ctx := c.Request.Context()
+	docs, err := s.store.DocumentsPDF(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	f := errs.Fields{}
 	parts := make([]io.ReadSeeker, 0, len(docs))
@@ -231,17 +241,15 @@ func (s *Server) handlePrint(c *gin.Context) {
 		parts = append(parts, bytes.NewReader(docs[i].PDF))
 	}
 	if err := f.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	merged, err := mergePDFs(parts)
 	if err != nil {
-		s.fail(c, errs.Wrap(err, "merge PDFs"))
-		return
+		return nil, errs.Wrap(err, "merge PDFs")
 	}
 	a := actor(c)
 	for i := range docs {
 		_ = s.store.Audit(ctx, a, "print", "document", docs[i].ID, "batch of "+itoa(uint(len(docs))))
 	}
-	s.sendPDF(c, merged, "批量打印.pdf")
+	return merged, nil
 }

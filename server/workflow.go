@@ -68,13 +68,21 @@ func (s *Server) handleReturnDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if utf8.RuneCountInString(req.Comment) > 2000 {
-		s.fail(c, &errs.Error{Code: errs.Invalid, Message: "退回意见过长", Fields: map[string]string{"comment": "不超过2000字"}})
+	if err := checkReturnComment(req.Comment); err != nil {
+		s.fail(c, err)
 		return
 	}
 	s.docAction(c, func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
 		return s.store.ReturnDocument(ctx, a, id, req.Comment)
 	})
+}
+
+// checkReturnComment bounds a reviewer's comment (the store requires one).
+func checkReturnComment(comment string) error {
+	if utf8.RuneCountInString(comment) > 2000 {
+		return &errs.Error{Code: errs.Invalid, Message: "退回意见过长", Fields: map[string]string{"comment": "不超过2000字"}}
+	}
+	return nil
 }
 
 func (s *Server) handleCorrectDocument(c *gin.Context) {
@@ -109,25 +117,32 @@ func (s *Server) handleIssueDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	resp, err := s.issueDocument(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// issueDocument is issuing for the API and the web UI: it answers the
+// issued document with the access code, which exists only in this answer.
+func (s *Server) issueDocument(c *gin.Context, id uint) (*issueResponse, error) {
 	ctx := c.Request.Context()
 	d, err := s.store.DocumentByID(ctx, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	if d.Status == models.DocIssued || d.Status == models.DocServed || d.Status == models.DocSuperseded {
-		s.fail(c, errs.E(errs.Conflict, "文书已签发，不能重复签发"))
-		return
+		return nil, errs.E(errs.Conflict, "文书已签发，不能重复签发")
 	}
 	data, err := s.documentData(ctx, d)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	t, err := s.template(ctx, d.Kind, d.TemplateVersion)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	p := models.IssueParams{ID: id}
 	var code string
@@ -135,19 +150,16 @@ func (s *Server) handleIssueDocument(c *gin.Context) {
 	var receiptVersion int
 	if models.Numbered(d.Kind) {
 		if code, p.AccessCodeHash, err = models.NewAccessCode(); err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
 		p.VerifyToken = models.NewToken(24) // 192 bits
 		tv, err := s.store.ActiveTemplate(ctx, rules.KindServiceReceipt)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
 		receiptVersion = tv.Version
 		if receipt, err = s.template(ctx, rules.KindServiceReceipt, tv.Version); err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
 	}
 	verifyBase := strings.TrimRight(s.baseURL, "/") + "/verify/"
@@ -189,21 +201,19 @@ func (s *Server) handleIssueDocument(c *gin.Context) {
 	}
 	issued, err := s.store.IssueDocument(ctx, actor(c), p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	resp := issueResponse{documentJSON: s.docJSON(issued), AccessCode: code}
+	resp := &issueResponse{documentJSON: s.docJSON(issued), AccessCode: code}
 	if receipt != nil {
 		rs, err := s.store.ServiceReceipts(ctx, issued.ID)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
 		if len(rs) > 0 {
 			resp.ServiceReceiptID = rs[len(rs)-1].ID
 		}
 	}
-	c.JSON(http.StatusOK, resp)
+	return resp, nil
 }
 
 type serveRequest struct {
@@ -239,6 +249,18 @@ func (s *Server) handleServeDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	sv, err := req.service()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.docAction(c, func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
+		return s.store.ServeDocument(ctx, a, id, sv)
+	})
+}
+
+// service checks a service record (API and web UI).
+func (req serveRequest) service() (models.Service, error) {
 	f := errs.Fields{}
 	method, ok := serviceMethod(req.Method)
 	if !ok {
@@ -254,13 +276,9 @@ func (s *Server) handleServeDocument(c *gin.Context) {
 	checkText(f, "recipient", req.Recipient, 200)
 	checkText(f, "place", req.Place, 300)
 	if err := f.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return models.Service{}, err
 	}
-	sv := models.Service{Method: method, Date: req.Date, Recipient: req.Recipient, Place: req.Place}
-	s.docAction(c, func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
-		return s.store.ServeDocument(ctx, a, id, sv)
-	})
+	return models.Service{Method: method, Date: req.Date, Recipient: req.Recipient, Place: req.Place}, nil
 }
 
 // checkText refuses over-long text and characters the fonts cannot draw.
@@ -295,6 +313,21 @@ func (s *Server) handleStatement(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	st, err := req.statement()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.store.RecordStatement(c.Request.Context(), actor(c), id, st)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondCase(c, http.StatusOK, cs)
+}
+
+// statement checks the party's statement, hearing or waiver (API and web UI).
+func (req statementRequest) statement() (models.Statement, error) {
 	req.Statement, req.HearingResult = strings.TrimSpace(req.Statement), strings.TrimSpace(req.HearingResult)
 	f := errs.Fields{}
 	if req.HearingHeld && req.HearingResult == "" {
@@ -306,16 +339,9 @@ func (s *Server) handleStatement(c *gin.Context) {
 	checkText(f, "statement", req.Statement, 5000)
 	checkText(f, "hearing_result", req.HearingResult, 5000)
 	if err := f.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return models.Statement{}, err
 	}
-	cs, err := s.store.RecordStatement(c.Request.Context(), actor(c), id, models.Statement{Statement: req.Statement,
-		HearingHeld: req.HearingHeld, HearingResult: req.HearingResult, Waived: req.Waived})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.respondCase(c, http.StatusOK, cs)
+	return models.Statement{Statement: req.Statement, HearingHeld: req.HearingHeld, HearingResult: req.HearingResult, Waived: req.Waived}, nil
 }
 
 // lifecycleData adds what the document's place in the procedure prints:
