@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -55,6 +56,32 @@ var access = map[string][]string{
 	"POST /api/v1/templates/:kind/versions":                   {admin},
 	"POST /api/v1/templates/:kind/versions/:version/activate": {admin},
 	"POST /api/v1/templates/preview":                          {"signed-in"},
+
+	// The staff web UI: session cookie and CSRF token instead of a bearer
+	// token ("web"); TestWebAuthorizationMatrix checks these.
+	"GET /":                       {"web", "public"},
+	"GET /login":                  {"web", "public"},
+	"POST /login":                 {"web", "public"},
+	"POST /logout":                {"web", "signed-in"},
+	"GET /cases":                  {"web", "signed-in"},
+	"GET /cases/new":              {"web", officer},
+	"POST /cases/new":             {"web", officer},
+	"GET /cases/:id":              {"web", "signed-in"},
+	"GET /cases/:id/edit":         {"web", officer},
+	"POST /cases/:id/edit":        {"web", officer},
+	"POST /cases/:id/documents":   {"web", officer},
+	"POST /cases/:id/statement":   {"web", officer},
+	"POST /cases/:id/override":    {"web", officer},
+	"GET /documents/:id/pdf":      {"web", "signed-in"},
+	"POST /documents/:id/submit":  {"web", officer},
+	"POST /documents/:id/approve": {"web", reviewer, approver},
+	"POST /documents/:id/return":  {"web", reviewer, approver},
+	"POST /documents/:id/issue":   {"web", clerk},
+	"POST /documents/:id/serve":   {"web", clerk},
+	"POST /documents/:id/correct": {"web", officer},
+	"GET /queue":                  {"web", "signed-in"},
+	"GET /print":                  {"web", clerk},
+	"GET /print/pdf":              {"web", clerk},
 }
 
 // TestAuthorizationMatrix calls every route as every role, anonymous
@@ -70,6 +97,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if !ok {
 			t.Errorf("route %s has no entry in the authorization table", key)
 			continue
+		}
+		if slices.Contains(allowed, "web") {
+			continue // cookie routes: TestWebAuthorizationMatrix
 		}
 		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":token", "no-such-token", ":version", "1", "*filepath", "app.css").Replace(rt.Path)
 		for _, role := range roles {
@@ -111,4 +141,77 @@ func passwordFor(role string) string {
 		return testAdminPassword
 	}
 	return "password-" + role
+}
+
+// TestWebAuthorizationMatrix calls every staff web route as every role,
+// signed in through the sign-in form: anonymous GETs go to the sign-in
+// page (303, coming back afterwards), anonymous POSTs too; a role the route
+// does not allow gets the 403 page, with or without the right CSRF token;
+// a POST without the session's CSRF token gets the 403 page even for a role
+// that is allowed; an allowed role gets through.
+func TestWebAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	engine := e.srv.Config.Handler.(*gin.Engine)
+	clients := map[string]*webClient{"": newWebClient(t, e.srv.URL)}
+	for _, role := range []string{officer, reviewer, approver, clerk, admin} {
+		clients[role] = e.signIn(t, role)
+	}
+	n := 0
+	for _, rt := range engine.Routes() {
+		key := rt.Method + " " + rt.Path
+		allowed, ok := access[key]
+		if !ok || !slices.Contains(allowed, "web") {
+			continue // TestAuthorizationMatrix reports missing routes
+		}
+		n++
+		path := strings.NewReplacer(":id", "1").Replace(rt.Path)
+		public := slices.Contains(allowed, "public")
+		for _, role := range []string{"", officer, reviewer, approver, clerk, admin} {
+			w := clients[role]
+			if key == "POST /logout" && role != "" {
+				w = e.signIn(t, role) // a throwaway session
+			}
+			send := func(token string) (int, string, string) {
+				if rt.Method == "GET" {
+					st, body, h := w.get(path)
+					return st, body, h.Get("Location")
+				}
+				st, body, h := w.post(path, url.Values{"csrf_token": {token}})
+				return st, body, h.Get("Location")
+			}
+			token := w.csrf
+			if rt.Method == "POST" && !public && role != "" {
+				if st, body, _ := send("forged-" + token); st != 403 || !strings.Contains(body, "页面已过期") {
+					t.Errorf("%s as %s with a forged CSRF token: %d, want 403", key, role, st)
+				}
+			}
+			st, body, loc := send(token)
+			permitted := public || (role != "" && (slices.Contains(allowed, "signed-in") || slices.Contains(allowed, role) || role == admin))
+			switch {
+			case public:
+				if st == 401 || (st == 403 && key != "POST /login") {
+					t.Errorf("%s as %q: %d, want access", key, role, st)
+				}
+			case role == "":
+				want := "/login"
+				if rt.Method == "GET" {
+					want = "/login?next=" + url.QueryEscape(path)
+				}
+				if st != 303 || loc != want {
+					t.Errorf("%s anonymous: %d to %q, want 303 to %q", key, st, loc, want)
+				}
+			case !permitted:
+				if st != 403 || !strings.Contains(body, "无权") && !strings.Contains(body, "页面已过期") {
+					t.Errorf("%s as %s: %d, want the 403 page", key, role, st)
+				}
+			default:
+				if st == 401 || st == 403 || (st == 303 && strings.HasPrefix(loc, "/login") && key != "POST /logout") {
+					t.Errorf("%s as %s: %d %s, want access", key, role, st, loc)
+				}
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d web routes checked", n)
+	}
 }

@@ -23,6 +23,32 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/public/download", s.handleDownload)
 	r.GET("/verify/:token", s.handleVerify)
 
+	// The staff web UI (server/ui*.go): the session cookie, CSRF on every
+	// POST, the same roles as the API.
+	r.GET("/", s.handleHome)
+	r.GET("/login", s.handleLoginPage)
+	r.POST("/login", s.handleLoginForm)
+	r.POST("/logout", s.web(), s.handleLogoutForm)
+	r.GET("/cases", s.web(), s.handleCasesPage)
+	r.GET("/cases/new", s.web(officer), s.handleNewCasePage)
+	r.POST("/cases/new", s.web(officer), s.handleNewCaseForm)
+	r.GET("/cases/:id", s.web(), s.handleCasePage)
+	r.GET("/cases/:id/edit", s.web(officer), s.handleEditCasePage)
+	r.POST("/cases/:id/edit", s.web(officer), s.handleEditCaseForm)
+	r.POST("/cases/:id/documents", s.web(officer), s.handleCreateDocumentForm)
+	r.POST("/cases/:id/statement", s.web(officer), s.handleStatementForm)
+	r.POST("/cases/:id/override", s.web(officer), s.handleOverrideForm)
+	r.GET("/documents/:id/pdf", s.web(), s.handleDocumentPDFPage)
+	r.POST("/documents/:id/submit", s.web(officer), s.handleSubmitForm)
+	r.POST("/documents/:id/approve", s.web(reviewer, approver), s.handleApproveForm)
+	r.POST("/documents/:id/return", s.web(reviewer, approver), s.handleReturnForm)
+	r.POST("/documents/:id/issue", s.web(clerk), s.handleIssueForm)
+	r.POST("/documents/:id/serve", s.web(clerk), s.handleServeForm)
+	r.POST("/documents/:id/correct", s.web(officer), s.handleCorrectForm)
+	r.GET("/queue", s.web(), s.handleQueuePage)
+	r.GET("/print", s.web(clerk), s.handlePrintPage)
+	r.GET("/print/pdf", s.web(clerk), s.handlePrintPDF)
+
 	api := r.Group("/api/v1")
 	api.POST("/login", s.handleLogin)
 

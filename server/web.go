@@ -27,6 +27,14 @@ func parsePages() (pages, error) {
 		}
 		p[name] = t
 	}
+	// The staff web UI: its own layout (navigation, user) and functions.
+	for _, name := range uiPages {
+		t, err := template.New(name).Funcs(uiFuncs).ParseFS(webFS, "web/templates/ui_layout.html", "web/templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		p[name] = t
+	}
 	return p, nil
 }
 

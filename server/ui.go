@@ -1,0 +1,334 @@
+package main
+
+// The staff web UI's plumbing: the session cookie, the sign-in check, CSRF,
+// role checks answered with a Chinese 403 page, flash messages and the data
+// every staff page shares. The handlers live in ui_*.go, one file per
+// action; the pages in web/templates/ui_*.html.
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// uiPages are the staff pages, parsed at start with ui_layout.html.
+var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print"}
+
+const (
+	sessionCookie = "penaltydoc_session"
+	// loginCookie carries the sign-in form's CSRF token (double submit):
+	// there is no session yet to hold it.
+	loginCookie = "penaltydoc_login"
+	// maxFormBody caps a staff form (the case facts are the largest).
+	maxFormBody = 1 << 20
+)
+
+// uiBase is what every staff page shows: the user and role-appropriate
+// navigation, the form token, a flash message and an error.
+type uiBase struct {
+	Title string
+	User  *models.User
+	CSRF  string
+	Nav   string // the active navigation item
+	Flash string
+	Error string
+}
+
+// flashes are the fixed messages a redirect may ask for (?done=…): no text
+// a user typed ever travels in a URL.
+var flashes = map[string]string{
+	"created":    "案件已保存，处理意见如下。",
+	"updated":    "案件事实已更新，已重新评查。",
+	"document":   "文书草稿已创建。",
+	"submitted":  "文书已提交审核。",
+	"reviewed":   "法制审核已通过，等待负责人批准。",
+	"approved":   "文书已批准，等待签发。",
+	"returned":   "文书已退回承办人修改。",
+	"served":     "送达情况已记录。",
+	"corrected":  "更正文书草稿已创建，请修改后提交审核。",
+	"statement":  "当事人陈述、申辩（听证）情况已记录。",
+	"overridden": "已改为给予行政处罚，理由已记入案卷。",
+	"logout":     "您已退出登录。",
+}
+
+var roleNames = map[string]string{
+	models.RoleOfficer:  "承办人",
+	models.RoleReviewer: "法制审核人员",
+	models.RoleApprover: "负责人",
+	models.RoleClerk:    "文书管理员",
+	models.RoleAdmin:    "系统管理员",
+}
+
+func (s *Server) base(c *gin.Context, title, nav string) uiBase {
+	b := uiBase{Title: title, User: currentUser(c), Nav: nav, Flash: flashes[c.Query("done")]}
+	if sess := currentSession(c); sess != nil {
+		b.CSRF = sess.CSRFToken
+	}
+	return b
+}
+
+func currentSession(c *gin.Context) *models.Session {
+	sess, _ := c.Request.Context().Value(sessionKey).(*models.Session)
+	return sess
+}
+
+// ui renders a staff page: never cached, never framed.
+func (s *Server) ui(c *gin.Context, status int, name string, data any) {
+	c.Header("Cache-Control", "private, no-store")
+	s.page(c, status, name, data)
+	c.Abort()
+}
+
+type uiErrorPage struct {
+	uiBase
+	Status int
+}
+
+// uiError answers a staff request with a Chinese error page; internal
+// errors are logged and shown as a generic message.
+func (s *Server) uiError(c *gin.Context, err error) {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == "" {
+		reqLog(c).Error("internal error", "err", err)
+		e = &errs.Error{Code: errs.Internal, Message: "服务器内部错误，请稍后再试"}
+	}
+	st := status(e.Code)
+	title := "出错了"
+	switch st {
+	case http.StatusForbidden:
+		title = "无权访问"
+	case http.StatusNotFound:
+		title = "未找到"
+	}
+	b := s.base(c, title, "")
+	b.Error = e.Message
+	s.ui(c, st, "ui_error", uiErrorPage{uiBase: b, Status: st})
+}
+
+var (
+	errWebForbidden = errs.E(errs.Forbidden, "当前账号无权访问此页面或执行此操作。")
+	errBadCSRF      = errs.E(errs.Forbidden, "页面已过期或请求来源无法确认，请返回上一页刷新后重试。")
+)
+
+// web is the staff UI's gate: the session cookie must name a live web
+// session (else GET goes to the sign-in page and comes back, anything else
+// to the sign-in page), a POST must carry the session's CSRF token, and the
+// user must hold one of roles (admin holds every role; none listed: any
+// signed-in user).
+func (s *Server) web(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sess, u := s.webSession(c)
+		if u == nil {
+			target := "/login"
+			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+				target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+			}
+			c.Redirect(http.StatusSeeOther, target)
+			c.Abort()
+			return
+		}
+		ctx := context.WithValue(c.Request.Context(), userKey, u)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		c.Request = c.Request.WithContext(ctx)
+		if c.Request.Method == http.MethodPost {
+			if err := parseForm(c); err != nil {
+				s.uiError(c, err)
+				return
+			}
+			if !tokenEqual(c.Request.PostForm.Get("csrf_token"), sess.CSRFToken) {
+				s.uiError(c, errBadCSRF)
+				return
+			}
+		}
+		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+			s.uiError(c, errWebForbidden)
+			return
+		}
+		c.Next()
+	}
+}
+
+// webSession resolves the session cookie; nil when there is none or it is
+// not a live web session.
+func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User) {
+	token, err := c.Cookie(sessionCookie)
+	if err != nil || token == "" || len(token) > 100 {
+		return nil, nil
+	}
+	sess, u, err := s.store.SessionUser(c.Request.Context(), token)
+	if err != nil {
+		if !errs.Is(err, errs.Unauthorized) {
+			reqLog(c).Error("web session", "err", err)
+		}
+		return nil, nil
+	}
+	if sess.Kind != "web" {
+		return nil, nil // an API token is not a cookie
+	}
+	return sess, u
+}
+
+// parseForm reads a form body, capped at maxFormBody.
+func parseForm(c *gin.Context) error {
+	if c.Request.PostForm != nil {
+		return nil
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
+	if err := c.Request.ParseForm(); err != nil {
+		return errs.E(errs.BadRequest, "表单内容有误或过大，请返回重新填写。")
+	}
+	return nil
+}
+
+func tokenEqual(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// setCookie writes one of our cookies: HttpOnly, SameSite=Lax, path /,
+// Secure when the request came over TLS (we trust no proxy's header).
+func setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// done redirects (303) to path with a fixed flash message.
+func done(c *gin.Context, path, flash string) {
+	if flash != "" {
+		path += "?done=" + flash
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+// safeNext keeps a post-sign-in target only when it is a path on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return "/cases"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "/login" {
+		return "/cases"
+	}
+	return next
+}
+
+// fieldMessages turns an error's field map into messages keyed as the
+// forms name their inputs; the rest is the page's general message.
+func fieldMessages(err error) (map[string]string, string) {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return nil, ""
+	}
+	if len(e.Fields) == 0 {
+		return nil, e.Message
+	}
+	return e.Fields, ""
+}
+
+// Names in Chinese for the pages.
+var (
+	outcomeNames = map[string]string{
+		rules.OutcomePenalty: "给予行政处罚", rules.OutcomeNoPenalty: "不予行政处罚", rules.OutcomeWarning: "警告",
+	}
+	groundNames = map[string]string{
+		rules.GroundLimitation:            "超过追责时效",
+		rules.GroundUnderAge:              "不满十四周岁",
+		rules.GroundMentalIncapacity:      "不能辨认或者不能控制自己的行为",
+		rules.GroundNoFault:               "有证据足以证明没有主观过错",
+		rules.GroundMinorCorrected:        "违法行为轻微并及时改正，没有造成危害后果",
+		rules.GroundFirstOffense:          "初次违法且危害后果轻微并及时改正（首违不罚）",
+		rules.GroundFirstViolationWarning: "首次违法，给予警告（首违警告）",
+		rules.GroundNone:                  "无不予处罚或警告的情形",
+	}
+	caseStatusNames = map[string]string{
+		models.CaseDraft: "草稿（可修改事实）", models.CaseOpen: "办理中", models.CaseClosed: "已结案",
+	}
+	docStatusNames = map[string]string{
+		models.DocDraft: "草稿", models.DocReviewing: "审核中", models.DocApproved: "已批准待签发",
+		models.DocIssued: "已签发", models.DocServed: "已送达", models.DocSuperseded: "已被更正",
+	}
+	harmNames = map[string]string{
+		rules.HarmNone: "无危害后果", rules.HarmMinor: "危害后果轻微", rules.HarmSerious: "危害后果严重",
+	}
+	capacityNames = map[string]string{
+		rules.CapacityFull: "完全辨认控制能力", rules.CapacityLimited: "尚未完全丧失辨认或者控制能力", rules.CapacityNone: "不能辨认或者不能控制",
+	}
+	mitigatingNames = map[string]string{
+		rules.MitigatingEliminatedHarm:     "主动消除或者减轻违法行为危害后果",
+		rules.MitigatingCoercedOrDeceived:  "受他人胁迫或者诱骗实施违法行为",
+		rules.MitigatingConfessedUnknown:   "主动供述行政机关尚未掌握的违法行为",
+		rules.MitigatingMeritoriousService: "配合行政机关查处违法行为有立功表现",
+	}
+	domainNames = map[string]string{
+		rules.DomainPublicSecurity: "治安管理", rules.DomainMarketRegulation: "市场监管", rules.DomainTraffic: "道路交通", rules.DomainOther: "其他",
+	}
+)
+
+// mitigatingOrder is the order of the mitigating checkboxes.
+var mitigatingOrder = []string{rules.MitigatingEliminatedHarm, rules.MitigatingCoercedOrDeceived,
+	rules.MitigatingConfessedUnknown, rules.MitigatingMeritoriousService}
+
+func nameOr(m map[string]string) func(string) string {
+	return func(k string) string {
+		if n, ok := m[k]; ok {
+			return n
+		}
+		return k
+	}
+}
+
+// uiFuncs are the staff pages' template functions.
+var uiFuncs = template.FuncMap{
+	"money": render.Money,
+	"capital": func(x float64) string {
+		s, err := render.Capital(x)
+		if err != nil {
+			return ""
+		}
+		return s
+	},
+	"cndate": func(s string) string {
+		if rules.ValidDate(s) {
+			return rules.ChineseDate(s)
+		}
+		return s
+	},
+	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
+	"roleNames":  roleList,
+	"outcome":    nameOr(outcomeNames),
+	"ground":     nameOr(groundNames),
+	"kindName":   nameOr(kindNames),
+	"caseStatus": nameOr(caseStatusNames),
+	"docStatus":  nameOr(docStatusNames),
+	"harm":       nameOr(harmNames),
+	"capacity":   nameOr(capacityNames),
+	"mitigating": nameOr(mitigatingNames),
+	"domain":     nameOr(domainNames),
+	"deref":      derefStr,
+	"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
+}
+
+func roleList(u *models.User) string {
+	if u == nil {
+		return ""
+	}
+	var names []string
+	for _, r := range u.RoleList() {
+		names = append(names, nameOr(roleNames)(r))
+	}
+	return strings.Join(names, "、")
+}
+
+// publicURL is an address on the service as parties reach it.
+func publicURL(base, path string) string { return strings.TrimRight(base, "/") + path }

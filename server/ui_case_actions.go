@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+)
+
+// formInputs are the inputs of each inline form of the case page; a field
+// message for anything else joins the page's message.
+var formInputs = map[string][]string{
+	formReturn:    {"comment"},
+	formServe:     {"method", "date", "recipient", "place"},
+	formStatement: {"statement", "hearing_held", "hearing_result"},
+	formOverride:  {"reason"},
+	formDocument:  {"kind"},
+}
+
+// actionFailed shows the case page again with the failed form's values and
+// messages (status by error code); not found and internal errors get the
+// error page.
+func (s *Server) actionFailed(c *gin.Context, caseID uint, err error, formName string, docID uint) {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == errs.NotFound || e.Code == "" {
+		s.uiError(c, err)
+		return
+	}
+	st := casePageState{Error: e.Message, FormName: formName, FormDoc: docID, Form: map[string]string{}, Fields: map[string]string{}}
+	for _, k := range formInputs[formName] {
+		st.Form[k] = c.Request.PostForm.Get(k)
+	}
+	for k, msg := range e.Fields {
+		if strings.HasPrefix(k, "override") {
+			k = "reason"
+		}
+		if slices.Contains(formInputs[formName], k) {
+			st.Fields[k] = msg
+		} else if !strings.Contains(st.Error, msg) {
+			st.Error += " " + msg
+		}
+	}
+	s.renderCase(c, caseID, status(e.Code), st)
+}
+
+func casePath(id uint) string { return fmt.Sprintf("/cases/%d", id) }
+
+// handleCreateDocumentForm drafts a document of the chosen kind.
+func (s *Server) handleCreateDocumentForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if _, err := s.createDocument(c, id, c.Request.PostForm.Get("kind")); err != nil {
+		s.actionFailed(c, id, err, formDocument, 0)
+		return
+	}
+	done(c, casePath(id), "document")
+}
+
+// handleStatementForm records the party's statement, hearing or waiver.
+func (s *Server) handleStatementForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	f := c.Request.PostForm
+	req := statementRequest{Statement: f.Get("statement"), HearingHeld: checked(f.Get("hearing_held")),
+		HearingResult: f.Get("hearing_result"), Waived: checked(f.Get("waived"))}
+	st, err := req.statement()
+	if err == nil {
+		_, err = s.store.RecordStatement(c.Request.Context(), actor(c), id, st)
+	}
+	if err != nil {
+		s.actionFailed(c, id, err, formStatement, 0)
+		return
+	}
+	done(c, casePath(id), "statement")
+}
+
+// handleOverrideForm records the officer's written choice to penalise a
+// first offense.
+func (s *Server) handleOverrideForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	cs, ok := s.draftCase(c)
+	if !ok {
+		return
+	}
+	if _, err := s.overrideCase(c, cs.ID, overrideRequest{Outcome: "penalty", Reason: c.Request.PostForm.Get("reason")}); err != nil {
+		s.actionFailed(c, id, err, formOverride, 0)
+		return
+	}
+	done(c, casePath(id), "overridden")
+}

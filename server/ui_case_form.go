@@ -1,0 +1,430 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/rules"
+)
+
+// caseForm is the case-facts form as typed: every value a string, so that a
+// re-rendered form gives back exactly what the officer entered. Inputs are
+// named by the facts' JSON paths, so the evaluation's field errors land next
+// to their inputs.
+type caseForm struct {
+	AuthorityID         string
+	ViolationCode       string
+	PartyKind           string
+	PartyName           string
+	IDNumber            string
+	CreditCode          string
+	Address             string
+	LegalRepresentative string
+	Phone               string
+	ViolationDate       string
+	ViolationEndDate    string
+	DiscoveredDate      string
+	DecisionDate        string
+	Facts               string
+	Evidence            string // one item per line
+	Harm                string
+	Corrected           bool
+	Minor               bool
+	Major               bool
+	NoFaultProven       bool
+	MentalCapacity      string
+	Mitigating          []string
+	Aggravating         string // one per line
+	PriorViolations     string // "code,date,handled" per line
+	AffectedTraffic     bool
+	ProposedFine        string
+	IllegalGains        string
+}
+
+// caseFormPage is the new-case and edit-case page.
+type caseFormPage struct {
+	uiBase
+	Action      string
+	CaseID      uint
+	Form        caseForm
+	Fields      map[string]string // input name → message
+	Authorities []models.Authority
+	Groups      []itemGroup
+	Mitigating  []option
+	Harms       []option
+	Capacities  []option
+}
+
+type option struct{ Value, Label string }
+
+type itemGroup struct {
+	Label string
+	Items []models.CatalogItem
+}
+
+func checked(v string) bool { return v != "" && v != "0" && v != "false" }
+
+// readCaseForm reads the posted form.
+func readCaseForm(v url.Values) caseForm {
+	return caseForm{
+		AuthorityID: v.Get("authority_id"), ViolationCode: v.Get("violation_code"),
+		PartyKind: v.Get("party.kind"), PartyName: v.Get("party.name"), IDNumber: v.Get("party.id_number"),
+		CreditCode: v.Get("party.credit_code"), Address: v.Get("party.address"),
+		LegalRepresentative: v.Get("party.legal_representative"), Phone: v.Get("party.phone"),
+		ViolationDate: v.Get("violation_date"), ViolationEndDate: v.Get("violation_end_date"),
+		DiscoveredDate: v.Get("discovered_date"), DecisionDate: v.Get("decision_date"),
+		Facts: v.Get("facts"), Evidence: v.Get("evidence"), Harm: v.Get("harm"),
+		Corrected: checked(v.Get("corrected")), Minor: checked(v.Get("minor")), Major: checked(v.Get("major")),
+		NoFaultProven: checked(v.Get("no_fault_proven")), MentalCapacity: v.Get("mental_capacity"),
+		Mitigating: v["mitigating"], Aggravating: v.Get("aggravating"), PriorViolations: v.Get("prior_violations"),
+		AffectedTraffic: checked(v.Get("affected_traffic")), ProposedFine: v.Get("proposed_fine"), IllegalGains: v.Get("illegal_gains"),
+	}
+}
+
+// formFromFacts fills the form from stored facts (the edit page).
+func formFromFacts(f rules.Facts) caseForm {
+	money := func(x float64) string {
+		if x == 0 {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	var prior []string
+	for _, p := range f.PriorViolations {
+		if p.Source != "" && p.Source != "request" {
+			continue // from the database: evaluate adds it again
+		}
+		h := "否"
+		if p.Handled {
+			h = "是"
+		}
+		prior = append(prior, p.ViolationCode+","+p.Date+","+h)
+	}
+	return caseForm{
+		AuthorityID: strconv.FormatUint(uint64(f.AuthorityID), 10), ViolationCode: f.ViolationCode,
+		PartyKind: f.Party.Kind, PartyName: f.Party.Name, IDNumber: f.Party.IDNumber, CreditCode: f.Party.CreditCode,
+		Address: f.Party.Address, LegalRepresentative: f.Party.LegalRepresentative, Phone: f.Party.Phone,
+		ViolationDate: f.ViolationDate, ViolationEndDate: f.ViolationEndDate, DiscoveredDate: f.DiscoveredDate,
+		DecisionDate: f.DecisionDate, Facts: f.Facts, Evidence: strings.Join(f.Evidence, "\n"), Harm: f.Harm,
+		Corrected: f.Corrected, Minor: f.Minor, Major: f.Major, NoFaultProven: f.NoFaultProven,
+		MentalCapacity: f.MentalCapacity, Mitigating: f.Mitigating, Aggravating: strings.Join(f.Aggravating, "\n"),
+		PriorViolations: strings.Join(prior, "\n"), AffectedTraffic: f.AffectedTraffic,
+		ProposedFine: money(f.ProposedFine), IllegalGains: money(f.IllegalGains),
+	}
+}
+
+// lines splits a textarea into its non-blank lines.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var listSep = regexp.MustCompile(`\s*[,，、;；]\s*`)
+
+// parseMoney reads an amount as people type it: "1,200", "¥200", "200元".
+func parseMoney(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥"), "元")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), "，", "")
+	if s == "" {
+		return 0, true
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, false
+	}
+	return x, true
+}
+
+// input turns the form into the evaluation's input. Problems the form
+// itself can see (a number that is not one, a malformed line) come back
+// as field messages; the rest is evaluate's job.
+func (f caseForm) input() (caseInput, errs.Fields) {
+	fe := errs.Fields{}
+	var in caseInput
+	if a := strings.TrimSpace(f.AuthorityID); a != "" && a != "0" {
+		id, err := strconv.ParseUint(a, 10, 32)
+		if err != nil {
+			fe.Add("authority_id", "请选择执法机关")
+		}
+		in.AuthorityID = uint(id)
+	}
+	in.ViolationCode = f.ViolationCode
+	in.Party = rules.Party{Kind: f.PartyKind, Name: strings.TrimSpace(f.PartyName), Address: strings.TrimSpace(f.Address),
+		Phone: strings.TrimSpace(f.Phone)}
+	switch f.PartyKind {
+	case rules.PartyPerson:
+		in.Party.IDNumber = f.IDNumber
+	case rules.PartyOrganization:
+		in.Party.CreditCode, in.Party.LegalRepresentative = f.CreditCode, strings.TrimSpace(f.LegalRepresentative)
+	}
+	in.ViolationDate, in.ViolationEndDate, in.DiscoveredDate, in.DecisionDate = f.ViolationDate, f.ViolationEndDate, f.DiscoveredDate, f.DecisionDate
+	in.Facts.Facts = strings.TrimSpace(f.Facts)
+	in.Evidence = lines(f.Evidence)
+	if in.Evidence == nil {
+		in.Evidence = []string{}
+	}
+	in.Harm, in.MentalCapacity = f.Harm, f.MentalCapacity
+	in.Corrected, in.Minor, in.Major, in.NoFaultProven, in.AffectedTraffic = f.Corrected, f.Minor, f.Major, f.NoFaultProven, f.AffectedTraffic
+	in.Mitigating = []string{}
+	for _, m := range f.Mitigating {
+		if !slices.Contains(in.Mitigating, m) {
+			in.Mitigating = append(in.Mitigating, m)
+		}
+	}
+	in.Aggravating = lines(f.Aggravating)
+	in.PriorViolations = []rules.PriorViolation{}
+	for i, l := range lines(f.PriorViolations) {
+		parts := listSep.Split(l, -1)
+		if len(parts) < 2 || len(parts) > 3 {
+			fe.Add("prior_violations", fmt.Sprintf("第%d行格式应为“事项编码,日期,是否已处理”，如 TR-001,2025-03-01,是", i+1))
+			continue
+		}
+		p := rules.PriorViolation{ViolationCode: parts[0], Date: parts[1], Handled: true, Source: "request"}
+		if len(parts) == 3 {
+			switch strings.ToLower(parts[2]) {
+			case "", "是", "已处理", "true", "1", "yes", "y":
+			case "否", "未处理", "false", "0", "no", "n":
+				p.Handled = false
+			default:
+				fe.Add("prior_violations", fmt.Sprintf("第%d行的处理情况应填“是”或“否”", i+1))
+			}
+		}
+		in.PriorViolations = append(in.PriorViolations, p)
+	}
+	var ok bool
+	if in.ProposedFine, ok = parseMoney(f.ProposedFine); !ok {
+		fe.Add("proposed_fine", "请输入有效的金额（数字，单位为元，最多两位小数）")
+	}
+	if in.IllegalGains, ok = parseMoney(f.IllegalGains); !ok {
+		fe.Add("illegal_gains", "请输入有效的金额（数字，单位为元，最多两位小数）")
+	}
+	return in, fe
+}
+
+var indexedPath = regexp.MustCompile(`^([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?$`)
+
+// formFields maps the evaluation's field paths (party.id_number,
+// evidence[0], prior_violations[1].date, …) to the form's inputs, with the
+// line named for list items. Paths the form has no input for are kept
+// under "" (shown above the form).
+func formFields(fields map[string]string, into errs.Fields) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	add := func(k, msg string) {
+		if old, ok := into[k]; ok {
+			if !strings.Contains(old, msg) {
+				into[k] = old + "；" + msg
+			}
+			return
+		}
+		into[k] = msg
+	}
+	for _, k := range keys {
+		msg := fields[k]
+		if m := indexedPath.FindStringSubmatch(k); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			switch m[1] {
+			case "evidence", "aggravating", "prior_violations":
+				add(m[1], fmt.Sprintf("第%d行：%s", n+1, msg))
+			case "mitigating":
+				add("mitigating", msg)
+			default:
+				add("", msg)
+			}
+			continue
+		}
+		switch k {
+		case "party.birth_date", "party.sex":
+			add("party.id_number", msg)
+		case "authority_id", "violation_code", "party.kind", "party.name", "party.id_number", "party.credit_code",
+			"party.address", "party.legal_representative", "party.phone", "violation_date", "violation_end_date",
+			"discovered_date", "decision_date", "facts", "evidence", "harm", "mental_capacity", "mitigating",
+			"aggravating", "prior_violations", "proposed_fine", "illegal_gains":
+			add(k, msg)
+		default:
+			add("", msg)
+		}
+	}
+}
+
+// newCaseFormPage fills the page's choices.
+func (s *Server) newCaseFormPage(c *gin.Context, title string) (caseFormPage, error) {
+	ctx := c.Request.Context()
+	p := caseFormPage{uiBase: s.base(c, title, "new")}
+	var err error
+	if p.Authorities, err = s.store.ListAuthorities(ctx); err != nil {
+		return p, err
+	}
+	items, err := s.store.ListItems(ctx)
+	if err != nil {
+		return p, err
+	}
+	byDomain := map[string]int{}
+	for _, it := range items {
+		i, ok := byDomain[it.Domain]
+		if !ok {
+			i = len(p.Groups)
+			byDomain[it.Domain] = i
+			p.Groups = append(p.Groups, itemGroup{Label: nameOr(domainNames)(it.Domain)})
+		}
+		p.Groups[i].Items = append(p.Groups[i].Items, it)
+	}
+	for _, m := range mitigatingOrder {
+		p.Mitigating = append(p.Mitigating, option{m, mitigatingNames[m]})
+	}
+	for _, h := range []string{rules.HarmNone, rules.HarmMinor, rules.HarmSerious} {
+		p.Harms = append(p.Harms, option{h, harmNames[h]})
+	}
+	for _, m := range []string{rules.CapacityFull, rules.CapacityLimited, rules.CapacityNone} {
+		p.Capacities = append(p.Capacities, option{m, capacityNames[m]})
+	}
+	return p, nil
+}
+
+// handleNewCasePage shows an empty case-facts form.
+func (s *Server) handleNewCasePage(c *gin.Context) {
+	p, err := s.newCaseFormPage(c, "新建案件")
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Action = "/cases/new"
+	p.Form = caseForm{PartyKind: rules.PartyPerson, Harm: rules.HarmNone, MentalCapacity: rules.CapacityFull,
+		DiscoveredDate: s.today(), DecisionDate: s.today()}
+	s.ui(c, http.StatusOK, "ui_case_form", p)
+}
+
+// submitCaseForm evaluates the posted facts and stores them through save;
+// on any problem it re-renders the form with every message and every
+// value kept.
+func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in caseInput, ev *evaluated) (uint, error), flash string) {
+	p.Form = readCaseForm(c.Request.PostForm)
+	in, fe := p.Form.input()
+	ev, err := s.evaluate(c, in, p.CaseID)
+	if err == nil && len(fe) == 0 {
+		id, serr := save(in, ev)
+		if serr == nil {
+			done(c, fmt.Sprintf("/cases/%d", id), flash)
+			return
+		}
+		err = serr
+	}
+	if err != nil {
+		var e *errs.Error
+		switch {
+		case errors.As(err, &e) && (e.Code == errs.Invalid || e.Code == errs.BadRequest):
+			formFields(e.Fields, fe)
+			if len(e.Fields) == 0 {
+				fe.Add("", e.Message)
+			}
+		case errors.As(err, &e) && e.Code == errs.Conflict:
+			p.Error = e.Message
+		default:
+			s.uiError(c, err)
+			return
+		}
+	}
+	p.Fields = fe
+	if p.Error == "" {
+		p.Error = "提交的内容有误，请按各项下方的提示修改后重新提交。"
+	}
+	if msg, ok := fe[""]; ok {
+		p.Error += " " + msg
+	}
+	s.ui(c, http.StatusUnprocessableEntity, "ui_case_form", p)
+}
+
+// handleNewCaseForm creates a case from the form.
+func (s *Server) handleNewCaseForm(c *gin.Context) {
+	p, err := s.newCaseFormPage(c, "新建案件")
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Action = "/cases/new"
+	s.submitCaseForm(c, p, func(in caseInput, ev *evaluated) (uint, error) {
+		cs := &models.Case{AuthorityID: ev.authority.ID, ItemID: ev.item.ID}
+		err := s.store.CreateCase(c.Request.Context(), actor(c), cs, ev.facts, ev.eval)
+		return cs.ID, err
+	}, "created")
+}
+
+// draftCase loads a case whose facts may still change.
+func (s *Server) draftCase(c *gin.Context) (*models.Case, bool) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return nil, false
+	}
+	cs, err := s.store.CaseByID(c.Request.Context(), id)
+	if err != nil {
+		s.uiError(c, err)
+		return nil, false
+	}
+	if cs.Status != models.CaseDraft {
+		s.uiError(c, errCaseNotDraft)
+		return nil, false
+	}
+	return cs, true
+}
+
+// handleEditCasePage shows the stored facts in the case form.
+func (s *Server) handleEditCasePage(c *gin.Context) {
+	cs, ok := s.draftCase(c)
+	if !ok {
+		return
+	}
+	f, err := cs.Facts()
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p, err := s.newCaseFormPage(c, fmt.Sprintf("修改案件事实（案件%d）", cs.ID))
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Action, p.CaseID, p.Form = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID, formFromFacts(f)
+	s.ui(c, http.StatusOK, "ui_case_form", p)
+}
+
+// handleEditCaseForm stores changed facts, the same way as PUT /api/v1/cases/:id.
+func (s *Server) handleEditCaseForm(c *gin.Context) {
+	cs, ok := s.draftCase(c)
+	if !ok {
+		return
+	}
+	p, err := s.newCaseFormPage(c, fmt.Sprintf("修改案件事实（案件%d）", cs.ID))
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Action, p.CaseID = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID
+	s.submitCaseForm(c, p, func(in caseInput, _ *evaluated) (uint, error) {
+		out, err := s.updateCase(c, cs.ID, in)
+		if err != nil {
+			return 0, err
+		}
+		return out.ID, nil
+	}, "updated")
+}

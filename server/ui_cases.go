@@ -1,0 +1,65 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/models"
+)
+
+type casesPage struct {
+	uiBase
+	Q, Status        string
+	Statuses         []option
+	Cases            []models.Case
+	Total            int64
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+const casesPerPage = 20
+
+// handleCasesPage lists cases, newest first, searched by party name, id
+// number, credit code, item code or document number, and by status.
+func (s *Server) handleCasesPage(c *gin.Context) {
+	p := casesPage{uiBase: s.base(c, "案件", "cases"), Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
+	for _, st := range []string{models.CaseDraft, models.CaseOpen, models.CaseClosed} {
+		p.Statuses = append(p.Statuses, option{st, caseStatusNames[st]})
+	}
+	if _, ok := caseStatusNames[p.Status]; !ok {
+		p.Status = ""
+	}
+	p.Page, _ = strconv.Atoi(c.Query("page"))
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	var err error
+	p.Cases, p.Total, err = s.store.ListCases(c.Request.Context(), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Pages = int((p.Total + casesPerPage - 1) / casesPerPage)
+	link := func(page int) string {
+		v := url.Values{}
+		if p.Q != "" {
+			v.Set("q", p.Q)
+		}
+		if p.Status != "" {
+			v.Set("status", p.Status)
+		}
+		v.Set("page", strconv.Itoa(page))
+		return "/cases?" + v.Encode()
+	}
+	if p.Page > 1 {
+		p.PrevURL = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = link(p.Page + 1)
+	}
+	s.ui(c, http.StatusOK, "ui_cases", p)
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+)
+
+type loginPage struct {
+	uiBase
+	Username string
+	Next     string
+	Fields   map[string]string
+}
+
+// loginToken returns the sign-in form's CSRF token, setting its cookie when
+// the browser has none.
+func loginToken(c *gin.Context) string {
+	if t, err := c.Cookie(loginCookie); err == nil && len(t) >= 16 && len(t) <= 64 {
+		return t
+	}
+	t := models.NewToken(18)
+	setCookie(c, loginCookie, t, 3600)
+	return t
+}
+
+// handleLoginPage shows the sign-in form, or goes on when signed in.
+func (s *Server) handleLoginPage(c *gin.Context) {
+	next := safeNext(c.Query("next"))
+	if _, u := s.webSession(c); u != nil {
+		c.Redirect(http.StatusSeeOther, next)
+		return
+	}
+	b := uiBase{Title: "登录", CSRF: loginToken(c), Flash: flashes[c.Query("done")]}
+	s.ui(c, http.StatusOK, "ui_login", loginPage{uiBase: b, Next: c.Query("next")})
+}
+
+// handleLoginForm signs in through the same throttled check as the API and
+// starts a web session.
+func (s *Server) handleLoginForm(c *gin.Context) {
+	if err := parseForm(c); err != nil {
+		s.uiError(c, err)
+		return
+	}
+	form := c.Request.PostForm
+	p := loginPage{Username: strings.TrimSpace(form.Get("username")), Next: form.Get("next"), Fields: map[string]string{}}
+	p.Title = "登录"
+	cookieToken, _ := c.Cookie(loginCookie)
+	if !tokenEqual(form.Get("csrf_token"), cookieToken) {
+		p.CSRF, p.Error = loginToken(c), "登录页面已过期，请重新输入后登录。"
+		s.ui(c, http.StatusForbidden, "ui_login", p)
+		return
+	}
+	p.CSRF = cookieToken
+	password := form.Get("password")
+	if p.Username == "" {
+		p.Fields["username"] = "请输入用户名"
+	}
+	if password == "" {
+		p.Fields["password"] = "请输入密码"
+	}
+	if len(p.Fields) > 0 {
+		s.ui(c, http.StatusUnprocessableEntity, "ui_login", p)
+		return
+	}
+	ctx := c.Request.Context()
+	u, err := s.store.Authenticate(ctx, p.Username, password, c.ClientIP())
+	if err == nil {
+		var token string
+		if token, _, err = s.store.CreateSession(ctx, u.ID, "web", c.ClientIP(), c.Request.UserAgent()); err == nil {
+			_ = s.store.Audit(ctx, models.Actor{UserID: u.ID, Username: u.Username, IP: c.ClientIP()}, "login", "user", u.ID, "web")
+			setCookie(c, sessionCookie, token, int(models.WebSessionTTL.Seconds()))
+			setCookie(c, loginCookie, "", -1)
+			c.Redirect(http.StatusSeeOther, safeNext(p.Next))
+			return
+		}
+	}
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code == errs.Internal {
+		reqLog(c).Error("web login", "err", err)
+		e = errs.E(errs.Internal, "服务器内部错误，请稍后再试")
+	}
+	p.Error = e.Message
+	s.ui(c, status(e.Code), "ui_login", p)
+}
+
+// handleLogoutForm ends the web session.
+func (s *Server) handleLogoutForm(c *gin.Context) {
+	if token, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(c.Request.Context(), token); err != nil {
+			s.uiError(c, err)
+			return
+		}
+	}
+	setCookie(c, sessionCookie, "", -1)
+	done(c, "/login", "logout")
+}
+
+// handleHome sends staff to the case list, anyone else to sign in.
+func (s *Server) handleHome(c *gin.Context) {
+	if _, u := s.webSession(c); u != nil {
+		c.Redirect(http.StatusSeeOther, "/cases")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}
