@@ -38,7 +38,7 @@ type DocumentQuery struct {
 	// Returned keeps drafts that a reviewer sent back (with a comment).
 	Returned bool
 	// Q matches the number or the party's name.
-	Q     string
+	Q string
 	// Newest lists the newest first (else the oldest: a queue's order).
 	Newest bool
 	Limit  int
