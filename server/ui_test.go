@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
@@ -110,15 +111,19 @@ func inputValue(page, name string) string {
 
 // trafficForm is the TR-001 warning case as an officer types it.
 func trafficForm(idNumber string) url.Values {
+	day := recentDay()
 	return url.Values{
 		"violation_code": {"TR-001"}, "party.kind": {"person"}, "party.name": {"李四"},
 		"party.id_number": {idNumber}, "party.address": {"杭州市西湖区文三路1号"}, "party.phone": {"13800000000"},
-		"violation_date": {"2026-01-05"}, "discovered_date": {"2026-01-05"},
+		"violation_date": {day}, "discovered_date": {day},
 		"facts":    {"当事人驾驶浙A12345小型轿车，在文三路与学院路交叉口右转车道内直行。"},
 		"evidence": {"现场执法记录仪视频\n\n驾驶证、行驶证复印件"}, "harm": {"none"}, "mental_capacity": {"full"},
 		"corrected": {"1"},
 	}
 }
+
+// recentDay is three days ago in China: a date every check accepts.
+func recentDay() string { return time.Now().In(china).AddDate(0, 0, -3).Format("2006-01-02") }
 
 const (
 	goodID = "110101199003070011"
@@ -229,7 +234,7 @@ func TestWebCaseForm(t *testing.T) {
 			}
 		}
 		for name, want := range map[string]string{"party.name": "李四", "party.id_number": badID, "proposed_fine": "abc",
-			"violation_date": "2026-01-05", "party.address": "杭州市西湖区文三路1号"} {
+			"violation_date": recentDay(), "party.address": "杭州市西湖区文三路1号"} {
 			if got := inputValue(body, name); got != want {
 				t.Errorf("input %s = %q, want %q (kept)", name, got, want)
 			}
