@@ -223,19 +223,6 @@ func safeNext(next string) string {
 	return next
 }
 
-// fieldMessages turns an error's field map into messages keyed as the
-// forms name their inputs; the rest is the page's general message.
-func fieldMessages(err error) (map[string]string, string) {
-	var e *errs.Error
-	if !errors.As(err, &e) {
-		return nil, ""
-	}
-	if len(e.Fields) == 0 {
-		return nil, e.Message
-	}
-	return e.Fields, ""
-}
-
 // Names in Chinese for the pages.
 var (
 	outcomeNames = map[string]string{
