@@ -208,6 +208,16 @@ func TestWebSignInAndGate(t *testing.T) {
 	if st, _, _ = w.get("/cases"); st != 303 {
 		t.Errorf("after logout: %d", st)
 	}
+	// The API's throttle: after five failures the sixth try is refused (429).
+	fresh := newWebClient(t, e.srv.URL)
+	_, body, _ = fresh.get("/login")
+	token = csrfRE.FindStringSubmatch(body)[1]
+	for i := 0; i < 6; i++ {
+		st, body, _ = fresh.do("POST", "/login", url.Values{"username": {"u-clerk"}, "password": {"wrong"}, "csrf_token": {token}})
+	}
+	if st != 429 || !strings.Contains(body, "登录失败次数过多") || inputValue(body, "username") != "u-clerk" {
+		t.Errorf("throttled sign-in: %d %s", st, text(body))
+	}
 }
 
 // TestWebCaseForm: the form re-renders with every message next to its
