@@ -11,10 +11,9 @@ import (
 )
 
 // fpdf makes a new zlib writer (about 1.2 MB) for every stream it
-// compresses. Render turns fpdf's own compression of page contents off and
-// compresses the uncompressed streams afterwards with pooled writers,
-// rewriting the cross-reference table. Font files are still compressed by
-// fpdf (it always does).
+// compresses. Render turns fpdf's own compression off and compresses the
+// uncompressed streams afterwards with pooled writers, rewriting the
+// cross-reference table. The same pass embeds the fonts (embed.go).
 
 var zlibPool = sync.Pool{New: func() any {
 	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
@@ -23,9 +22,26 @@ var zlibPool = sync.Pool{New: func() any {
 
 var errXref = errors.New("render: unexpected PDF structure from fpdf")
 
-// compressStreams returns pdf with every stream that has no /Filter
-// compressed with FlateDecode.
-func compressStreams(pdf []byte) ([]byte, error) {
+// zlibCompress appends data to buf as a zlib stream, with a pooled writer.
+func zlibCompress(buf *bytes.Buffer, data []byte) error {
+	zw := zlibPool.Get().(*zlib.Writer)
+	defer zlibPool.Put(zw)
+	zw.Reset(buf)
+	if _, err := zw.Write(data); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// finishPDF returns pdf with every stream that has no /Filter compressed
+// with FlateDecode, and each placeholder font (placeholderBase) replaced by
+// the document's font in that slot, whose objects are appended.
+func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
+	for _, df := range fonts {
+		if df != nil && df.err != nil {
+			return nil, df.err
+		}
+	}
 	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
 	if sx < 0 {
 		return nil, errXref
@@ -62,14 +78,21 @@ func compressStreams(pdf []byte) ([]byte, error) {
 	trailer := entries[20*n:]
 	slices.SortFunc(objs, func(a, b obj) int { return a.off - b.off })
 
-	out := bytes.NewBuffer(make([]byte, 0, len(pdf)))
 	if len(objs) == 0 {
-		return pdf, nil
+		return nil, errXref
 	}
+	size := len(pdf)
+	for _, df := range fonts {
+		if df != nil {
+			size += len(df.sub)
+		}
+	}
+	out := bytes.NewBuffer(make([]byte, 0, size))
 	out.Write(pdf[:objs[0].off])
-	newOff := make([]int, n)
-	zw := zlibPool.Get().(*zlib.Writer)
-	defer zlibPool.Put(zw)
+	const perFont = 5 // objects appended per font (docFont.fontObjects)
+	newOff := make([]int, n+perFont*nFonts)
+	next := n // the next free object number
+	var appended [nFonts]int
 	var cbuf bytes.Buffer
 	for k, o := range objs {
 		end := xrefAt
@@ -78,6 +101,21 @@ func compressStreams(pdf []byte) ([]byte, error) {
 		}
 		chunk := pdf[o.off:end]
 		newOff[o.num] = out.Len()
+		slot, err := placeholderSlot(chunk)
+		if err != nil {
+			return nil, err
+		}
+		if slot >= 0 {
+			df := fonts[slot]
+			if df == nil || appended[slot] != 0 {
+				return nil, fmt.Errorf("%w: font %s", errXref, placeholderBase[slot])
+			}
+			appended[slot] = next
+			fmt.Fprintf(out, "%d 0 obj\n<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H\n"+
+				"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>\nendobj\n", o.num, subsetNames[slot], next, next+3)
+			next += perFont
+			continue
+		}
 		si := bytes.Index(chunk, []byte(">>\nstream\n"))
 		if si < 0 || bytes.Contains(chunk[:si], []byte("/Filter")) {
 			out.Write(chunk)
@@ -100,11 +138,7 @@ func compressStreams(pdf []byte) ([]byte, error) {
 		}
 		data := chunk[start : start+length]
 		cbuf.Reset()
-		zw.Reset(&cbuf)
-		if _, err := zw.Write(data); err != nil {
-			return nil, err
-		}
-		if err := zw.Close(); err != nil {
+		if err := zlibCompress(&cbuf, data); err != nil {
 			return nil, err
 		}
 		out.Write(dict[:li])
@@ -115,20 +149,56 @@ func compressStreams(pdf []byte) ([]byte, error) {
 		out.Write(cbuf.Bytes())
 		out.Write(chunk[start+length:])
 	}
+	for slot, first := range appended {
+		if first == 0 {
+			continue
+		}
+		if err := fonts[slot].fontObjects(out, newOff, first, &cbuf); err != nil {
+			return nil, err
+		}
+	}
 	xref := out.Len()
 	out.WriteString("xref\n0 ")
-	out.WriteString(strconv.Itoa(n))
+	out.WriteString(strconv.Itoa(next))
 	out.WriteString("\n0000000000 65535 f \n")
-	for i := 1; i < n; i++ {
+	for i := 1; i < next; i++ {
 		fmt.Fprintf(out, "%010d 00000 n \n", newOff[i])
 	}
 	ti := bytes.LastIndex(trailer, []byte("startxref\n"))
 	if ti < 0 {
 		return nil, errXref
 	}
-	out.Write(trailer[:ti])
+	oldSize := []byte("/Size " + strconv.Itoa(n) + "\n")
+	si := bytes.Index(trailer[:ti], oldSize)
+	if si < 0 {
+		return nil, fmt.Errorf("%w: trailer", errXref)
+	}
+	out.Write(trailer[:si])
+	out.WriteString("/Size " + strconv.Itoa(next) + "\n")
+	out.Write(trailer[si+len(oldSize) : ti])
 	out.WriteString("startxref\n")
 	out.WriteString(strconv.Itoa(xref))
 	out.WriteString("\n%%EOF\n")
 	return out.Bytes(), nil
+}
+
+// placeholderSlot returns the font slot whose placeholder chunk is (an fpdf
+// core font object), -1 for any other object. A Type1 font object that is
+// not a placeholder is an error: fpdf's output is not what finishPDF expects.
+func placeholderSlot(chunk []byte) (int, error) {
+	const prefix = "<</Type /Font\n/BaseFont /"
+	hdr := bytes.IndexByte(chunk, '\n')
+	if hdr < 0 || !bytes.HasPrefix(chunk[hdr+1:], []byte(prefix)) {
+		return -1, nil
+	}
+	dict := chunk[hdr+1+len(prefix):]
+	for slot, base := range placeholderBase {
+		if bytes.HasPrefix(dict, []byte(base+"\n/Subtype /Type1\n")) {
+			return slot, nil
+		}
+	}
+	if bytes.Contains(dict, []byte("/Type1")) {
+		return -1, fmt.Errorf("%w: font object %q", errXref, chunk[:min(len(chunk), 80)])
+	}
+	return -1, nil
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,25 +11,6 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
 )
-
-// fontFamily are the fpdf family names. fpdf names an embedded font
-// "utf8"+family; writePDF renames it, in place and with the same length, to
-// a PDF subset name (six letters, "+", the font's name), so that readers and
-// pdffonts see the fonts as the subsets they are.
-var fontFamily = [nFonts]string{"fandolfang___", "notoserifsc___", "notoserifscbold____"}
-
-var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDAAAC+NotoSerifSC-Bold"}
-
-func renameFonts(pdf []byte) []byte {
-	for i, fam := range fontFamily {
-		old := []byte("/utf8" + fam)
-		if len(old) != len(subsetNames[i])+1 {
-			panic("render: subset font name lengths differ")
-		}
-		pdf = bytes.ReplaceAll(pdf, old, []byte("/"+subsetNames[i]))
-	}
-	return pdf
-}
 
 // china is the time zone of issue dates (UTC+8, no daylight saving).
 var china = time.FixedZone("CST", 8*3600)
@@ -100,7 +82,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetAutoPageBreak(false, 0)
 
-	loaded := [nFonts]bool{}
+	var fonts [nFonts]*docFont
 	for f := range nFonts {
 		if len(ts.used[f]) == 0 {
 			continue
@@ -110,15 +92,19 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			runes = append(runes, r)
 		}
 		slices.Sort(runes)
-		sub, err := ts.faces[f].(subsetter).Subset(runes)
-		if err != nil {
-			return nil, fmt.Errorf("subset font %s: %w", fontFamily[f], err)
+		e, ok := ts.faces[f].(embedder)
+		if !ok {
+			return nil, fmt.Errorf("render: font %s cannot be embedded", subsetNames[f])
 		}
-		pdf.AddUTF8FontFromBytes(fontFamily[f], "", sub)
-		loaded[f] = true
+		df, err := newDocFont(f, e, runes)
+		if err != nil {
+			return nil, err
+		}
+		fonts[f] = df
 	}
-	if pdf.Err() {
-		return nil, fmt.Errorf("load fonts: %w", pdf.Error())
+	deco := fonts[ts.decoFont]
+	if deco == nil || (draft && fonts[fontBold] == nil) {
+		return nil, errors.New("render: no font for page numbers")
 	}
 
 	sealName := ""
@@ -135,21 +121,21 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		pdf.AddPage()
 		tc := 0.0
 		if draft {
-			drawWatermark(pdf, fontFamily[fontBold])
+			drawWatermark(pdf, fonts[fontBold])
 		}
 		var seals []op
 		for _, o := range ops {
 			switch o.kind {
 			case 't':
-				if !loaded[o.font] {
+				if fonts[o.font] == nil {
 					continue
 				}
-				pdf.SetFont(fontFamily[o.font], "", o.size)
+				pdf.SetFont(placeholderFamily[o.font], "", o.size)
 				if o.tc != tc {
 					pdf.RawWriteStr(strconv.FormatFloat(o.tc*k, 'f', 3, 64) + " Tc")
 					tc = o.tc
 				}
-				pdf.Text(o.x, o.y, o.s)
+				pdf.Text(o.x, o.y, fonts[o.font].encode(o.s))
 			case 'l':
 				pdf.SetLineWidth(0.3)
 				pdf.Line(o.x, o.y, o.x2, o.y2)
@@ -161,17 +147,17 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			pdf.RawWriteStr("0 Tc")
 		}
 		// page number: — N —, odd pages right, even pages left, one character in
-		pdf.SetFont(fontFamily[ts.decoFont], "", pagenoPt)
+		pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
 		num := "— " + strconv.Itoa(pi+1) + " —"
-		w := pdf.GetStringWidth(num)
+		w := deco.width(num, pagenoPt)
 		em := pagenoPt * mmPerPt
 		x := marginL + areaW - em - w
 		if (pi+1)%2 == 0 {
 			x = marginL + em
 		}
-		pdf.Text(x, pagenoBaseline, num)
+		pdf.Text(x, pagenoBaseline, deco.encode(num))
 		if pi == 0 && withQR {
-			if err := drawQR(pdf, d.VerifyURL, fontFamily[ts.decoFont]); err != nil {
+			if err := drawQR(pdf, d.VerifyURL, deco); err != nil {
 				return nil, err
 			}
 		}
@@ -189,33 +175,25 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	out, err := compressStreams(buf.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	return renameFonts(out), nil
-}
-
-type subsetter interface {
-	Subset(runes []rune) ([]byte, error)
+	return finishPDF(buf.Bytes(), fonts)
 }
 
 // drawWatermark puts a large light 样稿 diagonally across the page, under
 // the text.
-func drawWatermark(pdf *fpdf.Fpdf, family string) {
+func drawWatermark(pdf *fpdf.Fpdf, font *docFont) {
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
 	pdf.SetTextColor(195, 195, 195)
-	pdf.SetFont(family, "", watermarkPt)
-	w := pdf.GetStringWidth(watermarkText)
-	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, watermarkText)
+	pdf.SetFont(placeholderFamily[font.slot], "", watermarkPt)
+	w := font.width(watermarkText, watermarkPt)
+	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, font.encode(watermarkText))
 	pdf.SetTextColor(0, 0, 0)
 	pdf.TransformEnd()
 }
 
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.
-func drawQR(pdf *fpdf.Fpdf, url, family string) error {
+func drawQR(pdf *fpdf.Fpdf, url string, font *docFont) error {
 	code, err := qr.Encode(url, qr.M)
 	if err != nil {
 		return fmt.Errorf("核验二维码生成失败：%w", err)
@@ -252,8 +230,8 @@ func drawQR(pdf *fpdf.Fpdf, url, family string) error {
 	}
 	b = append(b, "f Q"...)
 	pdf.RawWriteStr(string(b))
-	pdf.SetFont(family, "", qrCaptionPt)
-	w := pdf.GetStringWidth(qrCaption)
-	pdf.Text(x0+qrSize/2-w/2, y0+qrSize+3, qrCaption)
+	pdf.SetFont(placeholderFamily[font.slot], "", qrCaptionPt)
+	w := font.width(qrCaption, qrCaptionPt)
+	pdf.Text(x0+qrSize/2-w/2, y0+qrSize+3, font.encode(qrCaption))
 	return nil
 }

@@ -1,0 +1,518 @@
+package render
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/adler32"
+	"slices"
+	"strconv"
+	"sync"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Render embeds the fonts itself instead of through fpdf's UTF-8 font path,
+// which costs ~3 ms and ~4 MB per font and document even for a font of one
+// glyph (a JSON dump of a 65,536-entry width table, a second subsetting, a
+// 128 KB CIDToGIDMap, fresh zlib writers).
+//
+// fpdf lays out the pages with a core font as a placeholder per font slot
+// (placeholderFamily); its metrics are never used (docFont.width replaces
+// fpdf's GetStringWidth). Text is passed to fpdf already encoded: two bytes
+// per character, big-endian, the character's CID. fpdf writes such strings
+// into the content stream as they are (escaping only parentheses,
+// backslashes and carriage returns, as PDF requires). A document's CIDs
+// number its characters per font in code point order: 1 for the lowest, 2
+// for the next and so on (CIDs are not glyph ids, so that two characters
+// sharing a glyph keep their own ToUnicode entries). The post-pass (finishPDF) then replaces each placeholder font
+// object with a Type0 font (Identity-H) and appends its CIDFontType2
+// descendant, font descriptor, FontFile2 (the subset from package fonts),
+// ToUnicode CMap and CIDToGIDMap.
+//
+// The font file is compressed per glyph: each glyph's deflate data is
+// computed once per process (glyphCache) and concatenated; see
+// appendFontFile.
+
+// placeholderFamily are the fpdf core fonts that stand in for the font
+// slots; placeholderBase are their PDF names, by which finishPDF finds them.
+var (
+	placeholderFamily = [nFonts]string{"helvetica", "times", "courier"}
+	placeholderBase   = [nFonts]string{"Helvetica", "Times-Roman", "Courier"}
+)
+
+// subsetNames are the embedded fonts' PDF names: a subset tag, "+", the
+// font's name.
+var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDAAAC+NotoSerifSC-Bold"}
+
+// embedder is what writing a PDF needs of a font (fonts.Font satisfies it).
+type embedder interface {
+	Advance(r rune) float64
+	Subset(runes []rune) ([]byte, error)
+}
+
+var errEncode = errors.New("render: character outside the font's subset")
+
+// docFont is one font slot of one document.
+type docFont struct {
+	slot  int
+	runes []rune   // sorted, distinct; CID i+1 is runes[i]
+	gids  []uint16 // CID → glyph id in sub; gids[0] = 0
+	sub   []byte   // TrueType subset
+	desc  fpdf.FontDescType
+	face  embedder
+	err   error // first encoding failure
+}
+
+func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
+	if len(runes) > 0xFFFE {
+		return nil, fmt.Errorf("render: %d characters in one font", len(runes))
+	}
+	sub, err := face.Subset(runes)
+	if err != nil {
+		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
+	}
+	cmap, err := readCmap4(sub)
+	if err != nil {
+		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
+	}
+	gids := make([]uint16, len(runes)+1)
+	for i, r := range runes {
+		gids[i+1] = cmap.lookup(r)
+	}
+	desc, err := descriptor(face)
+	if err != nil {
+		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
+	}
+	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, desc: desc, face: face}, nil
+}
+
+// encode turns s into two-byte CIDs. A character not in the subset (a bug in
+// the caller) becomes CID 0 and is reported by finishPDF.
+func (df *docFont) encode(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		i, ok := slices.BinarySearch(df.runes, r)
+		if !ok {
+			if df.err == nil {
+				df.err = fmt.Errorf("%w: %q in %s", errEncode, r, subsetNames[df.slot])
+			}
+			b = append(b, 0, 0)
+			continue
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(i+1))
+	}
+	return string(b)
+}
+
+// width is the width of s in mm at size pt, as fpdf's GetStringWidth
+// computes it for a font that has all of s.
+func (df *docFont) width(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += df.face.Advance(r)
+	}
+	return w * size / 1000 * mmPerPt
+}
+
+// descriptors caches the font descriptor values per face: fpdf parses a
+// subset with only .notdef once per process. The values come from the head,
+// hhea, OS/2 and post tables and the .notdef advance, which every subset
+// copies unchanged.
+var descriptors sync.Map // embedder → fpdf.FontDescType
+
+func descriptor(face embedder) (fpdf.FontDescType, error) {
+	if d, ok := descriptors.Load(face); ok {
+		return d.(fpdf.FontDescType), nil
+	}
+	sub, err := face.Subset(nil)
+	if err != nil {
+		return fpdf.FontDescType{}, err
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes("probe", "", sub)
+	if pdf.Err() {
+		return fpdf.FontDescType{}, fmt.Errorf("read font metrics: %w", pdf.Error())
+	}
+	d := pdf.GetFontDesc("probe", "")
+	if d.Ascent == 0 && d.Descent == 0 && d.StemV == 0 {
+		return fpdf.FontDescType{}, errors.New("read font metrics: fpdf could not parse the font")
+	}
+	descriptors.Store(face, d)
+	return d, nil
+}
+
+// fontObjects appends the objects of df after its Type0 font: the
+// CIDFontType2 font (number first), font descriptor (first+1), FontFile2
+// (first+2), ToUnicode (first+3) and CIDToGIDMap (first+4).
+func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, zbuf *bytes.Buffer) error {
+	name := subsetNames[df.slot]
+	d := df.desc
+
+	offs[first] = out.Len()
+	fmt.Fprintf(out, "%d 0 obj\n<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s\n"+
+		"/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>>\n"+
+		"/FontDescriptor %d 0 R /CIDToGIDMap %d 0 R /DW 1000\n/W [", first, name, first+1, first+4)
+	df.appendWidths(out)
+	out.WriteString("]>>\nendobj\n")
+
+	offs[first+1] = out.Len()
+	flags := (d.Flags | 4) &^ 32 // symbolic, not non-symbolic (as fpdf)
+	fmt.Fprintf(out, "%d 0 obj\n<</Type /FontDescriptor /FontName /%s /Flags %d\n"+
+		"/FontBBox [%d %d %d %d] /ItalicAngle %d /Ascent %d /Descent %d /CapHeight %d /StemV %d /MissingWidth %d\n"+
+		"/FontFile2 %d 0 R>>\nendobj\n",
+		first+1, name, flags, d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax,
+		d.ItalicAngle, d.Ascent, d.Descent, d.CapHeight, d.StemV, d.MissingWidth, first+2)
+
+	zbuf.Reset()
+	zbuf.Grow(len(df.sub))
+	ff, err := appendFontFile(zbuf.AvailableBuffer(), df.sub)
+	if err != nil {
+		return fmt.Errorf("font %s: %w", name, err)
+	}
+	offs[first+2] = out.Len()
+	fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Filter /FlateDecode /Length1 %d>>\nstream\n", first+2, len(ff), len(df.sub))
+	out.Write(ff)
+	out.WriteString("\nendstream\nendobj\n")
+
+	if err := putStream(out, offs, first+3, df.toUnicode(), zbuf); err != nil {
+		return err
+	}
+	m := make([]byte, 2*len(df.gids))
+	for cid, g := range df.gids {
+		binary.BigEndian.PutUint16(m[2*cid:], g)
+	}
+	return putStream(out, offs, first+4, m, zbuf)
+}
+
+// appendWidths writes the /W entries: runs of CIDs of one width as
+// "first last width"; CIDs of the default width 1000 are left out.
+func (df *docFont) appendWidths(out *bytes.Buffer) {
+	b := out.AvailableBuffer()
+	for i := 0; i < len(df.runes); {
+		w := int(df.face.Advance(df.runes[i]))
+		j := i + 1
+		for j < len(df.runes) && int(df.face.Advance(df.runes[j])) == w {
+			j++
+		}
+		if w != 1000 {
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(j), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(w), 10)
+			b = append(b, ' ')
+		}
+		i = j
+	}
+	out.Write(b)
+}
+
+// toUnicode is the ToUnicode CMap: bfrange entries for runs of CIDs whose
+// characters follow each other (within one high byte of both, as CMaps
+// require).
+func (df *docFont) toUnicode() []byte {
+	type rng struct{ lo, hi, r int }
+	var rs []rng
+	for i, r := range df.runes {
+		cid := i + 1
+		if n := len(rs); n > 0 {
+			l := &rs[n-1]
+			if cid == l.hi+1 && int(r) == l.r+cid-l.lo && cid>>8 == l.lo>>8 && int(r)>>8 == l.r>>8 {
+				l.hi = cid
+				continue
+			}
+		}
+		rs = append(rs, rng{cid, cid, int(r)})
+	}
+	b := make([]byte, 0, 300+len(rs)*20)
+	b = append(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
+		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n"+
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"+
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"...)
+	for len(rs) > 0 {
+		n := min(len(rs), 100) // at most 100 entries per block
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, " beginbfrange\n"...)
+		for _, r := range rs[:n] {
+			b = appendHex4(append(b, '<'), r.lo)
+			b = appendHex4(append(b, "> <"...), r.hi)
+			b = appendHex4(append(b, "> <"...), r.r)
+			b = append(b, ">\n"...)
+		}
+		b = append(b, "endbfrange\n"...)
+		rs = rs[n:]
+	}
+	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
+	return b
+}
+
+// appendHex4 appends v as four upper-case hex digits.
+func appendHex4(b []byte, v int) []byte {
+	const digits = "0123456789ABCDEF"
+	return append(b, digits[v>>12&15], digits[v>>8&15], digits[v>>4&15], digits[v&15])
+}
+
+// putStream writes object num as a stream of data, compressed.
+func putStream(out *bytes.Buffer, offs []int, num int, data []byte, zbuf *bytes.Buffer) error {
+	zbuf.Reset()
+	if err := zlibCompress(zbuf, data); err != nil {
+		return err
+	}
+	offs[num] = out.Len()
+	fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Filter /FlateDecode>>\nstream\n", num, zbuf.Len())
+	out.Write(zbuf.Bytes())
+	out.WriteString("\nendstream\nendobj\n")
+	return nil
+}
+
+// cmap4 is a format 4 cmap subtable's segments.
+type cmap4 struct {
+	t                               []byte
+	segX2                           int
+	ends, starts, deltas, rangeOffs []byte
+}
+
+var errFont = errors.New("render: unexpected TrueType structure")
+
+// sfntTable returns the named table of a TrueType file.
+func sfntTable(ttf []byte, tag string) ([]byte, error) {
+	t, _, err := sfntTableAt(ttf, tag)
+	return t, err
+}
+
+// sfntTableAt returns the named table of a TrueType file and its offset.
+func sfntTableAt(ttf []byte, tag string) ([]byte, int, error) {
+	if len(ttf) < 12 {
+		return nil, 0, errFont
+	}
+	n := int(binary.BigEndian.Uint16(ttf[4:]))
+	if len(ttf) < 12+16*n {
+		return nil, 0, errFont
+	}
+	for i := range n {
+		rec := ttf[12+16*i:]
+		if string(rec[:4]) != tag {
+			continue
+		}
+		off, l := uint64(binary.BigEndian.Uint32(rec[8:])), uint64(binary.BigEndian.Uint32(rec[12:]))
+		if off+l > uint64(len(ttf)) {
+			return nil, 0, errFont
+		}
+		return ttf[off : off+l], int(off), nil
+	}
+	return nil, 0, fmt.Errorf("%w: no %s table", errFont, tag)
+}
+
+// readCmap4 finds the (3,1) format 4 subtable of a TrueType file.
+func readCmap4(ttf []byte) (*cmap4, error) {
+	cmap, err := sfntTable(ttf, "cmap")
+	if err != nil {
+		return nil, err
+	}
+	be := binary.BigEndian
+	if len(cmap) < 4 {
+		return nil, errFont
+	}
+	n := int(be.Uint16(cmap[2:]))
+	if len(cmap) < 4+8*n {
+		return nil, errFont
+	}
+	for i := range n {
+		rec := cmap[4+8*i:]
+		if be.Uint16(rec) != 3 || be.Uint16(rec[2:]) != 1 {
+			continue
+		}
+		off := int(be.Uint32(rec[4:]))
+		if off < 0 || off+14 > len(cmap) || be.Uint16(cmap[off:]) != 4 {
+			continue
+		}
+		t := cmap[off:]
+		segX2 := int(be.Uint16(t[6:]))
+		if segX2%2 != 0 || len(t) < 16+4*segX2 {
+			return nil, errFont
+		}
+		return &cmap4{t: t, segX2: segX2, ends: t[14:], starts: t[16+segX2:],
+			deltas: t[16+2*segX2:], rangeOffs: t[16+3*segX2:]}, nil
+	}
+	return nil, fmt.Errorf("%w: no (3,1) format 4 cmap", errFont)
+}
+
+// lookup returns r's glyph id, 0 if the subset lacks r.
+func (c *cmap4) lookup(r rune) uint16 {
+	if r < 0 || r > 0xFFFF {
+		return 0
+	}
+	be := binary.BigEndian
+	segs := c.segX2 / 2
+	// Binary search for the first segment whose end is >= r.
+	lo, hi := 0, segs
+	for lo < hi {
+		m := (lo + hi) / 2
+		if rune(be.Uint16(c.ends[2*m:])) < r {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == segs {
+		return 0
+	}
+	start := rune(be.Uint16(c.starts[2*lo:]))
+	if r < start {
+		return 0
+	}
+	delta := be.Uint16(c.deltas[2*lo:])
+	ro := int(be.Uint16(c.rangeOffs[2*lo:]))
+	if ro == 0 {
+		return uint16(r) + delta
+	}
+	p := 16 + 3*c.segX2 + 2*lo + ro + 2*int(r-start)
+	if p+2 > len(c.t) {
+		return 0
+	}
+	g := be.Uint16(c.t[p:])
+	if g == 0 {
+		return 0
+	}
+	return g + delta
+}
+
+// flatePool holds raw deflate writers (the font file is assembled from
+// raw deflate pieces).
+var flatePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return w
+}}
+
+// glyphCache maps a glyph's bytes (as in the subset's glyf table, padded)
+// to their deflate data, ended by a sync flush so that pieces concatenate.
+// Each piece is compressed by a fresh compressor and so refers to nothing
+// before it. The cache stops growing at glyphCacheMax bytes (keys and
+// values); beyond that, glyphs are compressed per document.
+var glyphCache = struct {
+	sync.RWMutex
+	m    map[string][]byte
+	size int
+}{m: make(map[string][]byte)}
+
+const glyphCacheMax = 32 << 20
+
+// appendWriter appends to a byte slice.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// appendFontFile appends ttf as a zlib stream: the part before the first
+// glyph, each glyph (cached), and the rest, deflated separately and
+// concatenated (each piece ends on a byte boundary), then the Adler-32 of
+// the whole file. The bytes do not depend on the cache's state.
+func appendFontFile(dst, ttf []byte) ([]byte, error) {
+	glyphs, err := glyphRanges(ttf)
+	if err != nil {
+		return nil, err
+	}
+	fw := flatePool.Get().(*flate.Writer)
+	defer flatePool.Put(fw)
+	w := &appendWriter{b: append(dst, 0x78, 0x01)}
+	deflate := func(p []byte, final bool) error {
+		fw.Reset(w)
+		if _, err := fw.Write(p); err != nil {
+			return err
+		}
+		if final {
+			return fw.Close()
+		}
+		return fw.Flush()
+	}
+	pos := 0
+	if len(glyphs) > 0 {
+		pos = glyphs[0]
+	}
+	if err := deflate(ttf[:pos], false); err != nil {
+		return nil, err
+	}
+	for i := 1; i < len(glyphs); i++ {
+		g := ttf[glyphs[i-1]:glyphs[i]]
+		if len(g) == 0 {
+			continue
+		}
+		glyphCache.RLock()
+		z, ok := glyphCache.m[string(g)]
+		glyphCache.RUnlock()
+		if ok {
+			w.b = append(w.b, z...)
+			continue
+		}
+		at := len(w.b)
+		if err := deflate(g, false); err != nil {
+			return nil, err
+		}
+		z = w.b[at:]
+		glyphCache.Lock()
+		if _, dup := glyphCache.m[string(g)]; !dup && glyphCache.size+len(g)+len(z) <= glyphCacheMax {
+			glyphCache.m[string(g)] = slices.Clone(z)
+			glyphCache.size += len(g) + len(z)
+		}
+		glyphCache.Unlock()
+	}
+	if len(glyphs) > 0 {
+		pos = glyphs[len(glyphs)-1]
+	}
+	if err := deflate(ttf[pos:], true); err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(ttf)), nil
+}
+
+// glyphRanges returns the offsets in ttf where the glyphs start, and after
+// them the end of the last one (nil when the glyph table is empty).
+func glyphRanges(ttf []byte) ([]int, error) {
+	be := binary.BigEndian
+	head, err := sfntTable(ttf, "head")
+	if err != nil {
+		return nil, err
+	}
+	maxp, err := sfntTable(ttf, "maxp")
+	if err != nil {
+		return nil, err
+	}
+	loca, err := sfntTable(ttf, "loca")
+	if err != nil {
+		return nil, err
+	}
+	glyf, base, err := sfntTableAt(ttf, "glyf")
+	if err != nil {
+		return nil, err
+	}
+	if len(head) < 54 || len(maxp) < 6 {
+		return nil, errFont
+	}
+	n := int(be.Uint16(maxp[4:]))
+	long := be.Uint16(head[50:]) == 1
+	if (long && len(loca) < 4*(n+1)) || (!long && len(loca) < 2*(n+1)) {
+		return nil, errFont
+	}
+	if len(glyf) == 0 {
+		return nil, nil
+	}
+	offs := make([]int, n+1)
+	for i := range offs {
+		var o int
+		if long {
+			o = int(be.Uint32(loca[4*i:]))
+		} else {
+			o = 2 * int(be.Uint16(loca[2*i:]))
+		}
+		if o > len(glyf) || (i > 0 && o < offs[i-1]-base) {
+			return nil, fmt.Errorf("%w: loca", errFont)
+		}
+		offs[i] = base + o
+	}
+	return offs, nil
+}
