@@ -102,6 +102,29 @@ func atoms(gs []glyph) []int {
 
 const eps = 0.01 // mm
 
+// softCuts are the characters after which an over-long run (a URL, a path)
+// is cut in preference to cutting it wherever the line ends.
+const softCuts = "/?&=-_"
+
+// softCut returns the position after the last soft-cut character of
+// gs[start:i] that still leaves the line at least half full, or 0.
+func softCut(gs []glyph, start, i int, avail float64) int {
+	w := 0.0
+	for k := start; k < i; k++ {
+		w += gs[k].w
+	}
+	for p := i; p > start+1; p-- {
+		if w < avail/2 {
+			return 0
+		}
+		if strings.ContainsRune(softCuts, gs[p-1].r) {
+			return p
+		}
+		w -= gs[p-1].w
+	}
+	return 0
+}
+
 // breakLines splits gs into lines of at most width mm; the first line has
 // indent mm less. Spaces at the ends of lines are left out of the spans.
 func breakLines(gs []glyph, width, indent float64) []span {
@@ -139,6 +162,9 @@ func breakLines(gs []glyph, width, indent float64) []span {
 					// cut before i, or before i-1 so that no line starts
 					// with closing or ends with opening punctuation
 					cut := i
+					if p := softCut(gs, start, i, avail); p > 0 {
+						cut = p
+					}
 					for cut-1 > start && (isClosing(gs[cut].r) || isOpening(gs[cut-1].r)) {
 						cut--
 					}

@@ -55,6 +55,8 @@ func TestBreakLines(t *testing.T) {
 		{"latin word", "一二三abcdef", 5, 0, []string{"一二三", "abcdef"}},
 		{"spaces vanish at breaks", "ab cd ef gh", 3, 0, []string{"ab cd", "ef gh"}},
 		{"long run cut", "一abcdefghijklmnop", 4, 0, []string{"一", "abcdefg", "hijklmn", "op"}},
+		{"url cut after slash", "一https://ab.cn/public/download", 8, 0, []string{"一", "https://ab.cn/", "public/download"}},
+		{"url slash too early", "一ab/cdefghijklmnop", 4, 0, []string{"一", "ab/cdef", "ghijklm", "nop"}},
 		{"percent", "一二三四50%的", 5, 0, []string{"一二三四", "50%的"}},
 		{"yuan sign", "一二三四¥12", 5, 0, []string{"一二三四", "¥12"}},
 		{"ellipsis pair", "一二三四……", 5, 0, []string{"一二三", "四……"}},
