@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"penaltydoc/rules"
 )
 
 // Chinese formatting helpers. Each is a template function as well (see
@@ -195,54 +197,9 @@ func DateChinese(s string) (string, error) {
 }
 
 // ChineseNumber writes a whole number in lower-case Chinese numerals as a
-// count is spoken: 5 → 五, 15 → 十五, 60 → 六十, 105 → 一百零五.
-func ChineseNumber(n int) string {
-	if n == 0 {
-		return "零"
-	}
-	if n < 0 {
-		return "负" + ChineseNumber(-n)
-	}
-	if n >= 100_000_000 {
-		return strconv.Itoa(n)
-	}
-	units := []string{"", "十", "百", "千"}
-	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	group := func(g int, lead bool) string {
-		var b strings.Builder
-		zero := false
-		for pos := 3; pos >= 0; pos-- {
-			d := g / int(math.Pow10(pos)) % 10
-			if d == 0 {
-				if b.Len() > 0 {
-					zero = true
-				}
-				continue
-			}
-			if zero {
-				b.WriteString("零")
-				zero = false
-			}
-			if !(d == 1 && pos == 1 && b.Len() == 0 && lead) {
-				b.WriteString(digits[d])
-			}
-			b.WriteString(units[pos])
-		}
-		return b.String()
-	}
-	hi, lo := n/10000, n%10000
-	if hi == 0 {
-		return group(lo, true)
-	}
-	s := group(hi, true) + "万"
-	if lo == 0 {
-		return s
-	}
-	if lo < 1000 {
-		s += "零"
-	}
-	return s + group(lo, false)
-}
+// count is spoken: 5 → 五, 15 → 十五, 60 → 六十, 105 → 一百零五. It is the
+// criteria engine's rules.ChineseNumeral, so articles and counts read alike.
+func ChineseNumber(n int) string { return rules.ChineseNumeral(n) }
 
 // MaskID hides the middle of an identity number or credit code for public
 // pages: 330106199001011234 → 330106********1234.
