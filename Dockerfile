@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: a static binary (CGO_ENABLED=0: the SQLite driver is pure Go) with
 # the fonts, templates and web assets embedded.
-FROM golang:1.26-bookworm AS build
+FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
