@@ -27,30 +27,10 @@ func mustYear(date string) int {
 	return t.Year()
 }
 
-func isWeekend(t time.Time) bool { return t.Weekday() == time.Saturday || t.Weekday() == time.Sunday }
-
-// AddWorkdays returns the n-th working day after date (Saturdays and Sundays
-// are days off; official holidays and make-up days are not known here). The
-// day of service itself does not count (APL Art. 85: the 2/3/5/7-day periods
-// are working days).
-func AddWorkdays(date string, n int) (string, error) {
-	t, err := parseDate(date)
-	if err != nil {
-		return "", err
-	}
-	for n > 0 {
-		t = t.AddDate(0, 0, 1)
-		if !isWeekend(t) {
-			n--
-		}
-	}
-	return t.Format(dateLayout), nil
-}
-
 // periodEnd is the last day of a period of calendar days or months counted
-// from the day after date; a last day on a weekend moves to the next
-// working day.
-func periodEnd(date string, days, months int) string {
+// from the day after date; a last day that is a day off moves to the next
+// working day of cal.
+func periodEnd(cal rules.Calendar, date string, days, months int) string {
 	t, err := parseDate(date)
 	if err != nil {
 		return ""
@@ -61,11 +41,11 @@ func periodEnd(date string, days, months int) string {
 		last := first.AddDate(0, 1, -1).Day()
 		t = time.Date(first.Year(), first.Month(), min(t.Day(), last), 0, 0, 0, 0, time.UTC)
 	}
-	t = t.AddDate(0, 0, days)
-	for isWeekend(t) {
-		t = t.AddDate(0, 0, 1)
+	end, err := cal.NextWorkday(t.AddDate(0, 0, days).Format(dateLayout))
+	if err != nil {
+		return ""
 	}
-	return t.Format(dateLayout)
+	return end
 }
 
 // Procedure figures (shared/LEGAL.md).
@@ -106,9 +86,9 @@ type frozenFigures struct {
 	Notice struct{ AnswerDays int }
 }
 
-// Deadlines computes the periods running from the document's service; nil
-// until it is served (or for a service receipt).
-func (d *Document) Deadlines() *Deadlines {
+// Deadlines computes the periods running from the document's service on the
+// official calendar; nil until it is served (or for a service receipt).
+func (d *Document) Deadlines(cal rules.Calendar) *Deadlines {
 	if d.ServedDate == "" || !Numbered(d.Kind) {
 		return nil
 	}
@@ -116,13 +96,13 @@ func (d *Document) Deadlines() *Deadlines {
 	if d.DataJSON != "" {
 		_ = json.Unmarshal([]byte(d.DataJSON), &f)
 	}
-	return ComputeDeadlines(d.Kind, d.ServedDate, f.Fine, f.Notice.AnswerDays)
+	return ComputeDeadlines(cal, d.Kind, d.ServedDate, f.Fine, f.Notice.AnswerDays)
 }
 
-// ComputeDeadlines is Deadlines from plain values: the document kind, the
-// date of service, the fine (yuan, 0 for none) and the answer period of an
-// advance notice (working days; 5 when 0).
-func ComputeDeadlines(kind, served string, fine float64, answerDays int) *Deadlines {
+// ComputeDeadlines is Deadlines from plain values: the calendar, the
+// document kind, the date of service, the fine (yuan, 0 for none) and the
+// answer period of an advance notice (working days; 5 when 0).
+func ComputeDeadlines(cal rules.Calendar, kind, served string, fine float64, answerDays int) *Deadlines {
 	if _, err := parseDate(served); err != nil {
 		return nil
 	}
@@ -131,17 +111,17 @@ func ComputeDeadlines(kind, served string, fine float64, answerDays int) *Deadli
 		if answerDays <= 0 {
 			answerDays = 5
 		}
-		dl.AnswerDue, _ = AddWorkdays(served, answerDays)
+		dl.AnswerDue, _ = cal.AddWorkdays(served, answerDays)
 		return dl
 	}
-	dl.ReconsiderationDue = periodEnd(served, ReconsiderationDays, 0)
+	dl.ReconsiderationDue = periodEnd(cal, served, ReconsiderationDays, 0)
 	if kind == rules.KindOnTheSpotDecision {
 		dl.ReconsiderationFirst = true
 	} else {
-		dl.LitigationDue = periodEnd(served, 0, LitigationMonths)
+		dl.LitigationDue = periodEnd(cal, served, 0, LitigationMonths)
 	}
 	if fine > 0 {
-		dl.PaymentDue = periodEnd(served, PaymentDays, 0)
+		dl.PaymentDue = periodEnd(cal, served, PaymentDays, 0)
 		due, _ := parseDate(dl.PaymentDue)
 		dl.LateFeeFrom = due.AddDate(0, 0, 1).Format(dateLayout)
 		dl.LateFeePerDay = math.Round(fine*LateFeeRate*100) / 100

@@ -212,6 +212,21 @@ type NumberSequence struct {
 	Last        int64  `gorm:"not null"`
 }
 
+// Calendar day kinds.
+const (
+	DayHoliday = "holiday" // an official day off on a weekday
+	DayWorkday = "workday" // a make-up working day on a weekend (调休)
+)
+
+// CalendarDay is one entry of the official working-day calendar the
+// State Council publishes each year; working-day periods (APL Art. 85) and
+// period ends use it.
+type CalendarDay struct {
+	Date string `gorm:"primaryKey;size:10" json:"date"`
+	Year int    `gorm:"not null;index" json:"year"`
+	Kind string `gorm:"size:8;not null" json:"kind"`
+}
+
 // AuditEntry is one line of the append-only audit log.
 type AuditEntry struct {
 	ID         uint      `gorm:"primaryKey" json:"id"`

@@ -172,6 +172,12 @@ type v1NumberSequence struct {
 	Last        int64  `gorm:"not null"`
 }
 
+type v1CalendarDay struct {
+	Date string `gorm:"primaryKey;size:10"`
+	Year int    `gorm:"not null;index"`
+	Kind string `gorm:"size:8;not null"`
+}
+
 type v1AuditEntry struct {
 	ID         uint      `gorm:"primaryKey"`
 	At         time.Time `gorm:"not null;index"`
@@ -207,8 +213,10 @@ func (v1TemplateVersion) TableName() string { return "template_versions" }
 
 func (v1NumberSequence) TableName() string { return "number_sequences" }
 
+func (v1CalendarDay) TableName() string { return "calendar_days" }
+
 func (v1AuditEntry) TableName() string { return "audit_log" }
 
 func schemaV1() []any {
-	return []any{&v1Authority{}, &v1User{}, &v1Session{}, &v1Throttle{}, &v1CatalogItem{}, &v1Party{}, &v1Case{}, &v1Document{}, &v1TemplateVersion{}, &v1NumberSequence{}, &v1AuditEntry{}}
+	return []any{&v1Authority{}, &v1User{}, &v1Session{}, &v1Throttle{}, &v1CatalogItem{}, &v1Party{}, &v1Case{}, &v1Document{}, &v1TemplateVersion{}, &v1NumberSequence{}, &v1CalendarDay{}, &v1AuditEntry{}}
 }

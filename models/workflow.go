@@ -490,7 +490,11 @@ func (s *Store) checkProcedure(tx *gorm.DB, d *Document, c *Case, today string) 
 	if days <= 0 {
 		days = 5
 	}
-	due, err := AddWorkdays(notice.ServedDate, days)
+	cal, err := s.calendar(tx)
+	if err != nil {
+		return err
+	}
+	due, err := cal.AddWorkdays(notice.ServedDate, days)
 	if err != nil {
 		return errs.Wrap(err, "answer period of notice %d", notice.ID)
 	}

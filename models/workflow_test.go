@@ -236,28 +236,6 @@ func TestAccessCode(t *testing.T) {
 	}
 }
 
-func TestAddWorkdays(t *testing.T) {
-	for _, tc := range []struct {
-		date string
-		n    int
-		want string
-	}{
-		{"2026-11-23", 5, "2026-11-30"}, // Monday → next Monday
-		{"2026-11-27", 5, "2026-12-04"}, // Friday → next Friday
-		{"2026-11-28", 3, "2026-12-02"}, // Saturday: Mon, Tue, Wed
-		{"2026-11-26", 1, "2026-11-27"},
-		{"2026-11-27", 1, "2026-11-30"},
-		{"2026-11-27", 0, "2026-11-27"},
-	} {
-		if got, err := AddWorkdays(tc.date, tc.n); err != nil || got != tc.want {
-			t.Errorf("AddWorkdays(%s, %d) = %s, %v; want %s", tc.date, tc.n, got, err, tc.want)
-		}
-	}
-	if _, err := AddWorkdays("2026-02-30", 1); err == nil {
-		t.Error("bad date accepted")
-	}
-}
-
 func TestComputeDeadlines(t *testing.T) {
 	for _, tc := range []struct {
 		name, kind, served string
@@ -273,9 +251,22 @@ func TestComputeDeadlines(t *testing.T) {
 			PaymentDue: "2026-11-17", LateFeeFrom: "2026-11-18", LateFeePerDay: 6, LateFeeCap: 200, LateFeeCapDate: "2026-12-21",
 			ReconsiderationDue: "2027-01-01", ReconsiderationFirst: true}},
 		{"notice", rules.KindAdvanceNotice, "2026-11-27", 0, Deadlines{ServedDate: "2026-11-27", AnswerDue: "2026-12-04"}},
+		// With the official calendar: the National Day week and its make-up Saturday.
+		{"notice over the holiday", rules.KindAdvanceNotice, "2026-09-29", 0, Deadlines{ServedDate: "2026-09-29", AnswerDue: "2026-10-12"}},
+		// A last day that is a holiday moves to the next working day: 1 Jan 2027 (Friday) → 4 Jan.
+		{"period ends on a holiday", rules.KindOnTheSpotDecision, "2026-11-02", 0, Deadlines{ServedDate: "2026-11-02",
+			ReconsiderationDue: "2027-01-04", ReconsiderationFirst: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ComputeDeadlines(tc.kind, tc.served, tc.fine, 0)
+			cal := rules.Calendar{}
+			if strings.Contains(tc.name, "holiday") {
+				var err error
+				cal, err = rules.NewCalendar([]string{"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07", "2027-01-01"}, []string{"2026-10-10"})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := ComputeDeadlines(cal, tc.kind, tc.served, tc.fine, 0)
 			got.LateFeeRule = ""
 			if *got != tc.want {
 				t.Errorf("got  %+v\nwant %+v", *got, tc.want)

@@ -263,83 +263,18 @@ func Articles(list []string) string {
 	return b.String()
 }
 
-// Calendar knows which days are working days: Monday to Friday, less the
-// listed holidays, plus the listed make-up working days (调休). With empty
-// lists only weekends are days off: statutory holidays are not modelled
-// unless the caller passes them.
-type Calendar struct {
-	Holidays map[string]bool // YYYY-MM-DD days off on a weekday
-	Workdays map[string]bool // YYYY-MM-DD working days on a weekend
-}
+// Calendar is the working-day calendar of package rules, for the
+// working-day template functions.
+type Calendar = rules.Calendar
 
 // NewCalendar builds a calendar from lists of YYYY-MM-DD dates.
 func NewCalendar(holidays, workdays []string) (Calendar, error) {
-	c := Calendar{Holidays: map[string]bool{}, Workdays: map[string]bool{}}
-	for _, d := range holidays {
-		t, err := ParseDate(d)
-		if err != nil {
-			return c, err
-		}
-		c.Holidays[t.Format(dateLayout)] = true
-	}
-	for _, d := range workdays {
-		t, err := ParseDate(d)
-		if err != nil {
-			return c, err
-		}
-		c.Workdays[t.Format(dateLayout)] = true
-	}
-	return c, nil
-}
-
-// IsWorkday reports whether t is a working day.
-func (c Calendar) IsWorkday(t time.Time) bool {
-	k := t.Format(dateLayout)
-	if c.Workdays[k] {
-		return true
-	}
-	if c.Holidays[k] {
-		return false
-	}
-	wd := t.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
+	return rules.NewCalendar(holidays, workdays)
 }
 
 const maxDayShift = 36600 // a century: keeps deadline loops bounded
 
 var errShift = errors.New("期限天数超出范围")
-
-// AddWorkdays returns the date n working days after date; the start day
-// does not count (APL Art. 85). n ≤ 0 gives date itself.
-func (c Calendar) AddWorkdays(date string, n int) (string, error) {
-	t, err := ParseDate(date)
-	if err != nil {
-		return "", err
-	}
-	if n > maxDayShift/2 {
-		return "", errShift
-	}
-	for i := 0; i < n; {
-		t = t.AddDate(0, 0, 1)
-		if c.IsWorkday(t) {
-			i++
-		}
-	}
-	return t.Format(dateLayout), nil
-}
-
-// NextWorkday returns date when it is a working day, else the next working
-// day: a period whose last day is a holiday ends on the day after it.
-func (c Calendar) NextWorkday(date string) (string, error) {
-	t, err := ParseDate(date)
-	if err != nil {
-		return "", err
-	}
-	for i := 0; !c.IsWorkday(t) && i < 366; i++ {
-		t = t.AddDate(0, 0, 1)
-	}
-	return t.Format(dateLayout), nil
-}
 
 // AddDays returns the date n calendar days after date.
 func AddDays(date string, n int) (string, error) {

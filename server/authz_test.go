@@ -30,6 +30,8 @@ var access = map[string][]string{
 	"GET /api/v1/authorities":                                 {admin},
 	"POST /api/v1/authorities":                                {admin},
 	"PUT /api/v1/authorities/:id":                             {admin},
+	"GET /api/v1/calendar":                                    {"signed-in"},
+	"PUT /api/v1/calendar/:year":                              {admin},
 	"GET /api/v1/catalog":                                     {"signed-in"},
 	"POST /api/v1/catalog":                                    {admin},
 	"POST /api/v1/catalog/import":                             {admin},
@@ -101,7 +103,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if slices.Contains(allowed, "web") {
 			continue // cookie routes: TestWebAuthorizationMatrix
 		}
-		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":token", "no-such-token", ":version", "1", "*filepath", "app.css").Replace(rt.Path)
+		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":token", "no-such-token", ":version", "1", ":year", "2026", "*filepath", "app.css").Replace(rt.Path)
 		for _, role := range roles {
 			// Log-out ends the session: use a throwaway one.
 			token := e.tokens[role]

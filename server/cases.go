@@ -240,8 +240,13 @@ func (s *Server) respondCase(c *gin.Context, st int, cs *models.Case) {
 		s.fail(c, err)
 		return
 	}
+	cal, err := s.store.Calendar(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	for i := range docs {
-		out.Documents = append(out.Documents, toDocumentJSON(&docs[i]))
+		out.Documents = append(out.Documents, toDocumentJSON(&docs[i], cal))
 	}
 	c.JSON(st, out)
 }

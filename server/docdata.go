@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"penaltydoc/models"
 	"penaltydoc/render"
@@ -44,7 +45,26 @@ func (s *Server) documentData(ctx context.Context, d *models.Document) (render.D
 	if err := s.lifecycleData(ctx, d, &data); err != nil {
 		return render.Data{}, err
 	}
+	cal, err := s.store.Calendar(ctx)
+	if err != nil {
+		return render.Data{}, err
+	}
+	data.Holidays, data.Workdays = calendarLists(cal)
 	return data, nil
+}
+
+// calendarLists gives the calendar's days as sorted lists, for templates'
+// working-day functions.
+func calendarLists(cal rules.Calendar) (holidays, workdays []string) {
+	for d := range cal.Holidays {
+		holidays = append(holidays, d)
+	}
+	for d := range cal.Workdays {
+		workdays = append(workdays, d)
+	}
+	slices.Sort(holidays)
+	slices.Sort(workdays)
+	return holidays, workdays
 }
 
 // caseData fills render.Data from plain values; previews use it with facts

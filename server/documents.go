@@ -42,12 +42,13 @@ type documentJSON struct {
 	Deadlines       *models.Deadlines `json:"deadlines,omitempty"`
 }
 
-func toDocumentJSON(d *models.Document) documentJSON {
+// toDocumentJSON is a document's answer; deadlines follow cal.
+func toDocumentJSON(d *models.Document, cal rules.Calendar) documentJSON {
 	out := documentJSON{ID: d.ID, CaseID: d.CaseID, Kind: d.Kind, Status: d.Status, TemplateVersion: d.TemplateVersion,
 		IssueDate: d.IssueDate, IssuedAt: d.IssuedAt, SHA256: d.SHA256, Comment: d.Comment, CorrectsID: d.CorrectsID,
 		SupersededByID: d.SupersededByID, ServedAt: d.ServedAt, ServiceMethod: d.ServiceMethod, ServedTo: d.ServedTo,
 		CreatedAt: d.CreatedAt, ReviewStage: d.ReviewStage, LegalReviewDate: d.LegalReviewDate, ServedDate: d.ServedDate,
-		ServicePlace: d.ServicePlace, ServesID: d.ServesID, Deadlines: d.Deadlines()}
+		ServicePlace: d.ServicePlace, ServesID: d.ServesID, Deadlines: d.Deadlines(cal)}
 	if d.Number != nil {
 		out.Number = *d.Number
 	}
@@ -96,7 +97,7 @@ func (s *Server) handleCreateDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toDocumentJSON(d))
+	c.JSON(http.StatusCreated, s.docJSON(c, d))
 }
 
 // createDocument drafts a document of kind ("" for the evaluation's own)
@@ -145,7 +146,7 @@ func (s *Server) handleGetDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.docJSON(d))
+	c.JSON(http.StatusOK, s.docJSON(c, d))
 }
 
 // handleDocumentPDF answers an issued document's frozen bytes, or renders a

@@ -63,6 +63,9 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/authorities", s.authenticate(admin), s.handleCreateAuthority)
 	api.PUT("/authorities/:id", s.authenticate(admin), s.handleUpdateAuthority)
 
+	api.GET("/calendar", signedIn, s.handleGetCalendar)
+	api.PUT("/calendar/:year", s.authenticate(admin), s.handlePutCalendar)
+
 	api.GET("/catalog", signedIn, s.handleListCatalog)
 	api.POST("/catalog", s.authenticate(admin), s.handleCreateItem)
 	api.POST("/catalog/import", s.authenticate(admin), s.handleImportCatalog)

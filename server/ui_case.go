@@ -117,13 +117,18 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 		s.uiError(c, err)
 		return
 	}
+	cal, err := s.store.Calendar(ctx)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
 	u := currentUser(c)
 	isOfficer := u.HasRole(officer)
 	twoStage := p.Eval.LegalReviewRequired
 	for i := range docs {
 		d := docs[i]
 		v := docView{Document: d, Name: kindNames[d.Kind], StatusName: docStatusNames[d.Status],
-			Receipt: d.Kind == rules.KindServiceReceipt, TwoStage: twoStage && models.IsDecision(d.Kind), Deadlines: d.Deadlines()}
+			Receipt: d.Kind == rules.KindServiceReceipt, TwoStage: twoStage && models.IsDecision(d.Kind), Deadlines: d.Deadlines(cal)}
 		switch d.Status {
 		case models.DocDraft:
 			v.CanSubmit = isOfficer

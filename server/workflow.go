@@ -31,12 +31,18 @@ func (s *Server) docAction(c *gin.Context, step func(ctx context.Context, a mode
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.docJSON(d))
+	c.JSON(http.StatusOK, s.docJSON(c, d))
 }
 
-// docJSON is toDocumentJSON with the verify URL.
-func (s *Server) docJSON(d *models.Document) documentJSON {
-	out := toDocumentJSON(d)
+// docJSON is toDocumentJSON with the verify URL and the deadlines on the
+// official calendar (without deadlines when the calendar cannot be read:
+// the action itself succeeded).
+func (s *Server) docJSON(c *gin.Context, d *models.Document) documentJSON {
+	cal, err := s.store.Calendar(c.Request.Context())
+	if err != nil {
+		reqLog(c).Error("load calendar", "err", err)
+	}
+	out := toDocumentJSON(d, cal)
 	out.VerifyURL = s.verifyURL(d)
 	return out
 }
@@ -96,7 +102,7 @@ func (s *Server) handleCorrectDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.docJSON(d))
+	c.JSON(http.StatusCreated, s.docJSON(c, d))
 }
 
 // issueResponse is the issued document, with the party's access code shown
@@ -203,7 +209,7 @@ func (s *Server) issueDocument(c *gin.Context, id uint) (*issueResponse, error) 
 	if err != nil {
 		return nil, err
 	}
-	resp := &issueResponse{documentJSON: s.docJSON(issued), AccessCode: code}
+	resp := &issueResponse{documentJSON: s.docJSON(c, issued), AccessCode: code}
 	if receipt != nil {
 		rs, err := s.store.ServiceReceipts(ctx, issued.ID)
 		if err != nil {

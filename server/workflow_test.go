@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // docResp is a document as the API answers it (issue adds access_code and
@@ -203,7 +204,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		served := issued.IssueDate
 		e.doJSON("POST", e.docPath(notice.ID, "serve"), e.tokens[clerk],
 			map[string]string{"method": "direct", "date": served, "recipient": "张某", "place": "当事人住所"}, 200, &notice)
-		answerDue, _ := models.AddWorkdays(served, 5)
+		answerDue, _ := rules.Calendar{}.AddWorkdays(served, 5)
 		if notice.Status != "served" || notice.Deadlines == nil || notice.Deadlines.AnswerDue != answerDue {
 			t.Fatalf("served notice %+v", notice)
 		}
