@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -72,6 +73,23 @@ func (s *Server) handleImportCatalog(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	opts := importOptions{
+		CodePrefix: strings.TrimSpace(c.DefaultQuery("code_prefix", "QD")),
+		Domain:     c.DefaultQuery("domain", rules.DomainOther),
+		ListType:   c.DefaultQuery("list_type", "first_offense"),
+	}
+	created, updated, total, err := s.importCatalog(c.Request.Context(), actor(c), name, data, opts)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"created": created, "updated": updated, "total": total})
+}
+
+// importCatalog reads an uploaded CSV or XLSX list, checks every row and
+// stores the items (all or none), audited as a's import. The API and the
+// admin page use it.
+func (s *Server) importCatalog(ctx context.Context, a models.Actor, name string, data []byte, opts importOptions) (created, updated, total int, err error) {
 	var rows [][]string
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		rows, err = readXLSX(data)
@@ -79,27 +97,18 @@ func (s *Server) handleImportCatalog(c *gin.Context) {
 		rows, err = readCSV(data)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	opts := importOptions{
-		CodePrefix: strings.TrimSpace(c.DefaultQuery("code_prefix", "QD")),
-		Domain:     c.DefaultQuery("domain", rules.DomainOther),
-		ListType:   c.DefaultQuery("list_type", "first_offense"),
+		return 0, 0, 0, err
 	}
 	items, err := parseCatalogRows(rows, opts)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return 0, 0, 0, err
 	}
-	ctx := c.Request.Context()
-	created, updated, err := s.store.UpsertItems(ctx, items)
+	created, updated, err = s.store.UpsertItems(ctx, items)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return 0, 0, 0, err
 	}
-	_ = s.store.Audit(ctx, actor(c), "import_catalog", "catalog_item", 0, fmt.Sprintf("%s: %d created, %d updated", name, created, updated))
-	c.JSON(http.StatusOK, gin.H{"created": created, "updated": updated, "total": len(items)})
+	_ = s.store.Audit(ctx, a, "import_catalog", "catalog_item", 0, fmt.Sprintf("%s: %d created, %d updated", name, created, updated))
+	return created, updated, len(items), nil
 }
 
 // uploadedFile reads the "file" part of a multipart form, or the raw body.

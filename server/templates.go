@@ -261,20 +261,6 @@ func (s *Server) handlePreview(c *gin.Context) {
 		s.fail(c, &errs.Error{Code: errs.Invalid, Message: "文书种类无效", Fields: map[string]string{"kind": "文书种类无效，可选 " + strings.Join(render.Kinds(), "、")}})
 		return
 	}
-	body := req.Body
-	if strings.TrimSpace(body) == "" {
-		tv, err := s.store.ActiveTemplate(ctx, req.Kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		body = tv.Body
-	}
-	t, err := render.Parse(req.Kind, body)
-	if err != nil {
-		s.fail(c, renderError(err))
-		return
-	}
 	data := render.SampleData(req.Kind, rules.PartyPerson)
 	if req.Case != nil {
 		ev, err := s.evaluate(c, *req.Case, 0)
@@ -285,13 +271,36 @@ func (s *Server) handlePreview(c *gin.Context) {
 		data = caseData(ev.authority, nil, ev.facts, ev.item.Rule(), ev.eval)
 		data.Kind = req.Kind
 	}
-	data.Draft = true
-	pdf, err := s.renderer.Render(ctx, t, data)
+	pdf, err := s.previewPDF(ctx, req.Kind, req.Body, data)
 	if err != nil {
-		s.fail(c, renderError(err))
+		s.fail(c, err)
 		return
 	}
 	s.sendPDF(c, pdf, kindNames[req.Kind]+"-预览.pdf")
+}
+
+// previewPDF renders body (the kind's active template when body is blank)
+// against data as a draft PDF; template faults come back as 422 errors
+// with the line. POST /api/v1/templates/preview and the template editor
+// use it.
+func (s *Server) previewPDF(ctx context.Context, kind, body string, data render.Data) ([]byte, error) {
+	if strings.TrimSpace(body) == "" {
+		tv, err := s.store.ActiveTemplate(ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		body = tv.Body
+	}
+	t, err := render.Parse(kind, body)
+	if err != nil {
+		return nil, renderError(err)
+	}
+	data.Draft = true
+	pdf, err := s.renderer.Render(ctx, t, data)
+	if err != nil {
+		return nil, renderError(err)
+	}
+	return pdf, nil
 }
 
 // prefixFields moves an invalid error's fields under prefix.
