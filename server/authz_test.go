@@ -61,29 +61,40 @@ var access = map[string][]string{
 
 	// The staff web UI: session cookie and CSRF token instead of a bearer
 	// token ("web"); TestWebAuthorizationMatrix checks these.
-	"GET /":                       {"web", "public"},
-	"GET /login":                  {"web", "public"},
-	"POST /login":                 {"web", "public"},
-	"POST /logout":                {"web", "signed-in"},
-	"GET /cases":                  {"web", "signed-in"},
-	"GET /cases/new":              {"web", officer},
-	"POST /cases/new":             {"web", officer},
-	"GET /cases/:id":              {"web", "signed-in"},
-	"GET /cases/:id/edit":         {"web", officer},
-	"POST /cases/:id/edit":        {"web", officer},
-	"POST /cases/:id/documents":   {"web", officer},
-	"POST /cases/:id/statement":   {"web", officer},
-	"POST /cases/:id/override":    {"web", officer},
-	"GET /documents/:id/pdf":      {"web", "signed-in"},
-	"POST /documents/:id/submit":  {"web", officer},
-	"POST /documents/:id/approve": {"web", reviewer, approver},
-	"POST /documents/:id/return":  {"web", reviewer, approver},
-	"POST /documents/:id/issue":   {"web", clerk},
-	"POST /documents/:id/serve":   {"web", clerk},
-	"POST /documents/:id/correct": {"web", officer},
-	"GET /queue":                  {"web", "signed-in"},
-	"GET /print":                  {"web", clerk},
-	"GET /print/pdf":              {"web", clerk},
+	"GET /":                               {"web", "public"},
+	"GET /login":                          {"web", "public"},
+	"POST /login":                         {"web", "public"},
+	"POST /logout":                        {"web", "signed-in"},
+	"GET /cases":                          {"web", "signed-in"},
+	"GET /cases/new":                      {"web", officer},
+	"POST /cases/new":                     {"web", officer},
+	"GET /cases/:id":                      {"web", "signed-in"},
+	"GET /cases/:id/edit":                 {"web", officer},
+	"POST /cases/:id/edit":                {"web", officer},
+	"POST /cases/:id/documents":           {"web", officer},
+	"POST /cases/:id/statement":           {"web", officer},
+	"POST /cases/:id/override":            {"web", officer},
+	"GET /documents/:id/pdf":              {"web", "signed-in"},
+	"POST /documents/:id/submit":          {"web", officer},
+	"POST /documents/:id/approve":         {"web", reviewer, approver},
+	"POST /documents/:id/return":          {"web", reviewer, approver},
+	"POST /documents/:id/issue":           {"web", clerk},
+	"POST /documents/:id/serve":           {"web", clerk},
+	"POST /documents/:id/correct":         {"web", officer},
+	"GET /queue":                          {"web", "signed-in"},
+	"GET /print":                          {"web", clerk},
+	"GET /print/pdf":                      {"web", clerk},
+	"GET /admin/templates":                {"web", admin},
+	"GET /admin/templates/:kind":          {"web", admin},
+	"POST /admin/templates/:kind":         {"web", admin},
+	"POST /admin/templates/:kind/preview": {"web", admin},
+	"POST /admin/templates/:kind/versions/:version/activate": {"web", admin},
+	"GET /admin/catalog":         {"web", admin},
+	"POST /admin/catalog/import": {"web", admin},
+	"GET /admin/calendar":        {"web", admin},
+	"POST /admin/calendar":       {"web", admin},
+	"GET /admin/users":           {"web", admin},
+	"POST /admin/users":          {"web", admin},
 }
 
 // TestAuthorizationMatrix calls every route as every role, anonymous
@@ -166,7 +177,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 			continue // TestAuthorizationMatrix reports missing routes
 		}
 		n++
-		path := strings.NewReplacer(":id", "1").Replace(rt.Path)
+		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":version", "1").Replace(rt.Path)
 		public := slices.Contains(allowed, "public")
 		for _, role := range []string{"", officer, reviewer, approver, clerk, admin} {
 			w := clients[role]

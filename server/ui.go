@@ -24,7 +24,8 @@ import (
 )
 
 // uiPages are the staff pages, parsed at start with ui_layout.html.
-var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print"}
+var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
+	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -61,6 +62,12 @@ var flashes = map[string]string{
 	"statement":  "当事人陈述、申辩（听证）情况已记录。",
 	"overridden": "已改为给予行政处罚，理由已记入案卷。",
 	"logout":     "您已退出登录。",
+
+	"template_saved":     "模板已保存为新版本并启用。",
+	"template_activated": "已启用所选模板版本。",
+	"imported":           "违法行为事项已导入。",
+	"calendar":           "法定节假日安排已保存。",
+	"user_created":       "用户已创建。",
 }
 
 var roleNames = map[string]string{
@@ -180,9 +187,17 @@ func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User) {
 	return sess, u
 }
 
-// parseForm reads a form body, capped at maxFormBody.
+// parseForm reads a form body, capped at maxFormBody; a multipart form (a
+// file upload) at maxUploadBody, held in memory.
 func parseForm(c *gin.Context) error {
 	if c.Request.PostForm != nil {
+		return nil
+	}
+	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadBody)
+		if err := c.Request.ParseMultipartForm(maxUploadBody); err != nil {
+			return errs.E(errs.BadRequest, "上传的文件超过%d MB上限或无法读取，请返回重新选择。", maxUploadBody>>20)
+		}
 		return nil
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)

@@ -1,0 +1,466 @@
+package main
+
+// The admin pages of the staff UI: document templates, the catalogue of
+// violations, the official calendar and users. They call the same checks
+// and store functions as the JSON API; no business logic lives here.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// invalidError is err as a 422 the form can show, or nil when err is
+// anything else (which goes to the error page).
+func invalidError(err error) *errs.Error {
+	var e *errs.Error
+	if errors.As(err, &e) && (e.Code == errs.Invalid || e.Code == errs.BadRequest || e.Code == errs.Conflict) {
+		return e
+	}
+	return nil
+}
+
+// ---- templates ----
+
+// directiveHelp is the editor's cheat-sheet (docs/templates.md has the rest).
+var directiveHelp = []option{
+	{"@title 文字", "标题行：二号宋体加粗、居中"},
+	{"@number", "文号行（右对齐；草稿留空）"},
+	{"@heading 文字", "小标题：三号宋体加粗，缩进两字"},
+	{"@left 文字", "不缩进的段落（当事人信息、抬头）"},
+	{"@center 文字", "居中的一行"},
+	{"@right 文字", "右对齐的一行"},
+	{"@blank", "空一行"},
+	{"@table 宽 宽 …", "表格开始，其后每行一行表格，单元格以 | 分隔；以 @end 结束"},
+	{"@end", "表格结束"},
+	{"@signature", "落款（执法机关、日期；签发后加盖印章）"},
+	{"@pagebreak", "其后内容另起一页"},
+	{"@@", "以字符 @ 开头的段落"},
+	{"{{.Facts.Party.Name}}", "插入案件数据，如当事人姓名"},
+}
+
+type adminTemplatesPage struct {
+	uiBase
+	Templates []models.TemplateVersion
+}
+
+func (s *Server) handleAdminTemplatesPage(c *gin.Context) {
+	ts, err := s.store.ActiveTemplates(c.Request.Context())
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	s.ui(c, http.StatusOK, "ui_admin_templates", adminTemplatesPage{uiBase: s.base(c, "文书模板", "admin"), Templates: ts})
+}
+
+type adminTemplatePage struct {
+	uiBase
+	Kind, Name string
+	Body       string
+	Active     int // the active version
+	Versions   []models.TemplateVersion
+	BodyError  string
+	Line       string
+	Help       []option
+}
+
+// templatePage shows the editor with body (the active one when the caller
+// passes none) and an optional error.
+func (s *Server) templatePage(c *gin.Context, st int, kind string, body *string, fail *errs.Error) {
+	ctx := c.Request.Context()
+	p := adminTemplatePage{uiBase: s.base(c, kindNames[kind]+"模板", "admin"), Kind: kind, Name: kindNames[kind], Help: directiveHelp}
+	active, err := s.store.ActiveTemplate(ctx, kind)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Active, p.Body = active.Version, active.Body
+	if body != nil {
+		p.Body = *body
+	}
+	if p.Versions, err = s.store.TemplateVersions(ctx, kind); err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if fail != nil {
+		p.Error = "模板未保存，请按提示修改。"
+		p.BodyError, p.Line = fail.Message, fail.Fields["line"]
+	}
+	s.ui(c, st, "ui_admin_template", p)
+}
+
+func (s *Server) handleAdminTemplatePage(c *gin.Context) {
+	kind, err := kindParam(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	s.templatePage(c, http.StatusOK, kind, nil, nil)
+}
+
+// formBody is the editor's textarea, with the browser's CRLF made LF.
+func formBody(c *gin.Context) string {
+	return strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n")
+}
+
+// handleAdminSaveTemplate stores the typed body as the new active version,
+// after the same test render as POST /api/v1/templates/:kind/versions.
+func (s *Server) handleAdminSaveTemplate(c *gin.Context) {
+	kind, err := kindParam(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	body := formBody(c)
+	ctx := c.Request.Context()
+	if _, err = s.checkTemplate(ctx, kind, body); err == nil {
+		_, err = s.store.CreateTemplateVersion(ctx, actor(c), kind, body, true)
+	}
+	if err != nil {
+		if e := invalidError(err); e != nil {
+			s.templatePage(c, status(e.Code), kind, &body, e)
+			return
+		}
+		s.uiError(c, err)
+		return
+	}
+	done(c, "/admin/templates/"+kind, "template_saved")
+}
+
+// handleAdminActivateTemplate makes an earlier version active again.
+func (s *Server) handleAdminActivateTemplate(c *gin.Context) {
+	kind, err := kindParam(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	v, err := strconv.Atoi(c.Param("version"))
+	if err != nil {
+		s.uiError(c, errNotFound)
+		return
+	}
+	if _, err := s.store.ActivateTemplate(c.Request.Context(), actor(c), kind, v); err != nil {
+		s.uiError(c, err)
+		return
+	}
+	done(c, "/admin/templates/"+kind, "template_activated")
+}
+
+// handleAdminPreviewTemplate renders the typed (unsaved) body against the
+// sample case as a draft PDF; a template fault shows the editor instead.
+func (s *Server) handleAdminPreviewTemplate(c *gin.Context) {
+	kind, err := kindParam(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	body := formBody(c)
+	pdf, err := s.previewPDF(c.Request.Context(), kind, body, render.SampleData(kind, rules.PartyPerson))
+	if err != nil {
+		if e := invalidError(err); e != nil {
+			s.templatePage(c, status(e.Code), kind, &body, e)
+			return
+		}
+		s.uiError(c, err)
+		return
+	}
+	s.sendPDF(c, pdf, kindNames[kind]+"-预览.pdf")
+}
+
+// ---- catalogue ----
+
+type adminCatalogPage struct {
+	uiBase
+	Items      []models.CatalogItem
+	Errors     []string
+	CodePrefix string
+	Domain     string
+	ListType   string
+	Domains    []option
+	ListTypes  []option
+}
+
+var listTypeOptions = []option{
+	{"first_offense", "首违不罚清单（导入的事项标记为首违不罚）"},
+	{"warning", "首违警告清单（导入的事项标记为首违警告）"},
+	{"none", "普通事项（不标记）"},
+}
+
+func (s *Server) catalogPage(c *gin.Context, st int, p adminCatalogPage) {
+	var err error
+	if p.Items, err = s.store.ListItems(c.Request.Context()); err != nil {
+		s.uiError(c, err)
+		return
+	}
+	for _, d := range []string{rules.DomainPublicSecurity, rules.DomainMarketRegulation, rules.DomainTraffic, rules.DomainOther} {
+		p.Domains = append(p.Domains, option{d, domainNames[d]})
+	}
+	p.ListTypes = listTypeOptions
+	s.ui(c, st, "ui_admin_catalog", p)
+}
+
+func (s *Server) handleAdminCatalogPage(c *gin.Context) {
+	b := s.base(c, "违法行为事项", "admin")
+	if n, err := strconv.Atoi(c.Query("n")); err == nil && c.Query("done") == "imported" {
+		b.Flash = fmt.Sprintf("导入完成：共%d项。", n)
+	}
+	s.catalogPage(c, http.StatusOK, adminCatalogPage{uiBase: b, CodePrefix: "QD", Domain: rules.DomainOther, ListType: "first_offense"})
+}
+
+var rowField = regexp.MustCompile(`^rows\[(\d+)\]`)
+
+// importMessages lists an import's field errors by row.
+func importMessages(e *errs.Error) []string {
+	type msg struct {
+		row  int
+		text string
+	}
+	var ms []msg
+	for k, v := range e.Fields {
+		row := 0
+		if m := rowField.FindStringSubmatch(k); m != nil {
+			row, _ = strconv.Atoi(m[1])
+		}
+		ms = append(ms, msg{row, v})
+	}
+	slices.SortFunc(ms, func(a, b msg) int {
+		if a.row != b.row {
+			return a.row - b.row
+		}
+		return strings.Compare(a.text, b.text)
+	})
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.text
+	}
+	return out
+}
+
+// handleAdminImportCatalog imports an uploaded list like
+// POST /api/v1/catalog/import.
+func (s *Server) handleAdminImportCatalog(c *gin.Context) {
+	p := adminCatalogPage{uiBase: s.base(c, "违法行为事项", "admin"),
+		CodePrefix: strings.TrimSpace(c.PostForm("code_prefix")), Domain: c.PostForm("domain"), ListType: c.PostForm("list_type")}
+	if p.CodePrefix == "" {
+		p.CodePrefix = "QD"
+	}
+	if _, ok := domainNames[p.Domain]; !ok {
+		p.Domain = rules.DomainOther
+	}
+	if !slices.ContainsFunc(listTypeOptions, func(o option) bool { return o.Value == p.ListType }) {
+		p.ListType = "first_offense"
+	}
+	if mf := c.Request.MultipartForm; mf != nil {
+		defer mf.RemoveAll()
+	}
+	data, name, err := formFile(c)
+	if err == nil {
+		var total int
+		_, _, total, err = s.importCatalog(c.Request.Context(), actor(c), name, data,
+			importOptions{CodePrefix: p.CodePrefix, Domain: p.Domain, ListType: p.ListType})
+		if err == nil {
+			c.Redirect(http.StatusSeeOther, "/admin/catalog?done=imported&n="+strconv.Itoa(total))
+			return
+		}
+	}
+	e := invalidError(err)
+	if e == nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Error = "导入失败，未保存任何事项：" + e.Message
+	p.Errors = importMessages(e)
+	s.catalogPage(c, status(e.Code), p)
+}
+
+// formFile reads the uploaded "file" of a multipart form the web gate
+// has parsed.
+func formFile(c *gin.Context) ([]byte, string, error) {
+	if c.Request.MultipartForm == nil {
+		return nil, "", errs.E(errs.BadRequest, "请选择要上传的CSV或XLSX文件")
+	}
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Size == 0 {
+		return nil, "", errs.E(errs.BadRequest, "请选择要上传的CSV或XLSX文件")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
+	}
+	return b, fh.Filename, nil
+}
+
+// ---- calendar ----
+
+type adminCalendarPage struct {
+	uiBase
+	Year               int
+	Years              []int
+	Holidays, Workdays string
+	Fields             map[string]string
+}
+
+func (s *Server) calendarPage(c *gin.Context, st int, p adminCalendarPage) {
+	this, _ := strconv.Atoi(s.today()[:4])
+	for y := this - 1; y <= this+1; y++ {
+		p.Years = append(p.Years, y)
+	}
+	if !slices.Contains(p.Years, p.Year) {
+		p.Years = append(p.Years, p.Year)
+		slices.Sort(p.Years)
+	}
+	s.ui(c, st, "ui_admin_calendar", p)
+}
+
+func (s *Server) handleAdminCalendarPage(c *gin.Context) {
+	y, err := calendarYear(c, c.DefaultQuery("year", s.today()[:4]))
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	h, w, err := s.store.CalendarYear(c.Request.Context(), y)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	s.calendarPage(c, http.StatusOK, adminCalendarPage{uiBase: s.base(c, "法定节假日", "admin"), Year: y,
+		Holidays: strings.Join(h, "\n"), Workdays: strings.Join(w, "\n")})
+}
+
+var listItemField = regexp.MustCompile(`^(holidays|workdays)\[(\d+)\]$`)
+
+// handleAdminSaveCalendar replaces a year's calendar like
+// PUT /api/v1/calendar/:year.
+func (s *Server) handleAdminSaveCalendar(c *gin.Context) {
+	p := adminCalendarPage{uiBase: s.base(c, "法定节假日", "admin"),
+		Holidays: c.PostForm("holidays"), Workdays: c.PostForm("workdays"), Fields: map[string]string{}}
+	y, err := calendarYear(c, c.PostForm("year"))
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	p.Year = y
+	holidays, workdays := lines(p.Holidays), lines(p.Workdays)
+	if holidays == nil {
+		holidays = []string{}
+	}
+	if workdays == nil {
+		workdays = []string{}
+	}
+	err = s.store.SetCalendarYear(c.Request.Context(), actor(c), y, slices.Clone(holidays), slices.Clone(workdays))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/admin/calendar?done=calendar&year="+strconv.Itoa(y))
+		return
+	}
+	e := invalidError(err)
+	if e == nil {
+		s.uiError(c, err)
+		return
+	}
+	// holidays[3] → the holidays textarea, naming the date.
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	// In list order: holidays[2] before holidays[10].
+	order := func(k string) string {
+		if m := listItemField.FindStringSubmatch(k); m != nil {
+			return fmt.Sprintf("%s[%06s]", m[1], m[2])
+		}
+		return k
+	}
+	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(order(a), order(b)) })
+	for _, k := range keys {
+		msg := e.Fields[k]
+		if m := listItemField.FindStringSubmatch(k); m != nil {
+			i, _ := strconv.Atoi(m[2])
+			list := holidays
+			if m[1] == "workdays" {
+				list = workdays
+			}
+			if i < len(list) {
+				msg = fmt.Sprintf("“%s”：%s", list[i], msg)
+			}
+			k = m[1]
+		}
+		if prev := p.Fields[k]; prev != "" {
+			msg = prev + "；" + msg
+		}
+		p.Fields[k] = msg
+	}
+	p.Error = "日历未保存，请按提示修改。"
+	s.calendarPage(c, status(e.Code), p)
+}
+
+// ---- users ----
+
+type adminUsersPage struct {
+	uiBase
+	Users  []*models.User
+	Roles  []option
+	Form   createUserRequest
+	Fields map[string]string
+}
+
+func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
+	us, err := s.store.ListUsers(c.Request.Context())
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	for i := range us {
+		p.Users = append(p.Users, &us[i])
+	}
+	for _, r := range models.AllRoles {
+		p.Roles = append(p.Roles, option{r, roleNames[r]})
+	}
+	s.ui(c, st, "ui_admin_users", p)
+}
+
+func (s *Server) handleAdminUsersPage(c *gin.Context) {
+	s.usersPage(c, http.StatusOK, adminUsersPage{uiBase: s.base(c, "用户", "admin")})
+}
+
+// handleAdminCreateUser creates a user like POST /api/v1/users.
+func (s *Server) handleAdminCreateUser(c *gin.Context) {
+	req := createUserRequest{Username: c.PostForm("username"), Password: c.PostForm("password"),
+		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles")}
+	err := req.validate()
+	if err == nil {
+		ctx := c.Request.Context()
+		var u *models.User
+		u, err = s.store.CreateUser(ctx, models.NewUser{Username: req.Username, Password: req.Password,
+			DisplayName: req.DisplayName, Roles: req.Roles})
+		if err == nil {
+			_ = s.store.Audit(ctx, actor(c), "create_user", "user", u.ID, "roles="+u.Roles)
+			done(c, "/admin/users", "user_created")
+			return
+		}
+	}
+	e := invalidError(err)
+	if e == nil {
+		s.uiError(c, err)
+		return
+	}
+	req.Password = "" // never echoed back
+	p := adminUsersPage{uiBase: s.base(c, "用户", "admin"), Form: req, Fields: e.Fields}
+	p.Error = e.Message
+	s.usersPage(c, status(e.Code), p)
+}
