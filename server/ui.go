@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -306,6 +307,7 @@ var uiFuncs = template.FuncMap{
 		}
 		return s
 	},
+	"cntime":     func(t time.Time) string { return t.In(china).Format("2006-01-02 15:04") },
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
 	"roleNames":  roleList,
 	"outcome":    nameOr(outcomeNames),

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"penaltydoc/models/dbtest"
+)
+
+// TestBrowserAdminTemplate: an admin reaches the template editor through
+// the 管理 item, saves a broken body and sees the line next to the
+// textarea with the typed body kept.
+func TestBrowserAdminTemplate(t *testing.T) {
+	ctx := newBrowser(t)
+	e := newEnv(t, dbtest.SQLite(t))
+	base := e.srv.URL
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(step(t, ctx), actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	run("sign in as admin",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "admin"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), testAdminPassword),
+		chromedp.Submit(chromedp.CSS(`#login-form`)),
+		chromedp.WaitVisible(chromedp.CSS(`#who`)))
+	broken := "@title 行政处罚决定书\n@number\n@left 当事人：{{.Facts.Party.Name}}\n@table 30 70\n违法行为|{{.Item.Name}}\n"
+	run("open the editor and save a broken body",
+		chromedp.Click(chromedp.CSS(`#nav-admin`)),
+		chromedp.WaitVisible(chromedp.CSS(`#templates`)),
+		chromedp.Click(chromedp.CSS(`a[href="/admin/templates/penalty_decision"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#template-form`)),
+		chromedp.SetValue(chromedp.CSS(`#t-body`), broken),
+		chromedp.Click(chromedp.CSS(`#save`)),
+		chromedp.WaitVisible(chromedp.CSS(`#body-error`)))
+	msg, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.CSS(`#body-error`)))
+	if err != nil || !strings.Contains(msg, "行") {
+		t.Fatalf("body error %q (%v)", msg, err)
+	}
+	if got, err := chromedp.Run(step(t, ctx), chromedp.Value(chromedp.CSS(`#t-body`))); err != nil || got != broken {
+		t.Errorf("typed body not kept: %q (%v)", got, err)
+	}
+	screenshot(t, ctx, "ui-admin-template-error")
+}
