@@ -195,8 +195,12 @@ func parseForm(c *gin.Context) error {
 		return nil
 	}
 	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+		// Up to maxUploadBody in all, of which at most maxFormBody in memory
+		// (file parts beyond it go to temporary files): the role check comes
+		// after this, so a signed-in user cannot make the server hold a large
+		// upload in memory.
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadBody)
-		if err := c.Request.ParseMultipartForm(maxUploadBody); err != nil {
+		if err := c.Request.ParseMultipartForm(maxFormBody); err != nil {
 			return errs.E(errs.BadRequest, "上传的文件超过%d MB上限或无法读取，请返回重新选择。", maxUploadBody>>20)
 		}
 		return nil
