@@ -296,13 +296,33 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 var errCaseNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实")
 
 // updateCase evaluates new facts for a draft case and stores them (API and
-// web UI).
+// web UI). An override the officer made earlier stays while the new facts still
+// leave the outcome to discretion; where they no longer do (a mandatory
+// ground now holds, or no first offense), it lapses and the detail says so.
 func (s *Server) updateCase(c *gin.Context, id uint, in caseInput) (*models.Case, error) {
 	ev, err := s.evaluate(c, in, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.UpdateCase(c.Request.Context(), actor(c), id, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", "")
+	detail := ""
+	if in.Override == nil {
+		old, err := s.store.CaseByID(c.Request.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		prev, err := old.Evaluation()
+		if err != nil {
+			return nil, err
+		}
+		if prev.Override != nil {
+			if kept, err := rules.ApplyOverride(ev.eval, *prev.Override); err == nil {
+				ev.eval, detail = kept, "override kept"
+			} else {
+				detail = "override lapsed"
+			}
+		}
+	}
+	return s.store.UpdateCase(c.Request.Context(), actor(c), id, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", detail)
 }
 
 type overrideRequest struct {

@@ -141,6 +141,21 @@ func TestCaseCreateValidateOverride(t *testing.T) {
 		if err != nil || len(log) != 2 || log[1].Action != "override_case" || !strings.Contains(log[1].Detail, reason) {
 			t.Fatalf("audit log %+v %v", log, err)
 		}
+		// Editing the facts keeps the override while the outcome is still
+		// discretionary, and drops it when a mandatory ground holds.
+		first["facts"] = "经查，当事人委托驾驶员刘䶮运输甲苯，数量较大……"
+		cs.Evaluation, cs.Facts = nil, nil // decode afresh, not into the old maps
+		e.doJSON("PUT", "/api/v1/cases/"+id, e.tokens[officer], first, 200, &cs)
+		if cs.Evaluation["outcome"] != "penalty" || cs.Evaluation["override"] == nil {
+			t.Fatalf("override lost on edit: %v", cs.Evaluation)
+		}
+		first["minor"] = true
+		defer delete(first, "minor")
+		cs.Evaluation, cs.Facts = nil, nil
+		e.doJSON("PUT", "/api/v1/cases/"+id, e.tokens[officer], first, 200, &cs)
+		if cs.Evaluation["ground"] != "minor_corrected" || cs.Evaluation["override"] != nil {
+			t.Fatalf("override kept over a mandatory ground: %v", cs.Evaluation)
+		}
 
 		// Mandatory grounds cannot be overridden.
 		young := pc.Cases[3].Facts
