@@ -89,6 +89,9 @@ type Party struct {
 	Address             string `json:"address,omitempty"`
 	LegalRepresentative string `json:"legal_representative,omitempty"`
 	Phone               string `json:"phone,omitempty"`
+	// Guardian names a person's guardian and relation (监护人, e.g.
+	// "林某（父亲）"), for minors and persons lacking capacity.
+	Guardian string `json:"guardian,omitempty"`
 }
 
 // PriorViolation is an earlier violation by the same party.

@@ -70,6 +70,12 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	} else if utf8.RuneCountInString(p.Name) > maxNameRunes {
 		fe.Add("party.name", "当事人姓名或名称过长")
 	}
+	p.Guardian = strings.TrimSpace(p.Guardian)
+	if utf8.RuneCountInString(p.Guardian) > 100 {
+		fe.Add("party.guardian", "监护人信息最长100字")
+	} else if p.Guardian != "" && p.Kind == PartyOrganization {
+		fe.Add("party.guardian", "单位当事人没有监护人")
+	}
 	var birth date
 	hasBirth := false
 	switch p.Kind {

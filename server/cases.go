@@ -136,6 +136,7 @@ func checkFactsText(fe errs.Fields, f *rules.Facts) {
 	check("party.address", f.Party.Address)
 	check("party.legal_representative", f.Party.LegalRepresentative)
 	check("party.phone", f.Party.Phone)
+	check("party.guardian", f.Party.Guardian)
 	check("facts", f.Facts)
 	for i, e := range f.Evidence {
 		check(fmt.Sprintf("evidence[%d]", i), e)

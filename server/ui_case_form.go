@@ -31,6 +31,7 @@ type caseForm struct {
 	CreditCode          string
 	Address             string
 	LegalRepresentative string
+	Guardian            string
 	Phone               string
 	ViolationDate       string
 	ViolationEndDate    string
@@ -81,7 +82,7 @@ func readCaseForm(v url.Values) caseForm {
 		AuthorityID: v.Get("authority_id"), ViolationCode: v.Get("violation_code"),
 		PartyKind: v.Get("party.kind"), PartyName: v.Get("party.name"), IDNumber: v.Get("party.id_number"),
 		CreditCode: v.Get("party.credit_code"), Address: v.Get("party.address"),
-		LegalRepresentative: v.Get("party.legal_representative"), Phone: v.Get("party.phone"),
+		LegalRepresentative: v.Get("party.legal_representative"), Phone: v.Get("party.phone"), Guardian: v.Get("party.guardian"),
 		ViolationDate: v.Get("violation_date"), ViolationEndDate: v.Get("violation_end_date"),
 		DiscoveredDate: v.Get("discovered_date"), DecisionDate: v.Get("decision_date"),
 		Facts: v.Get("facts"), Evidence: v.Get("evidence"), Harm: v.Get("harm"),
@@ -114,7 +115,7 @@ func formFromFacts(f rules.Facts) caseForm {
 	return caseForm{
 		AuthorityID: strconv.FormatUint(uint64(f.AuthorityID), 10), ViolationCode: f.ViolationCode,
 		PartyKind: f.Party.Kind, PartyName: f.Party.Name, IDNumber: f.Party.IDNumber, CreditCode: f.Party.CreditCode,
-		Address: f.Party.Address, LegalRepresentative: f.Party.LegalRepresentative, Phone: f.Party.Phone,
+		Address: f.Party.Address, LegalRepresentative: f.Party.LegalRepresentative, Phone: f.Party.Phone, Guardian: f.Party.Guardian,
 		ViolationDate: f.ViolationDate, ViolationEndDate: f.ViolationEndDate, DiscoveredDate: f.DiscoveredDate,
 		DecisionDate: f.DecisionDate, Facts: f.Facts, Evidence: strings.Join(f.Evidence, "\n"), Harm: f.Harm,
 		Corrected: f.Corrected, Minor: f.Minor, Major: f.Major, NoFaultProven: f.NoFaultProven,
@@ -170,7 +171,7 @@ func (f caseForm) input() (caseInput, errs.Fields) {
 		Phone: strings.TrimSpace(f.Phone)}
 	switch f.PartyKind {
 	case rules.PartyPerson:
-		in.Party.IDNumber = f.IDNumber
+		in.Party.IDNumber, in.Party.Guardian = f.IDNumber, strings.TrimSpace(f.Guardian)
 	case rules.PartyOrganization:
 		in.Party.CreditCode, in.Party.LegalRepresentative = f.CreditCode, strings.TrimSpace(f.LegalRepresentative)
 	}
@@ -257,7 +258,7 @@ func formFields(fields map[string]string, into errs.Fields) {
 		case "party.birth_date", "party.sex":
 			add("party.id_number", msg)
 		case "authority_id", "violation_code", "party.kind", "party.name", "party.id_number", "party.credit_code",
-			"party.address", "party.legal_representative", "party.phone", "violation_date", "violation_end_date",
+			"party.address", "party.legal_representative", "party.phone", "party.guardian", "violation_date", "violation_end_date",
 			"discovered_date", "decision_date", "facts", "evidence", "harm", "mental_capacity", "mitigating",
 			"aggravating", "prior_violations", "proposed_fine", "illegal_gains":
 			add(k, msg)
