@@ -286,7 +286,7 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.updateCase(c, id, in)
+	cs, err := s.updateCase(c, old, in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -296,21 +296,23 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 
 var errCaseNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实")
 
-// updateCase evaluates new facts for a draft case and stores them (API and
-// web UI). An override the officer made earlier stays while the new facts still
-// leave the outcome to discretion; where they no longer do (a mandatory
-// ground now holds, or no first offense), it lapses and the detail says so.
-func (s *Server) updateCase(c *gin.Context, id uint, in caseInput) (*models.Case, error) {
-	ev, err := s.evaluate(c, in, id)
+// updateCase evaluates new facts for the draft case old and stores them.
+func (s *Server) updateCase(c *gin.Context, old *models.Case, in caseInput) (*models.Case, error) {
+	ev, err := s.evaluate(c, in, old.ID)
 	if err != nil {
 		return nil, err
 	}
+	return s.saveCaseUpdate(c, old, ev, in.Override == nil)
+}
+
+// saveCaseUpdate stores evaluated facts on the draft case old (API and web
+// UI). With carry, an override the officer made earlier stays while the new
+// facts still leave the outcome to discretion; where they no longer do (a
+// mandatory ground now holds, or no first offense), it lapses and the audit
+// detail says so.
+func (s *Server) saveCaseUpdate(c *gin.Context, old *models.Case, ev *evaluated, carry bool) (*models.Case, error) {
 	detail := ""
-	if in.Override == nil {
-		old, err := s.store.CaseByID(c.Request.Context(), id)
-		if err != nil {
-			return nil, err
-		}
+	if carry {
 		prev, err := old.Evaluation()
 		if err != nil {
 			return nil, err
@@ -323,7 +325,7 @@ func (s *Server) updateCase(c *gin.Context, id uint, in caseInput) (*models.Case
 			}
 		}
 	}
-	return s.store.UpdateCase(c.Request.Context(), actor(c), id, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", detail)
+	return s.store.UpdateCase(c.Request.Context(), actor(c), old.ID, ev.item, ev.authority.ID, ev.facts, ev.eval, "update_case", detail)
 }
 
 type overrideRequest struct {

@@ -421,8 +421,8 @@ func (s *Server) handleEditCaseForm(c *gin.Context) {
 		return
 	}
 	p.Action, p.CaseID = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID
-	s.submitCaseForm(c, p, func(in caseInput, _ *evaluated) (uint, error) {
-		out, err := s.updateCase(c, cs.ID, in)
+	s.submitCaseForm(c, p, func(in caseInput, ev *evaluated) (uint, error) {
+		out, err := s.saveCaseUpdate(c, cs, ev, in.Override == nil)
 		if err != nil {
 			return 0, err
 		}
