@@ -114,20 +114,7 @@ func (s *Server) importCatalog(ctx context.Context, a models.Actor, name string,
 // uploadedFile reads the "file" part of a multipart form, or the raw body.
 func uploadedFile(c *gin.Context) ([]byte, string, error) {
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			return nil, "", errs.E(errs.BadRequest, "请在表单字段 file 中上传CSV或XLSX文件")
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
-		}
-		defer f.Close()
-		b, err := io.ReadAll(f)
-		if err != nil {
-			return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
-		}
-		return b, fh.Filename, nil
+		return multipartFile(c, "请在表单字段 file 中上传CSV或XLSX文件")
 	}
 	b, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -138,6 +125,26 @@ func uploadedFile(c *gin.Context) ([]byte, string, error) {
 		name = "upload.xlsx"
 	}
 	return b, name, nil
+}
+
+// multipartFile reads the non-empty "file" part of a multipart form (parsed
+// here when the caller has not), answering missing with bad_request when
+// there is none.
+func multipartFile(c *gin.Context, missing string) ([]byte, string, error) {
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Size == 0 {
+		return nil, "", errs.E(errs.BadRequest, "%s", missing)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
+	}
+	return b, fh.Filename, nil
 }
 
 func readCSV(data []byte) ([][]string, error) {

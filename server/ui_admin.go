@@ -7,7 +7,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -288,23 +287,11 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 // formFile reads the uploaded "file" of a multipart form the web gate
 // has parsed.
 func formFile(c *gin.Context) ([]byte, string, error) {
+	const missing = "请选择要上传的CSV或XLSX文件"
 	if c.Request.MultipartForm == nil {
-		return nil, "", errs.E(errs.BadRequest, "请选择要上传的CSV或XLSX文件")
+		return nil, "", errs.E(errs.BadRequest, missing)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil || fh.Size == 0 {
-		return nil, "", errs.E(errs.BadRequest, "请选择要上传的CSV或XLSX文件")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
-	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
-	}
-	return b, fh.Filename, nil
+	return multipartFile(c, missing)
 }
 
 // ---- calendar ----
