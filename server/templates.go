@@ -110,17 +110,35 @@ func kindParam(c *gin.Context) (string, error) {
 	return kind, nil
 }
 
+// toTemplateList answers template versions without their bodies.
+func toTemplateList(ts []models.TemplateVersion) []templateJSON {
+	out := make([]templateJSON, len(ts))
+	for i := range ts {
+		out[i] = toTemplateJSON(&ts[i], false)
+	}
+	return out
+}
+
+// versionParams reads the :kind and :version of a template version route.
+func versionParams(c *gin.Context) (string, int, error) {
+	kind, err := kindParam(c)
+	if err != nil {
+		return "", 0, err
+	}
+	v, err := strconv.Atoi(c.Param("version"))
+	if err != nil || v < 1 {
+		return "", 0, errNotFound
+	}
+	return kind, v, nil
+}
+
 func (s *Server) handleListTemplates(c *gin.Context) {
 	ts, err := s.store.ActiveTemplates(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]templateJSON, len(ts))
-	for i := range ts {
-		out[i] = toTemplateJSON(&ts[i], false)
-	}
-	c.JSON(http.StatusOK, gin.H{"templates": out})
+	c.JSON(http.StatusOK, gin.H{"templates": toTemplateList(ts)})
 }
 
 func (s *Server) handleGetTemplate(c *gin.Context) {
@@ -148,22 +166,13 @@ func (s *Server) handleTemplateVersions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := make([]templateJSON, len(ts))
-	for i := range ts {
-		out[i] = toTemplateJSON(&ts[i], false)
-	}
-	c.JSON(http.StatusOK, gin.H{"versions": out})
+	c.JSON(http.StatusOK, gin.H{"versions": toTemplateList(ts)})
 }
 
 func (s *Server) handleGetTemplateVersion(c *gin.Context) {
-	kind, err := kindParam(c)
+	kind, v, err := versionParams(c)
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	v, err := strconv.Atoi(c.Param("version"))
-	if err != nil {
-		s.fail(c, errNotFound)
 		return
 	}
 	t, err := s.store.Template(c.Request.Context(), kind, v)
@@ -224,14 +233,9 @@ func (s *Server) handleCreateTemplateVersion(c *gin.Context) {
 }
 
 func (s *Server) handleActivateTemplate(c *gin.Context) {
-	kind, err := kindParam(c)
+	kind, v, err := versionParams(c)
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	v, err := strconv.Atoi(c.Param("version"))
-	if err != nil {
-		s.fail(c, errNotFound)
 		return
 	}
 	t, err := s.store.ActivateTemplate(c.Request.Context(), actor(c), kind, v)

@@ -140,14 +140,9 @@ func (s *Server) handleAdminSaveTemplate(c *gin.Context) {
 
 // handleAdminActivateTemplate makes an earlier version active again.
 func (s *Server) handleAdminActivateTemplate(c *gin.Context) {
-	kind, err := kindParam(c)
+	kind, v, err := versionParams(c)
 	if err != nil {
 		s.uiError(c, err)
-		return
-	}
-	v, err := strconv.Atoi(c.Param("version"))
-	if err != nil {
-		s.uiError(c, errNotFound)
 		return
 	}
 	if _, err := s.store.ActivateTemplate(c.Request.Context(), actor(c), kind, v); err != nil {
