@@ -16,20 +16,10 @@ func TestBrowserAdminTemplate(t *testing.T) {
 	ctx := newBrowser(t)
 	e := newEnv(t, dbtest.SQLite(t))
 	base := e.srv.URL
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(step(t, ctx), actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	run("sign in as admin",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
-		chromedp.SendKeys(chromedp.CSS(`#username`), "admin"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testAdminPassword),
-		chromedp.Submit(chromedp.CSS(`#login-form`)),
-		chromedp.WaitVisible(chromedp.CSS(`#who`)))
+	b := tab{t, ctx}
+	run := b.run
+	run("desktop size", chromedp.EmulateViewport(1280, 900))
+	b.signIn(base, "admin", testAdminPassword)
 	broken := "@title 行政处罚决定书\n@number\n@left 当事人：{{.Facts.Party.Name}}\n@table 30 70\n违法行为|{{.Item.Name}}\n"
 	run("open the editor and save a broken body",
 		chromedp.Click(chromedp.CSS(`#nav-admin`)),

@@ -72,3 +72,39 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// tab is one test's headless Chromium tab with the steps staff tests use.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// run does actions in order, failing the test with what was being done.
+func (b tab) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(step(b.t, b.ctx), actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text is the visible text of the element sel selects.
+func (b tab) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(step(b.t, b.ctx), chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// signIn signs in through the staff sign-in page at base.
+func (b tab) signIn(base, user, password string) {
+	b.t.Helper()
+	b.run("sign in as "+user,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), user),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Submit(chromedp.CSS(`#login-form`)),
+		chromedp.WaitVisible(chromedp.CSS(`#who`)))
+}

@@ -21,30 +21,9 @@ func TestBrowserStaffFlow(t *testing.T) {
 	ctx := newBrowser(t)
 	e := newEnv(t, dbtest.SQLite(t))
 	base := e.srv.URL
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(step(t, ctx), actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	signIn := func(user, password string) {
-		t.Helper()
-		run("sign in as "+user,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
-			chromedp.SendKeys(chromedp.CSS(`#username`), user),
-			chromedp.SendKeys(chromedp.CSS(`#password`), password),
-			chromedp.Submit(chromedp.CSS(`#login-form`)),
-			chromedp.WaitVisible(chromedp.CSS(`#who`)))
-	}
+	b := tab{t, ctx}
+	run, textOf := b.run, b.text
+	signIn := func(user, password string) { b.signIn(base, user, password) }
 	signOut := func() {
 		t.Helper()
 		run("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
