@@ -18,7 +18,7 @@ import (
 // TestFontFileStream: the font file assembled from cached deflate pieces
 // inflates to the subset, and its bytes do not depend on the cache.
 func TestFontFileStream(t *testing.T) {
-	text := []rune("中华人民共和国行政处罚法第三十二条，当事人（刘䶮）ABC abc 0123456789。“”《》—…")
+	text := "中华人民共和国行政处罚法第三十二条，当事人（刘䶮）ABC abc 0123456789。“”《》—…"
 	for _, f := range []*fonts.Font{fonts.FangSong(), fonts.Song(), fonts.SongBold()} {
 		var runes []rune
 		for _, r := range text {

@@ -97,7 +97,6 @@ type typesetter struct {
 	used     [nFonts]map[rune]bool
 	missing  []rune
 	misLine  int
-	xs       []float64 // scratch
 }
 
 func newTypesetter(faces [nFonts]face) *typesetter {

@@ -14,7 +14,7 @@ func (c *testClock) at(date string) {
 	if err != nil {
 		panic(err)
 	}
-	c.set(d.Add(4 * time.Hour).Sub(time.Now()))
+	c.set(time.Until(d.Add(4 * time.Hour)))
 }
 
 // TestCalendarAnswerPeriod: the official calendar an admin enters makes the

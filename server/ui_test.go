@@ -143,6 +143,9 @@ func TestWebSignInAndGate(t *testing.T) {
 	}
 	// Sign-in form: a wrong password keeps the user name and says so.
 	st, body, h := anon.get("/login?next=/queue")
+	if st != 200 {
+		t.Fatalf("sign-in page: %d", st)
+	}
 	token := csrfRE.FindStringSubmatch(body)[1]
 	cookie := h.Get("Set-Cookie")
 	if !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") || strings.Contains(cookie, "Secure") {
@@ -256,12 +259,13 @@ func TestWebCaseForm(t *testing.T) {
 			t.Errorf("%d cases stored from a bad form", n)
 		}
 		// Fixed: stored, evaluated, shown.
-		st, _, h := w.post("/cases/new", trafficForm(goodID))
+		st, b, h := w.post("/cases/new", trafficForm(goodID))
 		if st != 303 || !strings.HasPrefix(h.Get("Location"), "/cases/") {
-			_, b, _ := w.post("/cases/new", trafficForm(goodID))
 			t.Fatalf("good form: %d %s: %s", st, h.Get("Location"), text(b))
 		}
-		st, body, _ = w.get(h.Get("Location"))
+		if st, body, _ = w.get(h.Get("Location")); st != 200 {
+			t.Fatalf("case page: %d", st)
+		}
 		page = text(body)
 		for _, want := range []string{"案件已保存", "警告", "首次违法，给予警告", "当场行政处罚决定书", "简易程序", "《中华人民共和国道路交通安全法》"} {
 			if !strings.Contains(page, want) {
