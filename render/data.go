@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"strings"
 
 	"penaltydoc/rules"
@@ -193,7 +194,7 @@ func (d Data) Sex() string {
 // 警告 / 罚款人民币…（¥…） / 没收违法所得人民币…（¥…）.
 func (d Data) Penalties() []string {
 	var out []string
-	if d.Evaluation.Outcome == rules.OutcomeWarning || (d.Fine == 0 && d.Confiscation == 0 && hasString(d.Item.PenaltyTypes, rules.PenaltyWarning)) {
+	if d.Evaluation.Outcome == rules.OutcomeWarning || (d.Fine == 0 && d.Confiscation == 0 && slices.Contains(d.Item.PenaltyTypes, rules.PenaltyWarning)) {
 		out = append(out, "警告")
 	}
 	if d.Confiscation > 0 {
@@ -207,13 +208,4 @@ func (d Data) Penalties() []string {
 		}
 	}
 	return out
-}
-
-func hasString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

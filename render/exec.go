@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -281,13 +282,13 @@ func checkField(s string, path []string) error {
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f || r > 0xffff ||
 			(unicode.Is(unicode.Co, r)) {
-			if !containsRune(bad, r) {
+			if !slices.Contains(bad, r) {
 				bad = append(bad, r)
 			}
 		}
 	}
 	for _, r := range missing(s) {
-		if !containsRune(bad, r) {
+		if !slices.Contains(bad, r) {
 			bad = append(bad, r)
 		}
 	}
@@ -295,15 +296,6 @@ func checkField(s string, path []string) error {
 		return nil
 	}
 	return &UnsupportedCharError{Field: joinPath(path), Runes: bad}
-}
-
-func containsRune(l []rune, r rune) bool {
-	for _, x := range l {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 func joinPath(path []string) string {

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -126,7 +127,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		if !ts.faces[f].Has(r) {
 			f = fontSong
 			if !ts.faces[f].Has(r) || r > 0xffff {
-				if !containsRune(ts.missing, r) {
+				if !slices.Contains(ts.missing, r) {
 					ts.missing = append(ts.missing, r)
 					if ts.misLine == 0 {
 						ts.misLine = line

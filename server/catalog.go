@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -324,7 +325,7 @@ func parseCatalogRows(rows [][]string, opt importOptions) ([]models.CatalogItem,
 		if len(it.PenaltyTypes) == 0 {
 			it.PenaltyTypes = []string{rules.PenaltyWarning, rules.PenaltyFine}
 		}
-		if it.WarningEligible && !contains(it.PenaltyTypes, rules.PenaltyWarning) {
+		if it.WarningEligible && !slices.Contains(it.PenaltyTypes, rules.PenaltyWarning) {
 			it.PenaltyTypes = append(it.PenaltyTypes, rules.PenaltyWarning)
 		}
 		if err := rules.ValidateItem(&it); err != nil {
@@ -349,13 +350,4 @@ func parseCatalogRows(rows [][]string, opt importOptions) ([]models.CatalogItem,
 		return nil, errs.E(errs.Invalid, "文件中没有可导入的事项")
 	}
 	return items, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
