@@ -61,12 +61,24 @@ func E(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Wrap wraps a cause as an internal error.
+// Field is an invalid error on one field, with msg as the message too.
+func Field(field, msg string) *Error {
+	return &Error{Code: Invalid, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// Wrap adds context to err for the log. An error that already carries a
+// code (not found, conflict, invalid …) keeps it, with its message and
+// fields; anything else becomes internal.
 func Wrap(err error, format string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{Code: Internal, Message: "服务器内部错误", Err: fmt.Errorf(format+": %w", append(args, err)...)}
+	cause := fmt.Errorf(format+": %w", append(args, err)...)
+	var e *Error
+	if errors.As(err, &e) && e.Code != "" && e.Code != Internal {
+		return &Error{Code: e.Code, Message: e.Message, Fields: e.Fields, Err: cause}
+	}
+	return &Error{Code: Internal, Message: "服务器内部错误", Err: cause}
 }
 
 // Code returns the code of err, Internal when it carries none.

@@ -6,14 +6,19 @@ import (
 	"gorm.io/gorm"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules"
 )
 
-// Actor is who does something, and from where.
+// Actor is who does something, with which roles, and from where.
 type Actor struct {
 	UserID   uint
 	Username string
+	Roles    []string
 	IP       string
 }
+
+// Staff is the actor as the permission rule sees them.
+func (a Actor) Staff() rules.Staff { return rules.Staff{ID: a.UserID, Roles: a.Roles} }
 
 // Audit appends one entry to the audit log inside tx (or on its own when tx
 // is nil).

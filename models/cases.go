@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,40 +21,13 @@ func PartyKey(p rules.Party) string {
 	return strings.ToUpper(p.IDNumber)
 }
 
-// Facts decodes the stored facts.
-func (c *Case) Facts() (rules.Facts, error) {
-	var f rules.Facts
-	if err := json.Unmarshal([]byte(c.FactsJSON), &f); err != nil {
-		return f, errs.Wrap(err, "decode facts of case %d", c.ID)
-	}
-	return f, nil
-}
-
-// Evaluation decodes the stored evaluation.
-func (c *Case) Evaluation() (rules.Evaluation, error) {
-	var ev rules.Evaluation
-	if err := json.Unmarshal([]byte(c.EvaluationJSON), &ev); err != nil {
-		return ev, errs.Wrap(err, "decode evaluation of case %d", c.ID)
-	}
-	return ev, nil
-}
-
 // SetFacts stores facts and their evaluation on the case and its search
 // columns.
-func (c *Case) SetFacts(f rules.Facts, ev rules.Evaluation) error {
-	fb, err := json.Marshal(f)
-	if err != nil {
-		return errs.Wrap(err, "encode facts")
-	}
-	eb, err := json.Marshal(ev)
-	if err != nil {
-		return errs.Wrap(err, "encode evaluation")
-	}
-	c.FactsJSON, c.EvaluationJSON = string(fb), string(eb)
+func (c *Case) SetFacts(f rules.Facts, ev rules.Evaluation) {
+	c.Facts, c.Evaluation = f, ev
 	c.ViolationCode, c.PartyName, c.PartyKey = f.ViolationCode, f.Party.Name, PartyKey(f.Party)
 	c.ViolationDate, c.DiscoveredDate, c.DecisionDate = f.ViolationDate, f.DiscoveredDate, f.DecisionDate
 	c.Outcome, c.Ground = ev.Outcome, ev.Ground
-	return nil
 }
 
 // upsertParty stores the party's latest details under its key.
@@ -82,9 +54,10 @@ func upsertParty(tx *gorm.DB, p rules.Party) (uint, error) {
 
 // CreateCase stores a new draft case with its party, and audits it.
 func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts, ev rules.Evaluation) error {
-	if err := c.SetFacts(f, ev); err != nil {
+	if err := rules.MayCase(a.Staff(), rules.ActFile, rules.CaseState{}); err != nil {
 		return err
 	}
+	c.SetFacts(f, ev)
 	c.Status, c.OfficerID = CaseDraft, a.UserID
 	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		pid, err := upsertParty(tx, f.Party)
@@ -100,20 +73,23 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 	})
 }
 
-// UpdateCase replaces a draft case's facts and evaluation. A case that is no
-// longer a draft is a conflict.
-func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, action, detail string) (*Case, error) {
+// UpdateCase replaces a case's facts and evaluation, as act (editing the
+// facts or overriding the outcome) under the permission rule, checked on
+// the locked row: a case that is no longer a draft is a conflict.
+func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Action, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, detail string) (*Case, error) {
+	action := "update_case"
+	if act == rules.ActOverride {
+		action = "override_case"
+	}
 	var out Case
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.lock(tx).First(&out, id).Error; err != nil {
 			return notFound(err, "案件")
 		}
-		if out.Status != CaseDraft {
-			return errs.E(errs.Conflict, "案件已提交审核，不能再修改事实；如需更正请制作新的文书")
-		}
-		if err := out.SetFacts(f, ev); err != nil {
+		if err := rules.MayCase(a.Staff(), act, CaseState(&out)); err != nil {
 			return err
 		}
+		out.SetFacts(f, ev)
 		pid, err := upsertParty(tx, f.Party)
 		if err != nil {
 			return err
@@ -185,9 +161,6 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// decisionKinds are the document kinds that decide a case.
-var decisionKinds = []string{rules.KindPenaltyDecision, rules.KindOnTheSpotDecision, rules.KindNoPenaltyDecision}
-
 // PartyHistory returns the violations the database knows of a party: every
 // issued decision that found a violation (penalties, warnings, and
 // no-penalty decisions on the first-offense or minor-and-corrected grounds),
@@ -210,7 +183,7 @@ func (s *Store) PartyHistory(ctx context.Context, key string, excludeCase uint) 
 		Select("documents.id AS doc_id, cases.violation_code, cases.violation_date, documents.kind, cases.ground").
 		Joins("JOIN cases ON cases.id = documents.case_id").
 		Where("cases.party_key = ? AND cases.id <> ? AND documents.status IN ? AND documents.kind IN ?",
-			strings.ToUpper(key), excludeCase, []string{DocIssued, DocServed}, decisionKinds).
+			strings.ToUpper(key), excludeCase, []string{DocIssued, DocServed}, rules.DecisionKinds).
 		Order("cases.violation_date, documents.id").Scan(&rows).Error
 	if err != nil {
 		return nil, errs.Wrap(err, "load party history")

@@ -14,7 +14,7 @@ func TestPartyHistory(t *testing.T) {
 		key := "91330421MA28ABCDE4"
 		mk := func(code, date, kind, status, ground string, partyKey string) uint {
 			c := Case{AuthorityID: 1, ItemID: 1, ViolationCode: code, PartyID: 1, PartyName: "某公司", PartyKey: partyKey,
-				Status: CaseClosed, ViolationDate: date, DiscoveredDate: date, FactsJSON: "{}", EvaluationJSON: "{}", Ground: ground}
+				Status: CaseClosed, ViolationDate: date, DiscoveredDate: date, Ground: ground}
 			if err := s.db.Create(&c).Error; err != nil {
 				t.Fatal(err)
 			}

@@ -22,6 +22,7 @@ var migrations = []*gormigrate.Migration{
 			return fresh(tx).Migrator().DropTable(schemaV1()...)
 		},
 	},
+	{ID: "202612010001_document_figures", Migrate: migrateV2, Rollback: rollbackV2},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.
@@ -44,7 +45,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 func fresh(tx *gorm.DB) *gorm.DB {
 	db := tx.Session(&gorm.Session{NewDB: true})
 	if db.Dialector.Name() == DialectMySQL {
-		db = db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+		// Set returns a one-statement handle; Session makes it reusable.
+		db = db.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci").Session(&gorm.Session{})
 	}
 	return db
 }

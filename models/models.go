@@ -1,18 +1,22 @@
 package models
 
-import "time"
+import (
+	"time"
 
-// Roles.
+	"penaltydoc/rules"
+)
+
+// Roles, as rules names them.
 const (
-	RoleOfficer  = "officer"
-	RoleReviewer = "reviewer"
-	RoleApprover = "approver"
-	RoleClerk    = "clerk"
-	RoleAdmin    = "admin"
+	RoleOfficer  = rules.RoleOfficer
+	RoleReviewer = rules.RoleReviewer
+	RoleApprover = rules.RoleApprover
+	RoleClerk    = rules.RoleClerk
+	RoleAdmin    = rules.RoleAdmin
 )
 
 // AllRoles lists every role in a stable order.
-var AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleAdmin}
+var AllRoles = rules.AllRoles
 
 // Authority is an enforcement office: its names, remedies, number prefixes
 // and the thresholds the criteria depend on.
@@ -113,48 +117,49 @@ type Party struct {
 	UpdatedAt           time.Time `json:"updated_at"`
 }
 
-// Case statuses.
+// Case statuses, as rules names them.
 const (
-	CaseDraft  = "draft"
-	CaseOpen   = "open" // documents in progress
-	CaseClosed = "closed"
+	CaseDraft  = rules.CaseDraft
+	CaseOpen   = rules.CaseOpen
+	CaseClosed = rules.CaseClosed
 )
 
 // Case is a case file: the facts as entered and the evaluation they gave.
 type Case struct {
-	ID             uint      `gorm:"primaryKey" json:"id"`
-	AuthorityID    uint      `gorm:"not null;index" json:"authority_id"`
-	ItemID         uint      `gorm:"not null;index" json:"item_id"`
-	ViolationCode  string    `gorm:"size:64;not null;index" json:"violation_code"`
-	PartyID        uint      `gorm:"not null;index" json:"party_id"`
-	PartyName      string    `gorm:"size:200;not null;index" json:"party_name"`
-	PartyKey       string    `gorm:"size:32;not null;index" json:"party_key"`
-	Status         string    `gorm:"size:16;not null;index" json:"status"`
-	ViolationDate  string    `gorm:"size:10;not null" json:"violation_date"`
-	DiscoveredDate string    `gorm:"size:10;not null;index" json:"discovered_date"`
-	DecisionDate   string    `gorm:"size:10;not null;default:''" json:"decision_date"`
-	Outcome        string    `gorm:"size:16;not null;default:''" json:"outcome"`
-	Ground         string    `gorm:"size:32;not null;default:''" json:"ground"`
-	FactsJSON      string    `gorm:"type:longtext;not null" json:"-"`
-	EvaluationJSON string    `gorm:"type:longtext;not null" json:"-"`
-	OverrideJSON   string    `gorm:"type:text" json:"-"`
-	Statement      string    `gorm:"type:text" json:"statement"`
-	HearingHeld    bool      `gorm:"not null;default:false" json:"hearing_held"`
-	HearingResult  string    `gorm:"type:text" json:"hearing_result"`
-	Waived         bool      `gorm:"not null;default:false" json:"waived"`
-	OfficerID      uint      `gorm:"not null;index" json:"officer_id"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             uint   `gorm:"primaryKey" json:"id"`
+	AuthorityID    uint   `gorm:"not null;index" json:"authority_id"`
+	ItemID         uint   `gorm:"not null;index" json:"item_id"`
+	ViolationCode  string `gorm:"size:64;not null;index" json:"violation_code"`
+	PartyID        uint   `gorm:"not null;index" json:"party_id"`
+	PartyName      string `gorm:"size:200;not null;index" json:"party_name"`
+	PartyKey       string `gorm:"size:32;not null;index" json:"party_key"`
+	Status         string `gorm:"size:16;not null;index" json:"status"`
+	ViolationDate  string `gorm:"size:10;not null" json:"violation_date"`
+	DiscoveredDate string `gorm:"size:10;not null;index" json:"discovered_date"`
+	DecisionDate   string `gorm:"size:10;not null;default:''" json:"decision_date"`
+	Outcome        string `gorm:"size:16;not null;default:''" json:"outcome"`
+	Ground         string `gorm:"size:32;not null;default:''" json:"ground"`
+	// Facts and Evaluation are stored as JSON (GORM's serializer).
+	Facts         rules.Facts      `gorm:"column:facts_json;type:longtext;not null;serializer:json" json:"-"`
+	Evaluation    rules.Evaluation `gorm:"column:evaluation_json;type:longtext;not null;serializer:json" json:"-"`
+	OverrideJSON  string           `gorm:"type:text" json:"-"` // unused since v1 (the override lives in the evaluation)
+	Statement     string           `gorm:"type:text" json:"statement"`
+	HearingHeld   bool             `gorm:"not null;default:false" json:"hearing_held"`
+	HearingResult string           `gorm:"type:text" json:"hearing_result"`
+	Waived        bool             `gorm:"not null;default:false" json:"waived"`
+	OfficerID     uint             `gorm:"not null;index" json:"officer_id"`
+	CreatedAt     time.Time        `json:"created_at"`
+	UpdatedAt     time.Time        `json:"updated_at"`
 }
 
-// Document statuses.
+// Document statuses, as rules names them.
 const (
-	DocDraft      = "draft"
-	DocReviewing  = "reviewing"
-	DocApproved   = "approved"
-	DocIssued     = "issued"
-	DocServed     = "served"
-	DocSuperseded = "superseded"
+	DocDraft      = rules.DocDraft
+	DocReviewing  = rules.DocReviewing
+	DocApproved   = rules.DocApproved
+	DocIssued     = rules.DocIssued
+	DocServed     = rules.DocServed
+	DocSuperseded = rules.DocSuperseded
 )
 
 // Document is a letter of a case: a draft until issued, then frozen.
@@ -166,6 +171,7 @@ type Document struct {
 	Status          string     `gorm:"size:16;not null;index" json:"status"`
 	TemplateVersion int        `gorm:"not null" json:"template_version"`
 	ReviewStage     int        `gorm:"not null;default:0" json:"review_stage"` // approvals so far
+	ReviewedByID    *uint      `json:"reviewed_by_id"`                         // who passed the legal review
 	Comment         string     `gorm:"type:text" json:"comment"`
 	Series          string     `gorm:"size:100;not null;default:''" json:"series"`
 	Year            int        `gorm:"not null;default:0" json:"year"`
@@ -178,6 +184,10 @@ type Document struct {
 	AccessCodeHash  string     `gorm:"size:100;not null;default:''" json:"-"`
 	VerifyToken     *string    `gorm:"size:64;uniqueIndex" json:"-"`
 	DataJSON        string     `gorm:"type:longtext" json:"-"` // the render input frozen at issue
+	// Fine and AnswerDays are the figures the deadlines run on, stored at
+	// issue: the fine decided (yuan) and an advance notice's answer period.
+	Fine            float64    `gorm:"type:decimal(14,2);not null;default:0" json:"fine"`
+	AnswerDays      int        `gorm:"not null;default:0" json:"answer_days"`
 	CorrectsID      *uint      `gorm:"index" json:"corrects_id"`
 	SupersededByID  *uint      `json:"superseded_by_id"`
 	ServesID        *uint      `gorm:"index" json:"serves_id"`                               // a service receipt: the document it serves

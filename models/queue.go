@@ -2,32 +2,24 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules"
 )
 
 // DocumentRow is a document in a list (work queue, print list), without
 // its PDF, with what the list shows of its case.
 type DocumentRow struct {
 	Document
-	PartyName      string `gorm:"column:party_name"`
-	ViolationCode  string `gorm:"column:violation_code"`
-	EvaluationJSON string `gorm:"column:case_evaluation"`
+	PartyName      string           `gorm:"column:party_name"`
+	ViolationCode  string           `gorm:"column:violation_code"`
+	CaseEvaluation rules.Evaluation `gorm:"column:case_evaluation;serializer:json"`
 }
 
-// TwoStage reports whether the document needs legal review before the
-// head's approval (a decision of a case whose evaluation requires it).
-func (r *DocumentRow) TwoStage() bool {
-	if !IsDecision(r.Kind) {
-		return false
-	}
-	var ev struct {
-		LegalReviewRequired bool `json:"legal_review_required"`
-	}
-	_ = json.Unmarshal([]byte(r.EvaluationJSON), &ev)
-	return ev.LegalReviewRequired
+// State is what the permission rule knows of the row's document.
+func (r *DocumentRow) State() rules.DocState {
+	return docState(&r.Document, &Case{Evaluation: r.CaseEvaluation})
 }
 
 // DocumentQuery filters ListDocuments.
@@ -53,7 +45,7 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 	db := s.conn(ctx).Table("documents").
 		Select("documents.id, documents.case_id, documents.authority_id, documents.kind, documents.status, " +
 			"documents.template_version, documents.review_stage, documents.comment, documents.number, documents.issue_date, " +
-			"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.created_at, documents.updated_at, " +
+			"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.reviewed_by_id, documents.created_at, documents.updated_at, " +
 			"cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation").
 		Joins("JOIN cases ON cases.id = documents.case_id")
 	if len(q.Statuses) > 0 {

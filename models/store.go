@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -19,6 +20,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules"
 )
 
 // Dialects.
@@ -33,7 +35,20 @@ type Store struct {
 	dialect string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// issueMu serialises issuing on SQLite inside the process, so that
+	// concurrent issuers queue on a mutex instead of polling the busy
+	// handler; processes sharing a file still exclude each other through
+	// the immediate write transaction.
+	issueMu sync.Mutex
 }
+
+// China is the offices' time zone (rules.China): issue dates, deadlines and
+// "today" are China dates.
+var China = rules.China
+
+// Today is the current date in China, YYYY-MM-DD: the one clock every
+// date of the service is read from.
+func (s *Store) Today() string { return s.now().In(China).Format(dateLayout) }
 
 // Open connects to dsn: "sqlite:PATH" (the folder is created when missing)
 // or "mysql:DSN" (a Go MySQL driver DSN). It does not migrate.

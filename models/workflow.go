@@ -4,12 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	mysqldrv "github.com/go-sql-driver/mysql"
@@ -26,14 +25,8 @@ import (
 // then the number sequence: always in that order), checks the state it
 // starts from, and writes an audit entry with a hash of the document.
 
-// china is the offices' time zone, for issue dates and deadlines.
-var china = time.FixedZone("CST", 8*3600)
-
-// Today is the current date in China, YYYY-MM-DD.
-func (s *Store) Today() string { return s.now().In(china).Format(dateLayout) }
-
 // IsDecision reports whether kind decides a case.
-func IsDecision(kind string) bool { return slices.Contains(decisionKinds, kind) }
+func IsDecision(kind string) bool { return rules.IsDecision(kind) }
 
 // PrefixFor is the number prefix (and series) of kind at authority a;
 // "" for kinds without a number (service receipts). A kind whose own
@@ -60,7 +53,7 @@ func (a *Authority) PrefixFor(kind string) string {
 
 // Numbered reports whether documents of kind get a number, an access code
 // and a verify token when issued.
-func Numbered(kind string) bool { return kind != rules.KindServiceReceipt }
+func Numbered(kind string) bool { return rules.Numbered(kind) }
 
 // FormatNumber writes a document number: 杭市监处罚〔2026〕12号.
 func FormatNumber(prefix string, year int, serial int64) string {
@@ -99,9 +92,33 @@ func documentHash(d *Document, c *Case) string {
 	}
 	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", d.Kind, d.TemplateVersion, corrects)
 	if c != nil {
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%t\x00%s\x00%t", c.FactsJSON, c.EvaluationJSON, c.Statement, c.HearingHeld, c.HearingResult, c.Waived)
+		facts, _ := json.Marshal(c.Facts)
+		eval, _ := json.Marshal(c.Evaluation)
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%t\x00%s\x00%t", facts, eval, c.Statement, c.HearingHeld, c.HearingResult, c.Waived)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// docState is what the permission rule knows of document d of case c (c
+// may be nil where the step does not depend on the case).
+func docState(d *Document, c *Case) rules.DocState {
+	st := rules.DocState{Kind: d.Kind, Status: d.Status, ReviewStage: d.ReviewStage, ServedDate: d.ServedDate, Number: deref(d.Number)}
+	if c != nil {
+		st.LegalReview = c.Evaluation.LegalReviewRequired
+	}
+	if d.ReviewedByID != nil {
+		st.ReviewedBy = *d.ReviewedByID
+	}
+	return st
+}
+
+// DocState is docState for callers outside a transaction (the pages ask
+// the permission rule which actions to show).
+func DocState(d *Document, c *Case) rules.DocState { return docState(d, c) }
+
+// CaseState is what the permission rule knows of a case.
+func CaseState(c *Case) rules.CaseState {
+	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation}
 }
 
 func (s *Store) auditDoc(ctx context.Context, tx *gorm.DB, a Actor, action string, d *Document, c *Case, from, to, detail string) error {
@@ -139,11 +156,11 @@ func (s *Store) SubmitDocument(ctx context.Context, a Actor, id uint) (*Document
 		if d, err = s.loadForUpdate(tx, id); err != nil {
 			return err
 		}
-		if d.Status != DocDraft {
-			return errs.E(errs.Conflict, "只有草稿可以提交审核（当前状态：%s）", statusName(d.Status))
-		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
 		if err != nil {
+			return err
+		}
+		if err := rules.MayDocument(a.Staff(), rules.ActSubmit, docState(d, c)); err != nil {
 			return err
 		}
 		if err := setDocument(tx, id, []string{DocDraft}, map[string]any{"status": DocReviewing, "review_stage": 0}); err != nil {
@@ -164,68 +181,33 @@ func (s *Store) SubmitDocument(ctx context.Context, a Actor, id uint) (*Document
 	return d, err
 }
 
-// Approval says in which capacity the caller may approve: as a legal
-// reviewer (法制审核), as the approving head (负责人), or both (admin).
-type Approval struct {
-	Reviewer bool
-	Approver bool
-	// Admin may take both stages; anyone else may not approve what they
-	// reviewed, so legal review and approval are two people's work.
-	Admin bool
-}
-
-// ApproveDocument approves a document under review. A decision whose case
-// requires legal review (evaluation.legal_review_required) takes two
-// stages: a reviewer first, then an approver; anything else takes one
-// approval by either.
-func (s *Store) ApproveDocument(ctx context.Context, a Actor, as Approval, id uint) (*Document, error) {
+// ApproveDocument approves a document under review as the permission rule
+// allows the actor: a decision whose case requires legal review
+// (evaluation.legal_review_required) takes two stages, a reviewer's legal
+// review and then the head's approval by someone else; anything else takes
+// one approval by either.
+func (s *Store) ApproveDocument(ctx context.Context, a Actor, id uint) (*Document, error) {
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
 		if d, err = s.loadForUpdate(tx, id); err != nil {
 			return err
 		}
-		if d.Status != DocReviewing {
-			return errs.E(errs.Conflict, "只有审核中的文书可以批准（当前状态：%s）", statusName(d.Status))
-		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
 		if err != nil {
 			return err
 		}
-		ev, err := c.Evaluation()
-		if err != nil {
+		st := docState(d, c)
+		if err := rules.MayDocument(a.Staff(), rules.ActApprove, st); err != nil {
 			return err
 		}
-		twoStage := IsDecision(d.Kind) && ev.LegalReviewRequired
-		switch {
-		case twoStage && d.ReviewStage == 0:
-			if !as.Reviewer {
-				return errs.E(errs.Forbidden, "本案须经法制审核：请先由审核人员审核，再由负责人批准")
-			}
+		if st.Stage() == rules.StageLegalReview {
 			today := s.Today()
-			if err := setDocument(tx, id, []string{DocReviewing}, map[string]any{"review_stage": 1, "legal_review_date": today}); err != nil {
+			if err := setDocument(tx, id, []string{DocReviewing}, map[string]any{"review_stage": 1, "legal_review_date": today, "reviewed_by_id": a.UserID}); err != nil {
 				return err
 			}
-			d.ReviewStage, d.LegalReviewDate = 1, today
+			d.ReviewStage, d.LegalReviewDate, d.ReviewedByID = 1, today, &a.UserID
 			return s.auditDoc(ctx, tx, a, "legal_review", d, c, DocReviewing, DocReviewing, "法制审核通过")
-		case twoStage:
-			if !as.Approver {
-				return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
-			}
-			if !as.Admin {
-				var rev AuditEntry
-				if err := tx.Where("entity = ? AND entity_id = ? AND action = ?", "document", id, "legal_review").
-					Order("id DESC").Limit(1).Find(&rev).Error; err != nil {
-					return errs.Wrap(err, "read legal review")
-				}
-				if rev.ID != 0 && rev.UserID == a.UserID {
-					return errs.E(errs.Forbidden, "法制审核和负责人批准不能由同一人完成")
-				}
-			}
-		default:
-			if !as.Reviewer && !as.Approver {
-				return errs.E(errs.Forbidden, "当前账号无权批准文书")
-			}
 		}
 		stage := d.ReviewStage + 1
 		if err := setDocument(tx, id, []string{DocReviewing}, map[string]any{"status": DocApproved, "review_stage": stage}); err != nil {
@@ -242,7 +224,7 @@ func (s *Store) ApproveDocument(ctx context.Context, a Actor, as Approval, id ui
 func (s *Store) ReturnDocument(ctx context.Context, a Actor, id uint, comment string) (*Document, error) {
 	comment = strings.TrimSpace(comment)
 	if comment == "" {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "退回须写明意见", Fields: map[string]string{"comment": "退回须写明意见"}}
+		return nil, errs.Field("comment", "退回须写明意见")
 	}
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
@@ -251,29 +233,35 @@ func (s *Store) ReturnDocument(ctx context.Context, a Actor, id uint, comment st
 			return err
 		}
 		from := d.Status
-		if from != DocReviewing && from != DocApproved {
-			return errs.E(errs.Conflict, "只有审核中或已批准未签发的文书可以退回（当前状态：%s）", statusName(from))
-		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
 		if err != nil {
 			return err
 		}
-		if err := setDocument(tx, id, []string{from}, map[string]any{"status": DocDraft, "review_stage": 0,
-			"legal_review_date": "", "comment": comment}); err != nil {
+		if err := rules.MayDocument(a.Staff(), rules.ActReturn, docState(d, c)); err != nil {
 			return err
 		}
-		d.Status, d.ReviewStage, d.LegalReviewDate, d.Comment = DocDraft, 0, "", comment
+		if err := setDocument(tx, id, []string{from}, map[string]any{"status": DocDraft, "review_stage": 0,
+			"legal_review_date": "", "reviewed_by_id": nil, "comment": comment}); err != nil {
+			return err
+		}
+		d.Status, d.ReviewStage, d.LegalReviewDate, d.ReviewedByID, d.Comment = DocDraft, 0, "", nil, comment
 		return s.auditDoc(ctx, tx, a, "return", d, c, from, DocDraft, comment)
 	})
 	return d, err
 }
 
 // Rendered is what the issuing callback produces: the final PDF and the
-// render input it was made from (JSON), and optionally the companion
-// service receipt that prints the party's access code.
+// render input it was made from (JSON), the figures the deadlines run on,
+// and optionally the companion service receipt that prints the party's
+// access code.
 type Rendered struct {
 	PDF  []byte
 	Data []byte
+	// Fine is the fine the document decides (yuan) and AnswerDays an
+	// advance notice's answer period (working days): stored as typed
+	// columns for the deadlines.
+	Fine       float64
+	AnswerDays int
 	// Receipt is the service receipt (送达回证) issued with the document.
 	Receipt *Rendered
 	// TemplateVersion is the receipt's template version (Receipt only).
@@ -281,37 +269,34 @@ type Rendered struct {
 }
 
 // IssueParams is what issuing takes. The access code hash and verify token
-// are made before the transaction (bcrypt is slow); Render runs inside it,
-// after the number is taken, so a failed render leaves no gap.
+// are made before the transaction (hashing is slow); Render runs inside it,
+// after the rows are locked and the number taken, so what it prints is what
+// was locked and a failed render leaves no gap.
 type IssueParams struct {
 	ID             uint
 	AccessCodeHash string // numbered kinds only
 	VerifyToken    string // numbered kinds only
 	// Render gets the document with Number, Series, Year, Serial and
-	// IssueDate set, and returns its final bytes.
-	Render func(ctx context.Context, d *Document) (*Rendered, error)
+	// IssueDate set, with everything it prints read inside the issuing
+	// transaction, and returns its final bytes.
+	Render func(ctx context.Context, dc *DocumentContext) (*Rendered, error)
 }
 
-// sqliteIssue serialises issuing per SQLite store inside the process, so
-// that concurrent issuers queue on a mutex instead of polling the busy
-// handler; processes sharing a file still exclude each other through the
-// immediate write transaction.
-var sqliteIssue sync.Map // *Store → *sync.Mutex
-
 // IssueDocument issues an approved document in one transaction: it checks
-// the procedure, takes the next number of the document's series (locking
-// the sequence row), renders the final PDF through p.Render, stores bytes,
-// SHA-256, access code hash, verify token and render data, stores the
+// the permission rule and the procedure, takes the next number of the
+// document's series (locking the sequence row), renders the final PDF
+// through p.Render from the rows it locked, stores bytes, SHA-256, access
+// code hash, verify token, render data and deadline figures, stores the
 // companion service receipt, supersedes the document this one corrects and
 // closes the case when a decision is issued. Issuing twice is a conflict
 // and changes nothing.
 func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Document, error) {
 	var pre Document
-	if err := s.conn(ctx).Select("id", "authority_id", "kind", "status").First(&pre, p.ID).Error; err != nil {
+	if err := s.conn(ctx).Select("id", "authority_id", "kind", "status", "number").First(&pre, p.ID).Error; err != nil {
 		return nil, notFound(err, "文书")
 	}
-	if isFrozen(pre.Status) {
-		return nil, errs.E(errs.Conflict, "文书已签发，不能重复签发")
+	if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(&pre, nil)); err != nil {
+		return nil, err
 	}
 	today := s.Today()
 	year := mustYear(today)
@@ -329,9 +314,8 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		}
 	}
 	if s.dialect == DialectSQLite {
-		mu, _ := sqliteIssue.LoadOrStore(s, &sync.Mutex{})
-		mu.(*sync.Mutex).Lock()
-		defer mu.(*sync.Mutex).Unlock()
+		s.issueMu.Lock()
+		defer s.issueMu.Unlock()
 	}
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
@@ -339,14 +323,11 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		if d, err = s.loadForUpdate(tx, p.ID); err != nil {
 			return err
 		}
-		if isFrozen(d.Status) {
-			return errs.E(errs.Conflict, "文书已签发（%s），不能重复签发", deref(d.Number))
-		}
-		if d.Status != DocApproved {
-			return errs.E(errs.Conflict, "文书尚未审批通过，不能签发（当前状态：%s）", statusName(d.Status))
-		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
 		if err != nil {
+			return err
+		}
+		if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(d, c)); err != nil {
 			return err
 		}
 		var old *Document
@@ -355,10 +336,15 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 				return err
 			}
 			if old.Status != DocIssued && old.Status != DocServed {
-				return errs.E(errs.Conflict, "被更正的文书已不是有效文书（当前状态：%s）", statusName(old.Status))
+				return errs.E(errs.Conflict, "被更正的文书已不是有效文书（当前状态：%s）", rules.DocStatusName(old.Status))
 			}
 		}
-		if err := s.checkProcedure(tx, d, c, today); err != nil {
+		dc, err := s.documentContext(tx, d, c)
+		if err != nil {
+			return err
+		}
+		dc.Corrects = old
+		if err := s.checkProcedure(tx, dc, today); err != nil {
 			return err
 		}
 		now := s.now()
@@ -375,7 +361,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			maps(set, "series", prefix, "year", year, "serial", serial, "number", num,
 				"access_code_hash", p.AccessCodeHash, "verify_token", p.VerifyToken)
 		}
-		out, err := p.Render(ctx, d)
+		out, err := p.Render(ctx, dc)
 		if err != nil {
 			return err
 		}
@@ -383,8 +369,8 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			return errs.E(errs.Internal, "渲染结果为空")
 		}
 		sum := sha256.Sum256(out.PDF)
-		d.SHA256, d.DataJSON = hex.EncodeToString(sum[:]), string(out.Data)
-		maps(set, "pdf", out.PDF, "sha256", d.SHA256, "data_json", d.DataJSON)
+		d.SHA256, d.DataJSON, d.Fine, d.AnswerDays = hex.EncodeToString(sum[:]), string(out.Data), out.Fine, out.AnswerDays
+		maps(set, "pdf", out.PDF, "sha256", d.SHA256, "data_json", d.DataJSON, "fine", out.Fine, "answer_days", out.AnswerDays)
 		if err := setDocument(tx, d.ID, []string{DocApproved}, set); err != nil {
 			return err
 		}
@@ -451,13 +437,17 @@ func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Docum
 	return s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocIssued, fmt.Sprintf("service receipt of document %d (%s)", d.ID, deref(d.Number)))
 }
 
-// checkProcedure refuses to issue what the law does not allow yet.
-func (s *Store) checkProcedure(tx *gorm.DB, d *Document, c *Case, today string) error {
+// checkProcedure refuses to issue what the law does not allow yet: a
+// second decision of a case, a penalty decision before its advance notice
+// was served and the answer period ran out (unless the party waived or was
+// heard).
+func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) error {
+	d, c := dc.Document, dc.Case
 	if IsDecision(d.Kind) {
 		// One decision per case; a correction replaces it.
 		var others []Document
 		if err := tx.Select("id", "number", "kind").Where("case_id = ? AND id <> ? AND kind IN ? AND status IN ?",
-			c.ID, d.ID, decisionKinds, []string{DocIssued, DocServed}).Find(&others).Error; err != nil {
+			c.ID, d.ID, rules.DecisionKinds, []string{DocIssued, DocServed}).Find(&others).Error; err != nil {
 			return errs.Wrap(err, "load decisions of case")
 		}
 		for _, o := range others {
@@ -469,38 +459,24 @@ func (s *Store) checkProcedure(tx *gorm.DB, d *Document, c *Case, today string) 
 	if d.Kind != rules.KindPenaltyDecision {
 		return nil
 	}
-	var notice Document
-	err := tx.Select("id", "number", "served_date", "status").
-		Where("case_id = ? AND kind = ? AND status = ?", c.ID, rules.KindAdvanceNotice, DocServed).
-		Order("id DESC").First(&notice).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.E(errs.Invalid, "签发行政处罚决定书前，须先签发并送达本案的行政处罚事先告知书（《行政处罚法》第四十四条）")
-	}
-	if err != nil {
-		return errs.Wrap(err, "load advance notice")
+	n := dc.Notice
+	if n == nil {
+		return rules.ErrNoticeNotServed
 	}
 	if c.Waived || c.HearingHeld {
 		return nil
 	}
-	var auth Authority
-	if err := tx.Select("id", "answer_period_days").First(&auth, c.AuthorityID).Error; err != nil {
-		return notFound(err, "执法机关")
-	}
-	days := auth.AnswerPeriodDays
+	days := n.AnswerDays // the period the notice printed
 	if days <= 0 {
-		days = 5
+		days = rules.AnswerPeriod(dc.Authority.AnswerPeriodDays, dc.Item.Domain)
 	}
-	cal, err := s.calendar(tx)
+	due, err := dc.Calendar.AddWorkdays(n.ServedDate, days)
 	if err != nil {
-		return err
-	}
-	due, err := cal.AddWorkdays(notice.ServedDate, days)
-	if err != nil {
-		return errs.Wrap(err, "answer period of notice %d", notice.ID)
+		return errs.Wrap(err, "answer period of notice %d", n.ID)
 	}
 	if today <= due {
 		return errs.E(errs.Invalid, "事先告知书（%s）于%s送达，当事人陈述、申辩的期限（%d个工作日）至%s届满，期满后方可签发决定书；当事人明确放弃的，请先记录放弃",
-			deref(notice.Number), notice.ServedDate, days, due)
+			deref(n.Number), n.ServedDate, days, due)
 	}
 	return nil
 }
@@ -569,18 +545,14 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 		if d, err = s.loadForUpdate(tx, id); err != nil {
 			return err
 		}
-		switch d.Status {
-		case DocIssued:
-		case DocServed:
-			return errs.E(errs.Conflict, "文书已于%s送达，不能重复记录", d.ServedDate)
-		default:
-			return errs.E(errs.Conflict, "只有已签发的有效文书可以记录送达（当前状态：%s）", statusName(d.Status))
+		if err := rules.MayDocument(a.Staff(), rules.ActServe, docState(d, nil)); err != nil {
+			return err
 		}
 		if sv.Date < d.IssueDate {
-			return &errs.Error{Code: errs.Invalid, Message: "送达日期不能早于签发日期" + d.IssueDate, Fields: map[string]string{"date": "送达日期不能早于签发日期" + d.IssueDate}}
+			return errs.Field("date", "送达日期不能早于签发日期"+d.IssueDate)
 		}
 		if sv.Date > s.Today() {
-			return &errs.Error{Code: errs.Invalid, Message: "送达日期不能晚于今天", Fields: map[string]string{"date": "送达日期不能晚于今天"}}
+			return errs.Field("date", "送达日期不能晚于今天")
 		}
 		now := s.now()
 		set := map[string]any{"status": DocServed, "served_date": sv.Date, "served_at": now,
@@ -620,11 +592,8 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Documen
 		if err != nil {
 			return err
 		}
-		if old.Status != DocIssued && old.Status != DocServed {
-			return errs.E(errs.Conflict, "只有已签发的有效文书可以更正（当前状态：%s）", statusName(old.Status))
-		}
-		if !Numbered(old.Kind) {
-			return errs.E(errs.Invalid, "送达回证不能更正，请重新记录送达")
+		if err := rules.MayDocument(a.Staff(), rules.ActCorrect, docState(old, nil)); err != nil {
+			return err
 		}
 		var open []Document
 		if err := tx.Select("id").Where("corrects_id = ? AND status NOT IN ?", id, frozenStatuses).Find(&open).Error; err != nil {
@@ -667,8 +636,8 @@ func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st St
 		if c, err = s.caseForUpdate(tx, caseID); err != nil {
 			return err
 		}
-		if c.Status == CaseClosed {
-			return errs.E(errs.Conflict, "案件已作出决定，不能再记录陈述、申辩")
+		if err := rules.MayCase(a.Staff(), rules.ActStatement, CaseState(c)); err != nil {
+			return err
 		}
 		if err := tx.Model(&Case{}).Where("id = ?", caseID).Updates(map[string]any{"statement": st.Statement,
 			"hearing_held": st.HearingHeld, "hearing_result": st.HearingResult, "waived": st.Waived}).Error; err != nil {
@@ -682,28 +651,81 @@ func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st St
 	return c, err
 }
 
-// ServedNotice returns the case's latest served advance notice, or nil.
-func (s *Store) ServedNotice(ctx context.Context, caseID uint) (*Document, error) {
-	var n Document
-	err := s.conn(ctx).Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", caseID, rules.KindAdvanceNotice, DocServed).
-		Order("id DESC").First(&n).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Wrap(err, "load advance notice")
-	}
-	return &n, nil
+// DocumentContext is a document with everything it prints, read together:
+// its case (facts, evaluation, statement), authority and item, the served
+// advance notice a penalty decision follows, the document a correction
+// corrects or a service receipt serves, and the official calendar.
+type DocumentContext struct {
+	Document  *Document
+	Case      *Case
+	Authority *Authority
+	Item      *CatalogItem
+	Notice    *Document
+	Corrects  *Document
+	Serves    *Document
+	Calendar  rules.Calendar
 }
 
-var statusNames = map[string]string{
-	DocDraft: "草稿", DocReviewing: "审核中", DocApproved: "已批准", DocIssued: "已签发",
-	DocServed: "已送达", DocSuperseded: "已被更正",
+// DocumentContext loads document id and what it prints, for a draft's
+// render; issuing reads the same inside its transaction.
+func (s *Store) DocumentContext(ctx context.Context, id uint) (*DocumentContext, error) {
+	var dc *DocumentContext
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		var d Document
+		if err := tx.Omit("pdf").First(&d, id).Error; err != nil {
+			return notFound(err, "文书")
+		}
+		var c Case
+		if err := tx.First(&c, d.CaseID).Error; err != nil {
+			return notFound(err, "案件")
+		}
+		var err error
+		if dc, err = s.documentContext(tx, &d, &c); err != nil {
+			return err
+		}
+		if d.CorrectsID != nil {
+			var old Document
+			if err := tx.Omit("pdf").First(&old, *d.CorrectsID).Error; err != nil {
+				return notFound(err, "被更正的文书")
+			}
+			dc.Corrects = &old
+		}
+		return nil
+	})
+	return dc, err
 }
 
-func statusName(s string) string {
-	if n, ok := statusNames[s]; ok {
-		return n
+// documentContext reads, in tx, what document d of case c prints beside
+// them (Corrects is the caller's: issuing has it locked already).
+func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentContext, error) {
+	dc := &DocumentContext{Document: d, Case: c, Authority: &Authority{}, Item: &CatalogItem{}}
+	if err := tx.First(dc.Authority, c.AuthorityID).Error; err != nil {
+		return nil, notFound(err, "执法机关")
 	}
-	return s
+	if err := tx.First(dc.Item, c.ItemID).Error; err != nil {
+		return nil, notFound(err, "违法行为事项")
+	}
+	if d.Kind == rules.KindPenaltyDecision {
+		var n Document
+		err := tx.Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", c.ID, rules.KindAdvanceNotice, DocServed).
+			Order("id DESC").First(&n).Error
+		switch {
+		case err == nil:
+			dc.Notice = &n
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return nil, errs.Wrap(err, "load advance notice")
+		}
+	}
+	if d.ServesID != nil {
+		var sv Document
+		if err := tx.Omit("pdf").First(&sv, *d.ServesID).Error; err != nil {
+			return nil, notFound(err, "所送达的文书")
+		}
+		dc.Serves = &sv
+	}
+	var err error
+	if dc.Calendar, err = s.calendar(tx); err != nil {
+		return nil, err
+	}
+	return dc, nil
 }

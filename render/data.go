@@ -135,20 +135,16 @@ func (d Data) You() string {
 }
 
 // PublicSecurity reports whether the item is a public-security matter
-// (3 working days to answer an advance notice instead of 5).
-func (d Data) PublicSecurity() bool { return d.Item.Domain == rules.DomainPublicSecurity }
-
-// AnswerDays is the period to answer an advance notice: Notice.AnswerDays,
-// else 3 working days for public security and 5 otherwise.
-func (d Data) AnswerDays() int {
-	if d.Notice.AnswerDays > 0 {
-		return d.Notice.AnswerDays
-	}
-	if d.PublicSecurity() {
-		return 3
-	}
-	return 5
+// (traffic included: 3 working days to answer an advance notice instead of
+// 5).
+func (d Data) PublicSecurity() bool {
+	return d.Item.Domain == rules.DomainPublicSecurity || d.Item.Domain == rules.DomainTraffic
 }
+
+// AnswerDays is the period to answer an advance notice, by rules.AnswerPeriod:
+// Notice.AnswerDays, else 3 working days for public security and 5
+// otherwise.
+func (d Data) AnswerDays() int { return rules.AnswerPeriod(d.Notice.AnswerDays, d.Item.Domain) }
 
 // FiledDate is Case.FiledDate, else Facts.DiscoveredDate.
 func (d Data) FiledDate() string {

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"penaltydoc/rules"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -231,51 +232,7 @@ func fnPrintf(format string, args ...any) (string, error) {
 	return fmt.Sprintf(format, args...), nil
 }
 
-var labels = map[string]string{
-	// grounds
-	"limitation":              "超过行政处罚追责时效",
-	"under_age":               "不满十四周岁",
-	"mental_incapacity":       "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为",
-	"no_fault":                "有证据足以证明没有主观过错",
-	"minor_corrected":         "违法行为轻微并及时改正，没有造成危害后果",
-	"first_offense":           "初次违法且危害后果轻微并及时改正",
-	"first_violation_warning": "首次违法，未影响道路通行",
-	// outcomes
-	"penalty":    "行政处罚",
-	"no_penalty": "不予行政处罚",
-	"warning":    "警告",
-	// penalty types
-	"fine":         "罚款",
-	"confiscation": "没收违法所得、没收非法财物",
-	"suspension":   "暂扣许可证件、降低资质等级",
-	"revocation":   "吊销许可证件",
-	"detention":    "行政拘留",
-	// mitigating grounds (APL Art. 32)
-	"eliminated_harm":     "主动消除或者减轻违法行为危害后果",
-	"coerced_or_deceived": "受他人胁迫或者诱骗实施违法行为",
-	"confessed_unknown":   "主动供述行政机关尚未掌握的违法行为",
-	"meritorious_service": "配合行政机关查处违法行为有立功表现",
-	// harm
-	"none":    "没有造成危害后果",
-	"minor":   "危害后果轻微",
-	"serious": "危害后果严重",
-	// party kinds
-	"person":       "自然人",
-	"organization": "单位",
-	// document kinds
-	"penalty_decision":     "行政处罚决定书",
-	"no_penalty_decision":  "不予行政处罚决定书",
-	"on_the_spot_decision": "当场行政处罚决定书",
-	"advance_notice":       "行政处罚事先告知书",
-	"service_receipt":      "送达回证",
-}
-
 // Label gives the Chinese words for a code the rules package uses (a
 // ground, outcome, penalty type, mitigating ground, harm level, party or
-// document kind). An unknown code comes back unchanged.
-func Label(code string) string {
-	if l, ok := labels[code]; ok {
-		return l
-	}
-	return code
-}
+// document kind): rules.Label. An unknown code comes back unchanged.
+func Label(code string) string { return rules.Label(code) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"penaltydoc/rules"
 	"slices"
 	"strconv"
 	"time"
@@ -12,18 +13,15 @@ import (
 	"rsc.io/qr"
 )
 
-// china is the time zone of issue dates (UTC+8, no daylight saving).
-var china = time.FixedZone("CST", 8*3600)
-
 // docTime is the PDF's creation date: the issue date at midnight in China,
 // so that the same inputs give the same bytes.
 func docTime(d *Data) time.Time {
 	for _, s := range []string{d.IssueDate, d.Facts.DecisionDate} {
-		if t, err := time.ParseInLocation(dateLayout, s, china); err == nil {
+		if t, err := time.ParseInLocation(dateLayout, s, rules.China); err == nil {
 			return t
 		}
 	}
-	return time.Date(2000, 1, 1, 0, 0, 0, 0, china)
+	return time.Date(2000, 1, 1, 0, 0, 0, 0, rules.China)
 }
 
 const (

@@ -1,3 +1,11 @@
+// Package render knows layout: the document template language (a body is
+// parsed, executed against a document's Data and refused with its line
+// when it is at fault), the Chinese typesetter (GB/T 9704 page, line
+// breaking by the punctuation rules, pagination, page numbers, seal, QR
+// code, the 样稿 watermark) and the PDF writer, which embeds subsets of the
+// shipped fonts. It knows nothing of the database or HTTP; given the same
+// template and data it writes the same bytes. The Chinese formatting
+// helpers (capital amounts, dates, masked names) live here too.
 package render
 
 import (

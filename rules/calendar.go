@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +53,20 @@ func NewCalendar(holidays, workdays []string) (Calendar, error) {
 		c.Workdays[t.Format(calendarLayout)] = true
 	}
 	return c, nil
+}
+
+// Lists gives the calendar's days as sorted lists (templates' working-day
+// functions take them so).
+func (c Calendar) Lists() (holidays, workdays []string) {
+	for d := range c.Holidays {
+		holidays = append(holidays, d)
+	}
+	for d := range c.Workdays {
+		workdays = append(workdays, d)
+	}
+	slices.Sort(holidays)
+	slices.Sort(workdays)
+	return holidays, workdays
 }
 
 // IsWorkday reports whether t is a working day.
@@ -136,4 +151,25 @@ func ValidateCalendarYear(year int, holidays, workdays []string) error {
 	check("holidays", holidays, false)
 	check("workdays", workdays, true)
 	return fe.Err()
+}
+
+// PeriodEnd is the last day of a period of calendar days or months counted
+// from the day after date; a last day that is a day off moves to the next
+// working day. Month arithmetic clamps to the month's end (31 August plus
+// six months is the last day of February). "" when date is not one.
+func (c Calendar) PeriodEnd(date string, days, months int) string {
+	t, err := parseCalendarDate(date)
+	if err != nil {
+		return ""
+	}
+	if months > 0 {
+		first := time.Date(t.Year(), t.Month()+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+		last := first.AddDate(0, 1, -1).Day()
+		t = time.Date(first.Year(), first.Month(), min(t.Day(), last), 0, 0, 0, 0, time.UTC)
+	}
+	end, err := c.NextWorkday(t.AddDate(0, 0, days).Format(calendarLayout))
+	if err != nil {
+		return ""
+	}
+	return end
 }

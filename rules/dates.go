@@ -3,7 +3,13 @@ package rules
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
+
+// China is the time zone of the law's dates (UTC+8, no daylight saving):
+// an act, a decision, a day of service are China dates. The clock itself
+// is the store's (models.Store.Today); rules only names the zone.
+var China = time.FixedZone("CST", 8*3600)
 
 // date is a calendar day with no time zone: the law counts days, not instants.
 type date struct{ y, m, d int }

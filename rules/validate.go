@@ -37,15 +37,14 @@ var provisionRe = regexp.MustCompile(`^《[^《》]+》\S`)
 func Validate(f *Facts, item *Item, decisionDate string) error {
 	fe := errs.Fields{}
 	normalise(f)
-
-	dec, hasDec := date{}, false
+	v := &validation{fe: fe}
 	if decisionDate == "" {
 		decisionDate = f.DecisionDate
 	}
 	if decisionDate != "" {
 		var ok bool
-		if dec, ok = parseDate(decisionDate); ok {
-			hasDec = true
+		if v.dec, ok = parseDate(decisionDate); ok {
+			v.hasDec = true
 		} else {
 			fe.Add("decision_date", "决定日期应为有效日期，格式为YYYY-MM-DD")
 		}
@@ -53,18 +52,40 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	if f.DecisionDate != "" && f.DecisionDate != decisionDate && !ValidDate(f.DecisionDate) {
 		fe.Add("decision_date", "决定日期应为有效日期，格式为YYYY-MM-DD")
 	}
-	notFuture := func(field, label string, d date) {
-		if hasDec && d.after(dec) {
-			fe.Add(field, fmt.Sprintf("%s不得晚于决定日期（%s）", label, dec.chinese()))
-		}
-	}
-
 	if f.ViolationCode == "" {
 		fe.Add("violation_code", "请选择违法行为事项")
 	}
+	v.party(&f.Party)
+	v.dates(f)
+	v.enumerations(f)
+	v.money(f, item)
+	return fe.Err()
+}
 
-	// Party.
-	p := &f.Party
+// validation is the state of one Validate call: the field messages, the
+// decision date that later dates are checked against, and the dates the
+// money rules need.
+type validation struct {
+	fe       errs.Fields
+	dec      date
+	hasDec   bool
+	birth    date
+	hasBirth bool
+	act      date
+	okAct    bool
+}
+
+// notFuture refuses a date after the decision date.
+func (v *validation) notFuture(field, label string, d date) {
+	if v.hasDec && d.after(v.dec) {
+		v.fe.Add(field, fmt.Sprintf("%s不得晚于决定日期（%s）", label, v.dec.chinese()))
+	}
+}
+
+// party checks the party: name, guardian, id number or credit code, birth
+// date; it sets Sex and an empty BirthDate from a valid id number.
+func (v *validation) party(p *Party) {
+	fe := v.fe
 	if strings.TrimSpace(p.Name) == "" {
 		fe.Add("party.name", "请填写当事人姓名或名称")
 	} else if utf8.RuneCountInString(p.Name) > maxNameRunes {
@@ -76,8 +97,6 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	} else if p.Guardian != "" && p.Kind == PartyOrganization {
 		fe.Add("party.guardian", "单位当事人没有监护人")
 	}
-	var birth date
-	hasBirth := false
 	switch p.Kind {
 	case PartyPerson:
 		idBirth, sex, ok := "", "", false
@@ -98,12 +117,12 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 			fe.Add("party.birth_date", "出生日期与公民身份号码中的出生日期不一致")
 		}
 		if b, okB := parseDate(p.BirthDate); okB {
-			birth, hasBirth = b, true
+			v.birth, v.hasBirth = b, true
 			field := "party.birth_date"
 			if ok && p.BirthDate == idBirth {
 				field = "party.id_number"
 			}
-			notFuture(field, "出生日期", b)
+			v.notFuture(field, "出生日期", b)
 		}
 	case PartyOrganization:
 		if p.CreditCode == "" {
@@ -116,10 +135,15 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	default:
 		fe.Add("party.kind", "当事人类型只能是个人（person）或单位（organization）")
 	}
+}
 
-	// Dates.
+// dates checks the act, its end, the discovery and the prior violations
+// against each other, the party's birth and the decision date.
+func (v *validation) dates(f *Facts) {
+	fe := v.fe
 	act, okAct := requiredDate(fe, "violation_date", "违法行为发生日期", f.ViolationDate)
 	disc, okDisc := requiredDate(fe, "discovered_date", "发现（立案）日期", f.DiscoveredDate)
+	v.act, v.okAct = act, okAct
 	var end date
 	okEnd := false
 	if f.ViolationEndDate != "" {
@@ -136,17 +160,17 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	if okEnd && okDisc && end.after(disc) {
 		fe.Add("violation_end_date", "违法行为终了日期不得晚于发现（立案）日期")
 	}
-	if okAct && hasBirth && act.before(birth) {
+	if okAct && v.hasBirth && act.before(v.birth) {
 		fe.Add("violation_date", "违法行为发生日期不得早于当事人出生日期")
 	}
 	if okAct {
-		notFuture("violation_date", "违法行为发生日期", act)
+		v.notFuture("violation_date", "违法行为发生日期", act)
 	}
 	if okEnd {
-		notFuture("violation_end_date", "违法行为终了日期", end)
+		v.notFuture("violation_end_date", "违法行为终了日期", end)
 	}
 	if okDisc {
-		notFuture("discovered_date", "发现（立案）日期", disc)
+		v.notFuture("discovered_date", "发现（立案）日期", disc)
 	}
 	for i, pv := range f.PriorViolations {
 		key := fmt.Sprintf("prior_violations[%d]", i)
@@ -154,11 +178,14 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 			fe.Add(key+".violation_code", "请填写以往违法行为的事项编码")
 		}
 		if d, ok := requiredDate(fe, key+".date", "以往违法行为日期", pv.Date); ok {
-			notFuture(key+".date", "以往违法行为日期", d)
+			v.notFuture(key+".date", "以往违法行为日期", d)
 		}
 	}
+}
 
-	// Enumerations.
+// enumerations checks harm, capacity and the mitigating circumstances.
+func (v *validation) enumerations(f *Facts) {
+	fe := v.fe
 	switch f.Harm {
 	case HarmNone, HarmMinor, HarmSerious:
 	default:
@@ -174,22 +201,43 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 			fe.Add(fmt.Sprintf("mitigating[%d]", i), "从轻减轻情节只能是 eliminated_harm、coerced_or_deceived、confessed_unknown、meritorious_service 之一")
 		}
 	}
+}
 
-	// Money.
+// money checks the amounts and the proposed fine against the item's range
+// (a lighter penalty may go below the minimum).
+func (v *validation) money(f *Facts, item *Item) {
+	fe := v.fe
 	okFine := checkMoney(fe, "proposed_fine", "拟罚款金额", f.ProposedFine)
 	checkMoney(fe, "illegal_gains", "违法所得金额", f.IllegalGains)
-	if item != nil && okFine && f.ProposedFine > 0 {
-		lighter := len(lighterGrounds(f, act, okAct, birth, hasBirth)) > 0
-		switch {
-		case item.FineMax <= 0:
-			fe.Add("proposed_fine", "本事项不设罚款，不得提出罚款金额")
-		case f.ProposedFine > item.FineMax:
-			fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额不得超过本事项罚款上限%s", yuan(item.FineMax)))
-		case !lighter && f.ProposedFine < item.FineMin:
-			fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额应在%s至%s之间；无从轻、减轻情节的，不得低于下限", yuan(item.FineMin), yuan(item.FineMax)))
+	if item == nil || !okFine || f.ProposedFine <= 0 {
+		return
+	}
+	lighter := len(lighterGrounds(f, v.act, v.okAct, v.birth, v.hasBirth)) > 0
+	switch {
+	case item.FineMax <= 0:
+		fe.Add("proposed_fine", "本事项不设罚款，不得提出罚款金额")
+	case f.ProposedFine > item.FineMax:
+		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额不得超过本事项罚款上限%s", yuan(item.FineMax)))
+	case !lighter && f.ProposedFine < item.FineMin:
+		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额应在%s至%s之间；无从轻、减轻情节的，不得低于下限", yuan(item.FineMin), yuan(item.FineMax)))
+	}
+}
+
+// CheckNotAfter refuses facts dated after today. The decision date may lie
+// ahead (a decision being drafted for a planned day); what happened may
+// not.
+func CheckNotAfter(fe errs.Fields, f *Facts, today string) {
+	check := func(field, label, d string) {
+		if ValidDate(d) && d > today {
+			fe.Add(field, fmt.Sprintf("%s不得晚于今天（%s）", label, ChineseDate(today)))
 		}
 	}
-	return fe.Err()
+	check("violation_date", "违法行为发生日期", f.ViolationDate)
+	check("violation_end_date", "违法行为终了日期", f.ViolationEndDate)
+	check("discovered_date", "立案（发现）日期", f.DiscoveredDate)
+	for i, p := range f.PriorViolations {
+		check(fmt.Sprintf("prior_violations[%d].date", i), "既往违法日期", p.Date)
+	}
 }
 
 // normalise trims and upper-cases what the officer may have typed loosely.

@@ -15,10 +15,11 @@ type calendarJSON struct {
 	Workdays []string `json:"workdays"`
 }
 
-func calendarYear(c *gin.Context, raw string) (int, error) {
+// calendarYear reads a year from a path or query value.
+func calendarYear(raw string) (int, error) {
 	y, err := strconv.Atoi(raw)
 	if err != nil || y < 2000 || y > 2100 {
-		return 0, &errs.Error{Code: errs.Invalid, Message: "年份应在2000至2100之间", Fields: map[string]string{"year": "年份应在2000至2100之间"}}
+		return 0, errs.Field("year", "年份应在2000至2100之间")
 	}
 	return y, nil
 }
@@ -26,12 +27,12 @@ func calendarYear(c *gin.Context, raw string) (int, error) {
 // handleGetCalendar answers one year's official days off on weekdays and
 // make-up working days (the current year by default).
 func (s *Server) handleGetCalendar(c *gin.Context) {
-	y, err := calendarYear(c, c.DefaultQuery("year", s.today()[:4]))
+	y, err := calendarYear(c.DefaultQuery("year", s.work.Today()[:4]))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	h, w, err := s.store.CalendarYear(c.Request.Context(), y)
+	h, w, err := s.work.Calendar(c.Request.Context(), actor(c), y)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -42,7 +43,7 @@ func (s *Server) handleGetCalendar(c *gin.Context) {
 // handlePutCalendar replaces one year's calendar with the State Council's
 // holiday arrangement: {"holidays": [...], "workdays": [...]}.
 func (s *Server) handlePutCalendar(c *gin.Context) {
-	y, err := calendarYear(c, c.Param("year"))
+	y, err := calendarYear(c.Param("year"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -53,11 +54,11 @@ func (s *Server) handlePutCalendar(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.store.SetCalendarYear(ctx, actor(c), y, req.Holidays, req.Workdays); err != nil {
+	if err := s.work.SetCalendar(ctx, actor(c), y, req.Holidays, req.Workdays); err != nil {
 		s.fail(c, err)
 		return
 	}
-	h, w, err := s.store.CalendarYear(ctx, y)
+	h, w, err := s.work.Calendar(ctx, actor(c), y)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -19,7 +19,10 @@ const (
 	maxUploadBody = 20 << 20
 )
 
-var errNotFound = errs.E(errs.NotFound, "请求的资源不存在")
+var (
+	errNotFound   = errs.E(errs.NotFound, "请求的资源不存在")
+	errNoTemplate = errs.E(errs.NotFound, "没有这种文书模板")
+)
 
 // status maps an error code to its HTTP status, once for the whole service.
 func status(code string) int {

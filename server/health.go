@@ -8,7 +8,7 @@ import (
 
 // handleHealth answers 200 ok when the database answers.
 func (s *Server) handleHealth(c *gin.Context) {
-	if err := s.store.Ping(c.Request.Context()); err != nil {
+	if err := s.work.Ping(c.Request.Context()); err != nil {
 		reqLog(c).Error("health check", "err", err)
 		c.String(http.StatusServiceUnavailable, "database unavailable")
 		return

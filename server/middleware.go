@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
 )
@@ -86,7 +87,7 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 				s.fail(c, errs.E(errs.Unauthorized, "请先登录"))
 				return
 			}
-			sess, user, err := s.store.SessionUser(c.Request.Context(), token)
+			sess, user, err := s.work.Session(c.Request.Context(), token)
 			if err != nil {
 				s.fail(c, err)
 				return
@@ -117,11 +118,11 @@ func currentUser(c *gin.Context) *models.User {
 	return u
 }
 
-// actor is who is acting, for the audit log.
-func actor(c *gin.Context) models.Actor {
-	a := models.Actor{IP: c.ClientIP()}
+// actor is who is acting: the signed-in user with their roles and
+// authority, from the request's address.
+func actor(c *gin.Context) casework.Actor {
 	if u := currentUser(c); u != nil {
-		a.UserID, a.Username = u.ID, u.Username
+		return casework.ActorOf(u, c.ClientIP())
 	}
-	return a
+	return casework.Actor{IP: c.ClientIP()}
 }

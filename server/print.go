@@ -1,35 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"io"
+	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 )
-
-// maxPrintBatch bounds one print job.
-const maxPrintBatch = 200
-
-func init() { model.ConfigPath = "disable" } // pdfcpu must not write a config folder
-
-// mergePDFs concatenates PDFs in order; a single one is answered as is.
-func mergePDFs(parts []io.ReadSeeker) ([]byte, error) {
-	if len(parts) == 1 {
-		return io.ReadAll(parts[0])
-	}
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
-	var out bytes.Buffer
-	if err := api.MergeRaw(parts, &out, false, conf); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
 
 // parseIDs reads "1,2,3" (duplicates kept: a clerk may print a copy twice).
 func parseIDs(s string) ([]uint, error) {
@@ -46,12 +26,28 @@ func parseIDs(s string) ([]uint, error) {
 		ids = append(ids, uint(n))
 	}
 	if len(ids) == 0 {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "请选择要打印的文书", Fields: map[string]string{"ids": "请选择要打印的文书"}}
+		return nil, errs.Field("ids", "请选择要打印的文书")
 	}
-	if len(ids) > maxPrintBatch {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "一次最多打印200份文书", Fields: map[string]string{"ids": "一次最多打印200份文书"}}
+	if len(ids) > casework.MaxPrintBatch {
+		return nil, errs.Field("ids", fmt.Sprintf("一次最多打印%d份文书", casework.MaxPrintBatch))
 	}
 	return ids, nil
+}
+
+// handlePrint answers one PDF of the stored documents in the order given,
+// merged from their frozen bytes (never re-rendered), and logs the print.
+func (s *Server) handlePrint(c *gin.Context) {
+	ids, err := parseIDs(c.Query("ids"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	merged, err := s.work.Print(c.Request.Context(), actor(c), ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sendPDF(c, merged, "批量打印.pdf")
 }
 
 func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }

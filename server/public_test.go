@@ -15,6 +15,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"penaltydoc/casework"
 	"penaltydoc/models/dbtest"
 )
 
@@ -109,7 +110,7 @@ func TestPublicDownloadVerifyPrint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var v verifyView
+		var v casework.Verification
 		decodeJSON(t, resp, &v)
 		if v.Number != doc.Number || v.SHA256 != doc.SHA256 || v.Status != "served" || v.Authority != "示例县公安局" || v.Kind != "penalty_decision" || v.IssueDate != doc.IssueDate {
 			t.Fatalf("verify JSON %+v", v)
@@ -151,10 +152,18 @@ func TestPublicDownloadVerifyPrint(t *testing.T) {
 		if prints != 2 {
 			t.Errorf("%d print entries for the decision, want 2", prints)
 		}
-		// A draft cannot be printed as issued; bad ids are named.
+		// A draft cannot be printed as issued; bad ids are named. (The
+		// decided case takes no new drafts: the draft is on a new case of the
+		// same facts.)
 		var ae apiError
 		var draft struct{ ID uint }
-		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", doc.CaseID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &draft)
+		var decided struct {
+			Facts map[string]any `json:"facts"`
+		}
+		e.doJSON("GET", fmt.Sprintf("/api/v1/cases/%d", doc.CaseID), e.tokens[officer], nil, 200, &decided)
+		var open struct{ ID uint }
+		e.doJSON("POST", "/api/v1/cases", e.tokens[officer], decided.Facts, 201, &open)
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", open.ID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &draft)
 		e.doJSON("GET", fmt.Sprintf("/api/v1/documents/print?ids=%d,%d", doc.ID, draft.ID), e.tokens[clerk], nil, 422, &ae)
 		if !strings.Contains(ae.Error.Fields["ids"], "尚未签发") {
 			t.Errorf("draft print: %+v", ae)
@@ -181,7 +190,7 @@ func decodeJSON(t *testing.T, resp *http.Response, v any) {
 func TestDownloadBruteForce(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
 	got429 := 0
-	for i := 0; i < downloadPerClient+5; i++ {
+	for i := 0; i < casework.DownloadPerClient+5; i++ {
 		st, b, _ := e.do("POST", "/public/download", "", map[string]string{"number": "杭市监处罚〔2026〕1号", "access_code": fmt.Sprintf("AAAA%04d", i)})
 		switch st {
 		case 404:
@@ -203,14 +212,14 @@ func TestDownloadBruteForce(t *testing.T) {
 	// Per number: guesses from many addresses at one number are limited too.
 	e2 := newEnv(t, dbtest.SQLite(t))
 	limited := false
-	for i := 0; i < downloadPerNumber+3; i++ {
-		ok, err := e2.store.Allow(t.Context(), "dl:no:杭市监处罚〔2026〕2号", downloadPerNumber, downloadPerNumberWindow)
+	for i := 0; i < casework.DownloadPerNumber+3; i++ {
+		ok, err := e2.store.Allow(t.Context(), "dl:no:杭市监处罚〔2026〕2号", casework.DownloadPerNumber, casework.DownloadPerNumberWindow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !ok {
 			limited = true
-			if i < downloadPerNumber {
+			if i < casework.DownloadPerNumber {
 				t.Fatalf("limited after %d attempts", i)
 			}
 		}

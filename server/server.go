@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
-	"penaltydoc/render"
 )
 
 // Deps is everything the HTTP layer needs.
@@ -17,27 +17,24 @@ type Deps struct {
 	BaseURL string
 }
 
-// Server holds the dependencies the handlers share.
+// Server holds the dependencies the handlers share: the case work they
+// call, the logger, the metrics and the parsed pages.
 type Server struct {
-	store     *models.Store
-	log       *slog.Logger
-	baseURL   string
-	metrics   *metrics
-	renderer  *render.Renderer
-	templates templateCache
-	pages     pages
+	work    *casework.Service
+	log     *slog.Logger
+	metrics *metrics
+	pages   pages
 }
 
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{store: d.Store, log: d.Log, baseURL: d.BaseURL}
-	m, err := newMetrics(d.Store)
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL})
 	if err != nil {
 		return nil, err
 	}
-	s.metrics = m
-	if s.renderer, err = render.New(); err != nil {
+	s := &Server{work: work, log: d.Log}
+	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err
 	}
 	if s.pages, err = parsePages(); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/render"
@@ -69,14 +70,6 @@ var flashes = map[string]string{
 	"imported":           "违法行为事项已导入。",
 	"calendar":           "法定节假日安排已保存。",
 	"user_created":       "用户已创建。",
-}
-
-var roleNames = map[string]string{
-	models.RoleOfficer:  "承办人",
-	models.RoleReviewer: "法制审核人员",
-	models.RoleApprover: "负责人",
-	models.RoleClerk:    "文书管理员",
-	models.RoleAdmin:    "系统管理员",
 }
 
 func (s *Server) base(c *gin.Context, title, nav string) uiBase {
@@ -175,14 +168,14 @@ func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User) {
 	if err != nil || token == "" || len(token) > 100 {
 		return nil, nil
 	}
-	sess, u, err := s.store.SessionUser(c.Request.Context(), token)
+	sess, u, err := s.work.Session(c.Request.Context(), token)
 	if err != nil {
 		if !errs.Is(err, errs.Unauthorized) {
 			reqLog(c).Error("web session", "err", err)
 		}
 		return nil, nil
 	}
-	if sess.Kind != "web" {
+	if sess.Kind != casework.SessionWeb {
 		return nil, nil // an API token is not a cookie
 	}
 	return sess, u
@@ -243,58 +236,6 @@ func safeNext(next string) string {
 	return next
 }
 
-// Names in Chinese for the pages.
-var (
-	outcomeNames = map[string]string{
-		rules.OutcomePenalty: "给予行政处罚", rules.OutcomeNoPenalty: "不予行政处罚", rules.OutcomeWarning: "警告",
-	}
-	groundNames = map[string]string{
-		rules.GroundLimitation:            "超过追责时效",
-		rules.GroundUnderAge:              "不满十四周岁",
-		rules.GroundMentalIncapacity:      "不能辨认或者不能控制自己的行为",
-		rules.GroundNoFault:               "有证据足以证明没有主观过错",
-		rules.GroundMinorCorrected:        "违法行为轻微并及时改正，没有造成危害后果",
-		rules.GroundFirstOffense:          "初次违法且危害后果轻微并及时改正（首违不罚）",
-		rules.GroundFirstViolationWarning: "首次违法，给予警告（首违警告）",
-		rules.GroundNone:                  "无不予处罚或警告的情形",
-	}
-	caseStatusNames = map[string]string{
-		models.CaseDraft: "草稿（可修改事实）", models.CaseOpen: "办理中", models.CaseClosed: "已结案",
-	}
-	docStatusNames = map[string]string{
-		models.DocDraft: "草稿", models.DocReviewing: "审核中", models.DocApproved: "已批准待签发",
-		models.DocIssued: "已签发", models.DocServed: "已送达", models.DocSuperseded: "已被更正",
-	}
-	harmNames = map[string]string{
-		rules.HarmNone: "无危害后果", rules.HarmMinor: "危害后果轻微", rules.HarmSerious: "危害后果严重",
-	}
-	capacityNames = map[string]string{
-		rules.CapacityFull: "完全辨认控制能力", rules.CapacityLimited: "尚未完全丧失辨认或者控制能力", rules.CapacityNone: "不能辨认或者不能控制",
-	}
-	mitigatingNames = map[string]string{
-		rules.MitigatingEliminatedHarm:     "主动消除或者减轻违法行为危害后果",
-		rules.MitigatingCoercedOrDeceived:  "受他人胁迫或者诱骗实施违法行为",
-		rules.MitigatingConfessedUnknown:   "主动供述行政机关尚未掌握的违法行为",
-		rules.MitigatingMeritoriousService: "配合行政机关查处违法行为有立功表现",
-	}
-	domainNames = map[string]string{
-		rules.DomainPublicSecurity: "治安管理", rules.DomainMarketRegulation: "市场监管", rules.DomainTraffic: "道路交通", rules.DomainOther: "其他",
-	}
-)
-
-// mitigatingOrder is the order of the mitigating checkboxes.
-var mitigatingOrder = []string{rules.MitigatingEliminatedHarm, rules.MitigatingCoercedOrDeceived,
-	rules.MitigatingConfessedUnknown, rules.MitigatingMeritoriousService}
-
-func nameOr(m map[string]string) func(string) string {
-	return func(k string) string {
-		if n, ok := m[k]; ok {
-			return n
-		}
-		return k
-	}
-}
-
 // uiFuncs are the staff pages' template functions.
 var uiFuncs = template.FuncMap{
 	"money": render.Money,
@@ -311,18 +252,18 @@ var uiFuncs = template.FuncMap{
 		}
 		return s
 	},
-	"cntime":     func(t time.Time) string { return t.In(china).Format("2006-01-02 15:04") },
+	"cntime":     func(t time.Time) string { return t.In(models.China).Format("2006-01-02 15:04") },
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
 	"roleNames":  roleList,
-	"outcome":    nameOr(outcomeNames),
-	"ground":     nameOr(groundNames),
-	"kindName":   nameOr(kindNames),
-	"caseStatus": nameOr(caseStatusNames),
-	"docStatus":  nameOr(docStatusNames),
-	"harm":       nameOr(harmNames),
-	"capacity":   nameOr(capacityNames),
-	"mitigating": nameOr(mitigatingNames),
-	"domain":     nameOr(domainNames),
+	"outcome":    rules.OutcomeName,
+	"ground":     rules.GroundName,
+	"kindName":   rules.KindName,
+	"caseStatus": rules.CaseStatusName,
+	"docStatus":  rules.DocStatusName,
+	"harm":       rules.HarmName,
+	"capacity":   rules.CapacityName,
+	"mitigating": rules.MitigatingName,
+	"domain":     rules.DomainName,
 	"deref":      derefStr,
 	"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
 }
@@ -333,10 +274,14 @@ func roleList(u *models.User) string {
 	}
 	var names []string
 	for _, r := range u.RoleList() {
-		names = append(names, nameOr(roleNames)(r))
+		names = append(names, rules.RoleName(r))
 	}
 	return strings.Join(names, "、")
 }
 
-// publicURL is an address on the service as parties reach it.
-func publicURL(base, path string) string { return strings.TrimRight(base, "/") + path }
+func derefStr(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

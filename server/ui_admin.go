@@ -15,9 +15,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
-	"penaltydoc/render"
 	"penaltydoc/rules"
 )
 
@@ -56,7 +56,7 @@ type adminTemplatesPage struct {
 }
 
 func (s *Server) handleAdminTemplatesPage(c *gin.Context) {
-	ts, err := s.store.ActiveTemplates(c.Request.Context())
+	ts, err := s.work.Templates(c.Request.Context(), actor(c))
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -78,20 +78,16 @@ type adminTemplatePage struct {
 // templatePage shows the editor with body (the active one when the caller
 // passes none) and an optional error.
 func (s *Server) templatePage(c *gin.Context, st int, kind string, body *string, fail *errs.Error) {
-	ctx := c.Request.Context()
-	p := adminTemplatePage{uiBase: s.base(c, kindNames[kind]+"模板", "admin"), Kind: kind, Name: kindNames[kind], Help: directiveHelp}
-	active, err := s.store.ActiveTemplate(ctx, kind)
+	name := rules.KindName(kind)
+	p := adminTemplatePage{uiBase: s.base(c, name+"模板", "admin"), Kind: kind, Name: name, Help: directiveHelp}
+	active, versions, err := s.work.TemplateEditor(c.Request.Context(), actor(c), kind)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	p.Active, p.Body = active.Version, active.Body
+	p.Active, p.Body, p.Versions = active.Version, active.Body, versions
 	if body != nil {
 		p.Body = *body
-	}
-	if p.Versions, err = s.store.TemplateVersions(ctx, kind); err != nil {
-		s.uiError(c, err)
-		return
 	}
 	if fail != nil {
 		p.Error = "模板未保存，请按提示修改。"
@@ -123,11 +119,7 @@ func (s *Server) handleAdminSaveTemplate(c *gin.Context) {
 		return
 	}
 	body := formBody(c)
-	ctx := c.Request.Context()
-	if _, err = s.checkTemplate(ctx, kind, body); err == nil {
-		_, err = s.store.CreateTemplateVersion(ctx, actor(c), kind, body, true)
-	}
-	if err != nil {
+	if _, err = s.work.SaveTemplate(c.Request.Context(), actor(c), kind, body, true); err != nil {
 		if e := invalidError(err); e != nil {
 			s.templatePage(c, status(e.Code), kind, &body, e)
 			return
@@ -145,7 +137,7 @@ func (s *Server) handleAdminActivateTemplate(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	if _, err := s.store.ActivateTemplate(c.Request.Context(), actor(c), kind, v); err != nil {
+	if _, err := s.work.ActivateTemplate(c.Request.Context(), actor(c), kind, v); err != nil {
 		s.uiError(c, err)
 		return
 	}
@@ -161,7 +153,7 @@ func (s *Server) handleAdminPreviewTemplate(c *gin.Context) {
 		return
 	}
 	body := formBody(c)
-	pdf, err := s.previewPDF(c.Request.Context(), kind, body, render.SampleData(kind, rules.PartyPerson))
+	pdf, err := s.work.PreviewTemplate(c.Request.Context(), actor(c), casework.PreviewInput{Kind: kind, Body: body})
 	if err != nil {
 		if e := invalidError(err); e != nil {
 			s.templatePage(c, status(e.Code), kind, &body, e)
@@ -170,7 +162,7 @@ func (s *Server) handleAdminPreviewTemplate(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	s.sendPDF(c, pdf, kindNames[kind]+"-预览.pdf")
+	sendPDF(c, pdf, rules.KindName(kind)+"-预览.pdf")
 }
 
 // ---- catalogue ----
@@ -194,12 +186,12 @@ var listTypeOptions = []option{
 
 func (s *Server) catalogPage(c *gin.Context, st int, p adminCatalogPage) {
 	var err error
-	if p.Items, err = s.store.ListItems(c.Request.Context()); err != nil {
+	if p.Items, err = s.work.Catalog(c.Request.Context(), actor(c)); err != nil {
 		s.uiError(c, err)
 		return
 	}
-	for _, d := range []string{rules.DomainPublicSecurity, rules.DomainMarketRegulation, rules.DomainTraffic, rules.DomainOther} {
-		p.Domains = append(p.Domains, option{d, domainNames[d]})
+	for _, d := range rules.DomainOrder {
+		p.Domains = append(p.Domains, option{d, rules.DomainName(d)})
 	}
 	p.ListTypes = listTypeOptions
 	s.ui(c, st, "ui_admin_catalog", p)
@@ -250,7 +242,7 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 	if p.CodePrefix == "" {
 		p.CodePrefix = "QD"
 	}
-	if _, ok := domainNames[p.Domain]; !ok {
+	if !slices.Contains(rules.DomainOrder, p.Domain) {
 		p.Domain = rules.DomainOther
 	}
 	if !slices.ContainsFunc(listTypeOptions, func(o option) bool { return o.Value == p.ListType }) {
@@ -261,11 +253,11 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 	}
 	data, name, err := formFile(c)
 	if err == nil {
-		var total int
-		_, _, total, err = s.importCatalog(c.Request.Context(), actor(c), name, data,
-			importOptions{CodePrefix: p.CodePrefix, Domain: p.Domain, ListType: p.ListType})
+		var res *casework.Imported
+		res, err = s.work.ImportCatalog(c.Request.Context(), actor(c), name, data,
+			casework.ImportOptions{CodePrefix: p.CodePrefix, Domain: p.Domain, ListType: p.ListType})
 		if err == nil {
-			c.Redirect(http.StatusSeeOther, "/admin/catalog?done=imported&n="+strconv.Itoa(total))
+			c.Redirect(http.StatusSeeOther, "/admin/catalog?done=imported&n="+strconv.Itoa(res.Total))
 			return
 		}
 	}
@@ -300,7 +292,7 @@ type adminCalendarPage struct {
 }
 
 func (s *Server) calendarPage(c *gin.Context, st int, p adminCalendarPage) {
-	this, _ := strconv.Atoi(s.today()[:4])
+	this, _ := strconv.Atoi(s.work.Today()[:4])
 	for y := this - 1; y <= this+1; y++ {
 		p.Years = append(p.Years, y)
 	}
@@ -312,12 +304,12 @@ func (s *Server) calendarPage(c *gin.Context, st int, p adminCalendarPage) {
 }
 
 func (s *Server) handleAdminCalendarPage(c *gin.Context) {
-	y, err := calendarYear(c, c.DefaultQuery("year", s.today()[:4]))
+	y, err := calendarYear(c.DefaultQuery("year", s.work.Today()[:4]))
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	h, w, err := s.store.CalendarYear(c.Request.Context(), y)
+	h, w, err := s.work.Calendar(c.Request.Context(), actor(c), y)
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -333,7 +325,7 @@ var listItemField = regexp.MustCompile(`^(holidays|workdays)\[(\d+)\]$`)
 func (s *Server) handleAdminSaveCalendar(c *gin.Context) {
 	p := adminCalendarPage{uiBase: s.base(c, "法定节假日", "admin"),
 		Holidays: c.PostForm("holidays"), Workdays: c.PostForm("workdays"), Fields: map[string]string{}}
-	y, err := calendarYear(c, c.PostForm("year"))
+	y, err := calendarYear(c.PostForm("year"))
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -346,7 +338,7 @@ func (s *Server) handleAdminSaveCalendar(c *gin.Context) {
 	if workdays == nil {
 		workdays = []string{}
 	}
-	err = s.store.SetCalendarYear(c.Request.Context(), actor(c), y, slices.Clone(holidays), slices.Clone(workdays))
+	err = s.work.SetCalendar(c.Request.Context(), actor(c), y, slices.Clone(holidays), slices.Clone(workdays))
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/admin/calendar?done=calendar&year="+strconv.Itoa(y))
 		return
@@ -397,12 +389,12 @@ type adminUsersPage struct {
 	uiBase
 	Users  []*models.User
 	Roles  []option
-	Form   createUserRequest
+	Form   casework.UserInput
 	Fields map[string]string
 }
 
 func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
-	us, err := s.store.ListUsers(c.Request.Context())
+	us, err := s.work.Users(c.Request.Context(), actor(c))
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -410,8 +402,8 @@ func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
 	for i := range us {
 		p.Users = append(p.Users, &us[i])
 	}
-	for _, r := range models.AllRoles {
-		p.Roles = append(p.Roles, option{r, roleNames[r]})
+	for _, r := range rules.AllRoles {
+		p.Roles = append(p.Roles, option{r, rules.RoleName(r)})
 	}
 	s.ui(c, st, "ui_admin_users", p)
 }
@@ -422,19 +414,12 @@ func (s *Server) handleAdminUsersPage(c *gin.Context) {
 
 // handleAdminCreateUser creates a user like POST /api/v1/users.
 func (s *Server) handleAdminCreateUser(c *gin.Context) {
-	req := createUserRequest{Username: c.PostForm("username"), Password: c.PostForm("password"),
+	req := casework.UserInput{Username: c.PostForm("username"), Password: c.PostForm("password"),
 		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles")}
-	err := req.validate()
+	_, err := s.work.CreateUser(c.Request.Context(), actor(c), req)
 	if err == nil {
-		ctx := c.Request.Context()
-		var u *models.User
-		u, err = s.store.CreateUser(ctx, models.NewUser{Username: req.Username, Password: req.Password,
-			DisplayName: req.DisplayName, Roles: req.Roles})
-		if err == nil {
-			_ = s.store.Audit(ctx, actor(c), "create_user", "user", u.ID, "roles="+u.Roles)
-			done(c, "/admin/users", "user_created")
-			return
-		}
+		done(c, "/admin/users", "user_created")
+		return
 	}
 	e := invalidError(err)
 	if e == nil {

@@ -2,16 +2,16 @@ package main
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
 	"penaltydoc/rules"
 )
 
 // casePage is a case: facts, evaluation, party history, documents and the
-// actions the current user may take.
+// actions the current user may take (casework asks the permission rule).
 type casePage struct {
 	uiBase
 	Case        *models.Case
@@ -37,19 +37,11 @@ type casePage struct {
 
 // docView is a document row with the actions the user may take on it.
 type docView struct {
-	models.Document
+	casework.DocumentView
 	Name        string
 	StatusName  string
 	Receipt     bool // a service receipt (issued with its document)
-	TwoStage    bool
-	CanSubmit   bool
-	CanApprove  bool
 	ApproveText string
-	CanReturn   bool
-	CanIssue    bool
-	CanServe    bool
-	CanCorrect  bool
-	Deadlines   *models.Deadlines
 }
 
 // caseForm* name the inline forms of the case page.
@@ -60,9 +52,6 @@ const (
 	formOverride  = "override"
 	formDocument  = "document"
 )
-
-// serviceMethodOrder is the order of the service method choices.
-var serviceMethodOrder = []string{"direct", "lodged", "mail", "electronic", "entrusted", "transferred", "public_notice"}
 
 // casePageState is what a failed inline form hands back to the page.
 type casePageState struct {
@@ -82,92 +71,40 @@ func (s *Server) handleCasePage(c *gin.Context) {
 	s.renderCase(c, id, http.StatusOK, casePageState{})
 }
 
+// stageTexts are the status and the approve button's words by approval
+// stage.
+var stageTexts = map[string][2]string{
+	rules.StageLegalReview: {"待法制审核", "法制审核通过"},
+	rules.StageHead:        {"法制审核已通过，待负责人批准", "批准"},
+	rules.StageSingle:      {"待审批", "批准"},
+}
+
 // renderCase shows case id; st carries a failed form's values and messages.
 func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageState) {
-	ctx := c.Request.Context()
-	cs, err := s.store.CaseByID(ctx, id)
+	v, err := s.work.Case(c.Request.Context(), actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	p := casePage{uiBase: s.base(c, "案件 "+cs.PartyName, "cases"), Case: cs, FormName: st.FormName, FormDoc: st.FormDoc,
-		Form: st.Form, Fields: st.Fields, Today: s.today()}
+	cs := v.Case
+	p := casePage{uiBase: s.base(c, "案件 "+cs.PartyName, "cases"), Case: cs, Facts: cs.Facts, Eval: cs.Evaluation,
+		Authority: v.Authority, ItemName: v.ItemName, History: v.History,
+		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride,
+		FormName: st.FormName, FormDoc: st.FormDoc, Form: st.Form, Fields: st.Fields, Today: s.work.Today()}
 	p.Error = st.Error
-	if p.Facts, err = cs.Facts(); err != nil {
-		s.uiError(c, err)
-		return
-	}
-	if p.Eval, err = cs.Evaluation(); err != nil {
-		s.uiError(c, err)
-		return
-	}
-	if p.Authority, err = s.store.Authority(ctx, cs.AuthorityID); err != nil {
-		s.uiError(c, err)
-		return
-	}
-	if it, err := s.store.ItemByCode(ctx, cs.ViolationCode); err == nil {
-		p.ItemName = it.Name
-	}
-	if p.History, err = s.store.PartyHistory(ctx, cs.PartyKey, cs.ID); err != nil {
-		s.uiError(c, err)
-		return
-	}
-	docs, err := s.store.CaseDocuments(ctx, cs.ID)
-	if err != nil {
-		s.uiError(c, err)
-		return
-	}
-	cal, err := s.store.Calendar(ctx)
-	if err != nil {
-		s.uiError(c, err)
-		return
-	}
-	u := currentUser(c)
-	isOfficer := u.HasRole(officer)
-	twoStage := p.Eval.LegalReviewRequired
-	for i := range docs {
-		d := docs[i]
-		v := docView{Document: d, Name: kindNames[d.Kind], StatusName: docStatusNames[d.Status],
-			Receipt: d.Kind == rules.KindServiceReceipt, TwoStage: twoStage && models.IsDecision(d.Kind), Deadlines: d.Deadlines(cal)}
-		switch d.Status {
-		case models.DocDraft:
-			v.CanSubmit = isOfficer
-		case models.DocReviewing:
-			switch {
-			case v.TwoStage && d.ReviewStage == 0:
-				v.StatusName, v.ApproveText = "待法制审核", "法制审核通过"
-				v.CanApprove = u.HasRole(reviewer)
-			case v.TwoStage:
-				v.StatusName, v.ApproveText = "法制审核已通过，待负责人批准", "批准"
-				v.CanApprove = u.HasRole(approver)
-			default:
-				v.StatusName, v.ApproveText = "待审批", "批准"
-				v.CanApprove = u.HasRole(reviewer) || u.HasRole(approver)
-			}
-			v.CanReturn = u.HasRole(reviewer) || u.HasRole(approver)
-		case models.DocApproved:
-			v.CanIssue = u.HasRole(clerk)
-			v.CanReturn = u.HasRole(reviewer) || u.HasRole(approver)
-		case models.DocIssued:
-			v.CanServe = !v.Receipt && u.HasRole(clerk)
-			v.CanCorrect = !v.Receipt && isOfficer
-		case models.DocServed:
-			v.CanCorrect = !v.Receipt && isOfficer
+	for _, d := range v.Documents {
+		dv := docView{DocumentView: d, Name: rules.KindName(d.Kind), StatusName: rules.DocStatusName(d.Status),
+			Receipt: d.Kind == rules.KindServiceReceipt}
+		if t, ok := stageTexts[d.Stage]; ok {
+			dv.StatusName, dv.ApproveText = t[0], t[1]
 		}
-		p.Docs = append(p.Docs, v)
+		p.Docs = append(p.Docs, dv)
 	}
-	open := cs.Status != models.CaseClosed
-	p.CanEdit = isOfficer && cs.Status == models.CaseDraft
-	p.CanDraft = isOfficer && open
-	p.CanState = isOfficer && open && p.Eval.Outcome == rules.OutcomePenalty && p.Eval.DocumentKind == rules.KindPenaltyDecision
-	p.CanOverride = isOfficer && cs.Status == models.CaseDraft && p.Eval.Ground == rules.GroundFirstOffense &&
-		p.Eval.Outcome == rules.OutcomeNoPenalty && !p.Eval.Mandatory && p.Eval.Override == nil
-	for _, k := range allowedKinds(p.Eval) {
-		p.Kinds = append(p.Kinds, option{k, kindNames[k]})
+	for _, k := range v.Kinds {
+		p.Kinds = append(p.Kinds, option{k, rules.KindName(k)})
 	}
-	slices.Reverse(p.Kinds) // the advance notice first: it comes first
-	for _, m := range serviceMethodOrder {
-		p.Methods = append(p.Methods, option{m, serviceMethods[m]})
+	for _, m := range rules.ServiceMethods {
+		p.Methods = append(p.Methods, option{m.Code, m.Name})
 	}
 	if p.Form == nil {
 		p.Form = map[string]string{}

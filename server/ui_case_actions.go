@@ -8,7 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
+	"penaltydoc/rules"
 )
 
 // formInputs are the inputs of each inline form of the case page; a field
@@ -56,7 +58,7 @@ func (s *Server) handleCreateDocumentForm(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	if _, err := s.createDocument(c, id, c.Request.PostForm.Get("kind")); err != nil {
+	if _, err := s.work.Draft(c.Request.Context(), actor(c), id, c.Request.PostForm.Get("kind")); err != nil {
 		s.actionFailed(c, id, err, formDocument, 0)
 		return
 	}
@@ -71,13 +73,9 @@ func (s *Server) handleStatementForm(c *gin.Context) {
 		return
 	}
 	f := c.Request.PostForm
-	req := statementRequest{Statement: f.Get("statement"), HearingHeld: checked(f.Get("hearing_held")),
+	in := casework.StatementInput{Statement: f.Get("statement"), HearingHeld: checked(f.Get("hearing_held")),
 		HearingResult: f.Get("hearing_result"), Waived: checked(f.Get("waived"))}
-	st, err := req.statement()
-	if err == nil {
-		_, err = s.store.RecordStatement(c.Request.Context(), actor(c), id, st)
-	}
-	if err != nil {
+	if _, err := s.work.RecordStatement(c.Request.Context(), actor(c), id, in); err != nil {
 		s.actionFailed(c, id, err, formStatement, 0)
 		return
 	}
@@ -92,11 +90,12 @@ func (s *Server) handleOverrideForm(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	cs, ok := s.draftCase(c)
-	if !ok {
-		return
-	}
-	if _, err := s.overrideCase(c, cs.ID, overrideRequest{Outcome: "penalty", Reason: c.Request.PostForm.Get("reason")}); err != nil {
+	o := rules.Override{Outcome: rules.OutcomePenalty, Reason: c.Request.PostForm.Get("reason")}
+	if _, err := s.work.Override(c.Request.Context(), actor(c), id, o); err != nil {
+		if errs.Is(err, errs.Conflict) {
+			s.uiError(c, err) // no longer a draft: the page offers no form
+			return
+		}
 		s.actionFailed(c, id, err, formOverride, 0)
 		return
 	}

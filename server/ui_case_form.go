@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
@@ -65,6 +66,8 @@ type caseFormPage struct {
 	Mitigating  []option
 	Harms       []option
 	Capacities  []option
+	// MitigatingHeading names the Art. 32 choices.
+	MitigatingHeading string
 }
 
 type option struct{ Value, Label string }
@@ -156,9 +159,9 @@ func parseMoney(s string) (float64, bool) {
 // input turns the form into the evaluation's input. Problems the form
 // itself can see (a number that is not one, a malformed line) come back
 // as field messages; the rest is evaluate's job.
-func (f caseForm) input() (caseInput, errs.Fields) {
+func (f caseForm) input() (casework.CaseInput, errs.Fields) {
 	fe := errs.Fields{}
-	var in caseInput
+	var in casework.CaseInput
 	if a := strings.TrimSpace(f.AuthorityID); a != "" && a != "0" {
 		id, err := strconv.ParseUint(a, 10, 32)
 		if err != nil {
@@ -271,12 +274,13 @@ func formFields(fields map[string]string, into errs.Fields) {
 // newCaseFormPage fills the page's choices.
 func (s *Server) newCaseFormPage(c *gin.Context, title string) (caseFormPage, error) {
 	ctx := c.Request.Context()
-	p := caseFormPage{uiBase: s.base(c, title, "new")}
+	p := caseFormPage{uiBase: s.base(c, title, "new"), MitigatingHeading: rules.MitigatingHeading}
+	a := actor(c)
 	var err error
-	if p.Authorities, err = s.store.ListAuthorities(ctx); err != nil {
+	if p.Authorities, err = s.work.Authorities(ctx, a); err != nil {
 		return p, err
 	}
-	items, err := s.store.ListItems(ctx)
+	items, err := s.work.Catalog(ctx, a)
 	if err != nil {
 		return p, err
 	}
@@ -286,18 +290,18 @@ func (s *Server) newCaseFormPage(c *gin.Context, title string) (caseFormPage, er
 		if !ok {
 			i = len(p.Groups)
 			byDomain[it.Domain] = i
-			p.Groups = append(p.Groups, itemGroup{Label: nameOr(domainNames)(it.Domain)})
+			p.Groups = append(p.Groups, itemGroup{Label: rules.DomainName(it.Domain)})
 		}
 		p.Groups[i].Items = append(p.Groups[i].Items, it)
 	}
-	for _, m := range mitigatingOrder {
-		p.Mitigating = append(p.Mitigating, option{m, mitigatingNames[m]})
+	for _, m := range rules.MitigatingOrder {
+		p.Mitigating = append(p.Mitigating, option{m, rules.MitigatingName(m)})
 	}
-	for _, h := range []string{rules.HarmNone, rules.HarmMinor, rules.HarmSerious} {
-		p.Harms = append(p.Harms, option{h, harmNames[h]})
+	for _, h := range rules.HarmOrder {
+		p.Harms = append(p.Harms, option{h, rules.HarmName(h)})
 	}
-	for _, m := range []string{rules.CapacityFull, rules.CapacityLimited, rules.CapacityNone} {
-		p.Capacities = append(p.Capacities, option{m, capacityNames[m]})
+	for _, m := range rules.CapacityOrder {
+		p.Capacities = append(p.Capacities, option{m, rules.CapacityName(m)})
 	}
 	return p, nil
 }
@@ -309,26 +313,29 @@ func (s *Server) handleNewCasePage(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
+	today := s.work.Today()
 	p.Action = "/cases/new"
 	p.Form = caseForm{PartyKind: rules.PartyPerson, Harm: rules.HarmNone, MentalCapacity: rules.CapacityFull,
-		DiscoveredDate: s.today(), DecisionDate: s.today()}
+		DiscoveredDate: today, DecisionDate: today}
 	s.ui(c, http.StatusOK, "ui_case_form", p)
 }
 
-// submitCaseForm evaluates the posted facts and stores them through save;
-// on any problem it re-renders the form with every message and every
-// value kept.
-func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in caseInput, ev *evaluated) (uint, error), flash string) {
+// submitCaseForm stores the posted facts through save (which evaluates
+// them); on any problem it re-renders the form with every message and
+// every value kept.
+func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in casework.CaseInput) (*models.Case, error), flash string) {
 	p.Form = readCaseForm(c.Request.PostForm)
 	in, fe := p.Form.input()
-	ev, err := s.evaluate(c, in, p.CaseID)
-	if err == nil && len(fe) == 0 {
-		id, serr := save(in, ev)
-		if serr == nil {
-			done(c, fmt.Sprintf("/cases/%d", id), flash)
+	var err error
+	if len(fe) == 0 {
+		var cs *models.Case
+		if cs, err = save(in); err == nil {
+			done(c, casePath(cs.ID), flash)
 			return
 		}
-		err = serr
+	} else {
+		// Show the form's own messages with the evaluation's.
+		_, err = s.work.Evaluate(c.Request.Context(), actor(c), in)
 	}
 	if err != nil {
 		var e *errs.Error
@@ -363,27 +370,21 @@ func (s *Server) handleNewCaseForm(c *gin.Context) {
 		return
 	}
 	p.Action = "/cases/new"
-	s.submitCaseForm(c, p, func(in caseInput, ev *evaluated) (uint, error) {
-		cs := &models.Case{AuthorityID: ev.authority.ID, ItemID: ev.item.ID}
-		err := s.store.CreateCase(c.Request.Context(), actor(c), cs, ev.facts, ev.eval)
-		return cs.ID, err
+	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
+		return s.work.CreateCase(c.Request.Context(), actor(c), in)
 	}, "created")
 }
 
-// draftCase loads a case whose facts may still change.
+// draftCase loads a case whose facts the user may still change.
 func (s *Server) draftCase(c *gin.Context) (*models.Case, bool) {
 	id, err := pathID(c)
 	if err != nil {
 		s.uiError(c, err)
 		return nil, false
 	}
-	cs, err := s.store.CaseByID(c.Request.Context(), id)
+	cs, err := s.work.EditableCase(c.Request.Context(), actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
-		return nil, false
-	}
-	if cs.Status != models.CaseDraft {
-		s.uiError(c, errCaseNotDraft)
 		return nil, false
 	}
 	return cs, true
@@ -395,17 +396,12 @@ func (s *Server) handleEditCasePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f, err := cs.Facts()
-	if err != nil {
-		s.uiError(c, err)
-		return
-	}
 	p, err := s.newCaseFormPage(c, fmt.Sprintf("修改案件事实（案件%d）", cs.ID))
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	p.Action, p.CaseID, p.Form = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID, formFromFacts(f)
+	p.Action, p.CaseID, p.Form = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID, formFromFacts(cs.Facts)
 	s.ui(c, http.StatusOK, "ui_case_form", p)
 }
 
@@ -421,11 +417,7 @@ func (s *Server) handleEditCaseForm(c *gin.Context) {
 		return
 	}
 	p.Action, p.CaseID = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID
-	s.submitCaseForm(c, p, func(in caseInput, ev *evaluated) (uint, error) {
-		out, err := s.saveCaseUpdate(c, cs, ev, in.Override == nil)
-		if err != nil {
-			return 0, err
-		}
-		return out.ID, nil
+	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
+		return s.work.UpdateCase(c.Request.Context(), actor(c), cs.ID, in)
 	}, "updated")
 }

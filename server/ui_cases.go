@@ -3,12 +3,14 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 type casesPage struct {
@@ -27,10 +29,10 @@ const casesPerPage = 20
 // number, credit code, item code or document number, and by status.
 func (s *Server) handleCasesPage(c *gin.Context) {
 	p := casesPage{uiBase: s.base(c, "案件", "cases"), Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
-	for _, st := range []string{models.CaseDraft, models.CaseOpen, models.CaseClosed} {
-		p.Statuses = append(p.Statuses, option{st, caseStatusNames[st]})
+	for _, st := range rules.CaseStatusOrder {
+		p.Statuses = append(p.Statuses, option{st, rules.CaseStatusName(st)})
 	}
-	if _, ok := caseStatusNames[p.Status]; !ok {
+	if !slices.Contains(rules.CaseStatusOrder, p.Status) {
 		p.Status = ""
 	}
 	p.Page, _ = strconv.Atoi(c.Query("page"))
@@ -38,7 +40,7 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 		p.Page = 1
 	}
 	var err error
-	p.Cases, p.Total, err = s.store.ListCases(c.Request.Context(), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
+	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), actor(c), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
 	if err != nil {
 		s.uiError(c, err)
 		return

@@ -6,18 +6,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // webDocument loads the document a staff action names; false when the
 // error page was answered.
-func (s *Server) webDocument(c *gin.Context) (*models.Document, bool) {
+func (s *Server) webDocument(c *gin.Context) (*casework.DocumentView, bool) {
 	id, err := pathID(c)
 	if err != nil {
 		s.uiError(c, err)
 		return nil, false
 	}
-	d, err := s.store.DocumentByID(c.Request.Context(), id)
+	d, err := s.work.Document(c.Request.Context(), actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return nil, false
@@ -25,9 +27,9 @@ func (s *Server) webDocument(c *gin.Context) (*models.Document, bool) {
 	return d, true
 }
 
-// docStep runs one store step on the document and goes back to its case
+// webStep runs one casework step on the document and goes back to its case
 // with flash; a refusal shows the case page with the message.
-func (s *Server) docStep(c *gin.Context, form, flash string, step func(ctx context.Context, a models.Actor, id uint) (*models.Document, error)) {
+func (s *Server) webStep(c *gin.Context, form, flash string, step func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error)) {
 	d, ok := s.webDocument(c)
 	if !ok {
 		return
@@ -43,47 +45,28 @@ func (s *Server) docStep(c *gin.Context, form, flash string, step func(ctx conte
 	done(c, casePath(d.CaseID), flash)
 }
 
-func (s *Server) handleSubmitForm(c *gin.Context) {
-	s.docStep(c, "", "submitted", s.store.SubmitDocument)
-}
-
-func (s *Server) handleApproveForm(c *gin.Context) {
-	u := currentUser(c)
-	as := models.Approval{Reviewer: u.HasRole(reviewer), Approver: u.HasRole(approver), Admin: u.HasRole(admin)}
-	s.docStep(c, "", "approved", func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
-		return s.store.ApproveDocument(ctx, a, as, id)
-	})
-}
+func (s *Server) handleSubmitForm(c *gin.Context)  { s.webStep(c, "", "submitted", s.work.Submit) }
+func (s *Server) handleApproveForm(c *gin.Context) { s.webStep(c, "", "approved", s.work.Approve) }
+func (s *Server) handleCorrectForm(c *gin.Context) { s.webStep(c, "", "corrected", s.work.Correct) }
 
 func (s *Server) handleReturnForm(c *gin.Context) {
 	comment := c.Request.PostForm.Get("comment")
-	s.docStep(c, formReturn, "returned", func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
-		if err := checkReturnComment(comment); err != nil {
-			return nil, err
-		}
-		return s.store.ReturnDocument(ctx, a, id, comment)
+	s.webStep(c, formReturn, "returned", func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.Return(ctx, a, id, comment)
 	})
 }
 
 func (s *Server) handleServeForm(c *gin.Context) {
 	f := c.Request.PostForm
-	req := serveRequest{Method: f.Get("method"), Date: f.Get("date"), Recipient: f.Get("recipient"), Place: f.Get("place")}
-	s.docStep(c, formServe, "served", func(ctx context.Context, a models.Actor, id uint) (*models.Document, error) {
-		sv, err := req.service()
-		if err != nil {
-			return nil, err
-		}
-		return s.store.ServeDocument(ctx, a, id, sv)
+	in := casework.ServiceInput{Method: f.Get("method"), Date: f.Get("date"), Recipient: f.Get("recipient"), Place: f.Get("place")}
+	s.webStep(c, formServe, "served", func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.Serve(ctx, a, id, in)
 	})
-}
-
-func (s *Server) handleCorrectForm(c *gin.Context) {
-	s.docStep(c, "", "corrected", s.store.CorrectDocument)
 }
 
 type issuedPage struct {
 	uiBase
-	Doc         *issueResponse
+	Doc         *casework.Issued
 	Name        string
 	DownloadURL string
 }
@@ -96,13 +79,13 @@ func (s *Server) handleIssueForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := s.issueDocument(c, d.ID)
+	out, err := s.work.Issue(c.Request.Context(), actor(c), d.ID)
 	if err != nil {
 		s.actionFailed(c, d.CaseID, err, "", d.ID)
 		return
 	}
-	p := issuedPage{uiBase: s.base(c, "文书已签发", "cases"), Doc: out, Name: kindNames[out.Kind],
-		DownloadURL: publicURL(s.baseURL, "/public/download")}
+	p := issuedPage{uiBase: s.base(c, "文书已签发", "cases"), Doc: out, Name: rules.KindName(out.Kind),
+		DownloadURL: s.work.DownloadURL()}
 	s.ui(c, http.StatusOK, "ui_issued", p)
 }
 
@@ -114,10 +97,10 @@ func (s *Server) handleDocumentPDFPage(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	pdf, name, err := s.documentPDF(c.Request.Context(), id)
+	pdf, name, err := s.work.PDF(c.Request.Context(), actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	s.sendPDF(c, pdf, name)
+	sendPDF(c, pdf, name)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
 )
@@ -68,17 +69,12 @@ func (s *Server) handleLoginForm(c *gin.Context) {
 		s.ui(c, http.StatusUnprocessableEntity, "ui_login", p)
 		return
 	}
-	ctx := c.Request.Context()
-	u, err := s.store.Authenticate(ctx, p.Username, password, c.ClientIP())
+	in, err := s.work.Login(c.Request.Context(), p.Username, password, casework.SessionWeb, c.ClientIP(), c.Request.UserAgent())
 	if err == nil {
-		var token string
-		if token, _, err = s.store.CreateSession(ctx, u.ID, "web", c.ClientIP(), c.Request.UserAgent()); err == nil {
-			_ = s.store.Audit(ctx, models.Actor{UserID: u.ID, Username: u.Username, IP: c.ClientIP()}, "login", "user", u.ID, "web")
-			setCookie(c, sessionCookie, token, int(models.WebSessionTTL.Seconds()))
-			setCookie(c, loginCookie, "", -1)
-			c.Redirect(http.StatusSeeOther, safeNext(p.Next))
-			return
-		}
+		setCookie(c, sessionCookie, in.Token, int(models.WebSessionTTL.Seconds()))
+		setCookie(c, loginCookie, "", -1)
+		c.Redirect(http.StatusSeeOther, safeNext(p.Next))
+		return
 	}
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Code == errs.Internal {
@@ -92,7 +88,7 @@ func (s *Server) handleLoginForm(c *gin.Context) {
 // handleLogoutForm ends the web session.
 func (s *Server) handleLogoutForm(c *gin.Context) {
 	if token, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(c.Request.Context(), token); err != nil {
+		if err := s.work.Logout(c.Request.Context(), token); err != nil {
 			s.uiError(c, err)
 			return
 		}

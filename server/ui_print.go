@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/errs"
-	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 type printPage struct {
@@ -21,14 +21,13 @@ type printPage struct {
 // printList lists issued documents (with their receipts) for printing,
 // newest first.
 func (s *Server) printList(c *gin.Context, st int, p printPage) {
-	rows, err := s.store.ListDocuments(c.Request.Context(), models.DocumentQuery{
-		Statuses: []string{models.DocIssued, models.DocServed}, Q: p.Q, Newest: true, Limit: 200})
+	rows, err := s.work.PrintList(c.Request.Context(), actor(c), p.Q)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
 	for _, r := range rows {
-		p.Rows = append(p.Rows, queueRow{DocumentRow: r, Name: kindNames[r.Kind], StatusName: docStatusNames[r.Status]})
+		p.Rows = append(p.Rows, queueRow{DocumentRow: r, Name: rules.KindName(r.Kind), StatusName: rules.DocStatusName(r.Status)})
 	}
 	s.ui(c, st, "ui_print", p)
 }
@@ -45,8 +44,8 @@ func (s *Server) handlePrintPDF(c *gin.Context) {
 	ids, err := parseIDs(strings.Join(c.QueryArray("ids"), ","))
 	if err == nil {
 		var pdf []byte
-		if pdf, err = s.printPDF(c, ids); err == nil {
-			s.sendPDF(c, pdf, "批量打印.pdf")
+		if pdf, err = s.work.Print(c.Request.Context(), actor(c), ids); err == nil {
+			sendPDF(c, pdf, "批量打印.pdf")
 			return
 		}
 	}

@@ -5,7 +5,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // queueSection is one list of work on the queue page.
@@ -24,79 +26,37 @@ type queuePage struct {
 	Sections []queueSection
 }
 
+// queueTitles are each section's title, its empty text and its rows'
+// status (by approval stage where it waits for one).
+var queueTitles = map[string][3]string{
+	casework.QueueReview:   {"待法制审核", "没有待法制审核的文书。", ""},
+	casework.QueueApprove:  {"待批准", "没有待批准的文书。", ""},
+	casework.QueueIssue:    {"待签发", "没有待签发的文书。", "已批准待签发"},
+	casework.QueueServe:    {"待记录送达", "没有待记录送达的文书。", "已签发"},
+	casework.QueueReturned: {"被退回的文书", "没有被退回的文书。", "已退回"},
+}
+
 // handleQueuePage shows what waits for the current user: documents to
 // review or approve (by stage), to issue and to serve, and drafts that came
 // back to the officer.
 func (s *Server) handleQueuePage(c *gin.Context) {
-	ctx := c.Request.Context()
-	u := currentUser(c)
+	secs, err := s.work.Queue(c.Request.Context(), actor(c))
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
 	p := queuePage{uiBase: s.base(c, "待办", "queue")}
-	list := func(q models.DocumentQuery) ([]models.DocumentRow, bool) {
-		rows, err := s.store.ListDocuments(ctx, q)
-		if err != nil {
-			s.uiError(c, err)
-			return nil, false
-		}
-		return rows, true
-	}
-	row := func(r models.DocumentRow, status string) queueRow {
-		return queueRow{DocumentRow: r, Name: kindNames[r.Kind], StatusName: status}
-	}
-	if u.HasRole(reviewer) || u.HasRole(approver) {
-		rows, ok := list(models.DocumentQuery{Statuses: []string{models.DocReviewing}})
-		if !ok {
-			return
-		}
-		review := queueSection{ID: "queue-review", Title: "待法制审核", Empty: "没有待法制审核的文书。"}
-		approve := queueSection{ID: "queue-approve", Title: "待批准", Empty: "没有待批准的文书。"}
-		for _, r := range rows {
-			switch {
-			case r.TwoStage() && r.ReviewStage == 0:
-				if u.HasRole(reviewer) {
-					review.Rows = append(review.Rows, row(r, "待法制审核"))
-				}
-			case r.TwoStage():
-				if u.HasRole(approver) {
-					approve.Rows = append(approve.Rows, row(r, "法制审核已通过，待负责人批准"))
-				}
-			default:
-				approve.Rows = append(approve.Rows, row(r, "待审批"))
+	for _, sec := range secs {
+		t := queueTitles[sec.ID]
+		qs := queueSection{ID: "queue-" + sec.ID, Title: t[0], Empty: t[1]}
+		for _, r := range sec.Rows {
+			status := t[2]
+			if st, ok := stageTexts[r.Stage]; ok {
+				status = st[0]
 			}
+			qs.Rows = append(qs.Rows, queueRow{DocumentRow: r.DocumentRow, Name: rules.KindName(r.Kind), StatusName: status})
 		}
-		if u.HasRole(reviewer) {
-			p.Sections = append(p.Sections, review)
-		}
-		p.Sections = append(p.Sections, approve)
-	}
-	if u.HasRole(clerk) {
-		approved, ok := list(models.DocumentQuery{Statuses: []string{models.DocApproved}})
-		if !ok {
-			return
-		}
-		issued, ok := list(models.DocumentQuery{Statuses: []string{models.DocIssued}, Numbered: true})
-		if !ok {
-			return
-		}
-		sec := queueSection{ID: "queue-issue", Title: "待签发", Empty: "没有待签发的文书。"}
-		for _, r := range approved {
-			sec.Rows = append(sec.Rows, row(r, "已批准待签发"))
-		}
-		serve := queueSection{ID: "queue-serve", Title: "待记录送达", Empty: "没有待记录送达的文书。"}
-		for _, r := range issued {
-			serve.Rows = append(serve.Rows, row(r, "已签发"))
-		}
-		p.Sections = append(p.Sections, sec, serve)
-	}
-	if u.HasRole(officer) {
-		rows, ok := list(models.DocumentQuery{Statuses: []string{models.DocDraft}, Returned: true})
-		if !ok {
-			return
-		}
-		sec := queueSection{ID: "queue-returned", Title: "被退回的文书", Empty: "没有被退回的文书。"}
-		for _, r := range rows {
-			sec.Rows = append(sec.Rows, row(r, "已退回"))
-		}
-		p.Sections = append(p.Sections, sec)
+		p.Sections = append(p.Sections, qs)
 	}
 	s.ui(c, http.StatusOK, "ui_queue", p)
 }

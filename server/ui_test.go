@@ -123,7 +123,7 @@ func trafficForm(idNumber string) url.Values {
 }
 
 // recentDay is three days ago in China: a date every check accepts.
-func recentDay() string { return time.Now().In(china).AddDate(0, 0, -3).Format("2006-01-02") }
+func recentDay() string { return time.Now().In(models.China).AddDate(0, 0, -3).Format("2006-01-02") }
 
 const (
 	goodID = "110101199003070011"

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"penaltydoc/models"
 	"regexp"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestWebPenaltyPath(t *testing.T) {
 		if st != 422 || !strings.Contains(page, "送达方式无效") || !strings.Contains(page, "送达日期应为") || !strings.Contains(page, "请填写受送达人") || inputValue(page, "place") != "当事人住所" {
 			t.Fatalf("bad service form: %d %s", st, text(page))
 		}
-		issueDate := time.Now().Add(-20 * 24 * time.Hour).In(china).Format("2006-01-02")
+		issueDate := time.Now().Add(-20 * 24 * time.Hour).In(models.China).Format("2006-01-02")
 		expect(clk, np+"/serve", url.Values{"method": {"direct"}, "date": {issueDate}, "recipient": {"张某"}, "place": {"当事人住所"}}, "served")
 		_, page, _ = off.get(cp)
 		if !strings.Contains(page, "陈述、申辩期限至") {

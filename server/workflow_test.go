@@ -150,7 +150,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		clock := useClock(e)
 		clock.set(-20 * 24 * time.Hour)
 		caseID := newPenaltyCase(t, e)
-		year := time.Now().Add(-20 * 24 * time.Hour).In(china).Year()
+		year := time.Now().Add(-20 * 24 * time.Hour).In(models.China).Year()
 
 		// The decision cannot go before the notice.
 		var dec docResp
@@ -226,9 +226,9 @@ func TestDocumentLifecycle(t *testing.T) {
 
 		// After the period the decision issues.
 		clock.set(0)
-		today := time.Now().In(china).Format("2006-01-02")
+		today := time.Now().In(models.China).Format("2006-01-02")
 		e.doJSON("POST", e.docPath(dec.ID, "issue"), e.tokens[clerk], nil, 200, &issued)
-		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕1号", time.Now().In(china).Year()); issued.Number != want || issued.IssueDate != today || issued.Status != "issued" {
+		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕1号", time.Now().In(models.China).Year()); issued.Number != want || issued.IssueDate != today || issued.Status != "issued" {
 			t.Errorf("decision %+v, want number %s issued %s", issued, want, today)
 		}
 		before, err := e.store.DocumentPDF(t.Context(), dec.ID)
@@ -295,7 +295,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], nil, 409, &ae) // one open correction at a time
 		e.approve(t, corr.ID)
 		e.doJSON("POST", e.docPath(corr.ID, "issue"), e.tokens[clerk], nil, 200, &corr)
-		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕2号", time.Now().In(china).Year()); corr.Number != want {
+		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕2号", time.Now().In(models.China).Year()); corr.Number != want {
 			t.Errorf("correction number %q, want %q", corr.Number, want)
 		}
 		var old docResp

@@ -1,0 +1,266 @@
+package casework
+
+import (
+	"context"
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/rules"
+)
+
+// Administration: authorities, users and the official calendar.
+
+// Authorities lists every authority.
+func (s *Service) Authorities(ctx context.Context, _ Actor) ([]models.Authority, error) {
+	return s.store.ListAuthorities(ctx)
+}
+
+// CreateAuthority validates and stores a new authority.
+func (s *Service) CreateAuthority(ctx context.Context, a Actor, in AuthorityInput) (*models.Authority, error) {
+	au, _, err := in.toModel()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateAuthority(ctx, au); err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "create_authority", "authority", au.ID, au.Name)
+	return au, nil
+}
+
+// UpdateAuthority replaces every field of authority id; the seal is kept
+// when the input names none (seal_png absent).
+func (s *Service) UpdateAuthority(ctx context.Context, a Actor, id uint, in AuthorityInput) (*models.Authority, error) {
+	au, seal, err := in.toModel()
+	if err != nil {
+		return nil, err
+	}
+	au.ID = id
+	if err := s.store.UpdateAuthority(ctx, au, seal == nil && in.SealPNG == nil); err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "update_authority", "authority", au.ID, au.Name)
+	return s.store.Authority(ctx, id)
+}
+
+// AuthorityInput is an authority as an admin enters it.
+type AuthorityInput struct {
+	Name                string  `json:"name"`
+	ShortName           string  `json:"short_name"`
+	Domain              string  `json:"domain"`
+	NumberPrefix        string  `json:"number_prefix"`
+	NoPenaltyPrefix     string  `json:"no_penalty_prefix"`
+	NoticePrefix        string  `json:"notice_prefix"`
+	OnTheSpotPrefix     string  `json:"on_the_spot_prefix"`
+	ReconsiderationBody string  `json:"reconsideration_body"`
+	Court               string  `json:"court"`
+	PaymentInstructions string  `json:"payment_instructions"`
+	Address             string  `json:"address"`
+	Phone               string  `json:"phone"`
+	HearingFinePerson   float64 `json:"hearing_fine_person"`
+	HearingFineOrg      float64 `json:"hearing_fine_org"`
+	AnswerPeriodDays    int     `json:"answer_period_days"`
+	SealPNG             *string `json:"seal_png"`
+}
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// toModel validates the input and builds the authority. Prefixes left
+// empty derive from the decision prefix; the answer period defaults to 5
+// working days (3 for public security).
+func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
+	f := errs.Fields{}
+	text := func(field, label string, v *string, max int, required bool) {
+		*v = strings.TrimSpace(*v)
+		if required && *v == "" {
+			f.Add(field, "请填写"+label)
+		} else if len([]rune(*v)) > max {
+			f.Add(field, label+"最长"+strconv.Itoa(max)+"字")
+		}
+	}
+	text("name", "机关名称", &r.Name, 200, true)
+	text("short_name", "机关简称", &r.ShortName, 100, true)
+	text("number_prefix", "文号前缀", &r.NumberPrefix, 100, true)
+	text("no_penalty_prefix", "不予处罚文号前缀", &r.NoPenaltyPrefix, 100, false)
+	text("notice_prefix", "告知书文号前缀", &r.NoticePrefix, 100, false)
+	text("on_the_spot_prefix", "当场处罚文号前缀", &r.OnTheSpotPrefix, 100, false)
+	text("reconsideration_body", "复议机关", &r.ReconsiderationBody, 200, true)
+	text("court", "管辖法院", &r.Court, 200, true)
+	text("payment_instructions", "缴款方式", &r.PaymentInstructions, 2000, true)
+	text("address", "地址", &r.Address, 300, false)
+	text("phone", "联系电话", &r.Phone, 50, false)
+	for _, p := range []struct{ field, v string }{{"number_prefix", r.NumberPrefix}, {"no_penalty_prefix", r.NoPenaltyPrefix},
+		{"notice_prefix", r.NoticePrefix}, {"on_the_spot_prefix", r.OnTheSpotPrefix}} {
+		if strings.ContainsAny(p.v, "〔〕[] ") {
+			f.Add(p.field, "文号前缀只填机关代字，如“杭市监处罚”，年份和序号由系统生成")
+		}
+	}
+	if r.Domain == "" {
+		r.Domain = rules.DomainOther
+	}
+	if !slices.Contains(rules.DomainOrder, r.Domain) {
+		f.Add("domain", "执法领域应为 public_security、market_regulation、traffic 或 other")
+	}
+	for _, m := range []struct {
+		field string
+		v     float64
+	}{{"hearing_fine_person", r.HearingFinePerson}, {"hearing_fine_org", r.HearingFineOrg}} {
+		if m.v < 0 {
+			f.Add(m.field, "听证金额标准不能为负数")
+		} else if !twoDecimals(m.v) {
+			f.Add(m.field, "金额最多保留两位小数")
+		}
+	}
+	if r.AnswerPeriodDays == 0 {
+		r.AnswerPeriodDays = rules.AnswerPeriod(0, r.Domain)
+	}
+	if r.AnswerPeriodDays < 1 || r.AnswerPeriodDays > 30 {
+		f.Add("answer_period_days", "陈述申辩期限应为1至30个工作日")
+	}
+	var seal []byte
+	if r.SealPNG != nil && *r.SealPNG != "" {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(*r.SealPNG))
+		switch {
+		case err != nil:
+			f.Add("seal_png", "印章图片应为base64编码的PNG")
+		case len(b) > 2<<20:
+			f.Add("seal_png", "印章图片不能超过2 MB")
+		case len(b) < 8 || string(b[:8]) != string(pngMagic):
+			f.Add("seal_png", "印章图片应为PNG格式")
+		default:
+			seal = b
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Series prefixes left empty derive from the decision prefix:
+	// 杭市监处罚 → 杭市监不罚, 杭市监罚告, 杭市监当罚;
+	// 示公（治）行罚决字 → 示公（治）不罚决字, 示公（治）罚告字, 示公（治）当罚决字.
+	orDefault := func(v string, suffixes map[string]string) string {
+		if v != "" {
+			return v
+		}
+		for _, from := range []string{"行罚决字", "处罚"} {
+			if base, ok := strings.CutSuffix(r.NumberPrefix, from); ok {
+				return base + suffixes[from]
+			}
+		}
+		return r.NumberPrefix + suffixes["处罚"]
+	}
+	a := &models.Authority{
+		Name: r.Name, ShortName: r.ShortName, Domain: r.Domain, NumberPrefix: r.NumberPrefix,
+		NoPenaltyPrefix:     orDefault(r.NoPenaltyPrefix, map[string]string{"行罚决字": "不罚决字", "处罚": "不罚"}),
+		NoticePrefix:        orDefault(r.NoticePrefix, map[string]string{"行罚决字": "罚告字", "处罚": "罚告"}),
+		OnTheSpotPrefix:     orDefault(r.OnTheSpotPrefix, map[string]string{"行罚决字": "当罚决字", "处罚": "当罚"}),
+		ReconsiderationBody: r.ReconsiderationBody, Court: r.Court, PaymentInstructions: r.PaymentInstructions,
+		Address: r.Address, Phone: r.Phone, HearingFinePerson: r.HearingFinePerson, HearingFineOrg: r.HearingFineOrg,
+		AnswerPeriodDays: r.AnswerPeriodDays, SealPNG: seal,
+	}
+	return a, seal, nil
+}
+
+func twoDecimals(v float64) bool {
+	c := v * 100
+	return c-float64(int64(c+0.5)) < 1e-6 && float64(int64(c+0.5))-c < 1e-6
+}
+
+// Users lists every user by name.
+func (s *Service) Users(ctx context.Context, _ Actor) ([]models.User, error) {
+	return s.store.ListUsers(ctx)
+}
+
+// CreateUser validates and stores a new user.
+func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*models.User, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if in.AuthorityID != nil {
+		if _, err := s.store.Authority(ctx, *in.AuthorityID); err != nil {
+			if errs.Is(err, errs.NotFound) {
+				return nil, errs.Field("authority_id", "执法机关不存在")
+			}
+			return nil, err
+		}
+	}
+	u, err := s.store.CreateUser(ctx, models.NewUser{Username: in.Username, Password: in.Password,
+		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID})
+	if err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "create_user", "user", u.ID, "roles="+u.Roles)
+	return u, nil
+}
+
+// UserInput is a new user as an admin enters them.
+type UserInput struct {
+	Username    string   `json:"username"`
+	Password    string   `json:"password"`
+	DisplayName string   `json:"display_name"`
+	Roles       []string `json:"roles"`
+	AuthorityID *uint    `json:"authority_id"`
+}
+
+func (r *UserInput) validate() error {
+	f := errs.Fields{}
+	r.Username = strings.TrimSpace(r.Username)
+	if !validUsername(r.Username) {
+		f.Add("username", "用户名为3至64位字母、数字、点、横线或下划线")
+	}
+	if n := len([]rune(r.Password)); n < 8 || n > 72 {
+		f.Add("password", "密码长度应为8至72位")
+	}
+	if len([]rune(r.DisplayName)) > 100 {
+		f.Add("display_name", "姓名最长100字")
+	}
+	if len(r.Roles) == 0 {
+		f.Add("roles", "至少选择一个角色")
+	}
+	for _, role := range r.Roles {
+		if !slices.Contains(rules.AllRoles, role) {
+			f.Add("roles", "角色“"+role+"”无效，可选 officer、reviewer、approver、clerk、admin")
+		}
+	}
+	return f.Err()
+}
+
+func validUsername(s string) bool {
+	if len(s) < 3 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Calendar is one year's official days off on weekdays and make-up
+// working days.
+func (s *Service) Calendar(ctx context.Context, _ Actor, year int) (holidays, workdays []string, err error) {
+	if err := checkYear(year); err != nil {
+		return nil, nil, err
+	}
+	return s.store.CalendarYear(ctx, year)
+}
+
+// SetCalendar replaces one year's calendar with the State Council's
+// holiday arrangement.
+func (s *Service) SetCalendar(ctx context.Context, a Actor, year int, holidays, workdays []string) error {
+	if err := checkYear(year); err != nil {
+		return err
+	}
+	return s.store.SetCalendarYear(ctx, a.record(), year, holidays, workdays)
+}
+
+func checkYear(y int) error {
+	if y < 2000 || y > 2100 {
+		return errs.Field("year", "年份应在2000至2100之间")
+	}
+	return nil
+}

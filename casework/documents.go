@@ -1,0 +1,217 @@
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// DocumentView is a document as the API and the pages show it: without its
+// bytes, with the deadlines on the official calendar, the verify address,
+// the approval stage it waits for and what the actor may do with it.
+type DocumentView struct {
+	models.Document
+	Deadlines *rules.Deadlines
+	VerifyURL string
+	// Stage is the approval a document under review waits for
+	// (rules.Stage*); TwoStage says whether it needs the legal review.
+	Stage    string
+	TwoStage bool
+	// What the actor may do.
+	CanSubmit, CanApprove, CanReturn, CanIssue, CanServe, CanCorrect bool
+}
+
+// documentView completes d (of case cs; nil when not at hand) for actor a.
+func (s *Service) documentView(a Actor, d *models.Document, cs *models.Case, cal rules.Calendar) DocumentView {
+	st := models.DocState(d, cs)
+	v := DocumentView{Document: *d, Deadlines: d.Deadlines(cal), VerifyURL: s.verifyURL(d), TwoStage: st.TwoStage()}
+	if d.Status == models.DocReviewing {
+		v.Stage = st.Stage()
+	}
+	may := func(act rules.Action) bool { return rules.MayDocument(a.staff(), act, st) == nil }
+	v.CanSubmit, v.CanApprove, v.CanReturn = may(rules.ActSubmit), may(rules.ActApprove), may(rules.ActReturn)
+	v.CanIssue, v.CanServe, v.CanCorrect = may(rules.ActIssue), may(rules.ActServe), may(rules.ActCorrect)
+	return v
+}
+
+// view loads what documentView needs beside d.
+func (s *Service) view(ctx context.Context, a Actor, d *models.Document) (*DocumentView, error) {
+	cs, err := s.store.CaseByID(ctx, d.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.store.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := s.documentView(a, d, cs, cal)
+	return &v, nil
+}
+
+// Document loads document id as the actor sees it.
+func (s *Service) Document(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, a, d)
+}
+
+// Draft drafts a document of kind ("" for the evaluation's own) on case
+// caseID, refusing kinds the case's evaluation does not allow.
+func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) (*DocumentView, error) {
+	cs, err := s.store.CaseByID(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := rules.MayCase(a.staff(), rules.ActDraft, models.CaseState(cs)); err != nil {
+		return nil, err
+	}
+	kind = strings.TrimSpace(kind)
+	if kind == "" {
+		kind = cs.Evaluation.DocumentKind
+	}
+	if !rules.IsKind(kind) {
+		return nil, errKind
+	}
+	if allowed := rules.AllowedKinds(cs.Evaluation); !slices.Contains(allowed, kind) {
+		names := make([]string, len(allowed))
+		for i, k := range allowed {
+			names[i] = rules.KindName(k)
+		}
+		return nil, errs.Field("kind", "本案的处理结论不适用"+rules.KindName(kind)+"，可制作："+strings.Join(names, "、"))
+	}
+	d := &models.Document{CaseID: cs.ID, AuthorityID: cs.AuthorityID, Kind: kind}
+	if err := s.store.CreateDocument(ctx, a.record(), d); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, a, d)
+}
+
+// PDF is a document's PDF and file name: the frozen bytes once issued,
+// else a draft (样稿, no number) rendered now from the template version the
+// document keeps.
+func (s *Service) PDF(ctx context.Context, _ Actor, id uint) ([]byte, string, error) {
+	d, err := s.store.DocumentPDF(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(d.PDF) > 0 {
+		return d.PDF, FileName(d), nil
+	}
+	dc, err := s.store.DocumentContext(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	t, err := s.template(ctx, d.Kind, d.TemplateVersion)
+	if err != nil {
+		return nil, "", err
+	}
+	pdf, err := s.renderer.Render(ctx, t, documentData(dc))
+	if err != nil {
+		return nil, "", renderError(err)
+	}
+	return pdf, FileName(d), nil
+}
+
+var errKind = &errs.Error{Code: errs.Invalid, Message: "文书种类无效",
+	Fields: map[string]string{"kind": "文书种类无效，可选 " + strings.Join(rules.Kinds(), "、")}}
+
+// FileName is a document's PDF file name.
+func FileName(d *models.Document) string {
+	name := rules.KindName(d.Kind)
+	if d.Number != nil {
+		return name + "-" + *d.Number + ".pdf"
+	}
+	return name + "-样稿.pdf"
+}
+
+// documentData assembles what a document's template prints from the rows
+// read together in dc: the case, its facts and evaluation, the authority,
+// the item, and the document's place in the procedure (the advance notice
+// a decision follows, the document a correction corrects or a receipt
+// serves, the legal review).
+func documentData(dc *models.DocumentContext) render.Data {
+	d, cs := dc.Document, dc.Case
+	data := caseData(dc.Authority, cs, cs.Facts, dc.Item.Rule(), cs.Evaluation)
+	data.Kind = d.Kind
+	data.Draft = !rules.IsFrozen(d.Status)
+	if d.IssueDate != "" {
+		data.IssueDate = d.IssueDate
+	}
+	if d.Number != nil {
+		data.Number = *d.Number
+	}
+	data.LegalReview = d.LegalReviewDate
+	switch d.Kind {
+	case rules.KindAdvanceNotice:
+		if d.Number != nil {
+			data.Notice.Number, data.Notice.Date = *d.Number, d.IssueDate
+		}
+		data.Notice.Served = d.ServedDate
+	case rules.KindPenaltyDecision:
+		if n := dc.Notice; n != nil && n.Number != nil {
+			data.Notice.Number, data.Notice.Date, data.Notice.Served = *n.Number, n.IssueDate, n.ServedDate
+		}
+	case rules.KindServiceReceipt:
+		if sd := dc.Serves; sd != nil {
+			data.Service = render.Service{DocumentName: rules.KindName(sd.Kind), DocumentNumber: deref(sd.Number),
+				Method: sd.ServiceMethod, Place: sd.ServicePlace, Date: sd.ServedDate, Recipient: sd.ServedTo}
+		}
+	}
+	if dc.Corrects != nil {
+		data.Corrects = deref(dc.Corrects.Number)
+	}
+	data.Holidays, data.Workdays = dc.Calendar.Lists()
+	return data
+}
+
+// caseData fills render.Data from plain values; previews use it with facts
+// that were never stored (cs nil).
+func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules.Item, ev rules.Evaluation) render.Data {
+	data := render.Data{
+		IssueDate: f.DecisionDate,
+		Authority: render.Authority{
+			Name: auth.Name, ShortName: auth.ShortName, ReconsiderationBody: auth.ReconsiderationBody,
+			Court: auth.Court, PaymentInstructions: auth.PaymentInstructions, Address: auth.Address,
+			Phone: auth.Phone, SealPNG: auth.SealPNG,
+		},
+		Case:       render.Case{FiledDate: f.DiscoveredDate},
+		Facts:      f,
+		Item:       item,
+		Evaluation: ev,
+		Notice: render.Notice{AnswerDays: rules.AnswerPeriod(auth.AnswerPeriodDays, item.Domain),
+			Hearing: ev.HearingRequired, Phone: auth.Phone},
+	}
+	if ev.Outcome == rules.OutcomePenalty {
+		data.Fine = ev.Fine.Recommended
+	}
+	if cs != nil {
+		data.Case.ID = fmt.Sprintf("%s案〔%s〕%d号", auth.ShortName, f.DiscoveredDate[:4], cs.ID)
+		data.Statement, data.HearingHeld, data.HearingResult = cs.Statement, cs.HearingHeld, cs.HearingResult
+	}
+	return data
+}
+
+// encodeData is the render input frozen with an issued document.
+func encodeData(d render.Data) ([]byte, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, errs.Wrap(err, "encode render data")
+	}
+	return b, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

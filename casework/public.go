@@ -1,0 +1,120 @@
+package casework
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// Public download limits: per client address, and per document number (a
+// distributed guess at one number's access code meets the second).
+const (
+	DownloadPerClient       = 20
+	DownloadPerClientWindow = 10 * time.Minute
+	DownloadPerNumber       = 10
+	DownloadPerNumberWindow = time.Hour
+)
+
+// ErrNoDocument is the one answer for every failed download or
+// verification: no hint which part was wrong.
+var ErrNoDocument = errs.E(errs.NotFound, "未找到匹配的文书，请核对文号和查询码")
+
+// yearBrackets finds the year written with other brackets than 〔〕.
+var yearBrackets = regexp.MustCompile(`[\[［(（【〔](\d{4})[\]］)）】〕]`)
+
+// NormalizeNumber accepts a number as people type it: spaces dropped and
+// the year's brackets written any common way.
+func NormalizeNumber(s string) string {
+	s = strings.Join(strings.Fields(s), "")
+	return yearBrackets.ReplaceAllString(s, "〔$1〕")
+}
+
+// Download is an issued document's frozen PDF for its number and access
+// code. Every failure is ErrNoDocument; attempts are limited per client
+// and per number (too many requests).
+func (s *Service) Download(ctx context.Context, a Actor, number, accessCode string) (*models.Document, error) {
+	number = NormalizeNumber(number)
+	ok, err := s.store.Allow(ctx, "dl:ip:"+a.IP, DownloadPerClient, DownloadPerClientWindow)
+	if err == nil && ok && number != "" {
+		ok, err = s.store.Allow(ctx, "dl:no:"+number, DownloadPerNumber, DownloadPerNumberWindow)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errs.E(errs.TooManyRequests, "尝试次数过多，请稍后再试")
+	}
+	doc, err := s.store.DocumentByNumber(ctx, number)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
+	// Compare the code even when there is no document, so the answer takes
+	// as long either way.
+	if doc == nil || err != nil {
+		doc = &models.Document{}
+	}
+	if !doc.CheckAccessCode(accessCode) || len(doc.PDF) == 0 {
+		return nil, ErrNoDocument
+	}
+	_ = s.store.Audit(ctx, a.record(), "public_download", "document", doc.ID, *doc.Number)
+	return doc, nil
+}
+
+// Verification is what the verify page shows of a document: nothing the
+// party would not want public (the name is masked).
+type Verification struct {
+	Number       string `json:"number"`
+	Kind         string `json:"kind"`
+	KindName     string `json:"kind_name"`
+	Authority    string `json:"authority"`
+	Party        string `json:"party"`
+	IssueDate    string `json:"issue_date"`
+	SHA256       string `json:"sha256"`
+	Status       string `json:"status"`
+	StatusName   string `json:"status_name"`
+	SupersededBy string `json:"superseded_by,omitempty"`
+}
+
+var verifyStatusNames = map[string]string{
+	models.DocIssued:     "已签发",
+	models.DocServed:     "已送达",
+	models.DocSuperseded: "已被更正（本文书已作废，以更正后的文书为准）",
+}
+
+// Verify gives an issued document's authenticity facts for its verify
+// token (the QR code on the document).
+func (s *Service) Verify(ctx context.Context, token string) (*Verification, error) {
+	if len(token) < 16 || len(token) > 64 {
+		return nil, ErrNoDocument
+	}
+	doc, err := s.store.DocumentByVerifyToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Number == nil || !rules.IsFrozen(doc.Status) {
+		return nil, ErrNoDocument
+	}
+	cs, err := s.store.CaseByID(ctx, doc.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := s.store.Authority(ctx, doc.AuthorityID)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Number: *doc.Number, Kind: doc.Kind, KindName: rules.KindName(doc.Kind), Authority: auth.Name,
+		Party: render.MaskName(cs.PartyName), IssueDate: doc.IssueDate, SHA256: doc.SHA256, Status: doc.Status,
+		StatusName: verifyStatusNames[doc.Status]}
+	if doc.SupersededByID != nil {
+		if by, err := s.store.DocumentByID(ctx, *doc.SupersededByID); err == nil && by.Number != nil {
+			v.SupersededBy = *by.Number
+		}
+	}
+	return v, nil
+}

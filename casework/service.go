@@ -1,0 +1,99 @@
+// Package casework is the path of a case, with no HTTP: evaluating facts,
+// filing and editing cases, drafting documents, the review workflow,
+// issuing, service, statements, corrections, templates, the catalogue and
+// printing. Each step is a method of Service that takes the context and
+// the actor; the JSON API, the staff pages and the public pages all call
+// the same methods. The law comes from rules, the layout from render and
+// every transaction from models.
+package casework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// Actor is who acts: the user, the roles they hold, the authority they
+// belong to, and the address they act from.
+type Actor struct {
+	UserID      uint
+	Username    string
+	Roles       []string
+	AuthorityID *uint
+	IP          string
+}
+
+// ActorOf is the actor of a signed-in user.
+func ActorOf(u *models.User, ip string) Actor {
+	return Actor{UserID: u.ID, Username: u.Username, Roles: u.RoleList(), AuthorityID: u.AuthorityID, IP: ip}
+}
+
+// Public is the actor of an anonymous request (a party's download).
+func Public(ip string) Actor { return Actor{Username: "public", IP: ip} }
+
+// Has reports whether the actor holds role (admin holds every role).
+func (a Actor) Has(role string) bool { return a.staff().Has(role) }
+
+func (a Actor) record() models.Actor {
+	return models.Actor{UserID: a.UserID, Username: a.Username, Roles: a.Roles, IP: a.IP}
+}
+
+func (a Actor) staff() rules.Staff { return rules.Staff{ID: a.UserID, Roles: a.Roles} }
+
+// Config is what a Service is built from.
+type Config struct {
+	Store *models.Store
+	// Renderer renders the documents; nil makes one (render.New).
+	Renderer *render.Renderer
+	// BaseURL is the service's public address, printed on documents (the
+	// verify QR code, the download page).
+	BaseURL string
+}
+
+// Service is the case work.
+type Service struct {
+	store     *models.Store
+	renderer  *render.Renderer
+	baseURL   string
+	templates sync.Map // templateKey → *render.Template; a version never changes
+}
+
+// New builds the service; it fails when the fonts do not load.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("casework: no store")
+	}
+	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+	if s.renderer == nil {
+		r, err := render.New()
+		if err != nil {
+			return nil, err
+		}
+		s.renderer = r
+	}
+	return s, nil
+}
+
+// Today is the current date in China (the store's clock).
+func (s *Service) Today() string { return s.store.Today() }
+
+// PublicURL is an address on the service as parties reach it.
+func (s *Service) PublicURL(path string) string { return s.baseURL + path }
+
+// DownloadURL is the party's download page.
+func (s *Service) DownloadURL() string { return s.PublicURL("/public/download") }
+
+func (s *Service) verifyURL(d *models.Document) string {
+	if d.VerifyToken == nil || *d.VerifyToken == "" {
+		return ""
+	}
+	return s.PublicURL("/verify/" + *d.VerifyToken)
+}
+
+// Ping checks that the database answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }

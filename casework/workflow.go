@@ -1,0 +1,198 @@
+package casework
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+)
+
+// The review workflow: every step is one store transaction that checks the
+// permission rule on the locked rows.
+
+// Submit sends a draft for review; the case's facts can no longer change.
+func (s *Service) Submit(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.SubmitDocument(ctx, ma, id)
+	})
+}
+
+// Approve passes the legal review or approves, as the document's stage
+// and the actor's roles say.
+func (s *Service) Approve(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
+	return s.step(ctx, a, id, s.store.ApproveDocument)
+}
+
+// Return sends a document under review (or approved, not yet issued) back
+// to draft with the reviewer's comment.
+func (s *Service) Return(ctx context.Context, a Actor, id uint, comment string) (*DocumentView, error) {
+	comment = strings.TrimSpace(comment)
+	switch {
+	case comment == "":
+		return nil, errs.Field("comment", "退回须写明意见")
+	case utf8.RuneCountInString(comment) > 2000:
+		return nil, &errs.Error{Code: errs.Invalid, Message: "退回意见过长", Fields: map[string]string{"comment": "不超过2000字"}}
+	}
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.ReturnDocument(ctx, ma, id, comment)
+	})
+}
+
+// Correct starts the correction of an issued document: a new draft that
+// names it; issuing the correction supersedes it.
+func (s *Service) Correct(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
+	return s.step(ctx, a, id, s.store.CorrectDocument)
+}
+
+// ServiceInput is how, when, where and to whom a document was served.
+type ServiceInput struct {
+	Method    string `json:"method"`
+	Date      string `json:"date"`
+	Recipient string `json:"recipient"`
+	Place     string `json:"place"`
+}
+
+func (in ServiceInput) check() (models.Service, error) {
+	f := errs.Fields{}
+	method, ok := rules.ServiceMethodName(in.Method)
+	if !ok {
+		f.Add("method", "送达方式无效，可选："+rules.ServiceMethodChoices())
+	}
+	if !rules.ValidDate(in.Date) {
+		f.Add("date", "送达日期应为YYYY-MM-DD")
+	}
+	in.Recipient, in.Place = strings.TrimSpace(in.Recipient), strings.TrimSpace(in.Place)
+	if in.Recipient == "" && method != rules.ServiceMethodPublicNotice {
+		f.Add("recipient", "请填写受送达人")
+	}
+	checkText(f, "recipient", in.Recipient, 200)
+	checkText(f, "place", in.Place, 300)
+	if err := f.Err(); err != nil {
+		return models.Service{}, err
+	}
+	return models.Service{Method: method, Date: in.Date, Recipient: in.Recipient, Place: in.Place}, nil
+}
+
+// Serve records service of an issued document (and of its receipt).
+func (s *Service) Serve(ctx context.Context, a Actor, id uint, in ServiceInput) (*DocumentView, error) {
+	sv, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.ServeDocument(ctx, ma, id, sv)
+	})
+}
+
+func (s *Service) step(ctx context.Context, a Actor, id uint, fn func(context.Context, models.Actor, uint) (*models.Document, error)) (*DocumentView, error) {
+	d, err := fn(ctx, a.record(), id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, a, d)
+}
+
+// Issued is an issued document with the party's access code, which exists
+// only in this answer (the database keeps a hash and the printed receipt),
+// and the service receipt issued with it.
+type Issued struct {
+	*DocumentView
+	AccessCode       string
+	ServiceReceiptID uint
+}
+
+// Issue issues an approved document: the store takes the number and,
+// inside the same transaction and from the rows it locked, this renders
+// the final PDF and the service receipt that prints the party's access
+// code.
+func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) {
+	d, err := s.store.DocumentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := rules.MayDocument(a.staff(), rules.ActIssue, models.DocState(d, nil)); err != nil {
+		return nil, err
+	}
+	t, err := s.template(ctx, d.Kind, d.TemplateVersion)
+	if err != nil {
+		return nil, err
+	}
+	p := models.IssueParams{ID: id}
+	var code string
+	var receipt *render.Template
+	var receiptVersion int
+	if models.Numbered(d.Kind) {
+		if code, p.AccessCodeHash, err = models.NewAccessCode(); err != nil {
+			return nil, err
+		}
+		p.VerifyToken = models.NewToken(24) // 192 bits
+		tv, err := s.store.ActiveTemplate(ctx, rules.KindServiceReceipt)
+		if err != nil {
+			return nil, err
+		}
+		receiptVersion = tv.Version
+		if receipt, err = s.template(ctx, rules.KindServiceReceipt, tv.Version); err != nil {
+			return nil, err
+		}
+	}
+	p.Render = func(ctx context.Context, dc *models.DocumentContext) (*models.Rendered, error) {
+		dd := documentData(dc)
+		dd.Draft = false // the final document (its row turns issued with these bytes)
+		doc := dc.Document
+		if doc.Number != nil {
+			dd.VerifyURL = s.verifyURL(doc)
+		}
+		pdf, err := s.renderer.Render(ctx, t, dd)
+		if err != nil {
+			return nil, renderError(err)
+		}
+		out := &models.Rendered{PDF: pdf, Fine: dd.Fine}
+		if doc.Kind == rules.KindAdvanceNotice {
+			out.AnswerDays = dd.AnswerDays()
+		}
+		if out.Data, err = encodeData(dd); err != nil {
+			return nil, err
+		}
+		if receipt == nil {
+			return out, nil
+		}
+		rd := dd
+		rd.Kind, rd.Number, rd.VerifyURL = rules.KindServiceReceipt, "", ""
+		rd.Service = render.Service{DocumentName: rules.KindName(doc.Kind), DocumentNumber: dd.Number}
+		rd.AccessCode, rd.DownloadURL = code, s.DownloadURL()
+		rpdf, err := s.renderer.Render(ctx, receipt, rd)
+		if err != nil {
+			return nil, renderError(err)
+		}
+		rd.AccessCode = "" // the database keeps only the hash (and the printed receipt)
+		rdata, err := encodeData(rd)
+		if err != nil {
+			return nil, err
+		}
+		out.Receipt = &models.Rendered{PDF: rpdf, Data: rdata, TemplateVersion: receiptVersion}
+		return out, nil
+	}
+	issued, err := s.store.IssueDocument(ctx, a.record(), p)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.view(ctx, a, issued)
+	if err != nil {
+		return nil, err
+	}
+	out := &Issued{DocumentView: v, AccessCode: code}
+	if receipt != nil {
+		rs, err := s.store.ServiceReceipts(ctx, issued.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(rs) > 0 {
+			out.ServiceReceiptID = rs[len(rs)-1].ID
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,224 @@
+package rules
+
+import (
+	"slices"
+
+	"penaltydoc/errs"
+)
+
+// Roles of the staff (shared/API.md): who investigates, who reviews the
+// legality, who decides, who issues and serves.
+const (
+	RoleOfficer  = "officer"  // 承办人 (执法人员)
+	RoleReviewer = "reviewer" // 法制审核人员 (APL Art. 58)
+	RoleApprover = "approver" // 负责人 (APL Art. 57)
+	RoleClerk    = "clerk"    // 文书管理员: numbers, service, printing
+	RoleAdmin    = "admin"    // users, catalogue, templates, authorities
+)
+
+// Staff is who acts, as the procedure sees them.
+type Staff struct {
+	ID    uint
+	Roles []string
+}
+
+// Has reports whether the staff member holds role; admin holds every role.
+func (s Staff) Has(role string) bool {
+	return slices.Contains(s.Roles, role) || slices.Contains(s.Roles, RoleAdmin)
+}
+
+func (s Staff) admin() bool { return slices.Contains(s.Roles, RoleAdmin) }
+
+// Action is a step staff take on a case or a document.
+type Action string
+
+// Actions on a case.
+const (
+	ActFile      Action = "file"      // file a new case
+	ActEditCase  Action = "edit_case" // change the facts of a draft case
+	ActOverride  Action = "override"  // penalise a first offense the law lets go
+	ActDraft     Action = "draft"     // draft a document
+	ActStatement Action = "statement" // record the party's statement, hearing or waiver
+)
+
+// Actions on a document.
+const (
+	ActSubmit  Action = "submit"
+	ActApprove Action = "approve" // the legal review or the head's approval, by stage
+	ActReturn  Action = "return"
+	ActIssue   Action = "issue"
+	ActServe   Action = "serve"
+	ActCorrect Action = "correct"
+)
+
+// CaseState is what the permission rule needs to know of a case.
+type CaseState struct {
+	Status     string
+	Evaluation Evaluation
+}
+
+// DocState is what the permission rule needs to know of a document.
+type DocState struct {
+	Kind        string
+	Status      string
+	ReviewStage int // approvals so far
+	// LegalReview: the case requires legal review (法制审核) of its decision
+	// before the head approves it (evaluation.legal_review_required).
+	LegalReview bool
+	// ReviewedBy is the user who passed the legal review (0: none yet).
+	ReviewedBy uint
+	// ServedDate is the date of service, once served; Number the number,
+	// once issued.
+	ServedDate string
+	Number     string
+}
+
+// Approval stages of a document under review.
+const (
+	StageLegalReview = "legal_review" // 法制审核, by a reviewer
+	StageHead        = "head"         // 负责人批准 after the legal review
+	StageSingle      = "single"       // one approval, by a reviewer or the head
+)
+
+// TwoStage reports whether the document needs the legal review before the
+// head's approval: a decision of a case that requires legal review.
+func (d DocState) TwoStage() bool { return d.LegalReview && IsDecision(d.Kind) }
+
+// Stage is the approval a document under review waits for.
+func (d DocState) Stage() string {
+	switch {
+	case !d.TwoStage():
+		return StageSingle
+	case d.ReviewStage == 0:
+		return StageLegalReview
+	default:
+		return StageHead
+	}
+}
+
+var (
+	errNoRole   = errs.E(errs.Forbidden, "当前账号无权执行此操作")
+	errNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实；如需更正请制作新的文书")
+	errClosed   = errs.E(errs.Conflict, "案件已作出决定，不能再办理此项")
+)
+
+// MayCase says whether who may take act on a case in state c: nil when
+// allowed, else an error that says why in Chinese (forbidden for the
+// role, conflict for the state). The workflow enforces it and the pages
+// show an action only where it answers nil.
+func MayCase(who Staff, act Action, c CaseState) error {
+	if !who.Has(RoleOfficer) {
+		return errNoRole
+	}
+	switch act {
+	case ActFile:
+	case ActEditCase:
+		if c.Status != CaseDraft {
+			return errNotDraft
+		}
+	case ActOverride:
+		if c.Status != CaseDraft {
+			return errNotDraft
+		}
+		ev := c.Evaluation
+		if ev.Override != nil || ev.Mandatory || ev.Ground != GroundFirstOffense || ev.Outcome != OutcomeNoPenalty {
+			return errs.E(errs.Conflict, "只有首次违法可以不予行政处罚且尚未改变处理结果的案件，才能改为给予行政处罚")
+		}
+	case ActDraft:
+		if c.Status == CaseClosed {
+			return errClosed
+		}
+	case ActStatement:
+		if c.Status == CaseClosed {
+			return errs.E(errs.Conflict, "案件已作出决定，不能再记录陈述、申辩")
+		}
+		if c.Evaluation.Outcome != OutcomePenalty || c.Evaluation.DocumentKind != KindPenaltyDecision {
+			return errs.E(errs.Conflict, "本案不适用事先告知程序，无需记录陈述、申辩")
+		}
+	default:
+		return errs.E(errs.Invalid, "未知的操作")
+	}
+	return nil
+}
+
+// MayDocument says whether who may take act on a document in state d: nil
+// when allowed, else why not (forbidden for the role or the person,
+// conflict for the state). Legal review and the head's approval are two
+// people's work (an admin excepted).
+func MayDocument(who Staff, act Action, d DocState) error {
+	receipt := d.Kind == KindServiceReceipt
+	switch act {
+	case ActSubmit:
+		if !who.Has(RoleOfficer) {
+			return errNoRole
+		}
+		if d.Status != DocDraft {
+			return errs.E(errs.Conflict, "只有草稿可以提交审核（当前状态：%s）", DocStatusName(d.Status))
+		}
+	case ActApprove:
+		if !who.Has(RoleReviewer) && !who.Has(RoleApprover) {
+			return errs.E(errs.Forbidden, "当前账号无权批准文书")
+		}
+		if d.Status != DocReviewing {
+			return errs.E(errs.Conflict, "只有审核中的文书可以批准（当前状态：%s）", DocStatusName(d.Status))
+		}
+		switch d.Stage() {
+		case StageLegalReview:
+			if !who.Has(RoleReviewer) {
+				return errs.E(errs.Forbidden, "本案须经法制审核：请先由审核人员审核，再由负责人批准")
+			}
+		case StageHead:
+			if !who.Has(RoleApprover) {
+				return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
+			}
+			if !who.admin() && d.ReviewedBy != 0 && d.ReviewedBy == who.ID {
+				return errs.E(errs.Forbidden, "法制审核和负责人批准不能由同一人完成")
+			}
+		}
+	case ActReturn:
+		if !who.Has(RoleReviewer) && !who.Has(RoleApprover) {
+			return errNoRole
+		}
+		if d.Status != DocReviewing && d.Status != DocApproved {
+			return errs.E(errs.Conflict, "只有审核中或已批准未签发的文书可以退回（当前状态：%s）", DocStatusName(d.Status))
+		}
+	case ActIssue:
+		if !who.Has(RoleClerk) {
+			return errNoRole
+		}
+		if IsFrozen(d.Status) {
+			if d.Number != "" {
+				return errs.E(errs.Conflict, "文书已签发（%s），不能重复签发", d.Number)
+			}
+			return errs.E(errs.Conflict, "文书已签发，不能重复签发")
+		}
+		if d.Status != DocApproved {
+			return errs.E(errs.Conflict, "文书尚未审批通过，不能签发（当前状态：%s）", DocStatusName(d.Status))
+		}
+	case ActServe:
+		if !who.Has(RoleClerk) {
+			return errNoRole
+		}
+		switch {
+		case receipt:
+			return errs.E(errs.Conflict, "送达回证随所送达的文书一并记录送达")
+		case d.Status == DocServed:
+			return errs.E(errs.Conflict, "文书已于%s送达，不能重复记录", d.ServedDate)
+		case d.Status != DocIssued:
+			return errs.E(errs.Conflict, "只有已签发的有效文书可以记录送达（当前状态：%s）", DocStatusName(d.Status))
+		}
+	case ActCorrect:
+		if !who.Has(RoleOfficer) {
+			return errNoRole
+		}
+		if d.Status != DocIssued && d.Status != DocServed {
+			return errs.E(errs.Conflict, "只有已签发的有效文书可以更正（当前状态：%s）", DocStatusName(d.Status))
+		}
+		if receipt {
+			return errs.E(errs.Invalid, "送达回证不能更正，请重新记录送达")
+		}
+	default:
+		return errs.E(errs.Invalid, "未知的操作")
+	}
+	return nil
+}

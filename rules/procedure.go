@@ -1,0 +1,196 @@
+package rules
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"penaltydoc/errs"
+)
+
+// Procedure law: the states a case and its documents pass through, the
+// periods that run from service, which documents an outcome allows, the
+// lawful ways of service. The workflow in models enforces these; the pages
+// and letters print them.
+
+// Case statuses.
+const (
+	CaseDraft  = "draft"
+	CaseOpen   = "open" // documents in progress
+	CaseClosed = "closed"
+)
+
+// Document statuses: draft → reviewing → approved → issued → served, and
+// issued/served → superseded when a correction is issued.
+const (
+	DocDraft      = "draft"
+	DocReviewing  = "reviewing"
+	DocApproved   = "approved"
+	DocIssued     = "issued"
+	DocServed     = "served"
+	DocSuperseded = "superseded"
+)
+
+// FrozenStatuses are the statuses of an issued document: its bytes never
+// change again.
+var FrozenStatuses = []string{DocIssued, DocServed, DocSuperseded}
+
+// IsFrozen reports whether a document in status is issued.
+func IsFrozen(status string) bool {
+	return status == DocIssued || status == DocServed || status == DocSuperseded
+}
+
+// DecisionKinds are the document kinds that decide a case.
+var DecisionKinds = []string{KindPenaltyDecision, KindOnTheSpotDecision, KindNoPenaltyDecision}
+
+// IsDecision reports whether kind decides a case.
+func IsDecision(kind string) bool {
+	return kind == KindPenaltyDecision || kind == KindOnTheSpotDecision || kind == KindNoPenaltyDecision
+}
+
+// Numbered reports whether documents of kind get a number, an access code
+// and a verify token when issued (a service receipt is issued with the
+// document it serves and carries that one's number).
+func Numbered(kind string) bool { return IsKind(kind) && kind != KindServiceReceipt }
+
+// AllowedKinds are the documents an officer may draft for a case with this
+// evaluation, in the order the case produces them: the advance notice
+// before a penalty decision (APL Art. 44), then the decision the
+// evaluation names. Service receipts are issued with their document.
+func AllowedKinds(ev Evaluation) []string {
+	if ev.Outcome == OutcomePenalty && ev.DocumentKind == KindPenaltyDecision {
+		return []string{KindAdvanceNotice, KindPenaltyDecision}
+	}
+	return []string{ev.DocumentKind}
+}
+
+// Procedure periods (shared/LEGAL.md).
+const (
+	// AnswerDays is the period to state a case, defend and ask for a
+	// hearing after an advance notice, in working days (APL Art. 64 ¶1 (1)
+	// for hearings; the office's practice for statements).
+	AnswerDays = 5
+	// AnswerDaysPublicSecurity is public security organs' period (公安机关办理
+	// 行政案件程序规定), traffic police included.
+	AnswerDaysPublicSecurity = 3
+	PaymentDays              = 15   // APL Art. 67 ¶3
+	ReconsiderationDays      = 60   // 行政复议法 Art. 20
+	LitigationMonths         = 6    // 行政诉讼法 Art. 46
+	LateFeeRate              = 0.03 // APL Art. 72 ¶1 (1): 3% of the fine per day, never more than the fine
+)
+
+// AnswerPeriod is the answer period after an advance notice, in working
+// days: the authority's setting when it has one, else 3 for public
+// security matters (the item's domain public_security or traffic) and 5
+// otherwise. It is the one rule the workflow, the deadlines and the letters
+// use.
+func AnswerPeriod(authorityDays int, itemDomain string) int {
+	if authorityDays > 0 {
+		return authorityDays
+	}
+	if itemDomain == DomainPublicSecurity || itemDomain == DomainTraffic {
+		return AnswerDaysPublicSecurity
+	}
+	return AnswerDays
+}
+
+// LateFeeRule is the sentence a letter prints for the late-payment
+// surcharge, in the statute's words.
+var LateFeeRule = "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额（" + Article(LawAPL, 72, 1, 1) + "）"
+
+// Deadlines are the periods that run from service of a document.
+type Deadlines struct {
+	ServedDate string `json:"served_date"`
+	// AnswerDue is the last day to state a case, defend or ask for a
+	// hearing after an advance notice (working days).
+	AnswerDue string `json:"answer_due,omitempty"`
+	// PaymentDue is the last day to pay the fine.
+	PaymentDue string `json:"payment_due,omitempty"`
+	// LateFeeFrom is the first day of the late-payment surcharge;
+	// LateFeePerDay is 3% of the fine; LateFeeCap is the fine itself,
+	// reached on LateFeeCapDate.
+	LateFeeFrom    string  `json:"late_fee_from,omitempty"`
+	LateFeePerDay  float64 `json:"late_fee_per_day,omitempty"`
+	LateFeeCap     float64 `json:"late_fee_cap,omitempty"`
+	LateFeeCapDate string  `json:"late_fee_cap_date,omitempty"`
+	LateFeeRule    string  `json:"late_fee_rule,omitempty"`
+	// ReconsiderationDue and LitigationDue are the remedies' last days.
+	// ReconsiderationFirst: an on-the-spot decision must go to
+	// reconsideration before a lawsuit (行政复议法 2023 Art. 23).
+	ReconsiderationDue   string `json:"reconsideration_due,omitempty"`
+	LitigationDue        string `json:"litigation_due,omitempty"`
+	ReconsiderationFirst bool   `json:"reconsideration_first,omitempty"`
+}
+
+// ComputeDeadlines gives the periods running from service on cal: kind is
+// the document kind, served the date of service, fine the fine (yuan, 0 for
+// none) and answerDays the advance notice's answer period (working days;
+// AnswerDays when 0). Nil for a date that is not one.
+func ComputeDeadlines(cal Calendar, kind, served string, fine float64, answerDays int) *Deadlines {
+	if _, ok := parseDate(served); !ok {
+		return nil
+	}
+	dl := &Deadlines{ServedDate: served}
+	if kind == KindAdvanceNotice {
+		if answerDays <= 0 {
+			answerDays = AnswerDays
+		}
+		dl.AnswerDue, _ = cal.AddWorkdays(served, answerDays)
+		return dl
+	}
+	dl.ReconsiderationDue = cal.PeriodEnd(served, ReconsiderationDays, 0)
+	if kind == KindOnTheSpotDecision {
+		dl.ReconsiderationFirst = true
+	} else {
+		dl.LitigationDue = cal.PeriodEnd(served, 0, LitigationMonths)
+	}
+	if fine > 0 {
+		dl.PaymentDue = cal.PeriodEnd(served, PaymentDays, 0)
+		due, _ := time.Parse(calendarLayout, dl.PaymentDue)
+		dl.LateFeeFrom = due.AddDate(0, 0, 1).Format(calendarLayout)
+		dl.LateFeePerDay = math.Round(fine*LateFeeRate*100) / 100
+		dl.LateFeeCap = fine
+		days := int(math.Ceil(1 / LateFeeRate)) // 34 days reach the fine
+		dl.LateFeeCapDate = due.AddDate(0, 0, days).Format(calendarLayout)
+		dl.LateFeeRule = LateFeeRule
+	}
+	return dl
+}
+
+// ServiceMethod is a lawful way of service (民事诉讼法 Ch. 7, applied
+// through APL Art. 61).
+type ServiceMethod struct{ Code, Name string }
+
+// ServiceMethods lists them in the order forms offer them.
+var ServiceMethods = []ServiceMethod{
+	{"direct", "直接送达"}, {"lodged", "留置送达"}, {"mail", "邮寄送达"}, {"electronic", "电子送达"},
+	{"entrusted", "委托送达"}, {"transferred", "转交送达"}, {"public_notice", "公告送达"},
+}
+
+// ServiceMethodPublicNotice is service by public notice, which names no
+// recipient.
+const ServiceMethodPublicNotice = "公告送达"
+
+// ServiceMethodName finds a method by code or by name and answers its name.
+func ServiceMethodName(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	for _, m := range ServiceMethods {
+		if m.Code == v || m.Name == v {
+			return m.Name, true
+		}
+	}
+	return "", false
+}
+
+// ServiceMethodChoices is the list of names for a message.
+func ServiceMethodChoices() string {
+	names := make([]string, len(ServiceMethods))
+	for i, m := range ServiceMethods {
+		names[i] = m.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// ErrNoticeNotServed refuses a penalty decision whose advance notice was
+// not served (APL Art. 44, 62).
+var ErrNoticeNotServed = errs.E(errs.Invalid, "签发行政处罚决定书前，须先签发并送达本案的行政处罚事先告知书（%s）", Article(LawAPL, 44, 0, 0))
