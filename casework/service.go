@@ -61,6 +61,9 @@ type Service struct {
 	renderer  *render.Renderer
 	baseURL   string
 	templates sync.Map // templateKey → *render.Template; a version never changes
+	// beforeIssue, when set (tests), runs between Issue's reads and its
+	// transaction.
+	beforeIssue func()
 }
 
 // New builds the service; it fails when the fonts do not load.

@@ -176,6 +176,9 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 		out.Receipt = &models.Rendered{PDF: rpdf, Data: rdata, TemplateVersion: receiptVersion}
 		return out, nil
 	}
+	if s.beforeIssue != nil {
+		s.beforeIssue()
+	}
 	issued, err := s.store.IssueDocument(ctx, a.record(), p)
 	if err != nil {
 		return nil, err

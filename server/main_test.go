@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -226,4 +227,39 @@ func login(t testing.TB, base, user, password string) string {
 		t.Fatalf("login %s: %d %v", user, resp.StatusCode, err)
 	}
 	return out.Token
+}
+
+// TestGeneratedAdminPassword: without PENALTYDOC_ADMIN_PASSWORD the admin's
+// generated password goes to the terminal once, in a plain line, and into
+// no JSON log line.
+func TestGeneratedAdminPassword(t *testing.T) {
+	addr := freeAddr(t)
+	env := map[string]string{"PENALTYDOC_ADDR": addr, "PENALTYDOC_DB": "sqlite:" + filepath.Join(t.TempDir(), "gen.db")}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := newSyncBuffer(), newSyncBuffer()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"penaltydoc"}, func(k string) string { return env[k] }, stdout, stderr)
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, done)
+	re := regexp.MustCompile(`generated password (\S+) `)
+	m := re.FindStringSubmatch(stderr.String())
+	if m == nil {
+		cancel()
+		t.Fatalf("no password line on stderr:\n%s", stderr.String())
+	}
+	login(t, base, "admin", m[1])
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "{") && strings.Contains(line, m[1]) {
+			t.Errorf("a JSON log line carries the password: %s", line)
+		}
+	}
+	if n := strings.Count(stderr.String(), m[1]); n != 1 {
+		t.Errorf("the password appears %d times", n)
+	}
 }

@@ -1,0 +1,365 @@
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/models/dbtest"
+	"penaltydoc/render"
+	"penaltydoc/rules"
+	"penaltydoc/templates"
+)
+
+func init() { models.BcryptCost = bcrypt.MinCost }
+
+// sharedRenderer parses the fonts once for every test.
+var sharedRenderer = sync.OnceValues(render.New)
+
+// env is the case work on a real, migrated and seeded database, with one
+// actor per role and a clock the test moves.
+type env struct {
+	t      *testing.T
+	store  *models.Store
+	work   *Service
+	actors map[string]Actor
+	now    time.Time
+}
+
+func (e *env) at(day string) {
+	t, err := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", rules.China)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.now = t
+}
+
+func newEnv(t *testing.T, db dbtest.DB) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(ctx, db.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All()}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := sharedRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, err := New(Config{Store: store, Renderer: r, BaseURL: "https://penaltydoc.example/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: store, work: work, actors: map[string]Actor{}, now: time.Now()}
+	store.Now = func() time.Time { return e.now.UTC() }
+	for _, role := range []string{rules.RoleOfficer, rules.RoleReviewer, rules.RoleApprover, rules.RoleClerk} {
+		u, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.actors[role] = ActorOf(u, "127.0.0.1")
+	}
+	return e
+}
+
+func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) { fn(t, newEnv(t, db)) })
+	}
+}
+
+func (e *env) must(err error) {
+	e.t.Helper()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) as(role string) Actor { return e.actors[role] }
+
+// approve takes a submitted document through every approval stage it needs.
+func (e *env) approve(id uint) *DocumentView {
+	e.t.Helper()
+	ctx := context.Background()
+	v, err := e.work.Submit(ctx, e.as(rules.RoleOfficer), id)
+	e.must(err)
+	for _, role := range []string{rules.RoleReviewer, rules.RoleApprover} {
+		if v.Status != models.DocReviewing {
+			break
+		}
+		v, err = e.work.Approve(ctx, e.as(role), id)
+		e.must(err)
+	}
+	if v.Status != models.DocApproved {
+		e.t.Fatalf("document %d: %s after approval", id, v.Status)
+	}
+	return v
+}
+
+// priceCase are facts of a price-marking violation by a company that was
+// penalised for the same within the lookback: a penalty, with an advance
+// notice.
+func priceCase() CaseInput {
+	return CaseInput{Facts: rules.Facts{
+		ViolationCode: "JG-001",
+		Party: rules.Party{Kind: rules.PartyOrganization, Name: "杭州某某超市有限公司", CreditCode: "91330106MA2B3C4D5D",
+			Address: "杭州市西湖区文三路100号", LegalRepresentative: "李明"},
+		ViolationDate: "2026-10-08", DiscoveredDate: "2026-10-09",
+		Facts:    "当事人在其经营场所陈列销售的水果、蔬菜等商品共23种未标示价格。",
+		Evidence: []string{"现场检查笔录", "现场照片8张"},
+		Harm:     rules.HarmMinor, Corrected: true,
+		PriorViolations: []rules.PriorViolation{{ViolationCode: "JG-001", Date: "2025-12-01", Handled: true}},
+		ProposedFine:    3000,
+	}}
+}
+
+// TestCasePath takes a case from facts to a served decision through the
+// case work alone, on SQLite and MariaDB: filing, the advance notice
+// (drafted, approved, issued with its receipt, served), the party's waiver,
+// the decision (legal review, approval, issue), service, and the case
+// closed; every step checked against the permission rule's refusals.
+func TestCasePath(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		if _, err := e.work.CreateCase(ctx, clerk, priceCase()); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a clerk filed a case: %v", err)
+		}
+		cs, err := e.work.CreateCase(ctx, officer, priceCase())
+		e.must(err)
+		if cs.Status != models.CaseDraft || cs.Evaluation.Outcome != rules.OutcomePenalty || cs.Evaluation.DocumentKind != rules.KindPenaltyDecision {
+			t.Fatalf("case %s %+v", cs.Status, cs.Evaluation)
+		}
+		view, err := e.work.Case(ctx, officer, cs.ID)
+		e.must(err)
+		if !view.CanEdit || !view.CanDraft || !view.CanState || view.CanOverride ||
+			strings.Join(view.Kinds, ",") != rules.KindAdvanceNotice+","+rules.KindPenaltyDecision {
+			t.Fatalf("officer's view %+v", view)
+		}
+		if v, _ := e.work.Case(ctx, clerk, cs.ID); v.CanEdit || v.CanDraft || v.CanState {
+			t.Fatalf("a clerk may change the case: %+v", v)
+		}
+		if _, err := e.work.Draft(ctx, officer, cs.ID, rules.KindNoPenaltyDecision); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("drafted a kind the evaluation does not allow: %v", err)
+		}
+
+		// The advance notice.
+		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+		e.must(err)
+		if pdf, name, err := e.work.PDF(ctx, officer, notice.ID); err != nil || !strings.HasPrefix(string(pdf), "%PDF") || !strings.Contains(name, "样稿") {
+			t.Fatalf("draft PDF %q: %v", name, err)
+		}
+		if _, err := e.work.Issue(ctx, clerk, notice.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("issued a draft: %v", err)
+		}
+		e.approve(notice.ID)
+		if _, err := e.work.Issue(ctx, officer, notice.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("an officer issued: %v", err)
+		}
+		in, err := e.work.Issue(ctx, clerk, notice.ID)
+		e.must(err)
+		if in.Status != models.DocIssued || in.Number == nil || in.AccessCode == "" || in.ServiceReceiptID == 0 ||
+			!strings.HasPrefix(in.VerifyURL, "https://penaltydoc.example/verify/") {
+			t.Fatalf("issued notice %+v", in)
+		}
+		if _, err := e.work.Issue(ctx, clerk, notice.ID); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("issued twice: %v", err)
+		}
+		if v, _ := e.work.Case(ctx, officer, cs.ID); v.CanEdit {
+			t.Fatal("the facts stay editable once a document was submitted")
+		}
+		if _, err := e.work.UpdateCase(ctx, officer, cs.ID, priceCase()); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("edited the facts of an open case: %v", err)
+		}
+		served, err := e.work.Serve(ctx, clerk, notice.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "李明（法定代表人）"})
+		e.must(err)
+		if served.Deadlines == nil || served.Deadlines.AnswerDue != "2026-11-09" {
+			t.Fatalf("notice deadlines %+v", served.Deadlines)
+		}
+
+		// The decision: refused within the answer period, then the party waives.
+		dec, err := e.work.Draft(ctx, officer, cs.ID, rules.KindPenaltyDecision)
+		e.must(err)
+		e.approve(dec.ID)
+		if _, err := e.work.Issue(ctx, clerk, dec.ID); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "期满后方可签发") {
+			t.Fatalf("decision within the answer period: %v", err)
+		}
+		_, err = e.work.RecordStatement(ctx, officer, cs.ID, StatementInput{Waived: true})
+		e.must(err)
+		issued, err := e.work.Issue(ctx, clerk, dec.ID)
+		e.must(err)
+		doc, err := e.store.DocumentPDF(ctx, dec.ID)
+		e.must(err)
+		var data render.Data
+		e.must(json.Unmarshal([]byte(doc.DataJSON), &data))
+		if data.Draft || data.Number != *issued.Number || data.Notice.Number != *in.Number || data.Fine != 3000 || doc.Fine != 3000 {
+			t.Fatalf("decision data: draft %v number %q notice %q fine %v/%v", data.Draft, data.Number, data.Notice.Number, data.Fine, doc.Fine)
+		}
+		if v, _ := e.work.Case(ctx, officer, cs.ID); v.Case.Status != models.CaseClosed || v.CanDraft || v.CanState {
+			t.Fatalf("case after the decision: %s %+v", v.Case.Status, v)
+		}
+		if _, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("drafted on a decided case: %v", err)
+		}
+		final, err := e.work.Serve(ctx, clerk, dec.ID, ServiceInput{Method: "邮寄送达", Date: "2026-11-02", Recipient: "李明"})
+		e.must(err)
+		if final.Status != models.DocServed || final.Deadlines == nil || final.Deadlines.PaymentDue != "2026-11-17" || final.Deadlines.LateFeeCap != 3000 {
+			t.Fatalf("served decision %s %+v", final.Status, final.Deadlines)
+		}
+		if _, err := e.work.Serve(ctx, clerk, dec.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "李明"}); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("served twice: %v", err)
+		}
+		got, err := e.work.Download(ctx, Public("203.0.113.9"), strings.ReplaceAll(*issued.Number, "〔", "["), strings.ToLower(issued.AccessCode))
+		if err != nil || string(got.PDF) != string(doc.PDF) {
+			t.Fatalf("party download: %v", err)
+		}
+		if _, err := e.work.Download(ctx, Public("203.0.113.9"), *issued.Number, "AAAA-AAAA"); err != ErrNoDocument {
+			t.Fatalf("wrong code: %v", err)
+		}
+		v, err := e.work.Verify(ctx, strings.TrimPrefix(issued.VerifyURL, "https://penaltydoc.example/verify/"))
+		if err != nil || v.Number != *issued.Number || v.SHA256 != doc.SHA256 || v.Party == cs.PartyName {
+			t.Fatalf("verify %+v: %v", v, err)
+		}
+	})
+}
+
+// TestAnswerPeriodOneRule: an authority with no answer period of its own
+// gives public-security matters 3 working days, in the notice it prints
+// and in the workflow that waits for it (the workflow used to wait 5).
+func TestAnswerPeriodOneRule(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02") // a Monday
+		auth := &models.Authority{Name: "示例县公安局", ShortName: "示例公安", Domain: rules.DomainPublicSecurity,
+			NumberPrefix: "示公（治）行罚决字", NoticePrefix: "示公（治）罚告字", ReconsiderationBody: "示例县人民政府",
+			Court: "示例县人民法院", PaymentInstructions: "到指定银行缴纳", HearingFinePerson: 2000, HearingFineOrg: 10000}
+		e.must(e.store.CreateAuthority(ctx, auth))
+		auth.AnswerPeriodDays = 0 // an authority without a setting of its own
+		e.must(e.store.UpdateAuthority(ctx, auth, true))
+		in := CaseInput{Facts: rules.Facts{AuthorityID: auth.ID, ViolationCode: "YZD-001",
+			Party:         rules.Party{Kind: rules.PartyOrganization, Name: "示例化工有限公司", CreditCode: "91330106MA2B3C4D5D", Address: "示例县工业园区8号"},
+			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-20", Facts: "当事人运输甲苯未备案。", Harm: rules.HarmMinor}}
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		cs, err := e.work.CreateCase(ctx, officer, in)
+		e.must(err)
+		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+		e.must(err)
+		e.approve(notice.ID)
+		_, err = e.work.Issue(ctx, clerk, notice.ID)
+		e.must(err)
+		served, err := e.work.Serve(ctx, clerk, notice.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "法定代表人"})
+		e.must(err)
+		nd, err := e.store.DocumentPDF(ctx, notice.ID)
+		e.must(err)
+		var data render.Data
+		e.must(json.Unmarshal([]byte(nd.DataJSON), &data))
+		if data.Notice.AnswerDays != 3 || nd.AnswerDays != 3 || served.Deadlines.AnswerDue != "2026-11-05" {
+			t.Fatalf("notice: printed %d days, stored %d, due %s", data.Notice.AnswerDays, nd.AnswerDays, served.Deadlines.AnswerDue)
+		}
+		dec, err := e.work.Draft(ctx, officer, cs.ID, rules.KindPenaltyDecision)
+		e.must(err)
+		e.approve(dec.ID)
+		e.at("2026-11-05")
+		if _, err := e.work.Issue(ctx, clerk, dec.ID); err == nil || !strings.Contains(err.Error(), "3个工作日") {
+			t.Fatalf("decision on the period's last day: %v", err)
+		}
+		e.at("2026-11-06") // the fourth working day: the 3-day period has run out
+		if _, err := e.work.Issue(ctx, clerk, dec.ID); err != nil {
+			t.Fatalf("decision after the 3-day period: %v", err)
+		}
+	})
+}
+
+// TestIssueRendersWhatItLocked: a statement recorded after the issuer read
+// the document, a moment before its transaction, is in the issued PDF's
+// data (it was read inside the transaction, not before it).
+func TestIssueRendersWhatItLocked(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		cs, err := e.work.CreateCase(ctx, officer, priceCase())
+		e.must(err)
+		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+		e.must(err)
+		e.approve(notice.ID)
+		_, err = e.work.Issue(ctx, clerk, notice.ID)
+		e.must(err)
+		_, err = e.work.Serve(ctx, clerk, notice.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "李明"})
+		e.must(err)
+		dec, err := e.work.Draft(ctx, officer, cs.ID, rules.KindPenaltyDecision)
+		e.must(err)
+		e.approve(dec.ID)
+		e.at("2026-11-20")
+		const said = "当事人陈述称系新员工疏忽，本局经复核认为不属于法定从轻情节，不予采纳。"
+		e.work.beforeIssue = func() {
+			if _, err := e.work.RecordStatement(ctx, officer, cs.ID, StatementInput{Statement: said}); err != nil {
+				t.Error(err)
+			}
+		}
+		_, err = e.work.Issue(ctx, clerk, dec.ID)
+		e.must(err)
+		doc, err := e.store.DocumentPDF(ctx, dec.ID)
+		e.must(err)
+		if !strings.Contains(doc.DataJSON, said) {
+			t.Fatal("the statement recorded before the issuing transaction is not in the decision")
+		}
+		if text := pdfText(t, doc.PDF); text != "" && !strings.Contains(strings.ReplaceAll(text, "\n", ""), "新员工疏忽") {
+			t.Errorf("the PDF does not print the statement:\n%s", text)
+		}
+	})
+}
+
+// pdfText extracts a PDF's text with pdftotext, or "" where the tool is
+// missing (the data check above still runs).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Log("pdftotext not installed (poppler-utils): PDF text not checked")
+		return ""
+	}
+	cmd := exec.Command(path, "-", "-")
+	cmd.Stdin = strings.NewReader(string(pdf))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// TestDependencies: casework speaks no HTTP. Its own files import neither
+// gin nor net/http, and nothing it depends on is gin or the server.
+// (net/http is in its graph only through pdfcpu and excelize, as clients.)
+func TestDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`+"\n---\n"+`{{join .Deps "\n"}}`, ".").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	own, deps, _ := strings.Cut(string(out), "---")
+	for _, imp := range strings.Fields(own) {
+		if imp == "net/http" || strings.HasPrefix(imp, "net/http/") || strings.Contains(imp, "gin-gonic") {
+			t.Errorf("casework imports %s", imp)
+		}
+	}
+	for _, dep := range strings.Fields(deps) {
+		if strings.Contains(dep, "gin-gonic") || dep == "penaltydoc/server" || dep == "net/http/httptest" {
+			t.Errorf("casework depends on %s", dep)
+		}
+	}
+}
