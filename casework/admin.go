@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,22 +50,23 @@ func (s *Service) UpdateAuthority(ctx context.Context, a Actor, id uint, in Auth
 
 // AuthorityInput is an authority as an admin enters it.
 type AuthorityInput struct {
-	Name                string  `json:"name"`
-	ShortName           string  `json:"short_name"`
-	Domain              string  `json:"domain"`
-	NumberPrefix        string  `json:"number_prefix"`
-	NoPenaltyPrefix     string  `json:"no_penalty_prefix"`
-	NoticePrefix        string  `json:"notice_prefix"`
-	OnTheSpotPrefix     string  `json:"on_the_spot_prefix"`
-	ReconsiderationBody string  `json:"reconsideration_body"`
-	Court               string  `json:"court"`
-	PaymentInstructions string  `json:"payment_instructions"`
-	Address             string  `json:"address"`
-	Phone               string  `json:"phone"`
-	HearingFinePerson   float64 `json:"hearing_fine_person"`
-	HearingFineOrg      float64 `json:"hearing_fine_org"`
-	AnswerPeriodDays    int     `json:"answer_period_days"`
-	SealPNG             *string `json:"seal_png"`
+	Name                string   `json:"name"`
+	ShortName           string   `json:"short_name"`
+	Domain              string   `json:"domain"`
+	Domains             []string `json:"domains"`
+	NumberPrefix        string   `json:"number_prefix"`
+	NoPenaltyPrefix     string   `json:"no_penalty_prefix"`
+	NoticePrefix        string   `json:"notice_prefix"`
+	OnTheSpotPrefix     string   `json:"on_the_spot_prefix"`
+	ReconsiderationBody string   `json:"reconsideration_body"`
+	Court               string   `json:"court"`
+	PaymentInstructions string   `json:"payment_instructions"`
+	Address             string   `json:"address"`
+	Phone               string   `json:"phone"`
+	HearingFinePerson   float64  `json:"hearing_fine_person"`
+	HearingFineOrg      float64  `json:"hearing_fine_org"`
+	AnswerPeriodDays    int      `json:"answer_period_days"`
+	SealPNG             *string  `json:"seal_png"`
 }
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
@@ -105,14 +107,34 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	if !slices.Contains(rules.DomainOrder, r.Domain) {
 		f.Add("domain", "执法领域应为 public_security、market_regulation、traffic 或 other")
 	}
+	var domains []string
+	for i, d := range r.Domains {
+		d = strings.TrimSpace(d)
+		switch {
+		case !slices.Contains(rules.DomainOrder, d):
+			f.Add(fmt.Sprintf("domains[%d]", i), "执法领域应为 public_security、market_regulation、traffic 或 other")
+		case !slices.Contains(domains, d):
+			domains = append(domains, d)
+		}
+	}
+	if len(domains) == 0 && r.Domain != rules.DomainOther {
+		domains = []string{r.Domain}
+	}
+	if len(domains) > 0 && r.Domain == rules.DomainOther {
+		r.Domain = domains[0]
+	}
 	for _, m := range []struct {
-		field string
-		v     float64
-	}{{"hearing_fine_person", r.HearingFinePerson}, {"hearing_fine_org", r.HearingFineOrg}} {
-		if m.v < 0 {
-			f.Add(m.field, "听证金额标准不能为负数")
-		} else if !twoDecimals(m.v) {
+		field, label string
+		v            float64
+	}{{"hearing_fine_person", "对个人", r.HearingFinePerson}, {"hearing_fine_org", "对单位", r.HearingFineOrg}} {
+		switch {
+		case m.v <= 0:
+			// A missing threshold would mean "never a hearing" (APL Art. 63).
+			f.Add(m.field, "请填写"+m.label+"罚款应当告知听证权利的金额标准（大于0）")
+		case !twoDecimals(m.v):
 			f.Add(m.field, "金额最多保留两位小数")
+		case m.v > rules.MaxMoney:
+			f.Add(m.field, "金额超出允许范围")
 		}
 	}
 	if r.AnswerPeriodDays == 0 {
@@ -153,7 +175,7 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 		return r.NumberPrefix + suffixes["处罚"]
 	}
 	a := &models.Authority{
-		Name: r.Name, ShortName: r.ShortName, Domain: r.Domain, NumberPrefix: r.NumberPrefix,
+		Name: r.Name, ShortName: r.ShortName, Domain: r.Domain, Domains: strings.Join(domains, ","), NumberPrefix: r.NumberPrefix,
 		NoPenaltyPrefix:     orDefault(r.NoPenaltyPrefix, map[string]string{"行罚决字": "不罚决字", "处罚": "不罚"}),
 		NoticePrefix:        orDefault(r.NoticePrefix, map[string]string{"行罚决字": "罚告字", "处罚": "罚告"}),
 		OnTheSpotPrefix:     orDefault(r.OnTheSpotPrefix, map[string]string{"行罚决字": "当罚决字", "处罚": "当罚"}),

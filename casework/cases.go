@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"penaltydoc/errs"
@@ -84,9 +85,36 @@ func (s *Service) evaluate(ctx context.Context, in CaseInput, excludeCase uint) 
 	}
 	f.DecisionDate = decision
 	f.AuthorityID = auth.ID
-	history, err := s.store.PartyHistory(ctx, models.PartyKey(f.Party), excludeCase)
+	var warnings []string
+	domains := auth.DomainList()
+	if !rules.Covers(domains, item.Domain) {
+		return nil, errs.Field("violation_code", fmt.Sprintf("本机关（%s）的执法领域为%s，不能办理%s领域的事项“%s”",
+			auth.Name, domainNames(rules.Jurisdiction(domains)), rules.DomainName(item.Domain), item.Name))
+	}
+	if len(rules.Jurisdiction(domains)) == 0 {
+		warnings = append(warnings, "执法机关“"+auth.Name+"”未设置执法领域，系统未检查管辖，请管理员在执法机关设置中填写")
+	}
+	key := models.PartyKey(f.Party)
+	if known, err := s.store.PartyByKey(ctx, key); err != nil {
+		return nil, err
+	} else if known != nil && known.Name != f.Party.Name {
+		label := "公民身份号码"
+		if f.Party.Kind == rules.PartyOrganization {
+			label = "统一社会信用代码"
+		}
+		warnings = append(warnings, fmt.Sprintf("%s%s在本系统中登记的名称为“%s”，与本次填写的“%s”不一致，请核实当事人身份", label, key, known.Name, f.Party.Name))
+	}
+	history, err := s.store.PartyHistory(ctx, key, f.VehiclePlate, excludeCase)
 	if err != nil {
 		return nil, err
+	}
+	for i := range f.PriorViolations { // the domain of the officer's records, from the catalogue
+		pv := &f.PriorViolations[i]
+		if pv.Domain == "" {
+			if it, err := s.store.ItemByCode(ctx, pv.ViolationCode); err == nil {
+				pv.Domain = it.Domain
+			}
+		}
 	}
 	ev, err := rules.Evaluate(f, item.Rule(), history, auth.Settings(), decision)
 	if err != nil {
@@ -97,7 +125,43 @@ func (s *Service) evaluate(ctx context.Context, in CaseInput, excludeCase uint) 
 			return nil, err
 		}
 	}
+	if msg := guardianMissing(f, ev); msg != "" {
+		warnings = append(warnings, msg)
+	}
+	ev.Warnings = append(warnings, ev.Warnings...)
 	return &Evaluated{Facts: f, Item: item, Authority: auth, Evaluation: ev}, nil
+}
+
+// guardianMissing says why the facts need the party's guardian (under-age
+// and incapacity outcomes order the guardian), or "".
+func guardianMissing(f rules.Facts, ev rules.Evaluation) string {
+	if f.Party.Guardian != "" {
+		return ""
+	}
+	switch ev.Ground {
+	case rules.GroundUnderAge:
+		return "当事人不满十四周岁，决定书应当责令其监护人加以管教：请填写监护人（party.guardian）"
+	case rules.GroundMentalIncapacity:
+		return "当事人不能辨认或者不能控制自己的行为，决定书应当责令其监护人严加看管和治疗：请填写监护人（party.guardian）"
+	}
+	return ""
+}
+
+// needGuardian refuses to file or update a case whose outcome orders a
+// guardian that the facts do not name.
+func needGuardian(ev *Evaluated) error {
+	if msg := guardianMissing(ev.Facts, ev.Evaluation); msg != "" {
+		return errs.Field("party.guardian", msg)
+	}
+	return nil
+}
+
+func domainNames(ds []string) string {
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = rules.DomainName(d)
+	}
+	return strings.Join(names, "、")
 }
 
 // checkFactsText refuses characters neither font can draw, naming the field
@@ -135,6 +199,9 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 	if err != nil {
 		return nil, err
 	}
+	if err := needGuardian(ev); err != nil {
+		return nil, err
+	}
 	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID}
 	if err := s.store.CreateCase(ctx, a.record(), cs, ev.Facts, ev.Evaluation); err != nil {
 		return nil, err
@@ -157,6 +224,9 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, id uint, in CaseInput
 	}
 	ev, err := s.evaluate(ctx, in, old.ID)
 	if err != nil {
+		return nil, err
+	}
+	if err := needGuardian(ev); err != nil {
 		return nil, err
 	}
 	detail := ""
@@ -200,36 +270,65 @@ func (s *Service) Override(ctx context.Context, a Actor, id uint, o rules.Overri
 	return s.store.UpdateCase(ctx, a.record(), id, rules.ActOverride, item, cs.AuthorityID, cs.Facts, ev, "reason="+strings.TrimSpace(o.Reason))
 }
 
-// StatementInput is the party's statement and defence, the hearing and
-// its result, or the party's waiver.
+// StatementInput is the party's statement and defence with what the
+// authority made of it, the hearing (its date and result), or the party's
+// waiver. Each prints its own sentence in the decision.
 type StatementInput struct {
-	Statement     string `json:"statement"`
+	Statement string `json:"statement"`
+	// Outcome (accepted, partly, rejected) and Reason are the authority's
+	// review of the statement (APL Art. 45).
+	Outcome       string `json:"statement_outcome"`
+	Reason        string `json:"statement_reason"`
 	HearingHeld   bool   `json:"hearing_held"`
+	HearingDate   string `json:"hearing_date"`
 	HearingResult string `json:"hearing_result"`
 	Waived        bool   `json:"waived"`
 }
 
-func (in StatementInput) check() (models.Statement, error) {
+func (in StatementInput) check(today string) (models.Statement, error) {
 	in.Statement, in.HearingResult = strings.TrimSpace(in.Statement), strings.TrimSpace(in.HearingResult)
+	in.Reason, in.Outcome, in.HearingDate = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Outcome), strings.TrimSpace(in.HearingDate)
 	f := errs.Fields{}
 	if in.HearingHeld && in.HearingResult == "" {
 		f.Add("hearing_result", "举行了听证的，请填写听证情况及处理意见")
 	}
-	if !in.HearingHeld && in.HearingResult != "" {
+	if !in.HearingHeld && (in.HearingResult != "" || in.HearingDate != "") {
 		f.Add("hearing_held", "填写了听证情况，但未标明举行了听证")
 	}
+	if in.HearingDate != "" && !rules.ValidDate(in.HearingDate) {
+		f.Add("hearing_date", "听证日期应为YYYY-MM-DD")
+	} else if in.HearingDate > today {
+		f.Add("hearing_date", "听证日期不得晚于今天")
+	}
+	if in.Outcome != "" && !slices.Contains(rules.StatementOutcomes, in.Outcome) {
+		f.Add("statement_outcome", "复核结论只能是 accepted（予以采纳）、partly（部分予以采纳）或 rejected（不予采纳）")
+	}
+	if in.Outcome != "" && in.Statement == "" {
+		f.Add("statement", "请填写当事人陈述、申辩的内容")
+	}
+	if in.Outcome != "" && in.Outcome != rules.StatementAccepted && in.Reason == "" {
+		f.Add("statement_reason", "不予采纳或者部分采纳的，请写明理由")
+	}
+	if in.Reason != "" && in.Outcome == "" {
+		f.Add("statement_outcome", "请选择复核结论")
+	}
+	if in.Waived && (in.Statement != "" || in.HearingHeld) {
+		f.Add("waived", "当事人已提出陈述、申辩或者举行了听证的，不能同时记录为放弃")
+	}
 	checkText(f, "statement", in.Statement, 5000)
+	checkText(f, "statement_reason", in.Reason, 5000)
 	checkText(f, "hearing_result", in.HearingResult, 5000)
 	if err := f.Err(); err != nil {
 		return models.Statement{}, err
 	}
-	return models.Statement{Statement: in.Statement, HearingHeld: in.HearingHeld, HearingResult: in.HearingResult, Waived: in.Waived}, nil
+	return models.Statement{Statement: in.Statement, Outcome: in.Outcome, Reason: in.Reason, HearingHeld: in.HearingHeld,
+		HearingDate: in.HearingDate, HearingResult: in.HearingResult, Waived: in.Waived}, nil
 }
 
 // RecordStatement records what the party said, the hearing, or the
 // waiver, on case id until it is decided; the decision prints it.
 func (s *Service) RecordStatement(ctx context.Context, a Actor, id uint, in StatementInput) (*models.Case, error) {
-	st, err := in.check()
+	st, err := in.check(s.Today())
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +385,7 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	if it, err := s.store.ItemByCode(ctx, cs.ViolationCode); err == nil {
 		v.ItemName = it.Name
 	}
-	if v.History, err = s.store.PartyHistory(ctx, cs.PartyKey, cs.ID); err != nil {
+	if v.History, err = s.store.PartyHistory(ctx, cs.PartyKey, cs.VehiclePlate, cs.ID); err != nil {
 		return nil, err
 	}
 	docs, err := s.store.CaseDocuments(ctx, cs.ID)

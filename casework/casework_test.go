@@ -253,7 +253,8 @@ func TestAnswerPeriodOneRule(t *testing.T) {
 		e.must(e.store.UpdateAuthority(ctx, auth, true))
 		in := CaseInput{Facts: rules.Facts{AuthorityID: auth.ID, ViolationCode: "YZD-001",
 			Party:         rules.Party{Kind: rules.PartyOrganization, Name: "示例化工有限公司", CreditCode: "91330106MA2B3C4D5D", Address: "示例县工业园区8号"},
-			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-20", Facts: "当事人运输甲苯未备案。", Harm: rules.HarmMinor}}
+			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-20", Facts: "当事人运输甲苯未备案。", Harm: rules.HarmMinor,
+			GoodsValue: 3000}}
 		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
 		cs, err := e.work.CreateCase(ctx, officer, in)
 		e.must(err)

@@ -24,6 +24,9 @@ type DocumentView struct {
 	// (rules.Stage*); TwoStage says whether it needs the legal review.
 	Stage    string
 	TwoStage bool
+	// Stale: a draft made from facts or an evaluation the case no longer
+	// has (已失效); it can be neither submitted, approved nor issued.
+	Stale bool
 	// What the actor may do.
 	CanSubmit, CanApprove, CanReturn, CanIssue, CanServe, CanCorrect bool
 }
@@ -31,7 +34,7 @@ type DocumentView struct {
 // documentView completes d (of case cs; nil when not at hand) for actor a.
 func (s *Service) documentView(a Actor, d *models.Document, cs *models.Case, cal rules.Calendar) DocumentView {
 	st := models.DocState(d, cs)
-	v := DocumentView{Document: *d, Deadlines: d.Deadlines(cal), VerifyURL: s.verifyURL(d), TwoStage: st.TwoStage()}
+	v := DocumentView{Document: *d, Deadlines: d.Deadlines(cal), VerifyURL: s.verifyURL(d), TwoStage: st.TwoStage(), Stale: st.Stale}
 	if d.Status == models.DocReviewing {
 		v.Stage = st.Stage()
 	}
@@ -190,12 +193,14 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		Notice: render.Notice{AnswerDays: rules.AnswerPeriod(auth.AnswerPeriodDays, item.Domain),
 			Hearing: ev.HearingRequired, Phone: auth.Phone},
 	}
-	if ev.Outcome == rules.OutcomePenalty {
+	data.Fine, data.Confiscation = rules.FineOf(ev.Penalties), rules.GainsOf(ev.Penalties)
+	if len(ev.Penalties) == 0 && ev.Outcome == rules.OutcomePenalty { // an evaluation stored before penalties were itemised
 		data.Fine = ev.Fine.Recommended
 	}
 	if cs != nil {
 		data.Case.ID = fmt.Sprintf("%s案〔%s〕%d号", auth.ShortName, f.DiscoveredDate[:4], cs.ID)
-		data.Statement, data.HearingHeld, data.HearingResult = cs.Statement, cs.HearingHeld, cs.HearingResult
+		data.Statement, data.StatementOutcome, data.StatementReason = cs.Statement, cs.StatementOutcome, cs.StatementReason
+		data.HearingHeld, data.HearingDate, data.HearingResult, data.Waived = cs.HearingHeld, cs.HearingDate, cs.HearingResult, cs.Waived
 	}
 	return data
 }

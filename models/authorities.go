@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 
 	"penaltydoc/errs"
 	"penaltydoc/rules"
@@ -10,6 +11,18 @@ import (
 // Settings returns the figures the criteria engine needs.
 func (a *Authority) Settings() rules.AuthoritySettings {
 	return rules.AuthoritySettings{HearingFinePerson: a.HearingFinePerson, HearingFineOrg: a.HearingFineOrg}
+}
+
+// DomainList is the domains the authority names: Domains, or else its one
+// legacy Domain (none for "other").
+func (a *Authority) DomainList() []string {
+	if a.Domains != "" {
+		return strings.Split(a.Domains, ",")
+	}
+	if a.Domain != "" && a.Domain != rules.DomainOther {
+		return []string{a.Domain}
+	}
+	return nil
 }
 
 // ListAuthorities returns every authority by id.
@@ -42,7 +55,7 @@ func (s *Store) CreateAuthority(ctx context.Context, a *Authority) error {
 // UpdateAuthority replaces every editable field of an authority; the seal is
 // kept when keepSeal is true.
 func (s *Store) UpdateAuthority(ctx context.Context, a *Authority, keepSeal bool) error {
-	cols := []string{"name", "short_name", "domain", "number_prefix", "no_penalty_prefix", "notice_prefix",
+	cols := []string{"name", "short_name", "domain", "domains", "number_prefix", "no_penalty_prefix", "notice_prefix",
 		"on_the_spot_prefix", "reconsideration_body", "court", "payment_instructions", "address", "phone",
 		"hearing_fine_person", "hearing_fine_org", "answer_period_days", "updated_at"}
 	if !keepSeal {

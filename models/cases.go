@@ -28,6 +28,36 @@ func (c *Case) SetFacts(f rules.Facts, ev rules.Evaluation) {
 	c.ViolationCode, c.PartyName, c.PartyKey = f.ViolationCode, f.Party.Name, PartyKey(f.Party)
 	c.ViolationDate, c.DiscoveredDate, c.DecisionDate = f.ViolationDate, f.DiscoveredDate, f.DecisionDate
 	c.Outcome, c.Ground = ev.Outcome, ev.Ground
+	c.VehiclePlate = NormalizePlate(f.VehiclePlate)
+	c.BasisHash = rules.BasisOf(f, ev).Hash
+}
+
+// NormalizePlate is a plate as the database keys it: upper case, without
+// spaces and the separating dot (浙A·12345 → 浙A12345).
+func NormalizePlate(p string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '·' || r == '•' || r == '.' || r == '-' || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, p))
+}
+
+// PartyByKey loads the party known under key (id number or credit code),
+// or nil.
+func (s *Store) PartyByKey(ctx context.Context, key string) (*Party, error) {
+	if key == "" {
+		return nil, nil
+	}
+	var p Party
+	err := s.conn(ctx).Where("`key` = ?", strings.ToUpper(key)).First(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "load party")
+	}
+	return &p, nil
 }
 
 // upsertParty stores the party's latest details under its key.
@@ -161,14 +191,16 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// PartyHistory returns the violations the database knows of a party: every
-// issued decision that found a violation (penalties, warnings, and
-// no-penalty decisions on the first-offense or minor-and-corrected grounds),
-// each as a violation of its item on its act date. Decisions of case
-// excludeCase are left out (a case is not its own history); a corrected
-// decision counts once, through its correction.
-func (s *Store) PartyHistory(ctx context.Context, key string, excludeCase uint) ([]rules.PriorViolation, error) {
-	if key == "" {
+// PartyHistory returns the violations the database knows of a party, and
+// of the vehicle with plate (traffic cases; "" for none): every issued
+// decision that found a violation (penalties, warnings, and no-penalty
+// decisions on the first-offense or minor-and-corrected grounds), each as
+// a violation of its item (with the item's domain) on its act date.
+// Decisions of case excludeCase are left out (a case is not its own
+// history); a corrected decision counts once, through its correction.
+func (s *Store) PartyHistory(ctx context.Context, key, plate string, excludeCase uint) ([]rules.PriorViolation, error) {
+	key, plate = strings.ToUpper(key), NormalizePlate(plate)
+	if key == "" && plate == "" {
 		return nil, nil
 	}
 	type row struct {
@@ -177,15 +209,24 @@ func (s *Store) PartyHistory(ctx context.Context, key string, excludeCase uint) 
 		ViolationDate string
 		Kind          string
 		Ground        string
+		Domain        string
+		PartyKey      string
 	}
 	var rows []row
-	err := s.conn(ctx).Table("documents").
-		Select("documents.id AS doc_id, cases.violation_code, cases.violation_date, documents.kind, cases.ground").
+	q := s.conn(ctx).Table("documents").
+		Select("documents.id AS doc_id, cases.violation_code, cases.violation_date, documents.kind, cases.ground, catalog_items.domain, cases.party_key").
 		Joins("JOIN cases ON cases.id = documents.case_id").
-		Where("cases.party_key = ? AND cases.id <> ? AND documents.status IN ? AND documents.kind IN ?",
-			strings.ToUpper(key), excludeCase, []string{DocIssued, DocServed}, rules.DecisionKinds).
-		Order("cases.violation_date, documents.id").Scan(&rows).Error
-	if err != nil {
+		Joins("LEFT JOIN catalog_items ON catalog_items.id = cases.item_id").
+		Where("cases.id <> ? AND documents.status IN ? AND documents.kind IN ?", excludeCase, []string{DocIssued, DocServed}, rules.DecisionKinds)
+	switch {
+	case key != "" && plate != "":
+		q = q.Where("(cases.party_key = ? OR cases.vehicle_plate = ?)", key, plate)
+	case plate != "":
+		q = q.Where("cases.vehicle_plate = ?", plate)
+	default:
+		q = q.Where("cases.party_key = ?", key)
+	}
+	if err := q.Order("cases.violation_date, documents.id").Scan(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "load party history")
 	}
 	var out []rules.PriorViolation
@@ -193,8 +234,12 @@ func (s *Store) PartyHistory(ctx context.Context, key string, excludeCase uint) 
 		if r.Kind == rules.KindNoPenaltyDecision && r.Ground != rules.GroundFirstOffense && r.Ground != rules.GroundMinorCorrected {
 			continue // limitation, age, capacity, no fault: no violation found
 		}
-		out = append(out, rules.PriorViolation{ViolationCode: r.ViolationCode, Date: r.ViolationDate, Handled: true,
-			Source: fmt.Sprintf("document:%d", r.DocID)})
+		pv := rules.PriorViolation{ViolationCode: r.ViolationCode, Date: r.ViolationDate, Handled: true, Domain: r.Domain,
+			Source: fmt.Sprintf("document:%d", r.DocID)}
+		if key == "" || !strings.EqualFold(r.PartyKey, key) {
+			pv.Via = "vehicle"
+		}
+		out = append(out, pv)
 	}
 	return out, nil
 }

@@ -25,6 +25,8 @@ func (c *CatalogItem) Rule() rules.Item {
 		WarningEligible: c.WarningEligible, WarningLookbackMonths: c.WarningLookbackMonths,
 		LimitationMonths: c.LimitationMonths, SafetyRelated: c.SafetyRelated,
 		NoFaultExcluded: c.NoFaultExcluded, Conditions: c.Conditions,
+		ValueFine: c.ValueFine, FineBasis: c.FineBasis, HearingFinePerson: c.HearingFinePerson, HearingFineOrg: c.HearingFineOrg,
+		DetentionMaxDays: c.DetentionMaxDays, ValidFrom: c.ValidFrom, ValidUntil: c.ValidUntil,
 	}
 }
 
@@ -38,6 +40,8 @@ func ItemFromRule(it rules.Item) CatalogItem {
 		WarningEligible: it.WarningEligible, WarningLookbackMonths: it.WarningLookbackMonths,
 		LimitationMonths: it.LimitationMonths, SafetyRelated: it.SafetyRelated,
 		NoFaultExcluded: it.NoFaultExcluded, Conditions: it.Conditions, Active: true,
+		ValueFine: it.ValueFine, FineBasis: it.FineBasis, HearingFinePerson: it.HearingFinePerson, HearingFineOrg: it.HearingFineOrg,
+		DetentionMaxDays: it.DetentionMaxDays, ValidFrom: it.ValidFrom, ValidUntil: it.ValidUntil,
 	}
 }
 
@@ -71,6 +75,7 @@ func (s *Store) CreateItem(ctx context.Context, it *CatalogItem) error {
 var itemColumns = []string{"name", "domain", "violated_provision", "penalty_provision", "penalty_types",
 	"fine_min", "fine_max", "first_offense_eligible", "first_offense_lookback_months", "warning_eligible",
 	"warning_lookback_months", "limitation_months", "safety_related", "no_fault_excluded", "conditions",
+	"value_fine", "fine_basis", "hearing_fine_person", "hearing_fine_org", "detention_max_days", "valid_from", "valid_until",
 	"active", "updated_at"}
 
 // UpsertItems stores items by code in one transaction: new codes are added,

@@ -6,6 +6,7 @@ import (
 	"gorm.io/gorm"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules"
 )
 
 // CreateDocument stores a draft document of a case with the active template
@@ -16,13 +17,26 @@ func (s *Store) CreateDocument(ctx context.Context, a Actor, d *Document) error 
 		if err := tx.Select("version").Where("kind = ? AND active = ?", d.Kind, true).First(&t).Error; err != nil {
 			return notFound(err, "该文书种类的模板")
 		}
-		d.TemplateVersion, d.Status, d.CreatedByID = t.Version, DocDraft, a.UserID
+		var c Case
+		if err := tx.Select("id", "facts_json", "evaluation_json", "basis_hash").First(&c, d.CaseID).Error; err != nil {
+			return notFound(err, "案件")
+		}
+		d.TemplateVersion, d.Status, d.CreatedByID, d.Basis = t.Version, DocDraft, a.UserID, caseBasis(&c)
 		if err := tx.Omit("PDF").Create(d).Error; err != nil {
 			return errs.Wrap(err, "create document")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_document",
 			Entity: "document", EntityID: d.ID, ToStatus: DocDraft, Detail: d.Kind, DocSHA256: documentHash(d, nil)})
 	})
+}
+
+// caseBasis is what a draft made now from case c is made from.
+func caseBasis(c *Case) rules.Basis {
+	b := rules.BasisOf(c.Facts, c.Evaluation)
+	if c.BasisHash != "" {
+		b.Hash = c.BasisHash
+	}
+	return b
 }
 
 // DocumentByID loads a document without its PDF bytes.

@@ -21,10 +21,13 @@ var AllRoles = rules.AllRoles
 // Authority is an enforcement office: its names, remedies, number prefixes
 // and the thresholds the criteria depend on.
 type Authority struct {
-	ID                  uint      `gorm:"primaryKey" json:"id"`
-	Name                string    `gorm:"size:200;not null" json:"name"`
-	ShortName           string    `gorm:"size:100;not null" json:"short_name"`
-	Domain              string    `gorm:"size:32;not null;default:other" json:"domain"`
+	ID        uint   `gorm:"primaryKey" json:"id"`
+	Name      string `gorm:"size:200;not null" json:"name"`
+	ShortName string `gorm:"size:100;not null" json:"short_name"`
+	Domain    string `gorm:"size:32;not null;default:other" json:"domain"`
+	// Domains are the domains the authority enforces (comma-separated;
+	// see Jurisdiction).
+	Domains             string    `gorm:"size:200;not null;default:''" json:"-"`
 	NumberPrefix        string    `gorm:"size:100;not null" json:"number_prefix"`
 	NoPenaltyPrefix     string    `gorm:"size:100;not null;default:''" json:"no_penalty_prefix"`
 	NoticePrefix        string    `gorm:"size:100;not null;default:''" json:"notice_prefix"`
@@ -82,26 +85,33 @@ type Throttle struct {
 
 // CatalogItem is one violation of the office's catalogue.
 type CatalogItem struct {
-	ID                         uint      `gorm:"primaryKey" json:"id"`
-	Code                       string    `gorm:"size:64;not null;uniqueIndex" json:"code"`
-	Name                       string    `gorm:"size:300;not null" json:"name"`
-	Domain                     string    `gorm:"size:32;not null" json:"domain"`
-	ViolatedProvision          string    `gorm:"size:500;not null" json:"violated_provision"`
-	PenaltyProvision           string    `gorm:"size:500;not null" json:"penalty_provision"`
-	PenaltyTypes               string    `gorm:"size:200;not null" json:"-"` // comma-separated
-	FineMin                    float64   `gorm:"type:decimal(14,2);not null;default:0" json:"fine_min"`
-	FineMax                    float64   `gorm:"type:decimal(14,2);not null;default:0" json:"fine_max"`
-	FirstOffenseEligible       bool      `gorm:"not null;default:false" json:"first_offense_eligible"`
-	FirstOffenseLookbackMonths int       `gorm:"not null;default:24" json:"first_offense_lookback_months"`
-	WarningEligible            bool      `gorm:"not null;default:false" json:"warning_eligible"`
-	WarningLookbackMonths      int       `gorm:"not null;default:6" json:"warning_lookback_months"`
-	LimitationMonths           int       `gorm:"not null;default:24" json:"limitation_months"`
-	SafetyRelated              bool      `gorm:"not null;default:false" json:"safety_related"`
-	NoFaultExcluded            bool      `gorm:"not null;default:false" json:"no_fault_excluded"`
-	Conditions                 string    `gorm:"type:text" json:"conditions"`
-	Active                     bool      `gorm:"not null;default:true" json:"active"`
-	CreatedAt                  time.Time `json:"created_at"`
-	UpdatedAt                  time.Time `json:"updated_at"`
+	ID                         uint             `gorm:"primaryKey" json:"id"`
+	Code                       string           `gorm:"size:64;not null;uniqueIndex" json:"code"`
+	Name                       string           `gorm:"size:300;not null" json:"name"`
+	Domain                     string           `gorm:"size:32;not null" json:"domain"`
+	ViolatedProvision          string           `gorm:"size:500;not null" json:"violated_provision"`
+	PenaltyProvision           string           `gorm:"size:500;not null" json:"penalty_provision"`
+	PenaltyTypes               string           `gorm:"size:200;not null" json:"-"` // comma-separated
+	FineMin                    float64          `gorm:"type:decimal(14,2);not null;default:0" json:"fine_min"`
+	FineMax                    float64          `gorm:"type:decimal(14,2);not null;default:0" json:"fine_max"`
+	FirstOffenseEligible       bool             `gorm:"not null;default:false" json:"first_offense_eligible"`
+	FirstOffenseLookbackMonths int              `gorm:"not null;default:24" json:"first_offense_lookback_months"`
+	WarningEligible            bool             `gorm:"not null;default:false" json:"warning_eligible"`
+	WarningLookbackMonths      int              `gorm:"not null;default:6" json:"warning_lookback_months"`
+	LimitationMonths           int              `gorm:"not null;default:24" json:"limitation_months"`
+	SafetyRelated              bool             `gorm:"not null;default:false" json:"safety_related"`
+	NoFaultExcluded            bool             `gorm:"not null;default:false" json:"no_fault_excluded"`
+	Conditions                 string           `gorm:"type:text" json:"conditions"`
+	ValueFine                  *rules.ValueFine `gorm:"type:text;serializer:json" json:"value_fine,omitempty"`
+	FineBasis                  string           `gorm:"type:text" json:"fine_basis"`
+	HearingFinePerson          float64          `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_person"`
+	HearingFineOrg             float64          `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_org"`
+	DetentionMaxDays           int              `gorm:"not null;default:0" json:"detention_max_days"`
+	ValidFrom                  string           `gorm:"size:10;not null;default:''" json:"valid_from"`
+	ValidUntil                 string           `gorm:"size:10;not null;default:''" json:"valid_until"`
+	Active                     bool             `gorm:"not null;default:true" json:"active"`
+	CreatedAt                  time.Time        `json:"created_at"`
+	UpdatedAt                  time.Time        `json:"updated_at"`
 }
 
 // Party is a person or organisation, keyed by id number or credit code.
@@ -147,9 +157,18 @@ type Case struct {
 	HearingHeld   bool             `gorm:"not null;default:false" json:"hearing_held"`
 	HearingResult string           `gorm:"type:text" json:"hearing_result"`
 	Waived        bool             `gorm:"not null;default:false" json:"waived"`
-	OfficerID     uint             `gorm:"not null;index" json:"officer_id"`
-	CreatedAt     time.Time        `json:"created_at"`
-	UpdatedAt     time.Time        `json:"updated_at"`
+	// StatementOutcome is what the authority made of the statement:
+	// accepted, partly or rejected (rules.Statement*), with its reason.
+	StatementOutcome string `gorm:"size:16;not null;default:''" json:"statement_outcome"`
+	StatementReason  string `gorm:"type:text" json:"statement_reason"`
+	HearingDate      string `gorm:"size:10;not null;default:''" json:"hearing_date"`
+	VehiclePlate     string `gorm:"size:20;not null;default:'';index" json:"vehicle_plate"`
+	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
+	// another one are stale.
+	BasisHash string    `gorm:"size:64;not null;default:''" json:"-"`
+	OfficerID uint      `gorm:"not null;index" json:"officer_id"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Document statuses, as rules names them.
@@ -164,26 +183,29 @@ const (
 
 // Document is a letter of a case: a draft until issued, then frozen.
 type Document struct {
-	ID              uint       `gorm:"primaryKey" json:"id"`
-	CaseID          uint       `gorm:"not null;index" json:"case_id"`
-	AuthorityID     uint       `gorm:"not null;index" json:"authority_id"`
-	Kind            string     `gorm:"size:32;not null;index" json:"kind"`
-	Status          string     `gorm:"size:16;not null;index" json:"status"`
-	TemplateVersion int        `gorm:"not null" json:"template_version"`
-	ReviewStage     int        `gorm:"not null;default:0" json:"review_stage"` // approvals so far
-	ReviewedByID    *uint      `json:"reviewed_by_id"`                         // who passed the legal review
-	Comment         string     `gorm:"type:text" json:"comment"`
-	Series          string     `gorm:"size:100;not null;default:''" json:"series"`
-	Year            int        `gorm:"not null;default:0" json:"year"`
-	Serial          int64      `gorm:"not null;default:0" json:"serial"`
-	Number          *string    `gorm:"size:150;uniqueIndex" json:"number"`
-	IssueDate       string     `gorm:"size:10;not null;default:''" json:"issue_date"`
-	IssuedAt        *time.Time `json:"issued_at"`
-	PDF             []byte     `gorm:"type:longblob" json:"-"`
-	SHA256          string     `gorm:"size:64;not null;default:''" json:"sha256"`
-	AccessCodeHash  string     `gorm:"size:100;not null;default:''" json:"-"`
-	VerifyToken     *string    `gorm:"size:64;uniqueIndex" json:"-"`
-	DataJSON        string     `gorm:"type:longtext" json:"-"` // the render input frozen at issue
+	ID              uint   `gorm:"primaryKey" json:"id"`
+	CaseID          uint   `gorm:"not null;index" json:"case_id"`
+	AuthorityID     uint   `gorm:"not null;index" json:"authority_id"`
+	Kind            string `gorm:"size:32;not null;index" json:"kind"`
+	Status          string `gorm:"size:16;not null;index" json:"status"`
+	TemplateVersion int    `gorm:"not null" json:"template_version"`
+	ReviewStage     int    `gorm:"not null;default:0" json:"review_stage"` // approvals so far
+	ReviewedByID    *uint  `json:"reviewed_by_id"`                         // who passed the legal review
+	// Basis is what a draft was made from (the case's outcome, ground,
+	// penalties and hash then).
+	Basis          rules.Basis `gorm:"column:basis_json;type:text;serializer:json" json:"basis"`
+	Comment        string      `gorm:"type:text" json:"comment"`
+	Series         string      `gorm:"size:100;not null;default:''" json:"series"`
+	Year           int         `gorm:"not null;default:0" json:"year"`
+	Serial         int64       `gorm:"not null;default:0" json:"serial"`
+	Number         *string     `gorm:"size:150;uniqueIndex" json:"number"`
+	IssueDate      string      `gorm:"size:10;not null;default:''" json:"issue_date"`
+	IssuedAt       *time.Time  `json:"issued_at"`
+	PDF            []byte      `gorm:"type:longblob" json:"-"`
+	SHA256         string      `gorm:"size:64;not null;default:''" json:"sha256"`
+	AccessCodeHash string      `gorm:"size:100;not null;default:''" json:"-"`
+	VerifyToken    *string     `gorm:"size:64;uniqueIndex" json:"-"`
+	DataJSON       string      `gorm:"type:longtext" json:"-"` // the render input frozen at issue
 	// Fine and AnswerDays are the figures the deadlines run on, stored at
 	// issue: the fine decided (yuan) and an advance notice's answer period.
 	Fine            float64    `gorm:"type:decimal(14,2);not null;default:0" json:"fine"`

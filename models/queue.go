@@ -15,11 +15,12 @@ type DocumentRow struct {
 	PartyName      string           `gorm:"column:party_name"`
 	ViolationCode  string           `gorm:"column:violation_code"`
 	CaseEvaluation rules.Evaluation `gorm:"column:case_evaluation;serializer:json"`
+	CaseBasisHash  string           `gorm:"column:case_basis_hash"`
 }
 
 // State is what the permission rule knows of the row's document.
 func (r *DocumentRow) State() rules.DocState {
-	return docState(&r.Document, &Case{Evaluation: r.CaseEvaluation})
+	return docState(&r.Document, &Case{Evaluation: r.CaseEvaluation, BasisHash: r.CaseBasisHash})
 }
 
 // DocumentQuery filters ListDocuments.
@@ -46,7 +47,7 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 		Select("documents.id, documents.case_id, documents.authority_id, documents.kind, documents.status, " +
 			"documents.template_version, documents.review_stage, documents.comment, documents.number, documents.issue_date, " +
 			"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.reviewed_by_id, documents.created_at, documents.updated_at, " +
-			"cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation").
+			"documents.basis_json, cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation, cases.basis_hash AS case_basis_hash").
 		Joins("JOIN cases ON cases.id = documents.case_id")
 	if len(q.Statuses) > 0 {
 		db = db.Where("documents.status IN ?", q.Statuses)

@@ -25,25 +25,63 @@ func DefaultCatalog() ([]rules.Item, error) {
 	return items, nil
 }
 
-// DefaultAuthority is the office a new installation starts with.
-func DefaultAuthority() Authority {
-	return Authority{
+// DefaultAuthorities are the offices a new installation starts with: a
+// market regulation bureau (the default, first), a public security bureau
+// and its traffic police. They are examples to edit: their names, seals,
+// remedies and payment instructions must be the office's own.
+func DefaultAuthorities() []Authority {
+	return []Authority{{
 		Name:                "杭州市市场监督管理局",
 		ShortName:           "杭州市市场监管局",
 		Domain:              rules.DomainMarketRegulation,
+		Domains:             rules.DomainMarketRegulation,
 		NumberPrefix:        "杭市监处罚",
 		NoPenaltyPrefix:     "杭市监不罚",
 		NoticePrefix:        "杭市监罚告",
 		OnTheSpotPrefix:     "杭市监当罚",
 		ReconsiderationBody: "杭州市人民政府",
 		Court:               "杭州市西湖区人民法院",
-		PaymentInstructions: "请自收到本决定书之日起十五日内，持本决定书到杭州银行各营业网点缴纳罚款，或者通过“浙里办”政务服务平台在线缴纳。",
+		PaymentInstructions: "缴款方式：持本决定书到杭州银行各营业网点缴纳，或者通过“浙里办”政务服务平台在线缴纳。",
 		Address:             "杭州市上城区解放东路18号",
 		Phone:               "0571-12315",
 		HearingFinePerson:   10000,
 		HearingFineOrg:      100000,
 		AnswerPeriodDays:    5,
-	}
+	}, {
+		Name:                "杭州市公安局",
+		ShortName:           "杭州市公安局",
+		Domain:              rules.DomainPublicSecurity,
+		Domains:             rules.DomainPublicSecurity,
+		NumberPrefix:        "杭公（治）行罚决字",
+		NoPenaltyPrefix:     "杭公（治）不罚决字",
+		NoticePrefix:        "杭公（治）罚告字",
+		OnTheSpotPrefix:     "杭公（治）当罚决字",
+		ReconsiderationBody: "杭州市人民政府",
+		Court:               "杭州市上城区人民法院",
+		PaymentInstructions: "缴款方式：持本决定书到指定银行缴纳，或者通过“浙里办”政务服务平台在线缴纳。",
+		Address:             "杭州市上城区华光路35号",
+		Phone:               "0571-110",
+		HearingFinePerson:   2000,
+		HearingFineOrg:      10000,
+		AnswerPeriodDays:    3,
+	}, {
+		Name:                "杭州市公安局交通警察支队",
+		ShortName:           "杭州交警支队",
+		Domain:              rules.DomainTraffic,
+		Domains:             rules.DomainTraffic,
+		NumberPrefix:        "杭公交（决）字",
+		NoPenaltyPrefix:     "杭公交（不罚）字",
+		NoticePrefix:        "杭公交（告）字",
+		OnTheSpotPrefix:     "杭公交（简）字",
+		ReconsiderationBody: "杭州市公安局",
+		Court:               "杭州市上城区人民法院",
+		PaymentInstructions: "缴款方式：通过“交管12123”或者到指定银行缴纳。",
+		Address:             "杭州市上城区环城东路1号",
+		Phone:               "0571-122",
+		HearingFinePerson:   2000,
+		HearingFineOrg:      10000,
+		AnswerPeriodDays:    3,
+	}}
 }
 
 // SeedOptions are the first-start inputs.
@@ -63,7 +101,7 @@ type SeedResult struct {
 	Templates    int
 }
 
-// Seed fills an empty database: the admin user, the default authority, the
+// Seed fills an empty database: the admin user, the default authorities, the
 // default catalogue and version 1 of every template. Anything already there
 // is left alone, so a restart changes nothing.
 func (s *Store) Seed(ctx context.Context, opt SeedOptions) (SeedResult, error) {
@@ -92,9 +130,9 @@ func (s *Store) Seed(ctx context.Context, opt SeedOptions) (SeedResult, error) {
 			return errs.Wrap(err, "count authorities")
 		}
 		if n == 0 {
-			a := DefaultAuthority()
-			if err := tx.Create(&a).Error; err != nil {
-				return errs.Wrap(err, "seed authority")
+			as := DefaultAuthorities()
+			if err := tx.Create(&as).Error; err != nil {
+				return errs.Wrap(err, "seed authorities")
 			}
 			res.Authority = true
 		}

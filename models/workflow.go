@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,6 +106,7 @@ func docState(d *Document, c *Case) rules.DocState {
 	st := rules.DocState{Kind: d.Kind, Status: d.Status, ReviewStage: d.ReviewStage, ServedDate: d.ServedDate, Number: deref(d.Number)}
 	if c != nil {
 		st.LegalReview = c.Evaluation.LegalReviewRequired
+		st.Stale = !rules.IsFrozen(d.Status) && d.Basis.Hash != "" && c.BasisHash != "" && d.Basis.Hash != c.BasisHash
 	}
 	if d.ReviewedByID != nil {
 		st.ReviewedBy = *d.ReviewedByID
@@ -329,6 +331,10 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(d, c)); err != nil {
 			return err
+		}
+		if rules.Numbered(d.Kind) && !slices.Contains(rules.AllowedKinds(c.Evaluation), d.Kind) {
+			return errs.E(errs.Conflict, "本案当前的处理结论（%s）不适用%s，不能签发；请按现在的处理结论重新制作文书",
+				rules.OutcomeName(c.Evaluation.Outcome), rules.KindName(d.Kind))
 		}
 		var old *Document
 		if d.CorrectsID != nil {
@@ -606,8 +612,12 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Documen
 		if err := tx.Select("version").Where("kind = ? AND active = ?", old.Kind, true).First(&t).Error; err != nil {
 			return notFound(err, "该文书种类的模板")
 		}
+		c, err := s.caseForUpdate(tx, old.CaseID)
+		if err != nil {
+			return err
+		}
 		nd = &Document{CaseID: old.CaseID, AuthorityID: old.AuthorityID, Kind: old.Kind, Status: DocDraft,
-			TemplateVersion: t.Version, CorrectsID: &old.ID, CreatedByID: a.UserID}
+			TemplateVersion: t.Version, CorrectsID: &old.ID, CreatedByID: a.UserID, Basis: caseBasis(c)}
 		if err := tx.Omit("PDF").Create(nd).Error; err != nil {
 			return errs.Wrap(err, "create correction")
 		}
@@ -619,10 +629,14 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Documen
 	return nd, err
 }
 
-// Statement is the party's statement and defence, hearing or waiver.
+// Statement is the party's statement and defence with the authority's
+// review, the hearing, or the waiver.
 type Statement struct {
 	Statement     string
+	Outcome       string // rules.Statement*
+	Reason        string
 	HearingHeld   bool
+	HearingDate   string
 	HearingResult string
 	Waived        bool
 }
@@ -640,13 +654,16 @@ func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st St
 			return err
 		}
 		if err := tx.Model(&Case{}).Where("id = ?", caseID).Updates(map[string]any{"statement": st.Statement,
-			"hearing_held": st.HearingHeld, "hearing_result": st.HearingResult, "waived": st.Waived}).Error; err != nil {
+			"statement_outcome": st.Outcome, "statement_reason": st.Reason, "hearing_held": st.HearingHeld,
+			"hearing_date": st.HearingDate, "hearing_result": st.HearingResult, "waived": st.Waived}).Error; err != nil {
 			return errs.Wrap(err, "record statement")
 		}
-		c.Statement, c.HearingHeld, c.HearingResult, c.Waived = st.Statement, st.HearingHeld, st.HearingResult, st.Waived
+		c.Statement, c.StatementOutcome, c.StatementReason = st.Statement, st.Outcome, st.Reason
+		c.HearingHeld, c.HearingDate, c.HearingResult, c.Waived = st.HearingHeld, st.HearingDate, st.HearingResult, st.Waived
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "record_statement",
 			Entity: "case", EntityID: caseID, FromStatus: c.Status, ToStatus: c.Status,
-			Detail: fmt.Sprintf("hearing_held=%t waived=%t statement=%q hearing_result=%q", st.HearingHeld, st.Waived, st.Statement, st.HearingResult)})
+			Detail: fmt.Sprintf("hearing_held=%t hearing_date=%s waived=%t statement=%q outcome=%s reason=%q hearing_result=%q",
+				st.HearingHeld, st.HearingDate, st.Waived, st.Statement, st.Outcome, st.Reason, st.HearingResult)})
 	})
 	return c, err
 }

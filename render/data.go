@@ -42,11 +42,21 @@ type Data struct {
 	// Confiscation is the illegal gains confiscated, in yuan (0: none).
 	Confiscation float64
 
-	// Statement is the party's statement and defence and what the authority
-	// made of it; empty means the party did not state or defend in time.
-	Statement string
-	// HearingHeld and HearingResult describe a hearing, if one was held.
+	// Statement is the party's statement and defence; empty means the party
+	// did not state or defend in time. StatementOutcome (rules.Statement*:
+	// accepted, partly, rejected) and StatementReason are the authority's
+	// review of it; an old record without an outcome holds the whole
+	// paragraph in Statement.
+	Statement        string
+	StatementOutcome string
+	StatementReason  string
+	// Waived: the party expressly waived its rights to state, defend and
+	// ask for a hearing.
+	Waived bool
+	// HearingHeld, HearingDate and HearingResult describe a hearing, if
+	// one was held.
 	HearingHeld   bool
+	HearingDate   string
 	HearingResult string
 	// LegalReview is the date of the legal review (法制审核), if any.
 	LegalReview string
@@ -186,22 +196,85 @@ func (d Data) Sex() string {
 	return ""
 }
 
-// Penalties lists the decided penalties in the words of a decision:
-// 警告 / 罚款人民币…（¥…） / 没收违法所得人民币…（¥…）.
+// Penalties lists the decided penalties (Evaluation.Penalties) in the
+// words of a decision, one line each: 警告 / 罚款人民币…（¥…） /
+// 没收违法所得人民币…（¥…） / 没收非法财物：… / 吊销…. Data made before
+// penalties were itemised falls back to Fine and Confiscation.
 func (d Data) Penalties() []string {
+	ps := d.Evaluation.Penalties
+	if len(ps) == 0 {
+		ps = d.legacyPenalties()
+	}
 	var out []string
-	if d.Evaluation.Outcome == rules.OutcomeWarning || (d.Fine == 0 && d.Confiscation == 0 && slices.Contains(d.Item.PenaltyTypes, rules.PenaltyWarning)) {
-		out = append(out, "警告")
-	}
-	if d.Confiscation > 0 {
-		if s, err := RMB(d.Confiscation); err == nil {
-			out = append(out, "没收违法所得"+s)
-		}
-	}
-	if d.Fine > 0 {
-		if s, err := FineText(d.Fine); err == nil {
+	for _, p := range ps {
+		if s := PenaltyText(p); s != "" {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+func (d Data) legacyPenalties() []rules.Penalty {
+	var ps []rules.Penalty
+	if d.Evaluation.Outcome == rules.OutcomeWarning || (d.Fine == 0 && d.Confiscation == 0 && slices.Contains(d.Item.PenaltyTypes, rules.PenaltyWarning)) {
+		ps = append(ps, rules.Penalty{Type: rules.ImposeWarning})
+	}
+	if d.Confiscation > 0 {
+		ps = append(ps, rules.Penalty{Type: rules.ImposeConfiscateGains, Amount: d.Confiscation})
+	}
+	if d.Fine > 0 {
+		ps = append(ps, rules.Penalty{Type: rules.ImposeFine, Amount: d.Fine})
+	}
+	return ps
+}
+
+// PenaltyText is one penalty as a decision lists it.
+func PenaltyText(p rules.Penalty) string {
+	name := rules.PenaltyName(p.Type)
+	switch p.Type {
+	case rules.ImposeFine, rules.ImposeConfiscateGains:
+		s, err := RMB(p.Amount)
+		if err != nil {
+			return ""
+		}
+		return name + s
+	case rules.ImposeConfiscateProperty:
+		return name + "：" + p.Object
+	case rules.ImposeSuspendLicence, rules.ImposeRevokeLicence:
+		if p.Object != "" {
+			return strings.TrimSuffix(name, "许可证件") + p.Object
+		}
+		return name
+	case rules.ImposeDetention:
+		return name + rules.ChineseNumeral(p.Days) + "日"
+	}
+	return name
+}
+
+// Total is what the party is to pay: the fine and the confiscated gains.
+func (d Data) Total() float64 {
+	if len(d.Evaluation.Penalties) == 0 {
+		return d.Fine + d.Confiscation
+	}
+	return rules.Total(d.Evaluation.Penalties)
+}
+
+// Imposes reports whether the decision imposes a penalty of type t
+// (rules.Impose*).
+func (d Data) Imposes(t string) bool {
+	return slices.ContainsFunc(d.Evaluation.Penalties, func(p rules.Penalty) bool { return p.Type == t })
+}
+
+// Findings are the letter's sentences on discretion (Evaluation.Findings),
+// in the document's form of address: an advance notice speaks to the party
+// (你、你单位), a decision of it (当事人).
+func (d Data) Findings() []string {
+	if d.Kind != rules.KindAdvanceNotice {
+		return d.Evaluation.Findings
+	}
+	out := make([]string, len(d.Evaluation.Findings))
+	for i, f := range d.Evaluation.Findings {
+		out[i] = strings.ReplaceAll(f, "当事人", d.You())
 	}
 	return out
 }

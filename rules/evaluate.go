@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,18 +58,21 @@ var (
 	artTrafficPenalty = Article(LawTraffic, 107, 0, 0)
 )
 
-// lighterGround is one reason the penalty must or may be lighter.
-type lighterGround struct{ article, reason string }
+// lighterGround is one reason the penalty must or may be lighter: its
+// article, the officer's reason and the letter's finding.
+type lighterGround struct{ article, reason, finding string }
 
 // lighterGrounds lists the Art. 30/31/32 grounds that hold, in article order.
 func lighterGrounds(f *Facts, act date, okAct bool, birth date, hasBirth bool) []lighterGround {
 	var out []lighterGround
 	if f.Party.Kind == PartyPerson {
 		if okAct && hasBirth && !act.before(anniversary(birth, 14)) && act.before(anniversary(birth, 18)) {
-			out = append(out, lighterGround{artAge, "当事人于违法行为发生时已满十四周岁不满十八周岁，依法应当从轻或者减轻行政处罚。"})
+			out = append(out, lighterGround{artAge, "当事人于违法行为发生时已满十四周岁不满十八周岁，依法应当从轻或者减轻行政处罚。",
+				"当事人实施违法行为时已满十四周岁不满十八周岁，依照" + artAge + "的规定，应当从轻或者减轻行政处罚。"})
 		}
 		if f.MentalCapacity == CapacityLimited {
-			out = append(out, lighterGround{artCapacity, "当事人系尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人，可以从轻或者减轻行政处罚。"})
+			out = append(out, lighterGround{artCapacity, "当事人系尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人，可以从轻或者减轻行政处罚。",
+				"当事人系尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人，依照" + artCapacity + "的规定，可以从轻或者减轻行政处罚。"})
 		}
 	}
 	seen := map[string]bool{}
@@ -81,7 +85,8 @@ func lighterGrounds(f *Facts, act date, okAct bool, birth date, hasBirth bool) [
 	}
 	sort.Slice(ms, func(i, j int) bool { return mitigatingItem[ms[i]] < mitigatingItem[ms[j]] })
 	for _, m := range ms {
-		out = append(out, lighterGround{Article(LawAPL, 32, 0, mitigatingItem[m]), mitigatingReason[m]})
+		art := Article(LawAPL, 32, 0, mitigatingItem[m])
+		out = append(out, lighterGround{art, mitigatingReason[m], "当事人" + MitigatingName(m) + "，依照" + art + "的规定，应当从轻或者减轻行政处罚。"})
 	}
 	return out
 }
@@ -129,6 +134,10 @@ func Evaluate(f Facts, item Item, history []PriorViolation, auth AuthoritySettin
 		}
 	}
 	e := &evaluation{f: f, item: item, auth: auth, used: map[int]bool{}}
+	if e.hearingThreshold() <= 0 {
+		// Never "no hearing" by omission: 0 is a missing setting.
+		return Evaluation{}, errs.Field("authority_id", "执法机关尚未设置听证金额标准（hearing_fine_person、hearing_fine_org），请先在执法机关设置中填写")
+	}
 	e.act, _ = parseDate(f.ViolationDate)
 	e.disc, _ = parseDate(f.DiscoveredDate)
 	e.end, e.hasEnd = parseDate(f.ViolationEndDate)
@@ -191,35 +200,49 @@ func (e *evaluation) run() Evaluation {
 		if e.hasEnd {
 			arts = append(arts, artContinuing)
 		}
-		return e.noPenalty(GroundLimitation, true, lighter, arts,
+		ev := e.noPenalty(GroundLimitation, true, lighter, arts,
 			fmt.Sprintf("%s（%s）至被发现之日（%s）已超过%d个月的追责时效，依法不再给予行政处罚。", startLabel, start.chinese(), e.disc.chinese(), n))
+		verb := "发生"
+		if e.hasEnd {
+			verb = "终了"
+		}
+		ev.Findings = []string{fmt.Sprintf("当事人的违法行为%s于%s，本局于%s发现，已超过%s个月的追责时效。", verb, start.chinese(), e.disc.chinese(), ChineseNumeral(n))}
+		return ev
 	}
 
 	// 2 under 14 (Art. 30).
 	if e.person() && e.hasBirt && e.act.before(anniversary(e.birth, 14)) {
-		return e.noPenalty(GroundUnderAge, true, lighter, []string{artAge},
+		ev := e.noPenalty(GroundUnderAge, true, lighter, []string{artAge},
 			fmt.Sprintf("当事人%s出生，违法行为发生时（%s）未满十四周岁，依法不予行政处罚，责令其监护人加以管教。", e.birth.chinese(), e.act.chinese()))
+		ev.Findings = []string{fmt.Sprintf("当事人于%s出生，实施违法行为时未满十四周岁。", e.birth.chinese())}
+		return ev
 	}
 
 	// 3 unable to recognise or control the conduct (Art. 31).
 	if e.person() && f.MentalCapacity == CapacityNone {
-		return e.noPenalty(GroundMentalIncapacity, true, lighter, []string{artCapacity},
+		ev := e.noPenalty(GroundMentalIncapacity, true, lighter, []string{artCapacity},
 			"当事人在违法行为发生时不能辨认或者不能控制自己的行为，依法不予行政处罚，责令其监护人严加看管和治疗。")
+		ev.Findings = []string{"当事人在实施违法行为时不能辨认或者不能控制自己的行为。"}
+		return ev
 	}
 
 	// 4 no subjective fault (Art. 33 ¶2).
 	if f.NoFaultProven {
 		if !it.NoFaultExcluded {
-			return e.noPenalty(GroundNoFault, true, lighter, []string{artNoFault},
+			ev := e.noPenalty(GroundNoFault, true, lighter, []string{artNoFault},
 				"当事人有证据足以证明没有主观过错，依法不予行政处罚。")
+			ev.Findings = []string{"当事人有证据足以证明其没有主观过错。"}
+			return ev
 		}
 		e.reasons = append(e.reasons, "当事人主张没有主观过错，但本事项所依据的法律、行政法规另有规定，不适用无主观过错不予行政处罚的规定。")
 	}
 
 	// 5 minor, corrected in time, no harm (Art. 33 ¶1, first sentence).
 	if f.Minor && f.Corrected && f.Harm == HarmNone {
-		return e.noPenalty(GroundMinorCorrected, true, lighter, []string{artMinor},
+		ev := e.noPenalty(GroundMinorCorrected, true, lighter, []string{artMinor},
 			"当事人违法行为轻微并及时改正，没有造成危害后果，依法不予行政处罚。")
+		ev.Findings = []string{"当事人的违法行为轻微，已及时改正，没有造成危害后果。"}
+		return ev
 	}
 
 	// 6 first offense (Art. 33 ¶1, second sentence).
@@ -243,6 +266,8 @@ func (e *evaluation) run() Evaluation {
 	ev.Articles = p.Articles
 	ev.Reasons = append(append([]string{}, e.reasons...), p.Reasons...)
 	ev.Fine = p.Fine
+	ev.Penalties = p.Penalties
+	ev.Findings = p.Findings
 	ev.HearingRequired = p.HearingRequired
 	ev.LegalReviewRequired = p.LegalReviewRequired
 	ev.SimplifiedProcedure = p.SimplifiedProcedure
@@ -302,6 +327,14 @@ func windowText(months int, limited bool) string {
 	return fmt.Sprintf("违法行为发生前%d个月内", months)
 }
 
+// windowWords is windowText as a letter writes it: 违法行为发生前二十四个月内.
+func windowWords(months int, limited bool) string {
+	if !limited {
+		return "此前"
+	}
+	return fmt.Sprintf("违法行为发生前%s个月内", ChineseNumeral(months))
+}
+
 func (e *evaluation) firstOffense(lighter []lighterGround) (Evaluation, bool) {
 	f, it := &e.f, &e.item
 	months, limited := lookback(it.FirstOffenseLookbackMonths, DefaultFirstOffenseMonths)
@@ -330,23 +363,35 @@ func (e *evaluation) firstOffense(lighter []lighterGround) (Evaluation, bool) {
 	}
 	first := fmt.Sprintf("当事人系初次违法，%s无同类违法记录。", windowText(months, limited))
 	harm := "违法行为未造成危害后果，当事人已及时改正。"
+	harmWords := "违法行为未造成危害后果"
 	if f.Harm == HarmMinor {
 		harm = "违法行为危害后果轻微，当事人已及时改正。"
+		harmWords = "违法行为危害后果轻微"
 	}
 	ev := e.noPenalty(GroundFirstOffense, false, lighter, []string{artMinor}, first, harm)
-	if c := strings.TrimSpace(it.Conditions); c != "" {
-		ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，适用条件为："+strings.TrimRight(c, "。；;.")+"。")
+	ev.Findings = []string{fmt.Sprintf("当事人系初次违法，%s无同类违法记录；%s，当事人已及时改正。", windowWords(months, limited), harmWords)}
+	if c := strings.TrimRight(strings.TrimSpace(it.Conditions), "。；;."); c != "" {
+		if f.ConditionsMet {
+			ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，承办人认定当事人的情形符合清单所列适用条件："+c+"。")
+			ev.Findings = append(ev.Findings, "本事项列入首次违法可以不予行政处罚事项清单，当事人的情形符合清单所列适用条件："+c+"。")
+		} else {
+			ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，适用条件为："+c+"。承办人尚未确认当事人的情形符合上述条件（conditions_met），文书不引用清单条件。")
+		}
 	}
 	p := e.penalty(lighter, true)
 	ev.PenaltyAlternative = &p
 	return ev, true
 }
 
+// countsForWarning: the warning window counts traffic violations only (the
+// driver's and the vehicle's); a record of unknown domain counts.
+func countsForWarning(r PriorViolation) bool { return r.Domain == "" || r.Domain == DomainTraffic }
+
 func (e *evaluation) warning(lighter []lighterGround) (Evaluation, bool) {
 	f, it := &e.f, &e.item
 	months, limited := lookback(it.WarningLookbackMonths, DefaultWarningMonths)
-	recent := e.inWindow(months, limited, func(PriorViolation) bool { return true })
-	unhandled := e.inWindow(0, false, func(r PriorViolation) bool { return !r.Handled })
+	recent := e.inWindow(months, limited, countsForWarning)
+	unhandled := e.inWindow(0, false, func(r PriorViolation) bool { return !r.Handled && countsForWarning(r) })
 	for _, i := range append(append([]int{}, recent...), unhandled...) {
 		e.used[i] = true
 	}
@@ -358,11 +403,11 @@ func (e *evaluation) warning(lighter []lighterGround) (Evaluation, bool) {
 	}
 	if len(recent) > 0 {
 		ok = false
-		e.reasons = append(e.reasons, fmt.Sprintf("当事人%s有违法记录（%s）%s", windowText(months, limited), e.dates(recent), notApply))
+		e.reasons = append(e.reasons, fmt.Sprintf("当事人（或者所驾驶的车辆）%s有交通违法记录（%s）%s", windowText(months, limited), e.dates(recent), notApply))
 	}
 	if len(unhandled) > 0 {
 		ok = false
-		e.reasons = append(e.reasons, fmt.Sprintf("当事人以往的违法行为（%s）尚未处理完毕%s", e.dates(unhandled), notApply))
+		e.reasons = append(e.reasons, fmt.Sprintf("当事人（或者所驾驶的车辆）以往的交通违法行为（%s）尚未处理完毕%s", e.dates(unhandled), notApply))
 	}
 	if !ok {
 		return Evaluation{}, false
@@ -374,13 +419,15 @@ func (e *evaluation) warning(lighter []lighterGround) (Evaluation, bool) {
 	ev.Articles = dedupe(it.ViolatedProvision, it.PenaltyProvision, artTrafficWarning, artTrafficPenalty)
 	ev.Reasons = append(append([]string{}, e.reasons...),
 		"当事人的违法行为未影响其他车辆、行人正常通行。",
-		fmt.Sprintf("当事人%s无违法记录，以往的违法行为均已处理完毕，属于首次违法，依法给予警告。", windowText(months, limited)))
+		fmt.Sprintf("当事人及其所驾驶的车辆%s无交通违法记录，以往的交通违法行为均已处理完毕，属于首次违法，依法给予警告。", windowText(months, limited)))
+	ev.Penalties = append([]Penalty{{Type: ImposeWarning, Basis: it.PenaltyProvision}}, e.confiscations()...)
+	ev.Findings = []string{fmt.Sprintf("当事人的违法行为未影响其他车辆、行人正常通行，当事人及其所驾驶的车辆%s无交通违法记录，以往的交通违法行为均已处理完毕，属于首次违法。", windowWords(months, limited))}
 	return ev, true
 }
 
 // base fills what every outcome shares.
 func (e *evaluation) base(outcome, ground string, mandatory bool, lighter []lighterGround) Evaluation {
-	min, max := e.item.FineMin, e.item.FineMax
+	min, max, _ := fineRange(&e.item, &e.f)
 	if len(lighter) > 0 {
 		min = 0
 	}
@@ -401,6 +448,8 @@ func (e *evaluation) base(outcome, ground string, mandatory bool, lighter []ligh
 		Fine:           Fine{Min: min, Max: max},
 		RuleSetVersion: RuleSetVersion,
 		HistoryUsed:    used,
+		Penalties:      []Penalty{},
+		Findings:       []string{},
 	}
 }
 
@@ -409,18 +458,24 @@ func (e *evaluation) noPenalty(ground string, mandatory bool, lighter []lighterG
 	ev.DocumentKind = KindNoPenaltyDecision
 	ev.LegalReviewRequired = e.f.Major
 	all := append([]string{e.item.ViolatedProvision, e.item.PenaltyProvision}, arts...)
+	ev.Penalties = e.confiscations()
+	if GainsOf(ev.Penalties) > 0 && !hasType(&e.item, PenaltyConfiscation) {
+		all = append(all, artGains)
+	}
 	ev.Articles = dedupe(append(all, artEducate, artCorrect)...)
 	ev.Reasons = append(append([]string{}, e.reasons...), reasons...)
 	return ev
 }
 
-// penalty works out the penalty: fine, flags, articles and reasons.
-// alternative marks the penalty side of a discretionary ground, where "no
-// ground holds" would be untrue.
+// penalty works out the penalty: the fine and every other penalty, flags,
+// articles, the officer's reasons and the letter's findings. alternative
+// marks the penalty side of a discretionary ground, where "no ground
+// holds" would be untrue.
 func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyAlternative {
 	f, it := &e.f, &e.item
 	p := PenaltyAlternative{Lighter: len(lighter) > 0}
-	p.Fine.Min, p.Fine.Max = it.FineMin, it.FineMax
+	min, max, valueText := fineRange(it, f)
+	p.Fine.Min, p.Fine.Max = min, max
 	if p.Lighter {
 		p.Fine.Min = 0
 	}
@@ -428,30 +483,57 @@ func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyA
 	if !alternative {
 		p.Reasons = append(p.Reasons, "当事人的违法行为不具有依法不予行政处罚的情形，应当依法给予行政处罚。")
 	}
+	if valueText != "" {
+		p.Reasons = append(p.Reasons, fmt.Sprintf("%s，依照%s的规定，罚款幅度为%s。", valueText, it.PenaltyProvision, rangeWords(min, max)))
+		p.Findings = append(p.Findings, fmt.Sprintf("%s，依照%s的规定，应当处%s。", valueText, it.PenaltyProvision, rangeWords(min, max)))
+	}
 	for _, g := range lighter {
 		arts = append(arts, g.article)
 		p.Reasons = append(p.Reasons, g.reason)
+		p.Findings = append(p.Findings, g.finding)
+	}
+	switch f.Harm {
+	case HarmSerious:
+		p.Findings = append(p.Findings, "当事人的违法行为造成了严重危害后果。")
+	case HarmMinor:
+		p.Findings = append(p.Findings, "当事人的违法行为危害后果轻微。")
 	}
 	for _, a := range f.Aggravating {
-		if a = strings.TrimSpace(a); a != "" {
-			p.Reasons = append(p.Reasons, "存在从重情节："+strings.TrimRight(a, "。；;.")+"。")
+		if a = strings.TrimRight(strings.TrimSpace(a), "。；;."); a != "" {
+			p.Reasons = append(p.Reasons, "存在从重情节："+a+"。")
+			p.Findings = append(p.Findings, "当事人"+strings.TrimPrefix(a, "当事人")+"，本局在裁量时予以考虑。")
 		}
 	}
-	p.Articles = dedupe(arts...)
-	rec, why := recommendFine(f, it, p.Lighter)
+	rec, why := recommendFine(f, it, min, max, p.Lighter, e.proposed())
 	p.Fine.Recommended = rec
 	p.Reasons = append(p.Reasons, why)
-
-	threshold := e.auth.HearingFinePerson
-	simpleLimit := SimplifiedFinePerson
-	if f.Party.Kind == PartyOrganization {
-		threshold, simpleLimit = e.auth.HearingFineOrg, SimplifiedFineOrg
+	p.Penalties = e.penaltiesFor(rec)
+	if GainsOf(p.Penalties) > 0 && !hasType(it, PenaltyConfiscation) {
+		arts = append(arts, artGains)
 	}
-	large := func(x float64) bool { return threshold > 0 && x >= threshold }
+	p.Articles = dedupe(arts...)
+	if p.Lighter {
+		if rec > 0 && rec < min {
+			p.Findings = append(p.Findings, "本局决定对当事人减轻处罚。")
+		} else {
+			p.Findings = append(p.Findings, "本局决定对当事人从轻处罚。")
+		}
+	}
+
+	threshold, simpleLimit := e.hearingThreshold(), SimplifiedFinePerson
+	if f.Party.Kind == PartyOrganization {
+		simpleLimit = SimplifiedFineOrg
+	}
+	large := func(x float64) bool { return x >= threshold }
+	imposes := func(t string) bool {
+		return slices.ContainsFunc(p.Penalties, func(x Penalty) bool { return x.Type == t })
+	}
 	p.HearingRequired = large(rec) || hasType(it, PenaltyRevocation) || hasType(it, PenaltySuspension) ||
-		(hasType(it, PenaltyConfiscation) && large(f.IllegalGains))
+		imposes(ImposeRevokeLicence) || imposes(ImposeSuspendBusiness) || large(GainsOf(p.Penalties))
 	p.LegalReviewRequired = p.HearingRequired || f.Major
-	p.SimplifiedProcedure = onlyFineOrWarning(it) && rec <= simpleLimit
+	// APL Art. 51: a warning or a small fine, and nothing else the item or
+	// the decision imposes.
+	p.SimplifiedProcedure = itemFineOrWarning(it) && onlyFineOrWarning(p.Penalties) && len(p.Penalties) > 0 && rec <= simpleLimit
 	p.DocumentKind = KindPenaltyDecision
 	if p.SimplifiedProcedure {
 		p.DocumentKind = KindOnTheSpotDecision
@@ -459,13 +541,44 @@ func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyA
 	return p
 }
 
+// itemFineOrWarning reports whether the item's penalty types are a fine
+// and/or a warning only.
+func itemFineOrWarning(it *Item) bool {
+	for _, t := range it.PenaltyTypes {
+		if t != PenaltyFine && t != PenaltyWarning {
+			return false
+		}
+	}
+	return true
+}
+
+// hearingThreshold is the fine at which a hearing must be offered for the
+// party's kind: the item's own threshold (a special law's), else the
+// authority's.
+func (e *evaluation) hearingThreshold() float64 {
+	person := e.f.Party.Kind != PartyOrganization
+	it, a := &e.item, e.auth
+	switch {
+	case person && it.HearingFinePerson > 0:
+		return it.HearingFinePerson
+	case !person && it.HearingFineOrg > 0:
+		return it.HearingFineOrg
+	case person:
+		return a.HearingFinePerson
+	default:
+		return a.HearingFineOrg
+	}
+}
+
 // Recommended-fine factors by harm, as a share of the span above the
 // item's minimum (docs/rules.md).
 var harmShare = map[string]float64{HarmNone: 0, HarmMinor: 0.3, HarmSerious: 0.7}
 
-// recommendFine returns the recommended fine and the sentence explaining it.
-func recommendFine(f *Facts, it *Item, lighter bool) (float64, string) {
-	min, max := it.FineMin, it.FineMax
+// recommendFine returns the recommended fine within [min, max] (the
+// statutory range for the facts) and the sentence explaining it. Where the
+// officer proposed detention and no fine, none is recommended.
+func recommendFine(f *Facts, it *Item, min, max float64, lighter bool, extra []string) (float64, string) {
+	statMin := min
 	if lighter {
 		min = 0
 	}
@@ -475,20 +588,23 @@ func recommendFine(f *Facts, it *Item, lighter bool) (float64, string) {
 	if f.ProposedFine > 0 && f.ProposedFine >= min && f.ProposedFine <= max {
 		return f.ProposedFine, fmt.Sprintf("承办人拟罚款%s，在法定罚款幅度（%s至%s）内。", yuan(f.ProposedFine), yuan(min), yuan(max))
 	}
+	if slices.Contains(extra, ImposeDetention) {
+		return 0, "承办人拟给予行政拘留，未提出罚款。"
+	}
 	var rec float64
 	var why string
 	switch {
 	case lighter:
-		rec = it.FineMin
+		rec = statMin
 		why = "依法从轻或者减轻处罚，按罚款幅度下限裁量"
 	case f.Harm == HarmSerious:
-		rec = it.FineMin + (max-it.FineMin)*harmShare[HarmSerious]
+		rec = statMin + (max-statMin)*harmShare[HarmSerious]
 		why = "违法行为造成严重危害后果，在罚款幅度上部裁量"
 	case f.Harm == HarmMinor:
-		rec = it.FineMin + (max-it.FineMin)*harmShare[HarmMinor]
+		rec = statMin + (max-statMin)*harmShare[HarmMinor]
 		why = "违法行为危害后果轻微，在罚款幅度中下部裁量"
 	default:
-		rec = it.FineMin
+		rec = statMin
 		why = "违法行为未造成危害后果，按罚款幅度下限裁量"
 	}
 	rec = math.Round(rec)
@@ -523,24 +639,6 @@ func typesText(it *Item) string {
 		return "行政处罚"
 	}
 	return strings.Join(dedupe(s...), "、")
-}
-
-func hasType(it *Item, t string) bool {
-	for _, x := range it.PenaltyTypes {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
-func onlyFineOrWarning(it *Item) bool {
-	for _, x := range it.PenaltyTypes {
-		if x != PenaltyFine && x != PenaltyWarning {
-			return false
-		}
-	}
-	return true
 }
 
 // dedupe drops empty and repeated strings, keeping the first of each.

@@ -462,10 +462,11 @@ func TestOrganisationThresholds(t *testing.T) {
 		{"3000.01: not simplified", 3000.01, 0, []string{"fine"}, testAuth, false, false},
 		{"10000: hearing", 10000, 0, []string{"fine"}, testAuth, false, true},
 		{"9999.99: no hearing", 9999.99, 0, []string{"fine"}, testAuth, false, false},
-		{"threshold 0 is not configured", 50000, 0, []string{"fine"}, AuthoritySettings{}, false, false},
 		{"large confiscation", 1000, 10000, []string{"fine", "confiscation"}, testAuth, false, true},
 		{"small confiscation", 1000, 9999.99, []string{"fine", "confiscation"}, testAuth, false, false},
-		{"gains without confiscation", 1000, 50000, []string{"fine"}, testAuth, true, false},
+		// Gains are confiscated whatever the item's types (APL Art. 28 ¶2): a
+		// large confiscation, and no on-the-spot decision.
+		{"gains without confiscation", 1000, 50000, []string{"fine"}, testAuth, false, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -480,6 +481,29 @@ func TestOrganisationThresholds(t *testing.T) {
 				t.Errorf("simplified %v hearing %v review %v; want %v %v %v", ev.SimplifiedProcedure, ev.HearingRequired, ev.LegalReviewRequired, tc.simplified, tc.hearing, tc.hearing)
 			}
 		})
+	}
+}
+
+// TestThresholdsRequired: an authority without hearing thresholds is an
+// error, never "no hearing"; an item's own thresholds win.
+func TestThresholdsRequired(t *testing.T) {
+	f, it := orgFacts(), testItem()
+	it.FineMin, it.FineMax, it.PenaltyTypes = 1000, 100000, []string{"fine"}
+	f.ProposedFine = 50000
+	if _, err := Evaluate(f, it, nil, AuthoritySettings{}, ""); errs.Code(err) != errs.Invalid {
+		t.Fatalf("no thresholds: %v", err)
+	}
+	if _, err := Evaluate(f, it, nil, AuthoritySettings{HearingFinePerson: 2000}, ""); errs.Code(err) != errs.Invalid {
+		t.Fatalf("no organisation threshold: %v", err)
+	}
+	it.HearingFinePerson, it.HearingFineOrg = 4000, 4000
+	ev, err := Evaluate(f, it, nil, AuthoritySettings{}, "")
+	if err != nil || !ev.HearingRequired {
+		t.Fatalf("item thresholds: hearing %v, %v", ev.HearingRequired, err)
+	}
+	f.ProposedFine = 3999
+	if ev, _ := Evaluate(f, it, nil, testAuth, ""); ev.HearingRequired {
+		t.Error("the item's 4,000 did not win over the authority's 10,000")
 	}
 }
 

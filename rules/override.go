@@ -45,6 +45,7 @@ func ApplyOverride(ev Evaluation, o Override) (Evaluation, error) {
 	out.DocumentKind = p.DocumentKind
 	out.Articles = append([]string{}, p.Articles...)
 	out.Fine = p.Fine
+	out.Penalties = append([]Penalty{}, p.Penalties...)
 	out.HearingRequired = p.HearingRequired
 	out.LegalReviewRequired = p.LegalReviewRequired
 	out.SimplifiedProcedure = p.SimplifiedProcedure
@@ -55,6 +56,12 @@ func ApplyOverride(ev Evaluation, o Override) (Evaluation, error) {
 	reasons := append([]string{}, ev.Reasons...)
 	reasons = append(reasons, "承办人决定不适用首次违法可以不予行政处罚的规定，依法给予行政处罚，理由是："+reason)
 	out.Reasons = append(reasons, p.Reasons...)
+	// The letter: the discretion the law gave, and the authority's reason
+	// for not using it.
+	why := strings.TrimRight(reason, "。！？.!?")
+	out.Findings = append([]string{
+		"当事人的违法行为属于初次违法且危害后果轻微并及时改正的情形，依照" + artMinor + "的规定，可以不予行政处罚。本局认为，" + why + "，依法应当给予行政处罚。",
+	}, p.Findings...)
 	out.Override = &o
 	out.PenaltyAlternative = nil
 	return out, nil

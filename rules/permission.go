@@ -71,6 +71,9 @@ type DocState struct {
 	// once issued.
 	ServedDate string
 	Number     string
+	// Stale: the case's facts or evaluation changed since the draft was
+	// made (see Basis).
+	Stale bool
 }
 
 // Approval stages of a document under review.
@@ -94,6 +97,23 @@ func (d DocState) Stage() string {
 	default:
 		return StageHead
 	}
+}
+
+// staffFor checks only the role an action needs (before state checks).
+func staffFor(who Staff, act Action) error {
+	ok := false
+	switch act {
+	case ActSubmit, ActCorrect:
+		ok = who.Has(RoleOfficer)
+	case ActApprove, ActReturn:
+		ok = who.Has(RoleReviewer) || who.Has(RoleApprover)
+	case ActIssue, ActServe:
+		ok = who.Has(RoleClerk)
+	}
+	if !ok {
+		return errNoRole
+	}
+	return nil
 }
 
 var (
@@ -147,6 +167,12 @@ func MayCase(who Staff, act Action, c CaseState) error {
 // people's work (an admin excepted).
 func MayDocument(who Staff, act Action, d DocState) error {
 	receipt := d.Kind == KindServiceReceipt
+	if d.Stale && (act == ActSubmit || act == ActApprove || act == ActIssue) && !IsFrozen(d.Status) {
+		if err := staffFor(who, act); err != nil {
+			return err
+		}
+		return ErrStale
+	}
 	switch act {
 	case ActSubmit:
 		if !who.Has(RoleOfficer) {

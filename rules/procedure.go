@@ -1,7 +1,11 @@
 package rules
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -194,3 +198,75 @@ func ServiceMethodChoices() string {
 // ErrNoticeNotServed refuses a penalty decision whose advance notice was
 // not served (APL Art. 44, 62).
 var ErrNoticeNotServed = errs.E(errs.Invalid, "签发行政处罚决定书前，须先签发并送达本案的行政处罚事先告知书（%s）", Article(LawAPL, 44, 0, 0))
+
+// Basis is what a draft document was made from: the case's outcome,
+// ground, document kind and penalties, and a hash of the facts and the
+// evaluation. A draft whose basis no longer matches its case is stale.
+type Basis struct {
+	Outcome      string    `json:"outcome"`
+	Ground       string    `json:"ground"`
+	DocumentKind string    `json:"document_kind"`
+	Penalties    []Penalty `json:"penalties"`
+	Hash         string    `json:"hash"`
+}
+
+// BasisOf is the basis of a draft made now from facts f and evaluation ev.
+func BasisOf(f Facts, ev Evaluation) Basis {
+	h := sha256.New()
+	fb, _ := json.Marshal(f)
+	eb, _ := json.Marshal(ev)
+	h.Write(fb)
+	h.Write([]byte{0})
+	h.Write(eb)
+	return Basis{Outcome: ev.Outcome, Ground: ev.Ground, DocumentKind: ev.DocumentKind,
+		Penalties: ev.Penalties, Hash: hex.EncodeToString(h.Sum(nil))}
+}
+
+// ErrStale refuses a draft made from facts or an evaluation the case no
+// longer has.
+var ErrStale = errs.E(errs.Conflict, "该文书草稿制作后，案件事实或者处理结论已经改变，草稿已失效，不能提交、审批或者签发；请重新制作文书")
+
+// Jurisdiction expands the domains an authority names into the domains it
+// enforces: public security covers traffic (traffic police are public
+// security organs). "other" names no domain of its own.
+func Jurisdiction(domains []string) []string {
+	var out []string
+	add := func(d string) {
+		if d != "" && d != DomainOther && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	for _, d := range domains {
+		add(d)
+		if d == DomainPublicSecurity {
+			add(DomainTraffic)
+		}
+	}
+	return out
+}
+
+// Covers reports whether an authority naming domains may decide an item of
+// domain itemDomain. An authority that names no domain is not checked (the
+// evaluation warns); an item of domain "other" is any authority's.
+func Covers(domains []string, itemDomain string) bool {
+	j := Jurisdiction(domains)
+	return len(j) == 0 || itemDomain == "" || itemDomain == DomainOther || slices.Contains(j, itemDomain)
+}
+
+// What the authority made of the party's statement and defence (APL Art.
+// 45: the authority shall review it and adopt what holds).
+const (
+	StatementAccepted = "accepted"
+	StatementPartly   = "partly"
+	StatementRejected = "rejected"
+)
+
+var statementOutcomeNames = map[string]string{
+	StatementAccepted: "予以采纳", StatementPartly: "部分予以采纳", StatementRejected: "不予采纳",
+}
+
+// StatementOutcomeName is 予以采纳, 部分予以采纳 or 不予采纳.
+func StatementOutcomeName(o string) string { return nameOf(statementOutcomeNames, o) }
+
+// StatementOutcomes lists them in the order forms offer them.
+var StatementOutcomes = []string{StatementAccepted, StatementPartly, StatementRejected}

@@ -78,6 +78,20 @@ const (
 	PenaltyDetention    = "detention"
 )
 
+// Penalties a decision imposes (Penalty.Type), finer than the item's types:
+// confiscation is of gains or of property; suspension is of a licence or
+// of the business.
+const (
+	ImposeWarning            = "warning"
+	ImposeFine               = "fine"
+	ImposeConfiscateGains    = "confiscate_gains"
+	ImposeConfiscateProperty = "confiscate_property"
+	ImposeSuspendLicence     = "suspend_licence"
+	ImposeRevokeLicence      = "revoke_licence"
+	ImposeSuspendBusiness    = "suspend_business"
+	ImposeDetention          = "detention"
+)
+
 // Party is the person or organisation a case is against.
 type Party struct {
 	Kind                string `json:"kind"`
@@ -94,13 +108,27 @@ type Party struct {
 	Guardian string `json:"guardian,omitempty"`
 }
 
-// PriorViolation is an earlier violation by the same party.
+// PriorViolation is an earlier violation by the same party (or, for a
+// traffic violation, of the same vehicle).
 type PriorViolation struct {
 	ViolationCode string `json:"violation_code"`
 	Date          string `json:"date"`
 	Handled       bool   `json:"handled"`
+	// Domain is the item's domain (traffic, market_regulation …): only
+	// traffic violations count for a first-violation warning. Filled from
+	// the catalogue; "" when the code is unknown (then it counts).
+	Domain string `json:"domain,omitempty"`
 	// Source says where the record came from: "request" or "document:<id>".
 	Source string `json:"source,omitempty"`
+	// Via is "vehicle" for a record found through the vehicle's plate
+	// rather than the party.
+	Via string `json:"via,omitempty"`
+}
+
+// Property is illegal property to confiscate (非法财物): what, and how much.
+type Property struct {
+	Name     string `json:"name"`
+	Quantity string `json:"quantity,omitempty"`
 }
 
 // Facts are a case's facts as the officer enters them (shared/API.md).
@@ -126,6 +154,26 @@ type Facts struct {
 	AffectedTraffic  bool             `json:"affected_traffic"`
 	ProposedFine     float64          `json:"proposed_fine"`
 	IllegalGains     float64          `json:"illegal_gains"`
+	// GoodsValue is the value of the goods involved (货值金额), for items
+	// whose fine depends on it (Item.ValueFine).
+	GoodsValue float64 `json:"goods_value,omitempty"`
+	// IllegalProperty is what is confiscated where the item's law provides
+	// it (the goods, the tools).
+	IllegalProperty []Property `json:"illegal_property,omitempty"`
+	// VehiclePlate is the vehicle's plate (号牌号码) in a traffic case: its
+	// record counts with the driver's for a first-violation warning.
+	VehiclePlate string `json:"vehicle_plate,omitempty"`
+	// ProposedPenalties are the penalties beyond the fine the officer
+	// proposes among the item's: suspend_licence, revoke_licence,
+	// suspend_business, detention.
+	ProposedPenalties []string `json:"proposed_penalties,omitempty"`
+	// Licence names the licence suspended or revoked, with its number.
+	Licence string `json:"licence,omitempty"`
+	// DetentionDays is the detention proposed (public security).
+	DetentionDays int `json:"detention_days,omitempty"`
+	// ConditionsMet is the officer's finding that the facts meet the
+	// listed item's conditions (适用条件); a letter quotes them only then.
+	ConditionsMet bool `json:"conditions_met,omitempty"`
 }
 
 // Item is one entry of the office's catalogue.
@@ -146,12 +194,55 @@ type Item struct {
 	SafetyRelated              bool     `json:"safety_related"`
 	NoFaultExcluded            bool     `json:"no_fault_excluded"`
 	Conditions                 string   `json:"conditions"`
+	// ValueFine, when set, makes the fine depend on the goods' value
+	// (Facts.GoodsValue); FineBasis words the rule as the statute does.
+	ValueFine *ValueFine `json:"value_fine,omitempty"`
+	FineBasis string     `json:"fine_basis,omitempty"`
+	// HearingFinePerson and HearingFineOrg are the item's own hearing
+	// thresholds (a special law's, e.g. 治安管理处罚法 Art. 117: 4,000);
+	// when set they win over the authority's.
+	HearingFinePerson float64 `json:"hearing_fine_person,omitempty"`
+	HearingFineOrg    float64 `json:"hearing_fine_org,omitempty"`
+	// DetentionMaxDays bounds the detention the item allows.
+	DetentionMaxDays int `json:"detention_max_days,omitempty"`
+	// ValidFrom and ValidUntil bound the acts the item's provisions govern
+	// (the version of the law it cites); empty: no bound.
+	ValidFrom  string `json:"valid_from,omitempty"`
+	ValidUntil string `json:"valid_until,omitempty"`
+}
+
+// ValueFine is a fine that depends on the goods' value V: below Threshold
+// the range is BelowMin–BelowMax; from it, TimesMin×V–TimesMax×V; and where
+// Floor is set and TimesMax×V stays under it, the fine is Floor (易制毒化学品
+// 管理条例 Art. 38: 货值的20倍不足1万元的，按1万元罚款).
+type ValueFine struct {
+	Threshold float64 `json:"threshold,omitempty"`
+	BelowMin  float64 `json:"below_min,omitempty"`
+	BelowMax  float64 `json:"below_max,omitempty"`
+	TimesMin  float64 `json:"times_min"`
+	TimesMax  float64 `json:"times_max"`
+	Floor     float64 `json:"floor,omitempty"`
 }
 
 // AuthoritySettings are the authority's figures the criteria depend on.
 type AuthoritySettings struct {
 	HearingFinePerson float64 `json:"hearing_fine_person"`
 	HearingFineOrg    float64 `json:"hearing_fine_org"`
+}
+
+// Penalty is one penalty a decision imposes, as it prints it.
+type Penalty struct {
+	// Type is warning, fine, confiscate_gains, confiscate_property,
+	// suspend_licence, revoke_licence, suspend_business or detention.
+	Type string `json:"type"`
+	// Amount is the yuan of a fine or of confiscated gains.
+	Amount float64 `json:"amount,omitempty"`
+	// Object is what is confiscated, suspended or revoked.
+	Object string `json:"object,omitempty"`
+	// Days is a detention's length.
+	Days int `json:"days,omitempty"`
+	// Basis is the provision the penalty rests on.
+	Basis string `json:"basis"`
 }
 
 // Fine is the lawful range and the recommended amount, in yuan.
@@ -183,6 +274,16 @@ type Evaluation struct {
 	RuleSetVersion      string           `json:"rule_set_version"`
 	HistoryUsed         []PriorViolation `json:"history_used"`
 	Override            *Override        `json:"override,omitempty"`
+	// Penalties are the penalties the decision imposes, itemised (a
+	// no-penalty decision may still confiscate illegal gains).
+	Penalties []Penalty `json:"penalties"`
+	// Findings are the letter's sentences on discretion: the circumstances
+	// that led to the outcome, as a decision states them (reasons are the
+	// officer's explanation; findings are what the authority signs).
+	Findings []string `json:"findings"`
+	// Warnings are things the officer should check (a name that differs
+	// from the one the id number is known by); they refuse nothing.
+	Warnings []string `json:"warnings,omitempty"`
 	// PenaltyAlternative is set on a discretionary no-penalty evaluation
 	// (ground first_offense): what the evaluation becomes when the officer
 	// overrides it to a penalty. ApplyOverride reads it, so an evaluation
@@ -192,12 +293,14 @@ type Evaluation struct {
 
 // PenaltyAlternative is the penalty side of a discretionary evaluation.
 type PenaltyAlternative struct {
-	DocumentKind        string   `json:"document_kind"`
-	Lighter             bool     `json:"lighter"`
-	Articles            []string `json:"articles"`
-	Reasons             []string `json:"reasons"`
-	Fine                Fine     `json:"fine"`
-	HearingRequired     bool     `json:"hearing_required"`
-	LegalReviewRequired bool     `json:"legal_review_required"`
-	SimplifiedProcedure bool     `json:"simplified_procedure"`
+	DocumentKind        string    `json:"document_kind"`
+	Lighter             bool      `json:"lighter"`
+	Articles            []string  `json:"articles"`
+	Reasons             []string  `json:"reasons"`
+	Fine                Fine      `json:"fine"`
+	Penalties           []Penalty `json:"penalties"`
+	Findings            []string  `json:"findings"`
+	HearingRequired     bool      `json:"hearing_required"`
+	LegalReviewRequired bool      `json:"legal_review_required"`
+	SimplifiedProcedure bool      `json:"simplified_procedure"`
 }

@@ -59,6 +59,8 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 	v.dates(f)
 	v.enumerations(f)
 	v.money(f, item)
+	v.penalties(f, item)
+	v.itemPeriod(f, item)
 	return fe.Err()
 }
 
@@ -213,13 +215,35 @@ func (v *validation) money(f *Facts, item *Item) {
 		return
 	}
 	lighter := len(lighterGrounds(f, v.act, v.okAct, v.birth, v.hasBirth)) > 0
+	if item.ValueFine != nil && f.GoodsValue <= 0 {
+		return // the range is not known yet: goods_value is reported
+	}
+	min, max, _ := fineRange(item, f)
 	switch {
-	case item.FineMax <= 0:
+	case max <= 0:
 		fe.Add("proposed_fine", "本事项不设罚款，不得提出罚款金额")
-	case f.ProposedFine > item.FineMax:
-		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额不得超过本事项罚款上限%s", yuan(item.FineMax)))
-	case !lighter && f.ProposedFine < item.FineMin:
-		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额应在%s至%s之间；无从轻、减轻情节的，不得低于下限", yuan(item.FineMin), yuan(item.FineMax)))
+	case f.ProposedFine > max:
+		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额不得超过本事项罚款上限%s", yuan(max)))
+	case !lighter && f.ProposedFine < min:
+		fe.Add("proposed_fine", fmt.Sprintf("拟罚款金额应在%s至%s之间；无从轻、减轻情节的，不得低于下限", yuan(min), yuan(max)))
+	}
+}
+
+// itemPeriod refuses an item whose provisions do not govern the act's date
+// (the version of the law in force when the act was committed applies, APL
+// Art. 37).
+func (v *validation) itemPeriod(f *Facts, item *Item) {
+	if item == nil || !v.okAct {
+		return
+	}
+	from, okFrom := parseDate(item.ValidFrom)
+	until, okUntil := parseDate(item.ValidUntil)
+	switch {
+	case okFrom && v.act.before(from):
+		v.fe.Add("violation_code", fmt.Sprintf("本事项依据%s起施行的规定，违法行为发生于%s，应当适用违法行为发生时的规定（%s），请选择相应的事项",
+			from.chinese(), v.act.chinese(), Article(LawAPL, 37, 0, 0)))
+	case okUntil && v.act.after(until):
+		v.fe.Add("violation_code", fmt.Sprintf("本事项依据的规定适用于%s以前的违法行为，违法行为发生于%s，请选择依据现行规定的事项", until.chinese(), v.act.chinese()))
 	}
 }
 
@@ -406,6 +430,39 @@ func ValidateItem(it *Item) error {
 	}
 	if it.WarningLookbackMonths > 1200 {
 		fe.Add("warning_lookback_months", "首违警告回溯月数过大")
+	}
+	if vf := it.ValueFine; vf != nil {
+		switch {
+		case vf.TimesMin <= 0 || vf.TimesMax < vf.TimesMin:
+			fe.Add("value_fine", "按货值金额计算的罚款倍数无效（times_min、times_max）")
+		case vf.Threshold > 0 && (vf.BelowMax <= 0 || vf.BelowMin > vf.BelowMax):
+			fe.Add("value_fine", "货值金额不足起算标准时的罚款幅度无效（below_min、below_max）")
+		case !hasType(PenaltyFine):
+			fe.Add("value_fine", "按货值金额计算罚款的事项，处罚种类应包含罚款（fine）")
+		}
+	}
+	for _, h := range []struct {
+		field string
+		v     float64
+	}{{"hearing_fine_person", it.HearingFinePerson}, {"hearing_fine_org", it.HearingFineOrg}} {
+		checkMoney(fe, h.field, "听证金额标准", h.v)
+	}
+	switch {
+	case it.DetentionMaxDays < 0 || it.DetentionMaxDays > DefaultDetentionMaxDays:
+		fe.Add("detention_max_days", fmt.Sprintf("拘留天数上限应在1至%d日之间", DefaultDetentionMaxDays))
+	case it.DetentionMaxDays > 0 && !hasType(PenaltyDetention):
+		fe.Add("detention_max_days", "设置了拘留天数上限的事项，处罚种类应包含行政拘留（detention）")
+	}
+	if hasType(PenaltyDetention) && it.Domain != DomainPublicSecurity && it.Domain != "" {
+		fe.Add("penalty_types", "行政拘留只能由公安机关决定，事项领域应为治安管理（public_security）")
+	}
+	for _, d := range []struct{ field, v string }{{"valid_from", it.ValidFrom}, {"valid_until", it.ValidUntil}} {
+		if d.v != "" && !ValidDate(d.v) {
+			fe.Add(d.field, "日期应为YYYY-MM-DD")
+		}
+	}
+	if it.ValidFrom != "" && it.ValidUntil != "" && it.ValidFrom > it.ValidUntil {
+		fe.Add("valid_until", "适用期间的终止日期不得早于起始日期")
 	}
 	return fe.Err()
 }

@@ -8,15 +8,28 @@ import (
 
 	"penaltydoc/casework"
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 type authorityJSON struct {
 	models.Authority
-	HasSeal bool `json:"has_seal"`
+	Domains []string `json:"domains"`
+	// Jurisdiction is what the domains cover (public security covers
+	// traffic); empty: not checked.
+	Jurisdiction []string `json:"jurisdiction"`
+	HasSeal      bool     `json:"has_seal"`
 }
 
 func toAuthorityJSON(a *models.Authority) authorityJSON {
-	return authorityJSON{Authority: *a, HasSeal: len(a.SealPNG) > 0}
+	d := a.DomainList()
+	if d == nil {
+		d = []string{}
+	}
+	j := rules.Jurisdiction(d)
+	if j == nil {
+		j = []string{}
+	}
+	return authorityJSON{Authority: *a, Domains: d, Jurisdiction: j, HasSeal: len(a.SealPNG) > 0}
 }
 
 func (s *Server) handleListAuthorities(c *gin.Context) {

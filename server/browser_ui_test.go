@@ -36,6 +36,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 	run("fill the case form",
 		chromedp.Click(chromedp.CSS(`#nav-new`)),
 		chromedp.WaitVisible(chromedp.CSS(`#case-form`)),
+		chromedp.SetValue(chromedp.CSS(`#f-authority`), "3"), // the traffic police
 		chromedp.SetValue(chromedp.CSS(`#f-item`), "TR-001"),
 		chromedp.Click(chromedp.CSS(`#f-kind-person`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-name`), "李四"),

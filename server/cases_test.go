@@ -160,6 +160,7 @@ func TestCaseCreateValidateOverride(t *testing.T) {
 		// Mandatory grounds cannot be overridden.
 		young := pc.Cases[3].Facts
 		young["authority_id"] = authID
+		young["party"].(map[string]any)["guardian"] = "林某（父亲）" // the decision orders the guardian
 		e.doJSON("POST", "/api/v1/cases", e.tokens[officer], young, 201, &cs)
 		e.doJSON("POST", "/api/v1/cases/"+jsonID(map[string]any{"id": cs.ID})+"/override", e.tokens[officer], map[string]string{"outcome": "penalty", "reason": reason}, 422, &ae)
 

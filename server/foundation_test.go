@@ -81,8 +81,11 @@ func TestAuthoritiesAndUsers(t *testing.T) {
 			Authorities []map[string]any `json:"authorities"`
 		}
 		e.doJSON("GET", "/api/v1/authorities", e.tokens[admin], nil, 200, &list)
-		if len(list.Authorities) != 1 || list.Authorities[0]["reconsideration_body"] == "" {
-			t.Fatalf("seeded authority: %+v", list)
+		// Seeded: a market regulation bureau (the default), a public
+		// security bureau and its traffic police.
+		if len(list.Authorities) != 3 || list.Authorities[0]["reconsideration_body"] == "" ||
+			list.Authorities[0]["domain"] != "market_regulation" || list.Authorities[2]["domain"] != "traffic" {
+			t.Fatalf("seeded authorities: %+v", list)
 		}
 		a := map[string]any{"name": "示例县公安局", "short_name": "示例公安", "number_prefix": "示公（治）行罚决字〔2026〕",
 			"reconsideration_body": "示例县人民政府", "court": "示例县人民法院", "payment_instructions": "到指定银行缴纳",

@@ -115,7 +115,7 @@ func TestRun(t *testing.T) {
 		} `json:"evaluation"`
 	}
 	call("POST", "/api/v1/cases", map[string]any{
-		"violation_code": "TR-001",
+		"authority_id": 3, "violation_code": "TR-001", // the seeded traffic police
 		"party":          map[string]any{"kind": "person", "name": "张某", "id_number": "33110219880719016X", "address": "丽水市莲都区某路3号"},
 		"violation_date": "2026-10-08", "discovered_date": "2026-10-08", "decision_date": "2026-10-12",
 		"facts": "当事人驾驶浙K·A1234号小型轿车在右转车道内直行，未影响其他车辆正常通行。", "harm": "none",

@@ -113,7 +113,7 @@ func inputValue(page, name string) string {
 func trafficForm(idNumber string) url.Values {
 	day := recentDay()
 	return url.Values{
-		"violation_code": {"TR-001"}, "party.kind": {"person"}, "party.name": {"李四"},
+		"authority_id": {"3"}, "violation_code": {"TR-001"}, "party.kind": {"person"}, "party.name": {"李四"},
 		"party.id_number": {idNumber}, "party.address": {"杭州市西湖区文三路1号"}, "party.phone": {"13800000000"},
 		"violation_date": {day}, "discovered_date": {day},
 		"facts":    {"当事人驾驶浙A12345小型轿车，在文三路与学院路交叉口右转车道内直行。"},
