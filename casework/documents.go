@@ -191,7 +191,7 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		Item:       item,
 		Evaluation: ev,
 		Notice: render.Notice{AnswerDays: rules.AnswerPeriod(auth.AnswerPeriodDays, item.Domain),
-			Hearing: ev.HearingRequired, Phone: auth.Phone},
+			Hearing: ev.HearingRequired, Phone: auth.Phone, Articles: rules.NoticeArticles(item, ev.HearingRequired, f.DecisionDate)},
 	}
 	data.Fine, data.Confiscation = rules.FineOf(ev.Penalties), rules.GainsOf(ev.Penalties)
 	if len(ev.Penalties) == 0 && ev.Outcome == rules.OutcomePenalty { // an evaluation stored before penalties were itemised

@@ -231,33 +231,41 @@ func MaskName(s string) string {
 	}
 }
 
-// Articles joins article citations with 、 and drops a law's name where it
-// repeats the previous citation's: 《中华人民共和国行政处罚法》第三十三条第一款、
-// 第二十八条.
+// Articles joins article citations with 、 and, where a citation repeats
+// the previous one's law, drops the law's name, and where it repeats its
+// article too, the article: 《中华人民共和国行政处罚法》第三十三条第一款、第三款、
+// 第二十八条第一款.
 func Articles(list []string) string {
 	var b strings.Builder
-	prevLaw := ""
-	for i, a := range list {
+	prevLaw, prevArt := "", ""
+	for _, a := range list {
 		a = strings.TrimSpace(a)
 		if a == "" {
 			continue
 		}
-		law := ""
+		law, rest := "", a
 		if strings.HasPrefix(a, "《") {
 			if end := strings.Index(a, "》"); end > 0 {
-				law = a[:end+len("》")]
+				law, rest = a[:end+len("》")], a[end+len("》"):]
 			}
 		}
-		if i > 0 && b.Len() > 0 {
+		art, tail := rest, ""
+		if i := strings.Index(rest, "条"); i >= 0 && strings.HasPrefix(rest, "第") {
+			art, tail = rest[:i+len("条")], rest[i+len("条"):]
+		}
+		if b.Len() > 0 {
 			b.WriteString("、")
 		}
-		if law != "" && law == prevLaw && len(a) > len(law) {
-			b.WriteString(a[len(law):])
-		} else {
+		switch {
+		case law != "" && law == prevLaw && art == prevArt && tail != "" && !strings.Contains(tail, "、"):
+			b.WriteString(tail)
+		case law != "" && law == prevLaw && rest != "":
+			b.WriteString(rest)
+		default:
 			b.WriteString(a)
 		}
 		if law != "" {
-			prevLaw = law
+			prevLaw, prevArt = law, art
 		}
 	}
 	return b.String()

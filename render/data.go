@@ -112,6 +112,9 @@ type Notice struct {
 	// Contact and Phone are whom to state a case to.
 	Contact string
 	Phone   string
+	// Articles are what the notice cites for the party's rights
+	// (rules.NoticeArticles).
+	Articles []string
 }
 
 // Service is what a service receipt (送达回证) records.
@@ -265,16 +268,41 @@ func (d Data) Imposes(t string) bool {
 	return slices.ContainsFunc(d.Evaluation.Penalties, func(p rules.Penalty) bool { return p.Type == t })
 }
 
-// Findings are the letter's sentences on discretion (Evaluation.Findings),
-// in the document's form of address: an advance notice speaks to the party
-// (你、你单位), a decision of it (当事人).
-func (d Data) Findings() []string {
-	if d.Kind != rules.KindAdvanceNotice {
-		return d.Evaluation.Findings
+// Findings are the letter's sentences on discretion (Evaluation.Findings);
+// they speak of the party as 当事人, as the facts do.
+func (d Data) Findings() []string { return d.Evaluation.Findings }
+
+// DecisionArticles is what the decision states it rests on when it decides
+// (rules.DecisionBasis).
+func (d Data) DecisionArticles() []string { return rules.DecisionBasis(d.Evaluation, d.Item) }
+
+// PenaltyArticles are the provisions the penalties rest on.
+func (d Data) PenaltyArticles() []string { return rules.PenaltyBasis(d.Evaluation.Penalties) }
+
+// ShowTotal reports whether the decision has more than one sum to pay, so
+// that it states their total.
+func (d Data) ShowTotal() bool {
+	n := 0
+	for _, p := range d.Evaluation.Penalties {
+		if p.Type == rules.ImposeFine || p.Type == rules.ImposeConfiscateGains {
+			n++
+		}
 	}
-	out := make([]string, len(d.Evaluation.Findings))
-	for i, f := range d.Evaluation.Findings {
-		out[i] = strings.ReplaceAll(f, "当事人", d.You())
-	}
-	return out
+	return n > 1
 }
+
+// StatementOutcomeName is 予以采纳, 部分予以采纳 or 不予采纳.
+func (d Data) StatementOutcomeName() string { return rules.StatementOutcomeName(d.StatementOutcome) }
+
+// NoticeArticles is what a notice cites for the party's rights: Notice.Articles,
+// else by the item (rules.NoticeArticles).
+func (d Data) NoticeArticles() []string {
+	if len(d.Notice.Articles) > 0 {
+		return d.Notice.Articles
+	}
+	return rules.NoticeArticles(d.Item, d.Notice.Hearing, d.IssueDate)
+}
+
+// Reduced reports whether the fine lies below the statutory minimum (减轻
+// rather than 从轻, for a lighter penalty).
+func (d Data) Reduced() bool { return rules.Reduced(d.Item, d.Facts, d.Fine) }

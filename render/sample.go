@@ -26,6 +26,10 @@ var samples = sync.OnceValue(func() map[string]json.RawMessage {
 	return m
 })
 
+// sampleThresholds are the sample authority's hearing thresholds (market
+// regulation: 10,000 yuan for a person, 100,000 for an organisation).
+var sampleThresholds = rules.AuthoritySettings{HearingFinePerson: 10000, HearingFineOrg: 100000}
+
 // SampleData returns realistic data for a kind (rules.Kind*) and a party
 // kind (rules.PartyPerson or rules.PartyOrganization): for test renders of
 // a template being saved, previews, golden files and benchmarks. The
@@ -46,6 +50,16 @@ func SampleData(kind, partyKind string) Data {
 	}
 	d.Kind = kind
 	d.Authority.SealPNG = SampleSeal()
+	// The evaluation is the engine's, as for a real case.
+	ev, err := rules.Evaluate(d.Facts, d.Item, nil, sampleThresholds, d.Facts.DecisionDate)
+	if err != nil {
+		panic(fmt.Sprintf("render: sample %s/%s: %v", kind, partyKind, err))
+	}
+	_ = rules.Validate(&d.Facts, &d.Item, d.Facts.DecisionDate) // the normalised facts (sex, birth date)
+	d.Evaluation = ev
+	d.Fine, d.Confiscation = rules.FineOf(ev.Penalties), rules.GainsOf(ev.Penalties)
+	d.Notice.Hearing = ev.HearingRequired
+	d.Notice.Articles = rules.NoticeArticles(d.Item, ev.HearingRequired, d.Facts.DecisionDate)
 	return d
 }
 

@@ -487,11 +487,6 @@ func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyA
 		p.Reasons = append(p.Reasons, fmt.Sprintf("%s，依照%s的规定，罚款幅度为%s。", valueText, it.PenaltyProvision, rangeWords(min, max)))
 		p.Findings = append(p.Findings, fmt.Sprintf("%s，依照%s的规定，应当处%s。", valueText, it.PenaltyProvision, rangeWords(min, max)))
 	}
-	for _, g := range lighter {
-		arts = append(arts, g.article)
-		p.Reasons = append(p.Reasons, g.reason)
-		p.Findings = append(p.Findings, g.finding)
-	}
 	switch f.Harm {
 	case HarmSerious:
 		p.Findings = append(p.Findings, "当事人的违法行为造成了严重危害后果。")
@@ -504,6 +499,11 @@ func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyA
 			p.Findings = append(p.Findings, "当事人"+strings.TrimPrefix(a, "当事人")+"，本局在裁量时予以考虑。")
 		}
 	}
+	for _, g := range lighter {
+		arts = append(arts, g.article)
+		p.Reasons = append(p.Reasons, g.reason)
+		p.Findings = append(p.Findings, g.finding)
+	}
 	rec, why := recommendFine(f, it, min, max, p.Lighter, e.proposed())
 	p.Fine.Recommended = rec
 	p.Reasons = append(p.Reasons, why)
@@ -512,13 +512,6 @@ func (e *evaluation) penalty(lighter []lighterGround, alternative bool) PenaltyA
 		arts = append(arts, artGains)
 	}
 	p.Articles = dedupe(arts...)
-	if p.Lighter {
-		if rec > 0 && rec < min {
-			p.Findings = append(p.Findings, "本局决定对当事人减轻处罚。")
-		} else {
-			p.Findings = append(p.Findings, "本局决定对当事人从轻处罚。")
-		}
-	}
 
 	threshold, simpleLimit := e.hearingThreshold(), SimplifiedFinePerson
 	if f.Party.Kind == PartyOrganization {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -81,7 +82,22 @@ func yuanWords(x float64) string {
 	if x == math.Trunc(x) && x >= 0 && x < 1e12 {
 		return ChineseNumeral(int(x)) + "元"
 	}
-	return yuan(x)
+	return strconv.FormatFloat(x, 'f', 2, 64) + "元"
+}
+
+// FineRange is the statutory fine range for the facts (the branch of the
+// goods' value where the item's fine depends on it), before any lighter
+// penalty.
+func FineRange(it Item, f Facts) (min, max float64) {
+	min, max, _ = fineRange(&it, &f)
+	return min, max
+}
+
+// Reduced reports whether a fine lies below the statutory minimum for the
+// facts (减轻处罚, APL Art. 32) rather than within the range (从轻).
+func Reduced(it Item, f Facts, fine float64) bool {
+	min, _ := FineRange(it, f)
+	return fine > 0 && fine < min
 }
 
 // rangeWords words a fine range: 五万元以上十万元以下罚款, 五千元以下罚款.

@@ -270,3 +270,72 @@ func StatementOutcomeName(o string) string { return nameOf(statementOutcomeNames
 
 // StatementOutcomes lists them in the order forms offer them.
 var StatementOutcomes = []string{StatementAccepted, StatementPartly, StatementRejected}
+
+// DecisionBasis is what a decision states it rests on when it decides: the
+// penalty provision and the articles of the lighter circumstances and
+// confiscations (a penalty or warning), or the ground's articles (no
+// penalty); the violated provision is cited as such, and the education and
+// correction articles of a no-penalty decision have sentences of their
+// own.
+func DecisionBasis(ev Evaluation, it Item) []string {
+	skip := map[string]bool{strings.TrimSpace(it.ViolatedProvision): true}
+	if ev.Outcome == OutcomeNoPenalty {
+		skip[strings.TrimSpace(it.PenaltyProvision)], skip[artEducate], skip[artCorrect], skip[artGains] = true, true, true, true
+	}
+	var out []string
+	for _, a := range ev.Articles {
+		if !skip[strings.TrimSpace(a)] {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, it.PenaltyProvision)
+	}
+	return out
+}
+
+// PenaltyBasis lists the provisions the penalties rest on, once each.
+func PenaltyBasis(ps []Penalty) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Basis != "" && !slices.Contains(out, p.Basis) {
+			out = append(out, p.Basis)
+		}
+	}
+	return out
+}
+
+// Statute names of the public-order law, in force since 2026-01-01 and as
+// revised in 2012.
+const (
+	LawPublicOrder     = "《中华人民共和国治安管理处罚法》"
+	LawPublicOrder2012 = "《中华人民共和国治安管理处罚法》（2012年修正）"
+)
+
+// PublicOrderRevised is the day the revised public-order law took effect.
+// Its procedure (notice, hearing) governs every decision from that day,
+// whatever law the act is judged under (实体从旧、程序从新).
+const PublicOrderRevised = "2026-01-01"
+
+// NoticeArticles is what an advance notice cites for the party's rights:
+// for public-order items the public-order law's own articles (decided from
+// 2026-01-01: Art. 112, and Art. 117 for a hearing; before: the 2012
+// text's Art. 94 and 98), else APL Art. 44 and 45 (and Art. 63 and 64 for
+// a hearing).
+func NoticeArticles(it Item, hearing bool, decisionDate string) []string {
+	p := it.PenaltyProvision
+	if strings.HasPrefix(p, LawPublicOrder) { // the 2012 name starts the same
+		law, notice, hear := LawPublicOrder, 112, 117
+		if decisionDate != "" && decisionDate < PublicOrderRevised {
+			law, notice, hear = LawPublicOrder2012, 94, 98
+		}
+		if hearing {
+			return []string{Article(law, notice, 0, 0), Article(law, hear, 0, 0)}
+		}
+		return []string{Article(law, notice, 0, 0)}
+	}
+	if hearing {
+		return []string{Article(LawAPL, 44, 0, 0), Article(LawAPL, 45, 0, 0), Article(LawAPL, 63, 0, 0), Article(LawAPL, 64, 0, 0)}
+	}
+	return []string{Article(LawAPL, 44, 0, 0), Article(LawAPL, 45, 0, 0)}
+}
