@@ -51,8 +51,8 @@ func TestLetterBranches(t *testing.T) {
 	cases := []letterCase{
 		// Penalty decisions: the statement branches.
 		{name: "no answer", kind: rules.KindPenaltyDecision, party: rules.PartyOrganization,
-			change: func(d *Data) { d.Waived = false },
-			want:   []string{"当事人在法定期限内未提出陈述、申辩，也未要求举行听证。"},
+			change:  func(d *Data) { d.Waived = false },
+			want:    []string{"当事人在法定期限内未提出陈述、申辩，也未要求举行听证。"},
 			notWant: []string{"放弃陈述", "采纳"}},
 		{name: "waiver", kind: rules.KindPenaltyDecision, party: rules.PartyOrganization,
 			want:    []string{"当事人明确表示放弃陈述、申辩和听证的权利。"},
@@ -109,7 +109,7 @@ func TestLetterBranches(t *testing.T) {
 			notWant: []string{"罚款人民币", "十五日内"}},
 		// The advance notice proposes; it speaks of the party as 当事人.
 		{name: "notice", kind: rules.KindAdvanceNotice, party: rules.PartyOrganization,
-			want: []string{"本局拟对当事人作出如下行政处罚：", "本局拟对当事人减轻处罚。", "第六十三条、第六十四条", "当事人享有陈述、申辩和要求举行听证的权利。"},
+			want:    []string{"本局拟对当事人作出如下行政处罚：", "本局拟对当事人减轻处罚。", "第六十三条、第六十四条", "当事人享有陈述、申辩和要求举行听证的权利。"},
 			notWant: []string{"你", "本局决定"}},
 		{name: "public-order notice", kind: rules.KindAdvanceNotice, party: rules.PartyPerson,
 			change: func(d *Data) {
@@ -135,8 +135,8 @@ func TestLetterBranches(t *testing.T) {
 			change: func(d *Data) { d.Facts.NoFaultProven = true },
 			want:   []string{"当事人有证据足以证明其没有主观过错。", "第三十三条第二款"}},
 		{name: "limitation", kind: rules.KindNoPenaltyDecision, party: rules.PartyOrganization,
-			change: func(d *Data) { d.Facts.ViolationDate = "2023-06-01" },
-			want:   []string{"已超过二十四个月的追责时效", "不再给予行政处罚", "第三十六条第一款"},
+			change:  func(d *Data) { d.Facts.ViolationDate = "2023-06-01" },
+			want:    []string{"已超过二十四个月的追责时效", "不再给予行政处罚", "第三十六条第一款"},
 			notWant: []string{"构成"}},
 		{name: "under age", kind: rules.KindNoPenaltyDecision, party: rules.PartyPerson,
 			change: func(d *Data) {
@@ -146,8 +146,10 @@ func TestLetterBranches(t *testing.T) {
 			want:    []string{"监护人：林某（父亲）", "实施违法行为时未满十四周岁", "责令其监护人加以管教", "对当事人及其监护人进行了教育"},
 			notWant: []string{"构成"}},
 		{name: "mental incapacity", kind: rules.KindNoPenaltyDecision, party: rules.PartyPerson,
-			change: func(d *Data) { d.Facts.MentalCapacity, d.Facts.Party.Guardian = rules.CapacityNone, "张某（配偶）" },
-			want:   []string{"不能辨认或者不能控制自己的行为", "责令其监护人严加看管和治疗"}},
+			change: func(d *Data) {
+				d.Facts.MentalCapacity, d.Facts.Party.Guardian = rules.CapacityNone, "张某（配偶）"
+			},
+			want: []string{"不能辨认或者不能控制自己的行为", "责令其监护人严加看管和治疗"}},
 		// The override of a first offense prints the authority's reason.
 		{name: "first offense overridden", kind: rules.KindPenaltyDecision, party: rules.PartyOrganization,
 			change: func(d *Data) {
