@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -236,4 +237,78 @@ func TestAccessCode(t *testing.T) {
 	if (&Document{}).CheckAccessCode(code) {
 		t.Error("a document without a code accepted one")
 	}
+}
+
+// TestIssueChecksTheCaseNow: issuing checks, inside its transaction, that
+// the document still fits its case: a draft whose case's evaluation changed
+// under it (stale), or a kind the current evaluation no longer allows, is
+// refused and takes no number.
+func TestIssueChecksTheCaseNow(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		tpl := map[string]string{rules.KindNoPenaltyDecision: "@title 不予行政处罚决定书"}
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: tpl}); err != nil {
+			t.Fatal(err)
+		}
+		f := rules.Facts{AuthorityID: 1, ViolationCode: "JG-001", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
+			Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X"}}
+		noPenalty := rules.Evaluation{Outcome: rules.OutcomeNoPenalty, Ground: rules.GroundFirstOffense, DocumentKind: rules.KindNoPenaltyDecision}
+		c := &Case{AuthorityID: 1, ItemID: 1}
+		if err := s.CreateCase(ctx, officerActor, c, f, noPenalty); err != nil {
+			t.Fatal(err)
+		}
+		d := &Document{CaseID: c.ID, AuthorityID: 1, Kind: rules.KindNoPenaltyDecision}
+		if err := s.CreateDocument(ctx, officerActor, d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Basis.Hash == "" || d.Basis.Hash != c.BasisHash || d.Basis.Outcome != rules.OutcomeNoPenalty {
+			t.Fatalf("basis %+v, case hash %s", d.Basis, c.BasisHash)
+		}
+		if _, err := s.SubmitDocument(ctx, officerActor, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApproveDocument(ctx, officerActor, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The case's evaluation changes under the approved document (as a
+		// concurrent writer could): a penalty now.
+		penalty := rules.Evaluation{Outcome: rules.OutcomePenalty, Ground: rules.GroundNone, DocumentKind: rules.KindPenaltyDecision}
+		var changed Case
+		changed.SetFacts(f, penalty)
+		if err := s.db.Model(&Case{}).Where("id = ?", c.ID).Updates(map[string]any{"evaluation_json": mustJSON(t, penalty),
+			"outcome": penalty.Outcome, "basis_hash": changed.BasisHash}).Error; err != nil {
+			t.Fatal(err)
+		}
+		_, err := issue(s, d.ID, fakeRender)
+		if errs.Code(err) != errs.Conflict || !strings.Contains(err.Error(), "已失效") {
+			t.Fatalf("stale document issued: %v", err)
+		}
+		// Without the stale mark (a draft older than the basis), the kind
+		// check still refuses it.
+		if err := s.db.Model(&Document{}).Where("id = ?", d.ID).Update("basis_json", "{}").Error; err != nil {
+			t.Fatal(err)
+		}
+		_, err = issue(s, d.ID, fakeRender)
+		if errs.Code(err) != errs.Conflict || !strings.Contains(err.Error(), "不适用不予行政处罚决定书") {
+			t.Fatalf("a kind the evaluation no longer allows was issued: %v", err)
+		}
+		var seq []NumberSequence
+		if err := s.db.Find(&seq).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range seq {
+			if q.Last != 0 {
+				t.Errorf("a refused issue took number %d of %s", q.Last, q.Series)
+			}
+		}
+	})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

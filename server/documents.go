@@ -35,6 +35,10 @@ type documentJSON struct {
 	ServesID        *uint            `json:"serves_id,omitempty"`
 	VerifyURL       string           `json:"verify_url,omitempty"`
 	Deadlines       *rules.Deadlines `json:"deadlines,omitempty"`
+	// Basis is what a draft was made from; Stale, that the case's facts or
+	// evaluation changed since (the draft can no longer go on).
+	Basis *rules.Basis `json:"basis,omitempty"`
+	Stale bool         `json:"stale,omitempty"`
 }
 
 // toDocumentJSON is a document's answer.
@@ -44,7 +48,11 @@ func toDocumentJSON(v *casework.DocumentView) documentJSON {
 		IssueDate: d.IssueDate, IssuedAt: d.IssuedAt, SHA256: d.SHA256, Comment: d.Comment, CorrectsID: d.CorrectsID,
 		SupersededByID: d.SupersededByID, ServedAt: d.ServedAt, ServiceMethod: d.ServiceMethod, ServedTo: d.ServedTo,
 		CreatedAt: d.CreatedAt, ReviewStage: d.ReviewStage, LegalReviewDate: d.LegalReviewDate, ServedDate: d.ServedDate,
-		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines}
+		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines, Stale: v.Stale}
+	if d.Basis.Hash != "" {
+		b := d.Basis
+		out.Basis = &b
+	}
 	if d.Number != nil {
 		out.Number = *d.Number
 	}
