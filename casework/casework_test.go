@@ -364,3 +364,61 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestTrafficWarningHistory: the first-violation warning counts traffic
+// violations of the driver and of the vehicle only. A food-licence
+// decision against the driver does not take his warning away; a traffic
+// decision against another driver of the same vehicle does.
+func TestTrafficWarningHistory(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		driver := rules.Party{Kind: rules.PartyPerson, Name: "李四", IDNumber: "330106198506121237", Address: "杭州市西湖区"}
+		other := rules.Party{Kind: rules.PartyPerson, Name: "王五", IDNumber: "11010519491231002X", Address: "杭州市上城区"}
+		issueOnTheSpot := func(in CaseInput) {
+			t.Helper()
+			cs, err := e.work.CreateCase(ctx, officer, in)
+			e.must(err)
+			d, err := e.work.Draft(ctx, officer, cs.ID, "")
+			e.must(err)
+			e.approve(d.ID)
+			_, err = e.work.Issue(ctx, clerk, d.ID)
+			e.must(err)
+		}
+		// A decision of another domain against the driver (a market
+		// regulation warning decision, on the spot).
+		issueOnTheSpot(CaseInput{Facts: rules.Facts{AuthorityID: 1, ViolationCode: "SP-003", Party: driver,
+			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-01", Facts: "未建立进货查验记录。", PriorViolations: []rules.PriorViolation{{ViolationCode: "SP-003", Date: "2025-12-01", Handled: true}}}})
+		lane := func(p rules.Party, plate string) CaseInput {
+			return CaseInput{Facts: rules.Facts{AuthorityID: 3, ViolationCode: "TR-001", Party: p, VehiclePlate: plate,
+				ViolationDate: "2026-10-20", DiscoveredDate: "2026-10-20", Facts: "右转车道直行，未影响通行。", Corrected: true}}
+		}
+		ev, err := e.work.Evaluate(ctx, officer, lane(driver, "浙A12345"))
+		e.must(err)
+		if ev.Evaluation.Outcome != rules.OutcomeWarning {
+			t.Fatalf("a food decision took the traffic warning away: %+v", ev.Evaluation.Reasons)
+		}
+		// Another driver's traffic decision for the same vehicle.
+		issueOnTheSpot(CaseInput{Facts: rules.Facts{AuthorityID: 3, ViolationCode: "TR-005", Party: other, VehiclePlate: "浙A·12345",
+			ViolationDate: "2026-09-01", DiscoveredDate: "2026-09-01", Facts: "闯红灯。", ProposedFine: 200}})
+		ev, err = e.work.Evaluate(ctx, officer, lane(driver, "浙A 12345"))
+		e.must(err)
+		if ev.Evaluation.Outcome == rules.OutcomeWarning || len(ev.Evaluation.HistoryUsed) != 1 || ev.Evaluation.HistoryUsed[0].Via != "vehicle" {
+			t.Fatalf("the vehicle's record did not count: %s %+v", ev.Evaluation.Outcome, ev.Evaluation.HistoryUsed)
+		}
+		// Jurisdiction: the market regulation bureau cannot decide it.
+		in := lane(driver, "浙A12345")
+		in.AuthorityID = 1
+		if _, err := e.work.Evaluate(ctx, officer, in); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "violation_code") {
+			t.Fatalf("a traffic case at the market regulation bureau: %v", err)
+		}
+		// The same id number under another name: a warning, not a refusal.
+		renamed := lane(rules.Party{Kind: rules.PartyPerson, Name: "李肆", IDNumber: driver.IDNumber}, "")
+		ev, err = e.work.Evaluate(ctx, officer, renamed)
+		e.must(err)
+		if len(ev.Evaluation.Warnings) == 0 || !strings.Contains(strings.Join(ev.Evaluation.Warnings, ""), "李四") {
+			t.Fatalf("no warning for a changed name: %v", ev.Evaluation.Warnings)
+		}
+	})
+}
