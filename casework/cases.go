@@ -188,6 +188,12 @@ func checkFactsText(fe errs.Fields, f *rules.Facts) {
 	for i, a := range f.Aggravating {
 		check(fmt.Sprintf("aggravating[%d]", i), a)
 	}
+	for i, p := range f.IllegalProperty {
+		check(fmt.Sprintf("illegal_property[%d].name", i), p.Name)
+		check(fmt.Sprintf("illegal_property[%d].quantity", i), p.Quantity)
+	}
+	check("licence", f.Licence)
+	check("vehicle_plate", f.VehiclePlate)
 }
 
 // CreateCase evaluates the facts and files them as a new draft case.

@@ -266,6 +266,7 @@ var uiFuncs = template.FuncMap{
 	"domain":     rules.DomainName,
 	"deref":      derefStr,
 	"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
+	"penalty":    render.PenaltyText,
 }
 
 func roleList(u *models.User) string {

@@ -33,6 +33,8 @@ type casePage struct {
 	Fields   map[string]string
 	Methods  []option
 	Today    string
+	// StatementOutcomes are the review's conclusions (采纳…).
+	StatementOutcomes []option
 }
 
 // docView is a document row with the actions the user may take on it.
@@ -105,6 +107,9 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 	}
 	for _, m := range rules.ServiceMethods {
 		p.Methods = append(p.Methods, option{m.Code, m.Name})
+	}
+	for _, o := range rules.StatementOutcomes {
+		p.StatementOutcomes = append(p.StatementOutcomes, option{o, rules.StatementOutcomeName(o)})
 	}
 	if p.Form == nil {
 		p.Form = map[string]string{}

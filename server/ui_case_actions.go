@@ -18,7 +18,7 @@ import (
 var formInputs = map[string][]string{
 	formReturn:    {"comment"},
 	formServe:     {"method", "date", "recipient", "place"},
-	formStatement: {"statement", "hearing_held", "hearing_result"},
+	formStatement: {"statement", "statement_outcome", "statement_reason", "hearing_held", "hearing_date", "hearing_result", "waived"},
 	formOverride:  {"reason"},
 	formDocument:  {"kind"},
 }
@@ -73,8 +73,9 @@ func (s *Server) handleStatementForm(c *gin.Context) {
 		return
 	}
 	f := c.Request.PostForm
-	in := casework.StatementInput{Statement: f.Get("statement"), HearingHeld: checked(f.Get("hearing_held")),
-		HearingResult: f.Get("hearing_result"), Waived: checked(f.Get("waived"))}
+	in := casework.StatementInput{Statement: f.Get("statement"), Outcome: f.Get("statement_outcome"), Reason: f.Get("statement_reason"),
+		HearingHeld: checked(f.Get("hearing_held")), HearingDate: f.Get("hearing_date"), HearingResult: f.Get("hearing_result"),
+		Waived: checked(f.Get("waived"))}
 	if _, err := s.work.RecordStatement(c.Request.Context(), actor(c), id, in); err != nil {
 		s.actionFailed(c, id, err, formStatement, 0)
 		return

@@ -52,6 +52,13 @@ type caseForm struct {
 	AffectedTraffic     bool
 	ProposedFine        string
 	IllegalGains        string
+	GoodsValue          string
+	IllegalProperty     string // "name,quantity" per line
+	ProposedPenalties   []string
+	Licence             string
+	DetentionDays       string
+	VehiclePlate        string
+	ConditionsMet       bool
 }
 
 // caseFormPage is the new-case and edit-case page.
@@ -66,6 +73,7 @@ type caseFormPage struct {
 	Mitigating  []option
 	Harms       []option
 	Capacities  []option
+	Proposable  []option
 	// MitigatingHeading names the Art. 32 choices.
 	MitigatingHeading string
 }
@@ -93,6 +101,9 @@ func readCaseForm(v url.Values) caseForm {
 		NoFaultProven: checked(v.Get("no_fault_proven")), MentalCapacity: v.Get("mental_capacity"),
 		Mitigating: v["mitigating"], Aggravating: v.Get("aggravating"), PriorViolations: v.Get("prior_violations"),
 		AffectedTraffic: checked(v.Get("affected_traffic")), ProposedFine: v.Get("proposed_fine"), IllegalGains: v.Get("illegal_gains"),
+		GoodsValue: v.Get("goods_value"), IllegalProperty: v.Get("illegal_property"), ProposedPenalties: v["proposed_penalties"],
+		Licence: v.Get("licence"), DetentionDays: v.Get("detention_days"), VehiclePlate: v.Get("vehicle_plate"),
+		ConditionsMet: checked(v.Get("conditions_met")),
 	}
 }
 
@@ -115,6 +126,14 @@ func formFromFacts(f rules.Facts) caseForm {
 		}
 		prior = append(prior, p.ViolationCode+","+p.Date+","+h)
 	}
+	var property []string
+	for _, p := range f.IllegalProperty {
+		property = append(property, strings.TrimSuffix(p.Name+","+p.Quantity, ","))
+	}
+	days := ""
+	if f.DetentionDays > 0 {
+		days = strconv.Itoa(f.DetentionDays)
+	}
 	return caseForm{
 		AuthorityID: strconv.FormatUint(uint64(f.AuthorityID), 10), ViolationCode: f.ViolationCode,
 		PartyKind: f.Party.Kind, PartyName: f.Party.Name, IDNumber: f.Party.IDNumber, CreditCode: f.Party.CreditCode,
@@ -124,7 +143,9 @@ func formFromFacts(f rules.Facts) caseForm {
 		Corrected: f.Corrected, Minor: f.Minor, Major: f.Major, NoFaultProven: f.NoFaultProven,
 		MentalCapacity: f.MentalCapacity, Mitigating: f.Mitigating, Aggravating: strings.Join(f.Aggravating, "\n"),
 		PriorViolations: strings.Join(prior, "\n"), AffectedTraffic: f.AffectedTraffic,
-		ProposedFine: money(f.ProposedFine), IllegalGains: money(f.IllegalGains),
+		ProposedFine: money(f.ProposedFine), IllegalGains: money(f.IllegalGains), GoodsValue: money(f.GoodsValue),
+		IllegalProperty: strings.Join(property, "\n"), ProposedPenalties: f.ProposedPenalties, Licence: f.Licence,
+		DetentionDays: days, VehiclePlate: f.VehiclePlate, ConditionsMet: f.ConditionsMet,
 	}
 }
 
@@ -219,6 +240,26 @@ func (f caseForm) input() (casework.CaseInput, errs.Fields) {
 	if in.IllegalGains, ok = parseMoney(f.IllegalGains); !ok {
 		fe.Add("illegal_gains", "请输入有效的金额（数字，单位为元，最多两位小数）")
 	}
+	if in.GoodsValue, ok = parseMoney(f.GoodsValue); !ok {
+		fe.Add("goods_value", "请输入有效的金额（数字，单位为元，最多两位小数）")
+	}
+	for _, l := range lines(f.IllegalProperty) {
+		name, qty, _ := strings.Cut(listSep.ReplaceAllString(l, ","), ",")
+		in.IllegalProperty = append(in.IllegalProperty, rules.Property{Name: strings.TrimSpace(name), Quantity: strings.TrimSpace(qty)})
+	}
+	for _, p := range f.ProposedPenalties {
+		if !slices.Contains(in.ProposedPenalties, p) {
+			in.ProposedPenalties = append(in.ProposedPenalties, p)
+		}
+	}
+	if d := strings.TrimSpace(f.DetentionDays); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			fe.Add("detention_days", "拘留天数应为整数")
+		}
+		in.DetentionDays = n
+	}
+	in.Licence, in.VehiclePlate, in.ConditionsMet = strings.TrimSpace(f.Licence), strings.TrimSpace(f.VehiclePlate), f.ConditionsMet
 	return in, fe
 }
 
@@ -248,10 +289,10 @@ func formFields(fields map[string]string, into errs.Fields) {
 		if m := indexedPath.FindStringSubmatch(k); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			switch m[1] {
-			case "evidence", "aggravating", "prior_violations":
+			case "evidence", "aggravating", "prior_violations", "illegal_property":
 				add(m[1], fmt.Sprintf("第%d行：%s", n+1, msg))
-			case "mitigating":
-				add("mitigating", msg)
+			case "mitigating", "proposed_penalties":
+				add(m[1], msg)
 			default:
 				add("", msg)
 			}
@@ -263,7 +304,8 @@ func formFields(fields map[string]string, into errs.Fields) {
 		case "authority_id", "violation_code", "party.kind", "party.name", "party.id_number", "party.credit_code",
 			"party.address", "party.legal_representative", "party.phone", "party.guardian", "violation_date", "violation_end_date",
 			"discovered_date", "decision_date", "facts", "evidence", "harm", "mental_capacity", "mitigating",
-			"aggravating", "prior_violations", "proposed_fine", "illegal_gains":
+			"aggravating", "prior_violations", "proposed_fine", "illegal_gains", "goods_value", "illegal_property",
+			"proposed_penalties", "licence", "detention_days", "vehicle_plate":
 			add(k, msg)
 		default:
 			add("", msg)
@@ -302,6 +344,9 @@ func (s *Server) newCaseFormPage(c *gin.Context, title string) (caseFormPage, er
 	}
 	for _, m := range rules.CapacityOrder {
 		p.Capacities = append(p.Capacities, option{m, rules.CapacityName(m)})
+	}
+	for _, t := range rules.ProposableOrder {
+		p.Proposable = append(p.Proposable, option{t, rules.PenaltyName(t)})
 	}
 	return p, nil
 }
