@@ -13,7 +13,7 @@ import (
 // RuleSetVersion names the rules Evaluate applies: the APL revision date and
 // a counter bumped whenever a ground, a default, the fine rule or a flag
 // changes. Stored with every evaluation, it tells which rules made it.
-const RuleSetVersion = "2021-07-15/1"
+const RuleSetVersion = "2021-07-15/2"
 
 // Defaults for item settings left at 0.
 const (
