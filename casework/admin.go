@@ -244,7 +244,7 @@ func (r *UserInput) validate() error {
 	}
 	for _, role := range r.Roles {
 		if !slices.Contains(rules.AllRoles, role) {
-			f.Add("roles", "角色“"+role+"”无效，可选 officer、reviewer、approver、clerk、admin")
+			f.Add("roles", "角色“"+role+"”无效，可选 officer、reviewer、approver、clerk、template_editor、admin")
 		}
 	}
 	return f.Err()

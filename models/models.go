@@ -13,6 +13,8 @@ const (
 	RoleApprover = rules.RoleApprover
 	RoleClerk    = rules.RoleClerk
 	RoleAdmin    = rules.RoleAdmin
+
+	RoleTemplateEditor = rules.RoleTemplateEditor
 )
 
 // AllRoles lists every role in a stable order.

@@ -57,12 +57,13 @@ func pageCount(pdf []byte) int { return bytes.Count(pdf, []byte("/Type /Page\n")
 func twoPageData(b testing.TB, r *Renderer, tp *Template) Data {
 	d := SampleData(rules.KindPenaltyDecision, rules.PartyOrganization)
 	d.Facts.Evidence = d.Facts.Evidence[:2]
-	d.Evaluation.Reasons = nil
+	d.Evaluation.Reasons, d.Evaluation.Findings = nil, nil
 	d.Evaluation.Articles = d.Evaluation.Articles[:1]
 	d.Evaluation.Lighter = false
+	d.Evaluation.Penalties = d.Evaluation.Penalties[:1] // the fine
 	d.Confiscation = 0
 	d.Notice.Number = ""
-	d.Statement = "当事人在法定期限内未提出陈述、申辩。"
+	d.Waived = false
 	facts := []rune(d.Facts.Facts)
 	for n := len(facts); n > 0; n -= 20 {
 		d.Facts.Facts = string(facts[:n]) + "。"

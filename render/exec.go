@@ -19,10 +19,18 @@ type Limits struct {
 	MaxOutput     int           // bytes of executed template text; default 256 KiB
 	MaxIterations int           // range iterations, all loops together; default 10,000
 	MaxPages      int           // pages; default 60
+	// MaxCalls bounds the function calls of one execution (every call
+	// also checks the deadline); default 100,000.
+	MaxCalls int
+	// MaxAlloc bounds the bytes that functions take in and give back, all
+	// calls together (a string doubled by print is counted before it is
+	// built); default 4 MiB.
+	MaxAlloc int
 }
 
 // DefaultLimits are the limits New uses.
-var DefaultLimits = Limits{Timeout: 2 * time.Second, MaxOutput: 256 << 10, MaxIterations: 10000, MaxPages: 60}
+var DefaultLimits = Limits{Timeout: 2 * time.Second, MaxOutput: 256 << 10, MaxIterations: 10000, MaxPages: 60,
+	MaxCalls: 100000, MaxAlloc: 4 << 20}
 
 func (l Limits) withDefaults() Limits {
 	if l.Timeout <= 0 {
@@ -37,6 +45,12 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxPages <= 0 {
 		l.MaxPages = DefaultLimits.MaxPages
 	}
+	if l.MaxCalls <= 0 {
+		l.MaxCalls = DefaultLimits.MaxCalls
+	}
+	if l.MaxAlloc <= 0 {
+		l.MaxAlloc = DefaultLimits.MaxAlloc
+	}
 	return l
 }
 
@@ -48,6 +62,85 @@ type execState struct {
 	cal      Calendar
 	out      []byte
 	maxOut   int
+	calls    int
+	maxCalls int
+	alloc    int
+	maxAlloc int
+}
+
+// spend charges n bytes to the function budget; a call is refused before
+// it builds what the budget cannot hold.
+func (s *execState) spend(n int) error {
+	s.alloc += n
+	if s.alloc > s.maxAlloc {
+		return &LimitError{Msg: fmt.Sprintf("模板函数处理的文本超过 %d KB（模板可能在反复拼接字符串）", s.maxAlloc>>10)}
+	}
+	return nil
+}
+
+// enter counts one function call and checks the deadline.
+func (s *execState) enter() error {
+	s.calls++
+	if s.calls > s.maxCalls {
+		return &LimitError{Msg: fmt.Sprintf("模板函数调用超过 %d 次", s.maxCalls)}
+	}
+	return s.check()
+}
+
+// guard wraps a template function so that every call is counted, checks
+// the deadline, and charges its string arguments before and its string
+// results after the call. A refusal panics with the *LimitError, which
+// text/template turns into the execution's error.
+func (s *execState) guard(fn any) any {
+	v := reflect.ValueOf(fn)
+	return reflect.MakeFunc(v.Type(), func(args []reflect.Value) []reflect.Value {
+		if err := s.enter(); err != nil {
+			panic(err)
+		}
+		if err := s.spend(sizeOf(args)); err != nil {
+			panic(err)
+		}
+		var out []reflect.Value
+		if v.Type().IsVariadic() {
+			out = v.CallSlice(args)
+		} else {
+			out = v.Call(args)
+		}
+		if err := s.spend(sizeOf(out)); err != nil {
+			panic(err)
+		}
+		return out
+	}).Interface()
+}
+
+// sizeOf is the bytes of the strings among vs (strings, string slices, and
+// either inside an interface).
+func sizeOf(vs []reflect.Value) int {
+	n := 0
+	for _, v := range vs {
+		n += sizeOfValue(v, 0)
+	}
+	return n
+}
+
+func sizeOfValue(v reflect.Value, depth int) int {
+	switch v.Kind() {
+	case reflect.String:
+		return v.Len()
+	case reflect.Interface, reflect.Pointer:
+		if !v.IsNil() && depth < 2 {
+			return sizeOfValue(v.Elem(), depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if depth < 2 && v.Type().Elem().Kind() != reflect.Uint8 {
+			n := 0
+			for i := range v.Len() {
+				n += sizeOfValue(v.Index(i), depth+1)
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 var errTimeout = &LimitError{Msg: "执行超时（模板可能有死循环或输出过多）"}
@@ -74,7 +167,26 @@ func (s *execState) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// funcs are the execution's functions: every base function guarded, and
+// the ones that need the execution's state bound to it.
 func (s *execState) funcs() template.FuncMap {
+	m := template.FuncMap{}
+	for name, fn := range baseFuncs() {
+		if name != "_tick" {
+			m[name] = s.guard(fn)
+		}
+	}
+	for name, fn := range s.stateFuncs() {
+		if name == "_tick" {
+			m[name] = fn // the loop counter checks the deadline itself
+		} else {
+			m[name] = s.guard(fn)
+		}
+	}
+	return m
+}
+
+func (s *execState) stateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"_tick": func() (string, error) {
 			s.iters++
@@ -97,8 +209,30 @@ func (s *execState) funcs() template.FuncMap {
 	}
 }
 
+// executor is a clone of a template with its functions bound to one
+// execution state; executions take one from the template's pool, so that
+// the guarded functions are made once per clone, not per render.
+type executor struct {
+	tmpl *template.Template
+	st   *execState
+}
+
+func (t *Template) executor() (*executor, error) {
+	if ex, ok := t.executors.Get().(*executor); ok {
+		return ex, nil
+	}
+	tmpl, err := t.tmpl.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("clone template: %w", err)
+	}
+	st := &execState{out: make([]byte, 0, 8<<10)}
+	tmpl.Funcs(st.funcs())
+	return &executor{tmpl: tmpl, st: st}, nil
+}
+
 // execute runs the template against d and returns the blocks to lay out.
 func (t *Template) execute(ctx context.Context, d *Data, lim Limits) ([]block, error) {
+	lim = lim.withDefaults()
 	if err := checkData(d); err != nil {
 		return nil, err
 	}
@@ -106,14 +240,16 @@ func (t *Template) execute(ctx context.Context, d *Data, lim Limits) ([]block, e
 	if err != nil {
 		return nil, fmt.Errorf("节假日或调休工作日列表有误：%w", err)
 	}
-	st := &execState{ctx: ctx, maxIters: lim.MaxIterations, cal: cal, maxOut: lim.MaxOutput,
-		out: make([]byte, 0, 8<<10)}
-	tmpl, err := t.tmpl.Clone()
+	ex, err := t.executor()
 	if err != nil {
-		return nil, fmt.Errorf("clone template: %w", err)
+		return nil, err
 	}
-	tmpl.Funcs(st.funcs())
-	if err := tmpl.Execute(st, *d); err != nil {
+	defer t.executors.Put(ex)
+	st := ex.st
+	*st = execState{ctx: ctx, maxIters: lim.MaxIterations, cal: cal, maxOut: lim.MaxOutput,
+		maxCalls: lim.MaxCalls, maxAlloc: lim.MaxAlloc, out: st.out[:0]}
+	defer func() { st.ctx, st.cal = nil, Calendar{} }()
+	if err := ex.tmpl.Execute(st, *d); err != nil {
 		var le *LimitError
 		if errors.As(err, &le) {
 			if m := errLineRE.FindStringSubmatch(err.Error()); m != nil {

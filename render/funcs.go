@@ -38,9 +38,15 @@ func baseFuncs() template.FuncMap {
 		"contains":    fnContains,
 		"label":       Label,
 		"_tick":       func() (string, error) { return "", nil },
-		// builtins replaced with bounded or disabled versions
-		"printf": fnPrintf,
-		"call":   func(...any) (string, error) { return "", errors.New("模板中不能使用 call") },
+		// builtins replaced with bounded or disabled versions (each call is
+		// guarded at execution: counted, timed, its text charged)
+		"printf":   fnPrintf,
+		"print":    fmt.Sprint,
+		"println":  fmt.Sprintln,
+		"html":     template.HTMLEscaper,
+		"js":       template.JSEscaper,
+		"urlquery": template.URLQueryEscaper,
+		"call":     func(...any) (string, error) { return "", errors.New("模板中不能使用 call") },
 	}
 }
 

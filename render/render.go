@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 
 	"penaltydoc/fonts"
@@ -22,7 +23,15 @@ import (
 type Renderer struct {
 	faces  [nFonts]face
 	limits Limits
+	// slots bounds the renders that run at once (the rest wait, as long as
+	// their context lets them): a burst of requests cannot make the
+	// process hold more letters in memory than the machine has cores for.
+	slots chan struct{}
 }
+
+// Workers is how many renders run at once: the number of CPUs the Go
+// scheduler uses (a render is CPU work).
+func Workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // New returns a Renderer with the embedded fonts and DefaultLimits. It
 // parses the fonts and renders a test letter, so a broken font shows at
@@ -31,6 +40,7 @@ func New() (*Renderer, error) {
 	r := &Renderer{
 		faces:  [nFonts]face{fonts.FangSong(), fonts.Song(), fonts.SongBold()},
 		limits: DefaultLimits,
+		slots:  make(chan struct{}, Workers()),
 	}
 	t, err := Parse("advance_notice", "@title 字体自检\n检查字体：永、。（¥1,000.00）")
 	if err != nil {
@@ -68,6 +78,12 @@ func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte,
 		d.Number = "" // a draft has no number, whatever the caller passed
 	}
 	lim := r.limits.withDefaults()
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -571,5 +572,46 @@ func TestSignatureNotAlone(t *testing.T) {
 		if body == 0 {
 			t.Errorf("%d paragraphs: the signature is alone on page %d", n, len(pages))
 		}
+	}
+}
+
+// TestHostileTemplates: bodies that build huge strings or keep a core busy
+// inside one line are refused within a second with a limit named, and
+// nothing near their size is ever allocated.
+func TestHostileTemplates(t *testing.T) {
+	double := strings.Repeat(`{{$s = print $s $s}}`, 34)
+	twentyTwo := strings.Repeat(`{{$s = print $s $s}}`, 22)
+	for _, tc := range []struct{ name, body, want string }{
+		{"doubling in a loop", `{{$s := "0123456789abcdef"}}{{range 40}}{{$s = print $s $s}}{{end}}@title {{len $s}}`, "KB"},
+		{"doubling on one line", `{{$s := "0123456789abcdef"}}` + double + "\n@title {{len $s}}", "KB"},
+		{"printf doubling", `{{$s := "0123456789abcdef"}}` + strings.Repeat(`{{$s = printf "%s%s" $s $s}}`, 34) + "\n@title x", "KB"},
+		{"copies of a big string", `{{$s := "0123456789abcdef"}}` + twentyTwo + strings.Repeat(`{{$t := print $s}}`, 2000) + "\n@title x", "KB"},
+		{"many calls", `{{range 9000}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{trim "a"}}{{end}}@title x`, "次"},
+		{"html of a big string", `{{$s := "0123456789abcdef"}}` + twentyTwo + `{{html $s}}` + "\n@title x", "KB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			// Parsing already test-executes the body; what passes that is
+			// rendered.
+			tp, err := Parse(rules.KindAdvanceNotice, tc.body)
+			if err == nil {
+				_, err = renderer(t).Render(context.Background(), tp, SampleData(rules.KindAdvanceNotice, rules.PartyPerson))
+			}
+			took := time.Since(start)
+			runtime.ReadMemStats(&after)
+			var le *LimitError
+			var te *TemplateError
+			if !(errors.As(err, &le) || errors.As(err, &te)) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "超过") {
+				t.Fatalf("want a limit naming %q, got %v", tc.want, err)
+			}
+			if took > time.Second {
+				t.Errorf("refused after %v", took)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 256<<20 {
+				t.Errorf("allocated %d MB before refusing", grew>>20)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"text/template/parse"
 	"time"
@@ -24,6 +25,8 @@ type Template struct {
 	body   string
 	tmpl   *template.Template
 	tables map[int][]float64 // @table line → column widths (relative)
+	// executors are ready clones for execute (see executor).
+	executors sync.Pool
 }
 
 // Kind is the document kind the template is for.
@@ -126,9 +129,11 @@ func Parse(kind, body string) (*Template, error) {
 	t.tmpl = tmpl
 	// a dry run against the sample data of both party kinds reports a
 	// misspelt field or a bad call now, with its line
+	ctx, cancel := context.WithTimeout(context.Background(), checkLimits.withDefaults().Timeout)
+	defer cancel()
 	for _, party := range []string{rules.PartyPerson, rules.PartyOrganization} {
 		d := SampleData(kind, party)
-		if _, err := t.execute(context.Background(), &d, checkLimits); err != nil {
+		if _, err := t.execute(ctx, &d, checkLimits); err != nil {
 			var te *TemplateError
 			var le *LimitError
 			switch {

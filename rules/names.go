@@ -63,6 +63,8 @@ var roleNames = map[string]string{
 	RoleApprover: "负责人",
 	RoleClerk:    "文书管理员",
 	RoleAdmin:    "系统管理员",
+
+	RoleTemplateEditor: "模板管理员",
 }
 
 func nameOf(m map[string]string, code string) string {
@@ -125,7 +127,7 @@ var (
 	DomainOrder     = []string{DomainPublicSecurity, DomainMarketRegulation, DomainTraffic, DomainOther}
 	CaseStatusOrder = []string{CaseDraft, CaseOpen, CaseClosed}
 	// AllRoles lists every role in a stable order.
-	AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleAdmin}
+	AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleTemplateEditor, RoleAdmin}
 )
 
 // MitigatingHeading heads the Art. 32 choices on the case form.

@@ -14,6 +14,9 @@ const (
 	RoleApprover = "approver" // 负责人 (APL Art. 57)
 	RoleClerk    = "clerk"    // 文书管理员: numbers, service, printing
 	RoleAdmin    = "admin"    // users, catalogue, templates, authorities
+	// RoleTemplateEditor edits and previews the document templates
+	// (模板管理员), without the rest of administration.
+	RoleTemplateEditor = "template_editor"
 )
 
 // Staff is who acts, as the procedure sees them.

@@ -55,9 +55,9 @@ var access = map[string][]string{
 	"GET /api/v1/templates/:kind":                             {"signed-in"},
 	"GET /api/v1/templates/:kind/versions":                    {"signed-in"},
 	"GET /api/v1/templates/:kind/versions/:version":           {"signed-in"},
-	"POST /api/v1/templates/:kind/versions":                   {admin},
-	"POST /api/v1/templates/:kind/versions/:version/activate": {admin},
-	"POST /api/v1/templates/preview":                          {"signed-in"},
+	"POST /api/v1/templates/:kind/versions":                   {admin, editor},
+	"POST /api/v1/templates/:kind/versions/:version/activate": {admin, editor},
+	"POST /api/v1/templates/preview":                          {admin, editor},
 
 	// The staff web UI: session cookie and CSRF token instead of a bearer
 	// token ("web"); TestWebAuthorizationMatrix checks these.
@@ -84,11 +84,11 @@ var access = map[string][]string{
 	"GET /queue":                          {"web", "signed-in"},
 	"GET /print":                          {"web", clerk},
 	"GET /print/pdf":                      {"web", clerk},
-	"GET /admin/templates":                {"web", admin},
-	"GET /admin/templates/:kind":          {"web", admin},
-	"POST /admin/templates/:kind":         {"web", admin},
-	"POST /admin/templates/:kind/preview": {"web", admin},
-	"POST /admin/templates/:kind/versions/:version/activate": {"web", admin},
+	"GET /admin/templates":                {"web", admin, editor},
+	"GET /admin/templates/:kind":          {"web", admin, editor},
+	"POST /admin/templates/:kind":         {"web", admin, editor},
+	"POST /admin/templates/:kind/preview": {"web", admin, editor},
+	"POST /admin/templates/:kind/versions/:version/activate": {"web", admin, editor},
 	"GET /admin/catalog":         {"web", admin},
 	"POST /admin/catalog/import": {"web", admin},
 	"GET /admin/calendar":        {"web", admin},
@@ -103,7 +103,7 @@ var access = map[string][]string{
 func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
 	engine := e.srv.Config.Handler.(*gin.Engine)
-	roles := []string{"", officer, reviewer, approver, clerk, admin}
+	roles := []string{"", officer, reviewer, approver, clerk, editor, admin}
 	for _, rt := range engine.Routes() {
 		key := rt.Method + " " + rt.Path
 		allowed, ok := access[key]
@@ -166,7 +166,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
 	engine := e.srv.Config.Handler.(*gin.Engine)
 	clients := map[string]*webClient{"": newWebClient(t, e.srv.URL)}
-	for _, role := range []string{officer, reviewer, approver, clerk, admin} {
+	for _, role := range []string{officer, reviewer, approver, clerk, editor, admin} {
 		clients[role] = e.signIn(t, role)
 	}
 	n := 0
@@ -179,7 +179,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		n++
 		path := strings.NewReplacer(":id", "1", ":kind", "penalty_decision", ":version", "1").Replace(rt.Path)
 		public := slices.Contains(allowed, "public")
-		for _, role := range []string{"", officer, reviewer, approver, clerk, admin} {
+		for _, role := range []string{"", officer, reviewer, approver, clerk, editor, admin} {
 			w := clients[role]
 			if key == "POST /logout" && role != "" {
 				w = e.signIn(t, role) // a throwaway session

@@ -52,7 +52,7 @@ func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 	t.Cleanup(srv.Close)
 	e := &testEnv{t: t, name: db.Name, store: store, srv: srv, tokens: map[string]string{}}
 	e.tokens[admin] = login(t, srv.URL, "admin", testAdminPassword)
-	for _, role := range []string{officer, reviewer, approver, clerk} {
+	for _, role := range []string{officer, reviewer, approver, clerk, editor} {
 		if _, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}}); err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +39,9 @@ type Config struct {
 	DB            string
 	AdminPassword string
 	BaseURL       string
+	// MemoryLimit is the process's soft memory limit (debug.SetMemoryLimit):
+	// the garbage collector works harder as the heap nears it.
+	MemoryLimit string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -52,6 +58,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.DB, "db", def("PENALTYDOC_DB", "sqlite:data/penaltydoc.db"), "database: sqlite:PATH or mysql:DSN (PENALTYDOC_DB)")
 	fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PENALTYDOC_ADMIN_PASSWORD"), "password of the admin user created on first start (PENALTYDOC_ADMIN_PASSWORD)")
 	fs.StringVar(&cfg.BaseURL, "base-url", def("PENALTYDOC_BASE_URL", "http://localhost:8080"), "public URL printed on documents (PENALTYDOC_BASE_URL)")
+	fs.StringVar(&cfg.MemoryLimit, "memory-limit", def("PENALTYDOC_MEMORY_LIMIT", "1GiB"), "soft memory limit of the process, e.g. 512MiB or 2GiB; off for none (PENALTYDOC_MEMORY_LIMIT)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}
@@ -66,6 +73,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if limit, err := parseBytes(cfg.MemoryLimit); err != nil {
+		return fmt.Errorf("memory limit: %w", err)
+	} else if limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
 
 	store, err := models.Open(ctx, cfg.DB)
 	if err != nil {
@@ -138,6 +150,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// parseBytes reads a size such as 512MiB, 2GiB, 1GB or 800000000; "off"
+// and "" are 0.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "off") {
+		return 0, nil
+	}
+	units := []struct {
+		suffix string
+		n      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+			if err != nil || v <= 0 {
+				return 0, fmt.Errorf("%q is not a size", s)
+			}
+			return int64(v * float64(u.n)), nil
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return v, nil
 }
 
 func randomPassword() string {

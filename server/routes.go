@@ -12,6 +12,7 @@ const (
 	approver = models.RoleApprover
 	clerk    = models.RoleClerk
 	admin    = models.RoleAdmin
+	editor   = models.RoleTemplateEditor
 )
 
 // routes is the map of the service: every route and who may call it.
@@ -48,11 +49,11 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/queue", s.web(), s.handleQueuePage)
 	r.GET("/print", s.web(clerk), s.handlePrintPage)
 	r.GET("/print/pdf", s.web(clerk), s.handlePrintPDF)
-	r.GET("/admin/templates", s.web(admin), s.handleAdminTemplatesPage)
-	r.GET("/admin/templates/:kind", s.web(admin), s.handleAdminTemplatePage)
-	r.POST("/admin/templates/:kind", s.web(admin), s.handleAdminSaveTemplate)
-	r.POST("/admin/templates/:kind/preview", s.web(admin), s.handleAdminPreviewTemplate)
-	r.POST("/admin/templates/:kind/versions/:version/activate", s.web(admin), s.handleAdminActivateTemplate)
+	r.GET("/admin/templates", s.web(admin, editor), s.handleAdminTemplatesPage)
+	r.GET("/admin/templates/:kind", s.web(admin, editor), s.handleAdminTemplatePage)
+	r.POST("/admin/templates/:kind", s.web(admin, editor), s.handleAdminSaveTemplate)
+	r.POST("/admin/templates/:kind/preview", s.web(admin, editor), s.handleAdminPreviewTemplate)
+	r.POST("/admin/templates/:kind/versions/:version/activate", s.web(admin, editor), s.handleAdminActivateTemplate)
 	r.GET("/admin/catalog", s.web(admin), s.handleAdminCatalogPage)
 	r.POST("/admin/catalog/import", s.web(admin), s.handleAdminImportCatalog)
 	r.GET("/admin/calendar", s.web(admin), s.handleAdminCalendarPage)
@@ -104,7 +105,8 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)
 	api.GET("/templates/:kind/versions", signedIn, s.handleTemplateVersions)
 	api.GET("/templates/:kind/versions/:version", signedIn, s.handleGetTemplateVersion)
-	api.POST("/templates/:kind/versions", s.authenticate(admin), s.handleCreateTemplateVersion)
-	api.POST("/templates/:kind/versions/:version/activate", s.authenticate(admin), s.handleActivateTemplate)
-	api.POST("/templates/preview", signedIn, s.handlePreview)
+	api.POST("/templates/:kind/versions", s.authenticate(admin, editor), s.handleCreateTemplateVersion)
+	api.POST("/templates/:kind/versions/:version/activate", s.authenticate(admin, editor), s.handleActivateTemplate)
+	// Previews execute a body: template editors and admins only.
+	api.POST("/templates/preview", s.authenticate(admin, editor), s.handlePreview)
 }

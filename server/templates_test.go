@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"penaltydoc/models/dbtest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pdfText extracts a PDF's text with pdftotext, skipping the test with a
@@ -120,8 +122,10 @@ func TestTemplateVersionsAndPreview(t *testing.T) {
 			t.Fatalf("activate: version %d", tpl.Version)
 		}
 
-		// Preview: an unsaved body against given facts.
-		st, pdf, h = e.do("POST", "/api/v1/templates/preview", e.tokens[officer], map[string]any{
+		// Preview: an unsaved body against given facts, by a template
+		// editor (an officer may not execute bodies).
+		e.doJSON("POST", "/api/v1/templates/preview", e.tokens[officer], map[string]any{"kind": "penalty_decision", "body": body}, 403, nil)
+		st, pdf, h = e.do("POST", "/api/v1/templates/preview", e.tokens[editor], map[string]any{
 			"kind": "penalty_decision", "body": body, "case": facts})
 		if st != 200 || h.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("preview: %d %s", st, pdf)
@@ -134,9 +138,35 @@ func TestTemplateVersionsAndPreview(t *testing.T) {
 			bad[k] = v
 		}
 		bad["violation_date"] = "2031-01-01"
-		e.doJSON("POST", "/api/v1/templates/preview", e.tokens[officer], map[string]any{"kind": "penalty_decision", "case": bad}, 422, &ae)
+		e.doJSON("POST", "/api/v1/templates/preview", e.tokens[editor], map[string]any{"kind": "penalty_decision", "case": bad}, 422, &ae)
 		if ae.Error.Fields["case.violation_date"] == "" {
 			t.Errorf("preview case errors not prefixed: %+v", ae)
 		}
 	})
+}
+
+// TestHostileTemplateOverHTTP: the bodies of the attack report answer 422
+// naming the limit within a second, and the server keeps serving.
+func TestHostileTemplateOverHTTP(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite(t))
+	for _, body := range []string{
+		`{{$s := "0123456789abcdef"}}{{range 40}}{{$s = print $s $s}}{{end}}@title {{len $s}}`,
+		`{{$s := "0123456789abcdef"}}` + strings.Repeat(`{{$s = print $s $s}}`, 34) + "\n@title {{len $s}}",
+		`{{$s := "0123456789abcdef"}}` + strings.Repeat(`{{$s = print $s $s}}`, 22) + strings.Repeat(`{{$t := print $s}}`, 2000) + "\n@title x",
+	} {
+		for _, path := range []string{"/api/v1/templates/preview", "/api/v1/templates/advance_notice/versions"} {
+			start := time.Now()
+			var ae apiError
+			e.doJSON("POST", path, e.tokens[admin], map[string]any{"kind": "advance_notice", "body": body}, 422, &ae)
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("%s answered after %v", path, took)
+			}
+			if !strings.Contains(ae.Error.Message, "超过") {
+				t.Errorf("%s: %q names no limit", path, ae.Error.Message)
+			}
+		}
+	}
+	if st, _, _ := e.do("GET", "/healthz", "", nil); st != 200 {
+		t.Fatalf("health after the attack: %d", st)
+	}
 }
