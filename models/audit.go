@@ -15,10 +15,15 @@ type Actor struct {
 	Username string
 	Roles    []string
 	IP       string
+	// Emergency: the deployment's emergency setting lets this admin
+	// override the separation of duties (audited).
+	Emergency bool
 }
 
 // Staff is the actor as the permission rule sees them.
-func (a Actor) Staff() rules.Staff { return rules.Staff{ID: a.UserID, Roles: a.Roles} }
+func (a Actor) Staff() rules.Staff {
+	return rules.Staff{ID: a.UserID, Roles: a.Roles, Emergency: a.Emergency}
+}
 
 // Audit appends one entry to the audit log inside tx (or on its own when tx
 // is nil).

@@ -103,7 +103,8 @@ func documentHash(d *Document, c *Case) string {
 // docState is what the permission rule knows of document d of case c (c
 // may be nil where the step does not depend on the case).
 func docState(d *Document, c *Case) rules.DocState {
-	st := rules.DocState{Kind: d.Kind, Status: d.Status, ReviewStage: d.ReviewStage, ServedDate: d.ServedDate, Number: deref(d.Number)}
+	st := rules.DocState{Kind: d.Kind, Status: d.Status, ReviewStage: d.ReviewStage, ServedDate: d.ServedDate, Number: deref(d.Number),
+		CreatedBy: d.CreatedByID}
 	if c != nil {
 		st.LegalReview = c.Evaluation.LegalReviewRequired
 		st.Stale = !rules.IsFrozen(d.Status) && d.Basis.Hash != "" && c.BasisHash != "" && d.Basis.Hash != c.BasisHash
@@ -121,6 +122,16 @@ func DocState(d *Document, c *Case) rules.DocState { return docState(d, c) }
 // CaseState is what the permission rule knows of a case.
 func CaseState(c *Case) rules.CaseState {
 	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation}
+}
+
+// auditEmergency records a step that passed only through the emergency
+// setting (an admin overriding the separation of duties).
+func (s *Store) auditEmergency(ctx context.Context, tx *gorm.DB, a Actor, act rules.Action, d *Document, c *Case, st rules.DocState) error {
+	if rules.Separated(a.Staff(), act, st) {
+		return nil
+	}
+	return s.auditDoc(ctx, tx, a, "emergency_separation_override", d, c, d.Status, d.Status,
+		fmt.Sprintf("%s by %s despite the separation of duties (drafter %d, legal reviewer %d)", act, a.Username, st.CreatedBy, st.ReviewedBy))
 }
 
 func (s *Store) auditDoc(ctx context.Context, tx *gorm.DB, a Actor, action string, d *Document, c *Case, from, to, detail string) error {
@@ -201,6 +212,9 @@ func (s *Store) ApproveDocument(ctx context.Context, a Actor, id uint) (*Documen
 		}
 		st := docState(d, c)
 		if err := rules.MayDocument(a.Staff(), rules.ActApprove, st); err != nil {
+			return err
+		}
+		if err := s.auditEmergency(ctx, tx, a, rules.ActApprove, d, c, st); err != nil {
 			return err
 		}
 		if st.Stage() == rules.StageLegalReview {
@@ -330,6 +344,9 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			return err
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(d, c)); err != nil {
+			return err
+		}
+		if err := s.auditEmergency(ctx, tx, a, rules.ActIssue, d, c, docState(d, c)); err != nil {
 			return err
 		}
 		if rules.Numbered(d.Kind) && !slices.Contains(rules.AllowedKinds(c.Evaluation), d.Kind) {

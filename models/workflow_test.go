@@ -14,9 +14,13 @@ import (
 	"penaltydoc/rules"
 )
 
-// officerActor takes every step of these tests: it holds the officer,
-// reviewer and clerk roles.
-var officerActor = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1", Roles: []string{RoleOfficer, RoleReviewer, RoleClerk}}
+// The people of these tests: the drafter, the reviewer who approves and
+// the clerk who issues are three (the separation of duties).
+var (
+	officerActor  = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1", Roles: []string{RoleOfficer}}
+	reviewerActor = Actor{UserID: 2, Username: "reviewer", IP: "127.0.0.1", Roles: []string{RoleReviewer}}
+	clerkActor    = Actor{UserID: 3, Username: "clerk", IP: "127.0.0.1", Roles: []string{RoleClerk}}
+)
 
 // approvedDocs seeds s and returns n approved documents of kind, each on
 // its own penalty case.
@@ -44,7 +48,7 @@ func approvedDocs(t testing.TB, s *Store, kind string, n int) []uint {
 		if _, err := s.SubmitDocument(ctx, officerActor, d.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ApproveDocument(ctx, officerActor, d.ID); err != nil {
+		if _, err := s.ApproveDocument(ctx, reviewerActor, d.ID); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = d.ID
@@ -59,7 +63,7 @@ func fakeRender(_ context.Context, dc *DocumentContext) (*Rendered, error) {
 }
 
 func issue(s *Store, id uint, render func(context.Context, *DocumentContext) (*Rendered, error)) (*Document, error) {
-	return s.IssueDocument(context.Background(), officerActor, IssueParams{ID: id, AccessCodeHash: "h", VerifyToken: NewToken(24), Render: render})
+	return s.IssueDocument(context.Background(), clerkActor, IssueParams{ID: id, AccessCodeHash: "h", VerifyToken: NewToken(24), Render: render})
 }
 
 // TestIssueConcurrentNumbers: 50 goroutines issue 50 documents of one
@@ -199,7 +203,7 @@ func TestIssuedDocumentFrozen(t *testing.T) {
 			t.Errorf("the batch delete should have removed the unissued document")
 		}
 		// The allowed transition still works.
-		if _, err := s.ServeDocument(t.Context(), officerActor, ids[0], Service{Method: "直接送达", Date: s.Today(), Recipient: "张某"}); err != nil {
+		if _, err := s.ServeDocument(t.Context(), clerkActor, ids[0], Service{Method: "直接送达", Date: s.Today(), Recipient: "张某"}); err != nil {
 			t.Fatal(err)
 		}
 		if d := load(); d.Status != DocServed || d.SHA256 != orig.SHA256 {
@@ -267,7 +271,7 @@ func TestIssueChecksTheCaseNow(t *testing.T) {
 		if _, err := s.SubmitDocument(ctx, officerActor, d.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ApproveDocument(ctx, officerActor, d.ID); err != nil {
+		if _, err := s.ApproveDocument(ctx, reviewerActor, d.ID); err != nil {
 			t.Fatal(err)
 		}
 		// The case's evaluation changes under the approved document (as a

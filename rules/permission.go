@@ -23,6 +23,10 @@ const (
 type Staff struct {
 	ID    uint
 	Roles []string
+	// Emergency lets an admin take a step the separation of duties would
+	// refuse (a deployment setting for emergencies; every such step is
+	// audited).
+	Emergency bool
 }
 
 // Has reports whether the staff member holds role; admin holds every role.
@@ -70,6 +74,8 @@ type DocState struct {
 	LegalReview bool
 	// ReviewedBy is the user who passed the legal review (0: none yet).
 	ReviewedBy uint
+	// CreatedBy is the user who drafted the document (0: unknown).
+	CreatedBy uint
 	// ServedDate is the date of service, once served; Number the number,
 	// once issued.
 	ServedDate string
@@ -166,9 +172,48 @@ func MayCase(who Staff, act Action, c CaseState) error {
 
 // MayDocument says whether who may take act on a document in state d: nil
 // when allowed, else why not (forbidden for the role or the person,
-// conflict for the state). Legal review and the head's approval are two
-// people's work (an admin excepted).
+// conflict for the state). The drafter, the legal reviewer and the
+// approver are three people, whatever roles they hold, and the drafter
+// does not issue; an admin is no exception but through the emergency
+// setting (see Separated).
 func MayDocument(who Staff, act Action, d DocState) error {
+	if err := mayDocument(who, act, d); err != nil {
+		return err
+	}
+	if !who.emergencyAdmin() {
+		return separation(who, act, d)
+	}
+	return nil
+}
+
+// Separated reports whether the step keeps the separation of duties by
+// itself; a step that is allowed only through the emergency setting is
+// not (the store audits it).
+func Separated(who Staff, act Action, d DocState) bool { return separation(who, act, d) == nil }
+
+func (s Staff) emergencyAdmin() bool { return s.Emergency && s.admin() }
+
+// separation refuses the drafter's approval and issue of their own
+// document and the legal reviewer's approval as the head.
+func separation(who Staff, act Action, d DocState) error {
+	mine := who.ID != 0 && who.ID == d.CreatedBy
+	switch act {
+	case ActApprove:
+		if mine {
+			return errs.E(errs.Forbidden, "文书的承办人不能审核或者批准自己制作的文书")
+		}
+		if d.Stage() == StageHead && who.ID != 0 && who.ID == d.ReviewedBy {
+			return errs.E(errs.Forbidden, "法制审核和负责人批准不能由同一人完成")
+		}
+	case ActIssue:
+		if mine {
+			return errs.E(errs.Forbidden, "文书的承办人不能签发自己制作的文书")
+		}
+	}
+	return nil
+}
+
+func mayDocument(who Staff, act Action, d DocState) error {
 	receipt := d.Kind == KindServiceReceipt
 	if d.Stale && (act == ActSubmit || act == ActApprove || act == ActIssue) && !IsFrozen(d.Status) {
 		if err := staffFor(who, act); err != nil {
@@ -199,9 +244,6 @@ func MayDocument(who Staff, act Action, d DocState) error {
 		case StageHead:
 			if !who.Has(RoleApprover) {
 				return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
-			}
-			if !who.admin() && d.ReviewedBy != 0 && d.ReviewedBy == who.ID {
-				return errs.E(errs.Forbidden, "法制审核和负责人批准不能由同一人完成")
 			}
 		}
 	case ActReturn:

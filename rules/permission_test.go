@@ -149,3 +149,56 @@ func TestStages(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparationOfDuties: the drafter, the legal reviewer and the approver
+// are three people whatever roles they hold, and the drafter does not
+// issue; an admin too, but for the emergency setting.
+func TestSeparationOfDuties(t *testing.T) {
+	all := []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk}
+	drafter := Staff{ID: 7, Roles: all}
+	other := Staff{ID: 8, Roles: all}
+	admin := Staff{ID: 9, Roles: []string{RoleAdmin}}
+	emergency := Staff{ID: 9, Roles: []string{RoleAdmin}, Emergency: true}
+	notAdmin := Staff{ID: 7, Roles: all, Emergency: true} // the setting is for admins only
+	single := DocState{Kind: KindAdvanceNotice, Status: DocReviewing, CreatedBy: 7}
+	legal := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true, CreatedBy: 8}
+	head := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true, ReviewStage: 1, CreatedBy: 8, ReviewedBy: 7}
+	approved := DocState{Kind: KindAdvanceNotice, Status: DocApproved, CreatedBy: 7}
+	adminsOwn := DocState{Kind: KindAdvanceNotice, Status: DocReviewing, CreatedBy: 9}
+	adminReviewed := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true, ReviewStage: 1, CreatedBy: 8, ReviewedBy: 9}
+	for _, tc := range []struct {
+		name      string
+		who       Staff
+		act       Action
+		d         DocState
+		want      string
+		separated bool
+	}{
+		{"drafter approves own", drafter, ActApprove, single, errs.Forbidden, false},
+		{"another approves", other, ActApprove, single, "", true},
+		{"reviewer approves as head", drafter, ActApprove, head, errs.Forbidden, false},
+		{"a third person approves as head", other, ActApprove, head, errs.Forbidden, false}, // other drafted it
+		{"admin, third person, as head", admin, ActApprove, head, "", true},
+		{"drafter issues own", drafter, ActIssue, approved, errs.Forbidden, false},
+		{"another issues", other, ActIssue, approved, "", true},
+		{"admin approves own", admin, ActApprove, adminsOwn, errs.Forbidden, false},
+		{"admin reviewed, approves", admin, ActApprove, adminReviewed, errs.Forbidden, false},
+		{"emergency: admin approves own", emergency, ActApprove, adminsOwn, "", false},
+		{"emergency: admin reviewed, approves", emergency, ActApprove, adminReviewed, "", false},
+		{"the setting is for admins", notAdmin, ActApprove, single, errs.Forbidden, false},
+		{"drafter legal review of another's", drafter, ActApprove, legal, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if err := MayDocument(tc.who, tc.act, tc.d); err != nil {
+				got = errs.Code(err)
+			}
+			if got != tc.want {
+				t.Errorf("MayDocument = %q, want %q", got, tc.want)
+			}
+			if got == "" && Separated(tc.who, tc.act, tc.d) != tc.separated {
+				t.Errorf("Separated = %v", !tc.separated)
+			}
+		})
+	}
+}

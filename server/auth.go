@@ -63,7 +63,7 @@ func (s *Server) handleCreateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	u, err := s.work.CreateUser(c.Request.Context(), actor(c), req)
+	u, err := s.work.CreateUser(c.Request.Context(), s.actor(c), req)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) handleCreateUser(c *gin.Context) {
 }
 
 func (s *Server) handleListUsers(c *gin.Context) {
-	us, err := s.work.Users(c.Request.Context(), actor(c))
+	us, err := s.work.Users(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -33,7 +33,7 @@ func toAuthorityJSON(a *models.Authority) authorityJSON {
 }
 
 func (s *Server) handleListAuthorities(c *gin.Context) {
-	as, err := s.work.Authorities(c.Request.Context(), actor(c))
+	as, err := s.work.Authorities(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -51,7 +51,7 @@ func (s *Server) handleCreateAuthority(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.work.CreateAuthority(c.Request.Context(), actor(c), in)
+	a, err := s.work.CreateAuthority(c.Request.Context(), s.actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -70,7 +70,7 @@ func (s *Server) handleUpdateAuthority(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.work.UpdateAuthority(c.Request.Context(), actor(c), id, in)
+	a, err := s.work.UpdateAuthority(c.Request.Context(), s.actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return

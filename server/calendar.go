@@ -32,7 +32,7 @@ func (s *Server) handleGetCalendar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h, w, err := s.work.Calendar(c.Request.Context(), actor(c), y)
+	h, w, err := s.work.Calendar(c.Request.Context(), s.actor(c), y)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -54,11 +54,11 @@ func (s *Server) handlePutCalendar(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.work.SetCalendar(ctx, actor(c), y, req.Holidays, req.Workdays); err != nil {
+	if err := s.work.SetCalendar(ctx, s.actor(c), y, req.Holidays, req.Workdays); err != nil {
 		s.fail(c, err)
 		return
 	}
-	h, w, err := s.work.Calendar(ctx, actor(c), y)
+	h, w, err := s.work.Calendar(ctx, s.actor(c), y)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -19,7 +19,7 @@ func (s *Server) handleEvaluate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ev, err := s.work.Evaluate(c.Request.Context(), actor(c), in)
+	ev, err := s.work.Evaluate(c.Request.Context(), s.actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -78,7 +78,7 @@ func (s *Server) respondCase(c *gin.Context, st int, cs *models.Case, err error)
 		s.fail(c, err)
 		return
 	}
-	v, err := s.work.Case(c.Request.Context(), actor(c), cs.ID)
+	v, err := s.work.Case(c.Request.Context(), s.actor(c), cs.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -92,7 +92,7 @@ func (s *Server) handleCreateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.work.CreateCase(c.Request.Context(), actor(c), in)
+	cs, err := s.work.CreateCase(c.Request.Context(), s.actor(c), in)
 	s.respondCase(c, http.StatusCreated, cs, err)
 }
 
@@ -102,7 +102,7 @@ func (s *Server) handleGetCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.work.Case(c.Request.Context(), actor(c), id)
+	v, err := s.work.Case(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -121,7 +121,7 @@ func (s *Server) handleUpdateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.work.UpdateCase(c.Request.Context(), actor(c), id, in)
+	cs, err := s.work.UpdateCase(c.Request.Context(), s.actor(c), id, in)
 	s.respondCase(c, http.StatusOK, cs, err)
 }
 
@@ -138,7 +138,7 @@ func (s *Server) handleOverride(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.work.Override(c.Request.Context(), actor(c), id, o)
+	cs, err := s.work.Override(c.Request.Context(), s.actor(c), id, o)
 	s.respondCase(c, http.StatusOK, cs, err)
 }
 
@@ -156,7 +156,7 @@ func (s *Server) handleStatement(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.work.RecordStatement(c.Request.Context(), actor(c), id, in)
+	cs, err := s.work.RecordStatement(c.Request.Context(), s.actor(c), id, in)
 	s.respondCase(c, http.StatusOK, cs, err)
 }
 
@@ -165,7 +165,7 @@ func (s *Server) handleListCases(c *gin.Context) {
 	per, _ := strconv.Atoi(c.DefaultQuery("per_page", "20"))
 	q := models.CaseQuery{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
 		From: c.Query("from"), To: c.Query("to"), Page: page, PerPage: per}
-	cs, total, err := s.work.ListCases(c.Request.Context(), actor(c), q)
+	cs, total, err := s.work.ListCases(c.Request.Context(), s.actor(c), q)
 	if err != nil {
 		s.fail(c, err)
 		return

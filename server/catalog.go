@@ -24,7 +24,7 @@ func toItemJSON(ci *models.CatalogItem) itemJSON {
 }
 
 func (s *Server) handleListCatalog(c *gin.Context) {
-	items, err := s.work.Catalog(c.Request.Context(), actor(c))
+	items, err := s.work.Catalog(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -42,7 +42,7 @@ func (s *Server) handleCreateItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	row, err := s.work.CreateItem(c.Request.Context(), actor(c), it)
+	row, err := s.work.CreateItem(c.Request.Context(), s.actor(c), it)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -65,7 +65,7 @@ func (s *Server) handleImportCatalog(c *gin.Context) {
 		Domain:     c.DefaultQuery("domain", rules.DomainOther),
 		ListType:   c.DefaultQuery("list_type", "first_offense"),
 	}
-	res, err := s.work.ImportCatalog(c.Request.Context(), actor(c), name, data, opts)
+	res, err := s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, data, opts)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -85,7 +85,7 @@ func (s *Server) handleCreateDocument(c *gin.Context) {
 			return
 		}
 	}
-	v, err := s.work.Draft(c.Request.Context(), actor(c), id, req.Kind)
+	v, err := s.work.Draft(c.Request.Context(), s.actor(c), id, req.Kind)
 	s.respondDocument(c, http.StatusCreated, v, err)
 }
 
@@ -95,7 +95,7 @@ func (s *Server) handleGetDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.work.Document(c.Request.Context(), actor(c), id)
+	v, err := s.work.Document(c.Request.Context(), s.actor(c), id)
 	s.respondDocument(c, http.StatusOK, v, err)
 }
 
@@ -107,7 +107,7 @@ func (s *Server) handleDocumentPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pdf, name, err := s.work.PDF(c.Request.Context(), actor(c), id)
+	pdf, name, err := s.work.PDF(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -32,6 +32,12 @@ const testAdminPassword = "admin-password-1"
 
 func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 	t.Helper()
+	return newEnvWith(t, db, nil)
+}
+
+// newEnvWith is newEnv with the server's dependencies changed by change.
+func newEnvWith(t testing.TB, db dbtest.DB, change func(*Deps)) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, db.DSN)
 	if err != nil {
@@ -44,7 +50,11 @@ func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"})
+	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"}
+	if change != nil {
+		change(&deps)
+	}
+	h, err := NewServer(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	// MemoryLimit is the process's soft memory limit (debug.SetMemoryLimit):
 	// the garbage collector works harder as the heap nears it.
 	MemoryLimit string
+	// EmergencyAdmin lets admins override the separation of duties, each
+	// step audited: for an emergency only.
+	EmergencyAdmin bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -59,6 +62,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.AdminPassword, "admin-password", getenv("PENALTYDOC_ADMIN_PASSWORD"), "password of the admin user created on first start (PENALTYDOC_ADMIN_PASSWORD)")
 	fs.StringVar(&cfg.BaseURL, "base-url", def("PENALTYDOC_BASE_URL", "http://localhost:8080"), "public URL printed on documents (PENALTYDOC_BASE_URL)")
 	fs.StringVar(&cfg.MemoryLimit, "memory-limit", def("PENALTYDOC_MEMORY_LIMIT", "1GiB"), "soft memory limit of the process, e.g. 512MiB or 2GiB; off for none (PENALTYDOC_MEMORY_LIMIT)")
+	fs.BoolVar(&cfg.EmergencyAdmin, "emergency-admin", getenv("PENALTYDOC_EMERGENCY_ADMIN") == "1",
+		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}
@@ -113,7 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Info("seeded database", "authority", res.Authority, "catalogue_items", res.Items, "templates", res.Templates)
 	}
 
-	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL})
+	if cfg.EmergencyAdmin {
+		log.Warn("emergency setting on: admins may override the separation of duties; every such step is audited as emergency_separation_override")
+	}
+	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin})
 	if err != nil {
 		return err
 	}

@@ -86,11 +86,15 @@ func TestRun(t *testing.T) {
 
 	// One full case: a traffic first-violation warning, issued on the spot,
 	// downloaded by the party.
+	var officerToken string
 	call := func(method, path string, body any, want int, out any) {
 		t.Helper()
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
+		if strings.HasPrefix(path, "/api/v1/cases") || strings.HasSuffix(path, "/submit") {
+			req.Header.Set("Authorization", "Bearer "+officerToken)
+		}
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -107,6 +111,11 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
+	// An officer drafts; the admin approves and issues (the drafter may do
+	// neither).
+	officerToken = token
+	call("POST", "/api/v1/users", map[string]any{"username": "officer1", "password": "officer-password-1", "roles": []string{"officer"}, "authority_id": 3}, 201, nil)
+	officerToken = login(t, base, "officer1", "officer-password-1")
 	var cs struct {
 		ID         uint `json:"id"`
 		Evaluation struct {

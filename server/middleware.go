@@ -120,9 +120,9 @@ func currentUser(c *gin.Context) *models.User {
 
 // actor is who is acting: the signed-in user with their roles and
 // authority, from the request's address.
-func actor(c *gin.Context) casework.Actor {
+func (s *Server) actor(c *gin.Context) casework.Actor {
 	if u := currentUser(c); u != nil {
-		return casework.ActorOf(u, c.ClientIP())
+		return s.work.ActorOf(u, c.ClientIP())
 	}
 	return casework.Actor{IP: c.ClientIP()}
 }

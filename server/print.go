@@ -42,7 +42,7 @@ func (s *Server) handlePrint(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	merged, err := s.work.Print(c.Request.Context(), actor(c), ids)
+	merged, err := s.work.Print(c.Request.Context(), s.actor(c), ids)
 	if err != nil {
 		s.fail(c, err)
 		return

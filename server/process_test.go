@@ -64,7 +64,10 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := models.Actor{UserID: 1, Username: "admin", Roles: []string{models.RoleAdmin}, IP: "127.0.0.1"}
+	// The drafter and the approver are not the admin who issues over HTTP
+	// (the separation of duties).
+	a := models.Actor{UserID: 901, Username: "drafter", Roles: []string{models.RoleOfficer}, IP: "127.0.0.1"}
+	head := models.Actor{UserID: 902, Username: "head", Roles: []string{models.RoleApprover}, IP: "127.0.0.1"}
 	f := rules.Facts{AuthorityID: 1, ViolationCode: item.Code, ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 		Facts: "经查，当事人未按规定明码标价。", Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X", Address: "杭州市"}}
 	ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision, Fine: rules.Fine{Recommended: 1000}}
@@ -81,7 +84,7 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 		if _, err := store.SubmitDocument(ctx, a, d.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.ApproveDocument(ctx, a, d.ID); err != nil {
+		if _, err := store.ApproveDocument(ctx, head, d.ID); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = d.ID

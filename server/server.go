@@ -15,6 +15,8 @@ type Deps struct {
 	Store   *models.Store
 	Log     *slog.Logger
 	BaseURL string
+	// EmergencyAdmin: see casework.Config.
+	EmergencyAdmin bool
 }
 
 // Server holds the dependencies the handlers share: the case work they
@@ -29,7 +31,7 @@ type Server struct {
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL})
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin})
 	if err != nil {
 		return nil, err
 	}

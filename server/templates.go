@@ -71,7 +71,7 @@ func versionParams(c *gin.Context) (string, int, error) {
 }
 
 func (s *Server) handleListTemplates(c *gin.Context) {
-	ts, err := s.work.Templates(c.Request.Context(), actor(c))
+	ts, err := s.work.Templates(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -85,7 +85,7 @@ func (s *Server) handleGetTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.ActiveTemplate(c.Request.Context(), actor(c), kind)
+	t, err := s.work.ActiveTemplate(c.Request.Context(), s.actor(c), kind)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -99,7 +99,7 @@ func (s *Server) handleTemplateVersions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ts, err := s.work.TemplateVersions(c.Request.Context(), actor(c), kind)
+	ts, err := s.work.TemplateVersions(c.Request.Context(), s.actor(c), kind)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -113,7 +113,7 @@ func (s *Server) handleGetTemplateVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.TemplateVersion(c.Request.Context(), actor(c), kind, v)
+	t, err := s.work.TemplateVersion(c.Request.Context(), s.actor(c), kind, v)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -137,7 +137,7 @@ func (s *Server) handleCreateTemplateVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.SaveTemplate(c.Request.Context(), actor(c), kind, req.Body, req.Activate == nil || *req.Activate)
+	t, err := s.work.SaveTemplate(c.Request.Context(), s.actor(c), kind, req.Body, req.Activate == nil || *req.Activate)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -151,7 +151,7 @@ func (s *Server) handleActivateTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.ActivateTemplate(c.Request.Context(), actor(c), kind, v)
+	t, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), kind, v)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -167,7 +167,7 @@ func (s *Server) handlePreview(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pdf, err := s.work.PreviewTemplate(c.Request.Context(), actor(c), in)
+	pdf, err := s.work.PreviewTemplate(c.Request.Context(), s.actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -56,7 +56,7 @@ type adminTemplatesPage struct {
 }
 
 func (s *Server) handleAdminTemplatesPage(c *gin.Context) {
-	ts, err := s.work.Templates(c.Request.Context(), actor(c))
+	ts, err := s.work.Templates(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -80,7 +80,7 @@ type adminTemplatePage struct {
 func (s *Server) templatePage(c *gin.Context, st int, kind string, body *string, fail *errs.Error) {
 	name := rules.KindName(kind)
 	p := adminTemplatePage{uiBase: s.base(c, name+"模板", "admin"), Kind: kind, Name: name, Help: directiveHelp}
-	active, versions, err := s.work.TemplateEditor(c.Request.Context(), actor(c), kind)
+	active, versions, err := s.work.TemplateEditor(c.Request.Context(), s.actor(c), kind)
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -119,7 +119,7 @@ func (s *Server) handleAdminSaveTemplate(c *gin.Context) {
 		return
 	}
 	body := formBody(c)
-	if _, err = s.work.SaveTemplate(c.Request.Context(), actor(c), kind, body, true); err != nil {
+	if _, err = s.work.SaveTemplate(c.Request.Context(), s.actor(c), kind, body, true); err != nil {
 		if e := invalidError(err); e != nil {
 			s.templatePage(c, status(e.Code), kind, &body, e)
 			return
@@ -137,7 +137,7 @@ func (s *Server) handleAdminActivateTemplate(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	if _, err := s.work.ActivateTemplate(c.Request.Context(), actor(c), kind, v); err != nil {
+	if _, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), kind, v); err != nil {
 		s.uiError(c, err)
 		return
 	}
@@ -153,7 +153,7 @@ func (s *Server) handleAdminPreviewTemplate(c *gin.Context) {
 		return
 	}
 	body := formBody(c)
-	pdf, err := s.work.PreviewTemplate(c.Request.Context(), actor(c), casework.PreviewInput{Kind: kind, Body: body})
+	pdf, err := s.work.PreviewTemplate(c.Request.Context(), s.actor(c), casework.PreviewInput{Kind: kind, Body: body})
 	if err != nil {
 		if e := invalidError(err); e != nil {
 			s.templatePage(c, status(e.Code), kind, &body, e)
@@ -186,7 +186,7 @@ var listTypeOptions = []option{
 
 func (s *Server) catalogPage(c *gin.Context, st int, p adminCatalogPage) {
 	var err error
-	if p.Items, err = s.work.Catalog(c.Request.Context(), actor(c)); err != nil {
+	if p.Items, err = s.work.Catalog(c.Request.Context(), s.actor(c)); err != nil {
 		s.uiError(c, err)
 		return
 	}
@@ -254,7 +254,7 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 	data, name, err := formFile(c)
 	if err == nil {
 		var res *casework.Imported
-		res, err = s.work.ImportCatalog(c.Request.Context(), actor(c), name, data,
+		res, err = s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, data,
 			casework.ImportOptions{CodePrefix: p.CodePrefix, Domain: p.Domain, ListType: p.ListType})
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/admin/catalog?done=imported&n="+strconv.Itoa(res.Total))
@@ -309,7 +309,7 @@ func (s *Server) handleAdminCalendarPage(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	h, w, err := s.work.Calendar(c.Request.Context(), actor(c), y)
+	h, w, err := s.work.Calendar(c.Request.Context(), s.actor(c), y)
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -338,7 +338,7 @@ func (s *Server) handleAdminSaveCalendar(c *gin.Context) {
 	if workdays == nil {
 		workdays = []string{}
 	}
-	err = s.work.SetCalendar(c.Request.Context(), actor(c), y, slices.Clone(holidays), slices.Clone(workdays))
+	err = s.work.SetCalendar(c.Request.Context(), s.actor(c), y, slices.Clone(holidays), slices.Clone(workdays))
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/admin/calendar?done=calendar&year="+strconv.Itoa(y))
 		return
@@ -394,7 +394,7 @@ type adminUsersPage struct {
 }
 
 func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
-	us, err := s.work.Users(c.Request.Context(), actor(c))
+	us, err := s.work.Users(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -416,7 +416,7 @@ func (s *Server) handleAdminUsersPage(c *gin.Context) {
 func (s *Server) handleAdminCreateUser(c *gin.Context) {
 	req := casework.UserInput{Username: c.PostForm("username"), Password: c.PostForm("password"),
 		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles")}
-	_, err := s.work.CreateUser(c.Request.Context(), actor(c), req)
+	_, err := s.work.CreateUser(c.Request.Context(), s.actor(c), req)
 	if err == nil {
 		done(c, "/admin/users", "user_created")
 		return

@@ -83,7 +83,7 @@ var stageTexts = map[string][2]string{
 
 // renderCase shows case id; st carries a failed form's values and messages.
 func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageState) {
-	v, err := s.work.Case(c.Request.Context(), actor(c), id)
+	v, err := s.work.Case(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return

@@ -58,7 +58,7 @@ func (s *Server) handleCreateDocumentForm(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	if _, err := s.work.Draft(c.Request.Context(), actor(c), id, c.Request.PostForm.Get("kind")); err != nil {
+	if _, err := s.work.Draft(c.Request.Context(), s.actor(c), id, c.Request.PostForm.Get("kind")); err != nil {
 		s.actionFailed(c, id, err, formDocument, 0)
 		return
 	}
@@ -76,7 +76,7 @@ func (s *Server) handleStatementForm(c *gin.Context) {
 	in := casework.StatementInput{Statement: f.Get("statement"), Outcome: f.Get("statement_outcome"), Reason: f.Get("statement_reason"),
 		HearingHeld: checked(f.Get("hearing_held")), HearingDate: f.Get("hearing_date"), HearingResult: f.Get("hearing_result"),
 		Waived: checked(f.Get("waived"))}
-	if _, err := s.work.RecordStatement(c.Request.Context(), actor(c), id, in); err != nil {
+	if _, err := s.work.RecordStatement(c.Request.Context(), s.actor(c), id, in); err != nil {
 		s.actionFailed(c, id, err, formStatement, 0)
 		return
 	}
@@ -92,7 +92,7 @@ func (s *Server) handleOverrideForm(c *gin.Context) {
 		return
 	}
 	o := rules.Override{Outcome: rules.OutcomePenalty, Reason: c.Request.PostForm.Get("reason")}
-	if _, err := s.work.Override(c.Request.Context(), actor(c), id, o); err != nil {
+	if _, err := s.work.Override(c.Request.Context(), s.actor(c), id, o); err != nil {
 		if errs.Is(err, errs.Conflict) {
 			s.uiError(c, err) // no longer a draft: the page offers no form
 			return

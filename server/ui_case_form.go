@@ -317,7 +317,7 @@ func formFields(fields map[string]string, into errs.Fields) {
 func (s *Server) newCaseFormPage(c *gin.Context, title string) (caseFormPage, error) {
 	ctx := c.Request.Context()
 	p := caseFormPage{uiBase: s.base(c, title, "new"), MitigatingHeading: rules.MitigatingHeading}
-	a := actor(c)
+	a := s.actor(c)
 	var err error
 	if p.Authorities, err = s.work.Authorities(ctx, a); err != nil {
 		return p, err
@@ -380,7 +380,7 @@ func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in cas
 		}
 	} else {
 		// Show the form's own messages with the evaluation's.
-		_, err = s.work.Evaluate(c.Request.Context(), actor(c), in)
+		_, err = s.work.Evaluate(c.Request.Context(), s.actor(c), in)
 	}
 	if err != nil {
 		var e *errs.Error
@@ -416,7 +416,7 @@ func (s *Server) handleNewCaseForm(c *gin.Context) {
 	}
 	p.Action = "/cases/new"
 	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
-		return s.work.CreateCase(c.Request.Context(), actor(c), in)
+		return s.work.CreateCase(c.Request.Context(), s.actor(c), in)
 	}, "created")
 }
 
@@ -427,7 +427,7 @@ func (s *Server) draftCase(c *gin.Context) (*models.Case, bool) {
 		s.uiError(c, err)
 		return nil, false
 	}
-	cs, err := s.work.EditableCase(c.Request.Context(), actor(c), id)
+	cs, err := s.work.EditableCase(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return nil, false
@@ -463,6 +463,6 @@ func (s *Server) handleEditCaseForm(c *gin.Context) {
 	}
 	p.Action, p.CaseID = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID
 	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
-		return s.work.UpdateCase(c.Request.Context(), actor(c), cs.ID, in)
+		return s.work.UpdateCase(c.Request.Context(), s.actor(c), cs.ID, in)
 	}, "updated")
 }

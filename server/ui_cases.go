@@ -40,7 +40,7 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 		p.Page = 1
 	}
 	var err error
-	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), actor(c), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
+	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), s.actor(c), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
 	if err != nil {
 		s.uiError(c, err)
 		return

@@ -19,7 +19,7 @@ func (s *Server) webDocument(c *gin.Context) (*casework.DocumentView, bool) {
 		s.uiError(c, err)
 		return nil, false
 	}
-	d, err := s.work.Document(c.Request.Context(), actor(c), id)
+	d, err := s.work.Document(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return nil, false
@@ -34,7 +34,7 @@ func (s *Server) webStep(c *gin.Context, form, flash string, step func(ctx conte
 	if !ok {
 		return
 	}
-	out, err := step(c.Request.Context(), actor(c), d.ID)
+	out, err := step(c.Request.Context(), s.actor(c), d.ID)
 	if err != nil {
 		s.actionFailed(c, d.CaseID, err, form, d.ID)
 		return
@@ -79,7 +79,7 @@ func (s *Server) handleIssueForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := s.work.Issue(c.Request.Context(), actor(c), d.ID)
+	out, err := s.work.Issue(c.Request.Context(), s.actor(c), d.ID)
 	if err != nil {
 		s.actionFailed(c, d.CaseID, err, "", d.ID)
 		return
@@ -97,7 +97,7 @@ func (s *Server) handleDocumentPDFPage(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	pdf, name, err := s.work.PDF(c.Request.Context(), actor(c), id)
+	pdf, name, err := s.work.PDF(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.uiError(c, err)
 		return

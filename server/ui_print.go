@@ -21,7 +21,7 @@ type printPage struct {
 // printList lists issued documents (with their receipts) for printing,
 // newest first.
 func (s *Server) printList(c *gin.Context, st int, p printPage) {
-	rows, err := s.work.PrintList(c.Request.Context(), actor(c), p.Q)
+	rows, err := s.work.PrintList(c.Request.Context(), s.actor(c), p.Q)
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -44,7 +44,7 @@ func (s *Server) handlePrintPDF(c *gin.Context) {
 	ids, err := parseIDs(strings.Join(c.QueryArray("ids"), ","))
 	if err == nil {
 		var pdf []byte
-		if pdf, err = s.work.Print(c.Request.Context(), actor(c), ids); err == nil {
+		if pdf, err = s.work.Print(c.Request.Context(), s.actor(c), ids); err == nil {
 			sendPDF(c, pdf, "批量打印.pdf")
 			return
 		}

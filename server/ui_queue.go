@@ -40,7 +40,7 @@ var queueTitles = map[string][3]string{
 // review or approve (by stage), to issue and to serve, and drafts that came
 // back to the officer.
 func (s *Server) handleQueuePage(c *gin.Context) {
-	secs, err := s.work.Queue(c.Request.Context(), actor(c))
+	secs, err := s.work.Queue(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.uiError(c, err)
 		return

@@ -19,7 +19,7 @@ func (s *Server) docStep(c *gin.Context, st int, step func(ctx context.Context, 
 		s.fail(c, err)
 		return
 	}
-	v, err := step(c.Request.Context(), actor(c), id)
+	v, err := step(c.Request.Context(), s.actor(c), id)
 	s.respondDocument(c, st, v, err)
 }
 
@@ -69,7 +69,7 @@ func (s *Server) handleIssueDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.work.Issue(c.Request.Context(), actor(c), id)
+	out, err := s.work.Issue(c.Request.Context(), s.actor(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
