@@ -52,7 +52,9 @@ func (a Actor) record() models.Actor {
 	return models.Actor{UserID: a.UserID, Username: a.Username, Roles: a.Roles, IP: a.IP, Emergency: a.emergency}
 }
 
-func (a Actor) staff() rules.Staff { return rules.Staff{ID: a.UserID, Roles: a.Roles, Emergency: a.emergency} }
+func (a Actor) staff() rules.Staff {
+	return rules.Staff{ID: a.UserID, Roles: a.Roles, Emergency: a.emergency}
+}
 
 // Config is what a Service is built from.
 type Config struct {
