@@ -145,6 +145,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		ts.used[f][r] = true
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
+	markKeeps(gs)
 	return gs
 }
 
@@ -363,7 +364,7 @@ func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	for i, l := range lines {
 		l := l
 		x0 := cx - l.w/2
-		sp := span{0, len(l.gs)}
+		sp := span{start: 0, end: len(l.gs)}
 		xs := place(l.gs, sp, l.w, false, nil)
 		bx := box{h: pitch, keepWithPrev: true, draw: func(ops []op, y float64) []op {
 			return ts.textOps(ops, l.gs, sp, xs, x0, y+baselineOffset(stBody), stBody.size)

@@ -17,12 +17,18 @@ import (
 type glyph struct {
 	r    rune
 	font uint8
+	tie  bool    // this glyph and the next are in one keep-together run
 	w    float64 // advance on the line, mm (the font's plus tracking)
 	nat  float64 // the font's own advance, mm
 }
 
-// span is a line: glyphs [start, end).
-type span struct{ start, end int }
+// span is a line: glyphs [start, end). A loose line ends early because a
+// keep-together run did not fit after it; it is justified whatever its
+// slack.
+type span struct {
+	start, end int
+	loose      bool
+}
 
 const (
 	closingPunct = "，。、；：？！）》」』】〕〉］｝〗〙”’…‥·・％%)]}.,;:!?℃‰°〃々～"
@@ -127,19 +133,23 @@ func softCut(gs []glyph, start, i int, avail float64) int {
 
 // breakLines splits gs into lines of at most width mm; the first line has
 // indent mm less. Spaces at the ends of lines are left out of the spans.
+// A keep-together run (glyphs tied by markKeeps) that does not fit the rest of a line
+// starts the next one, and the line before it is justified however loose;
+// a run longer than a line breaks between its atoms.
 func breakLines(gs []glyph, width, indent float64) []span {
 	b := atoms(gs)
 	var lines []span
 	avail := width - indent
 	start, end := -1, -1 // current line; end is after its last non-space atom
 	x := 0.0
-	flush := func() {
+	flush := func(loose bool) {
 		if start >= 0 && end > start {
-			lines = append(lines, span{start, end})
+			lines = append(lines, span{start, end, loose})
 		}
 		start, end, x = -1, -1, 0
 		avail = width
 	}
+	kEnd := -1 // end of the keep-together run being laid out atom by atom
 	for k := 0; k+1 < len(b); k++ {
 		s, e := b[k], b[k+1]
 		if gs[s].r == ' ' {
@@ -148,12 +158,36 @@ func breakLines(gs []glyph, width, indent float64) []span {
 			}
 			continue
 		}
+		if s >= kEnd && gs[e-1].tie {
+			// a keep-together run goes on into the next atom: take its atoms whole
+			k2 := k + 1
+			for k2+1 < len(b) && gs[b[k2]-1].tie {
+				k2++
+			}
+			w := 0.0
+			for _, g := range gs[s:b[k2]] {
+				w += g.w
+			}
+			if start >= 0 && x+w > avail+eps && w <= width+eps {
+				flush(true)
+			}
+			if w <= avail+eps {
+				if start < 0 {
+					start = s
+				}
+				x += w
+				end = b[k2]
+				k = k2 - 1
+				continue
+			}
+			kEnd = b[k2] // longer than a line: atom by atom
+		}
 		w := 0.0
 		for _, g := range gs[s:e] {
 			w += g.w
 		}
 		if start >= 0 && x+w > avail+eps {
-			flush()
+			flush(false)
 		}
 		if start < 0 && w > avail+eps {
 			// longer than a line: cut it where lines end
@@ -168,7 +202,7 @@ func breakLines(gs []glyph, width, indent float64) []span {
 					for cut-1 > start && (isClosing(gs[cut].r) || isOpening(gs[cut-1].r)) {
 						cut--
 					}
-					lines = append(lines, span{start, cut})
+					lines = append(lines, span{start: start, end: cut})
 					start, avail, x = cut, width, 0
 					for j := cut; j < i; j++ {
 						x += gs[j].w
@@ -188,47 +222,64 @@ func breakLines(gs []glyph, width, indent float64) []span {
 		x += w
 		end = e
 	}
-	flush()
+	flush(false)
 	return lines
 }
 
 // maxGap caps the space justification adds at one gap (mm); a line that
-// would need more is set ragged.
+// would need more is set ragged, unless it is loose.
 const maxGap = 4.0
 
 // place returns the x offset of each glyph of line sp from the line's
 // start. With justify, the slack is spread over the gaps between
-// characters, except inside Latin words and numbers.
+// characters (stretch), never inside Latin words and numbers, and inside
+// keep-together runs only when the other gaps would get more than maxGap.
+// A line whose gaps would all get more than maxGap is set ragged, unless it
+// is loose.
 func place(gs []glyph, sp span, avail float64, justify bool, xs []float64) []float64 {
 	xs = xs[:0]
 	total := 0.0
 	for i := sp.start; i < sp.end; i++ {
 		total += gs[i].w
 	}
-	gaps := 0
+	var gaps [3]int // by stretch level
 	if justify {
 		for i := sp.start; i+1 < sp.end; i++ {
-			if stretchable(gs[i].r, gs[i+1].r) {
-				gaps++
-			}
+			gaps[stretch(gs[i], gs[i+1])]++
 		}
 	}
-	add := 0.0
-	if slack := avail - total; justify && gaps > 0 && slack > 0 && slack/float64(gaps) <= maxGap {
-		add = slack / float64(gaps)
+	add, level := 0.0, 0
+	if slack := avail - total; justify && slack > 0 {
+		switch n := float64(gaps[2]); {
+		case n > 0 && slack/n <= maxGap:
+			add, level = slack/n, 2
+		case gaps[1]+gaps[2] > 0 && (sp.loose || slack/(n+float64(gaps[1])) <= maxGap):
+			add, level = slack/(n+float64(gaps[1])), 1
+		}
 	}
 	x := 0.0
 	for i := sp.start; i < sp.end; i++ {
 		xs = append(xs, x)
 		x += gs[i].w
-		if add > 0 && i+1 < sp.end && stretchable(gs[i].r, gs[i+1].r) {
+		if add > 0 && i+1 < sp.end && stretch(gs[i], gs[i+1]) >= level {
 			x += add
 		}
 	}
 	return xs
 }
 
-func stretchable(a, b rune) bool { return !(isWordChar(a) && isWordChar(b)) }
+// stretch is how readily justification widens the gap between a and b:
+// 0 never (inside a Latin word or number), 1 when it must (inside a
+// keep-together run), 2 first.
+func stretch(a, b glyph) int {
+	switch {
+	case isWordChar(a.r) && isWordChar(b.r):
+		return 0
+	case a.tie:
+		return 1
+	}
+	return 2
+}
 
 // lineText returns the characters of a line (for tests and debugging).
 func lineText(gs []glyph, sp span) string {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -619,6 +620,54 @@ func TestSignatureNotAlone(t *testing.T) {
 		}
 		if body == 0 {
 			t.Errorf("%d paragraphs: the signature is alone on page %d", n, len(pages))
+		}
+	}
+}
+
+// TestKeepRendered: in every sample, each keep-together run of the text
+// (document numbers, amounts, dates, short book titles) is on one line of
+// the extracted text.
+func TestKeepRendered(t *testing.T) {
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			d := SampleData(kind, party)
+			text := pdftotext(t, render(t, kind, d), "keep_"+kind+"_"+party+".pdf")
+			var lines []string
+			for _, l := range strings.Split(text, "\n") {
+				lines = append(lines, squeeze(l))
+			}
+			blocks, err := defaultTemplate(t, kind).execute(context.Background(), &d, DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := newTypesetter(renderer(t).faces)
+			n := 0
+			var texts []string
+			for _, b := range blocks {
+				switch b.kind {
+				case kPara, kLeft:
+					texts = append(texts, b.text)
+				case kTable:
+					for _, row := range b.rows {
+						for _, c := range row {
+							texts = append(texts, splitBR(c)...)
+						}
+					}
+				}
+			}
+			for _, text := range texts {
+				gs := ts.shape(text, stBody, 0)
+				for _, r := range keepRuns(gs, nil) {
+					s := squeeze(lineText(gs, span{start: r.s, end: r.e}))
+					n++
+					if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, s) }) {
+						t.Errorf("%s/%s: %q is split across lines", kind, party, s)
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s/%s: no keep-together runs in the sample", kind, party)
+			}
 		}
 	}
 }
