@@ -145,6 +145,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		ts.used[f][r] = true
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
+	squeezePunct(gs, st.size)
 	markKeeps(gs)
 	return gs
 }
@@ -153,20 +154,29 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, baseline, size float64) []op {
 	var sb strings.Builder
 	for i := sp.start; i < sp.end; {
+		used := ts.used[gs[i].font]
+		r, nat := gs[i].drawn(i == sp.start)
+		if r != gs[i].r {
+			used[r] = true
+		}
 		j := i + 1
 		tc := 0.0
 		if j < sp.end && gs[j].font == gs[i].font {
-			tc = xs[j-sp.start] - xs[i-sp.start] - gs[i].nat
-		}
-		for j < sp.end && gs[j].font == gs[i].font &&
-			math.Abs(xs[j-sp.start]-xs[j-1-sp.start]-gs[j-1].nat-tc) < 0.001 {
-			j++
+			tc = xs[j-sp.start] - xs[i-sp.start] - nat
 		}
 		sb.Reset()
-		spaces := true
-		for _, g := range gs[i:j] {
-			sb.WriteRune(g.r)
-			spaces = spaces && g.r == ' '
+		sb.WriteRune(r)
+		spaces := r == ' '
+		for ; j < sp.end && gs[j].font == gs[i].font; j++ {
+			if math.Abs(xs[j-sp.start]-xs[j-1-sp.start]-nat-tc) >= 0.001 {
+				break
+			}
+			r, nat = gs[j].drawn(false)
+			if r != gs[j].r {
+				used[r] = true
+			}
+			sb.WriteRune(r)
+			spaces = spaces && r == ' '
 		}
 		if !spaces {
 			ops = append(ops, op{kind: 't', font: gs[i].font, size: size, x: x0 + xs[i-sp.start], y: baseline, tc: tc, s: sb.String()})
@@ -194,10 +204,7 @@ func (ts *typesetter) paragraph(text string, st style, line int, width float64) 
 		avail := width - indent
 		justify := st.justify && i < len(spans)-1
 		xs := place(gs, sp, avail, justify, nil)
-		w := 0.0
-		if n := sp.end - sp.start; n > 0 {
-			w = xs[n-1] + gs[sp.end-1].w
-		}
+		w := lineWidth(gs, sp, xs)
 		x0 := marginL + indent
 		switch st.align {
 		case 'C':
@@ -339,16 +346,15 @@ func paginate(boxes []box) [][]op {
 func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	type sigLine struct {
 		gs []glyph
+		xs []float64
 		w  float64
 	}
 	lines := make([]sigLine, len(b.cells))
 	for i, c := range b.cells {
 		gs := ts.shape(c, stBody, b.line)
-		w := 0.0
-		for _, g := range gs {
-			w += g.w
-		}
-		lines[i] = sigLine{gs, w}
+		sp := span{start: 0, end: len(gs)}
+		xs := place(gs, sp, 0, false, nil)
+		lines[i] = sigLine{gs, xs, lineWidth(gs, sp, xs)}
 	}
 	last := lines[len(lines)-1]
 	right := marginL + areaW - 4*charPitch
@@ -364,8 +370,7 @@ func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	for i, l := range lines {
 		l := l
 		x0 := cx - l.w/2
-		sp := span{start: 0, end: len(l.gs)}
-		xs := place(l.gs, sp, l.w, false, nil)
+		sp, xs := span{start: 0, end: len(l.gs)}, l.xs
 		bx := box{h: pitch, keepWithPrev: true, draw: func(ops []op, y float64) []op {
 			return ts.textOps(ops, l.gs, sp, xs, x0, y+baselineOffset(stBody), stBody.size)
 		}}
@@ -443,7 +448,7 @@ func (ts *typesetter) table(b block) []box {
 				}
 				for _, sp := range spans {
 					xs := place(gs, sp, inner, false, nil)
-					w := xs[len(xs)-1] + gs[sp.end-1].w
+					w := lineWidth(gs, sp, xs)
 					x0 := x1 + cellPad
 					switch align {
 					case 'C':

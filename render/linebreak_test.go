@@ -62,7 +62,7 @@ func TestBreakLines(t *testing.T) {
 		{"yuan sign", "一二三四¥12", 5, 0, []string{"一二三四", "¥12"}},
 		{"ellipsis pair", "一二三四……", 5, 0, []string{"一二三", "四……"}},
 		{"dash pair", "一二三四——五", 5, 0, []string{"一二三四", "——五"}},
-		{"enumeration", "（一）现场笔录；（二）询问笔录。", 6, 0, []string{"（一）现场笔", "录；（二）询", "问笔录。"}},
+		{"enumeration", "（一）现场笔录；（二）询问笔录。", 6, 0, []string{"（一）现场笔", "录；（二）询问", "笔录。"}}, // ；（ share an em
 		{"empty", "", 5, 0, nil},
 		{"only spaces", "   ", 5, 0, nil},
 	}
@@ -131,7 +131,7 @@ func checkLines(t *testing.T, s string, n, indent int) {
 				t.Fatalf("%q: %q dropped between lines", s, g.r)
 			}
 		}
-		w := 0.0
+		w := gs[sp.start].off
 		for _, g := range gs[sp.start:sp.end] {
 			w += g.w
 		}
@@ -282,5 +282,79 @@ func TestKeepJustified(t *testing.T) {
 	xs = place(gs, sp, 12*charPitch, true, nil)
 	if end := xs[len(xs)-1] + gs[sp.end-1].w; end > 4*charPitch {
 		t.Errorf("ragged line stretched to %.2f mm", end)
+	}
+}
+
+// TestSqueeze: two full-width marks in a row take less than two ems.
+func TestSqueeze(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64 // ems
+	}{
+		{"》（", 1},   // closing + opening share an em
+		{"，（", 1},   //
+		{"：“", 1},   //
+		{"）。", 1.5}, // closing + closing: the first is half wide
+		{"。”", 1.5}, //
+		{"（《", 1.5}, // opening + opening: the second is half wide
+		{"）。”", 2},
+		{"》）。", 2},
+		{"（）", 2}, // opening + closing: nothing to squeeze
+		{"一，二", 3},
+		{"（一）", 3},
+		{"？”", 2},          // ？ is centred in FangSong
+		{"，,", 1 + 0.5066}, // an ASCII comma is not full width
+	}
+	ts := newTypesetter(testFaces())
+	for _, tt := range tests {
+		gs := ts.shape(tt.in, stBody, 0)
+		sp := span{start: 0, end: len(gs)}
+		got := lineWidth(gs, sp, place(gs, sp, 0, false, nil)) / charPitch
+		if math.Abs(got-tt.want) > 0.01 {
+			t.Errorf("%q is %.3f em wide, want %.3f", tt.in, got, tt.want)
+		}
+	}
+
+	// an opening mark gets its blank half back at the start of a line
+	gs := ts.shape("一二三四五》（六）", stBody, 0)
+	spans := breakLines(gs, 6*charPitch, 0)
+	if len(spans) != 2 || lineText(gs, spans[1]) != "（六）" {
+		t.Fatalf("lines %v", spans)
+	}
+	sp := spans[1]
+	xs := place(gs, sp, 6*charPitch, false, nil)
+	if w := lineWidth(gs, sp, xs); math.Abs(w-3*charPitch) > 0.001 || math.Abs(xs[1]-charPitch) > 0.001 {
+		t.Errorf("line %q: width %.2f, 六 at %.2f", lineText(gs, sp), w, xs[1])
+	}
+	if r, _ := gs[sp.start].drawn(true); r != '（' {
+		t.Errorf("（ at a line start drawn as %U", r)
+	}
+	if r, nat := gs[sp.start].drawn(false); r != shiftVariant+'（' || math.Abs(nat-gs[sp.start].nat/2) > 1e-9 {
+		t.Errorf("squeezed （ drawn as %U, %.2f mm", r, nat)
+	}
+	if r, _ := gs[5].drawn(false); r != halfVariant+'》' {
+		t.Errorf("squeezed 》 drawn as %U", r)
+	}
+}
+
+// TestSqueezeJustify: justification does not widen the space between two
+// squeezed marks; the slack goes to the other gaps.
+func TestSqueezeJustify(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape("甲）。乙丙", stBody, 0)
+	sp := span{start: 0, end: len(gs)}
+	avail := 5.5 * charPitch // natural 4.5 em: 1 em of slack over three gaps
+	xs := place(gs, sp, avail, true, nil)
+	if d := xs[2] - xs[1]; math.Abs(d-gs[1].w) > 1e-9 {
+		t.Errorf("）。 stretched: 。 is %.3f mm after ）, want %.3f", d, gs[1].w)
+	}
+	add := charPitch / 3
+	for _, i := range []int{1, 3, 4} {
+		if d := xs[i] - xs[i-1] - gs[i-1].w; math.Abs(d-add) > 1e-9 {
+			t.Errorf("gap before %q is %.3f mm, want %.3f", gs[i].r, d, add)
+		}
+	}
+	if end := lineWidth(gs, sp, xs); math.Abs(end-avail) > 1e-9 {
+		t.Errorf("line ends at %.3f, want %.3f", end, avail)
 	}
 }

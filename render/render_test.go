@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -668,6 +669,99 @@ func TestKeepRendered(t *testing.T) {
 			if n == 0 {
 				t.Errorf("%s/%s: no keep-together runs in the sample", kind, party)
 			}
+		}
+	}
+}
+
+// rasterLine renders body and returns the ink extents (mm from the left
+// edge of the page) of the columns of the first body line of page 1, at
+// 300 dpi.
+func rasterLine(t *testing.T, body string) (text string, runs [][2]float64) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	tp, err := Parse(rules.KindAdvanceNotice, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := renderer(t).Render(context.Background(), tp, Data{IssueDate: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdftotext(t, pdf, "raster.pdf")
+	const dpi = 300
+	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	out, err := exec.Command("pdftoppm", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1",
+		"-x", "0", "-y", strconv.Itoa(px(marginT)), "-W", strconv.Itoa(px(pageW)), "-H", strconv.Itoa(px(pitch)),
+		filepath.Join("testdata", "artifacts", "raster.pdf")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P5 width height 255, one whitespace, the pixels
+	var hdr [4]int
+	at := 2
+	for i := 1; i < 4; i++ {
+		for at < len(out) && (out[at] < '0' || out[at] > '9') {
+			at++
+		}
+		for at < len(out) && out[at] >= '0' && out[at] <= '9' {
+			hdr[i] = 10*hdr[i] + int(out[at]-'0')
+			at++
+		}
+	}
+	w, h := hdr[1], hdr[2]
+	pix := out[at+1:]
+	if !bytes.HasPrefix(out, []byte("P5")) || len(pix) != w*h {
+		t.Fatalf("pdftoppm: not a %dx%d PGM", w, h)
+	}
+	start := -1
+	for x := 0; x <= w; x++ {
+		ink := false
+		for y := 0; x < w && y < h && !ink; y++ {
+			ink = pix[y*w+x] < 128
+		}
+		switch {
+		case ink && start < 0:
+			start = x
+		case !ink && start >= 0:
+			runs = append(runs, [2]float64{float64(start) * 25.4 / dpi, float64(x) * 25.4 / dpi})
+			start = -1
+		}
+	}
+	return text, runs
+}
+
+// TestSqueezeRendered: as drawn, a closing mark followed by an opening one
+// share an em (their ink is about as far apart as in the fonts' em) and
+// the text extracts in order.
+func TestSqueezeRendered(t *testing.T) {
+	for _, tt := range []struct {
+		body     string
+		gap      int     // the gap after the gap-th ink run (0-based)
+		min, max float64 // mm
+	}{
+		{"@left 甲）（乙", 1, 0.5, 2.5},  // unsqueezed: 7 mm
+		{"@left 甲）。乙", 1, 0.5, 2.5},  // unsqueezed: 5 mm
+		{"@left 甲（《乙》", 1, -1, 1.5},  // （ and 《 may touch; unsqueezed: 4 mm
+		{"@left 甲）乙（丙", 1, 4, 9},     // no squeeze
+		{"@left 一二三，（四）", 3, 0.5, 3}, // unsqueezed: 5.8 mm
+	} {
+		text, runs := rasterLine(t, tt.body)
+		want := strings.TrimPrefix(tt.body, "@left ")
+		if !strings.Contains(squeeze(text), want) {
+			t.Errorf("%q: extracted %q", want, text)
+		}
+		if len(runs) <= tt.gap+1 {
+			t.Errorf("%q: ink runs %v", want, runs)
+			continue
+		}
+		gap := runs[tt.gap+1][0] - runs[tt.gap][1]
+		if tt.min < 0 && gap < 0.3 { // touching glyphs make one run
+			continue
+		}
+		if gap < tt.min || gap > tt.max {
+			t.Errorf("%q: %.2f mm of blank after ink run %d, want %.1f–%.1f (runs %v)", want, gap, tt.gap, tt.min, tt.max, runs)
 		}
 	}
 }
