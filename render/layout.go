@@ -238,10 +238,23 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 	for _, b := range bs {
 		kind := b.kind
 		switch kind {
-		case kPara:
-			add(ts.paragraph(b.text, stBody, b.line, areaW))
-		case kLeft:
-			add(ts.paragraph(b.text, stLeft, b.line, areaW))
+		case kPara, kLeft:
+			st := stBody
+			if kind == kLeft {
+				st = stLeft
+			}
+			nb := ts.paragraph(b.text, st, b.line, areaW)
+			if leadIn(b.text) {
+				// a lead-in stays with what it introduces: its last lines
+				// move to the next page with the first line of the next block
+				for i := max(1, len(nb)-leadInLines+1); i < len(nb); i++ {
+					nb[i].keepWithPrev = true
+				}
+				add(nb)
+				keepNext = true
+				break
+			}
+			add(nb)
 		case kHeading:
 			add(ts.paragraph(b.text, stHeading, b.line, areaW))
 			keepNext = true
@@ -273,6 +286,17 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 		return nil, &UnsupportedCharError{Field: fmt.Sprintf("模板第%d行", ts.misLine), Runes: ts.missing}
 	}
 	return paginate(boxes), nil
+}
+
+// leadInLines is how many last lines of a lead-in paragraph stay together
+// with the next block.
+const leadInLines = 3
+
+// leadIn reports whether a paragraph is a lead-in to the block after it:
+// it ends with a colon (上述事实，有下列证据证明：).
+func leadIn(text string) bool {
+	text = strings.TrimRight(text, " \u3000")
+	return strings.HasSuffix(text, "：") || strings.HasSuffix(text, ":")
 }
 
 // paginate places boxes on pages of areaH, honouring keepWithPrev chains

@@ -765,3 +765,105 @@ func TestSqueezeRendered(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadIn: a paragraph ending with a colon is never the last line(s) of
+// a page: it moves to the next page with the block it introduces.
+func TestLeadIn(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	leadIns := map[string]string{
+		"one line":  "上述事实，有下列证据证明甲：",
+		"two lines": strings.Repeat("综上", 14) + "作出如下行政处罚甲：",
+		"left":      "附件甲：",
+	}
+	for name, lead := range leadIns {
+		for n := 15; n <= 25; n++ {
+			var bs []block
+			for range n {
+				bs = append(bs, block{kind: kPara, text: "一二三四五六七八九十"})
+			}
+			kind := byte(kPara)
+			if name == "left" {
+				kind = kLeft
+			}
+			bs = append(bs, block{kind: kind, text: lead}, block{kind: kPara, text: "（一）现场笔录乙；"}, block{kind: kPara, text: "（二）询问笔录。"})
+			pages, err := ts.layout(bs, &Data{}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var leadPages, itemPage []int
+			for p, ops := range pages {
+				for _, o := range ops {
+					if o.kind != 't' {
+						continue
+					}
+					if strings.ContainsAny(o.s, "上综附") || strings.Contains(o.s, "甲") {
+						leadPages = append(leadPages, p)
+					}
+					if strings.Contains(o.s, "乙") {
+						itemPage = append(itemPage, p)
+					}
+				}
+			}
+			if len(leadPages) == 0 || len(itemPage) == 0 {
+				t.Fatalf("%s, %d paragraphs: lead-in or item not found", name, n)
+			}
+			for _, p := range leadPages {
+				if p != itemPage[0] {
+					t.Errorf("%s after %d paragraphs: lead-in on page %d, the item after it on page %d", name, n, p+1, itemPage[0]+1)
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestLeadInRendered: in every sample, the end of each lead-in paragraph
+// is on the page where the block after it starts.
+func TestLeadInRendered(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	n := 0
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			d := SampleData(kind, party)
+			p := artifact(t, "leadin.pdf", render(t, kind, d))
+			out, err := exec.Command("pdftotext", "-enc", "UTF-8", p, "-").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := strings.Split(squeeze(strings.ReplaceAll(string(out), "\f", "\x00")), "\x00")
+			page := func(s string) int {
+				for i, pg := range pages {
+					if strings.Contains(pg, s) {
+						return i
+					}
+				}
+				return -1
+			}
+			blocks, err := defaultTemplate(t, kind).execute(context.Background(), &d, DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := newTypesetter(renderer(t).faces)
+			for i, b := range blocks[:len(blocks)-1] {
+				if (b.kind != kPara && b.kind != kLeft) || !leadIn(b.text) || blocks[i+1].text == "" {
+					continue
+				}
+				r, next := []rune(squeeze(b.text)), []rune(squeeze(blocks[i+1].text))
+				lead := string(r[max(0, len(r)-8):]) // its end
+				if len(ts.paragraph(b.text, stBody, 0, areaW)) <= leadInLines {
+					lead = string(r[:min(8, len(r))]) // all of it
+				}
+				start := string(next[:min(8, len(next))])
+				n++
+				if pl, ps := page(lead), page(start); pl < 0 || pl != ps {
+					t.Errorf("%s/%s: lead-in (%s) on page %d, the block after it (%s…) on page %d", kind, party, lead, pl+1, start, ps+1)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no lead-ins in the samples")
+	}
+}
