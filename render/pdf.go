@@ -30,10 +30,13 @@ const (
 	qrCaptionPt    = 7.0
 )
 
-// decorations adds the runes of page numbers, watermark and QR caption.
+// decorations adds the runes of page numbers (from two pages on),
+// watermark and QR caption.
 func (ts *typesetter) decorations(npages int, draft, qr bool) {
-	for _, r := range "— 0123456789" {
-		ts.used[ts.decoFont][r] = true
+	if npages > 1 {
+		for _, r := range "— 0123456789" {
+			ts.used[ts.decoFont][r] = true
+		}
 	}
 	if draft {
 		for _, r := range watermarkText {
@@ -100,8 +103,9 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		}
 		fonts[f] = df
 	}
+	numbered := len(pages) > 1 // a letter of one page carries no page number
 	deco := fonts[ts.decoFont]
-	if deco == nil || (draft && fonts[fontBold] == nil) {
+	if (numbered || withQR) && deco == nil || draft && fonts[fontBold] == nil {
 		return nil, errors.New("render: no font for page numbers")
 	}
 
@@ -144,16 +148,18 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		if tc != 0 {
 			pdf.RawWriteStr("0 Tc")
 		}
-		// page number: — N —, odd pages right, even pages left, one character in
-		pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
-		num := "— " + strconv.Itoa(pi+1) + " —"
-		w := deco.width(num, pagenoPt)
-		em := pagenoPt * mmPerPt
-		x := marginL + areaW - em - w
-		if (pi+1)%2 == 0 {
-			x = marginL + em
+		if numbered {
+			// page number: — N —, odd pages right, even pages left, one character in
+			pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
+			num := "— " + strconv.Itoa(pi+1) + " —"
+			w := deco.width(num, pagenoPt)
+			em := pagenoPt * mmPerPt
+			x := marginL + areaW - em - w
+			if (pi+1)%2 == 0 {
+				x = marginL + em
+			}
+			pdf.Text(x, pagenoBaseline, deco.encode(num))
 		}
-		pdf.Text(x, pagenoBaseline, deco.encode(num))
 		if pi == 0 && withQR {
 			if err := drawQR(pdf, d.VerifyURL, deco); err != nil {
 				return nil, err

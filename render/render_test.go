@@ -867,3 +867,77 @@ func TestLeadInRendered(t *testing.T) {
 		t.Error("no lead-ins in the samples")
 	}
 }
+
+// pageNumbers returns, per page of pdf, the page number printed below the
+// type area ("" for none) and whether it is in the right half of the page.
+func pageNumbers(t *testing.T, pdf []byte) (nums []string, right []bool) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	p := artifact(t, "pageno.pdf", pdf)
+	out, err := exec.Command("pdftotext", "-bbox", p, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	below := (marginT + areaH) / 25.4 * 72 // pt
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+	for _, page := range strings.Split(string(out), "<page ")[1:] {
+		num, x := "", 0.0
+		for _, m := range word.FindAllStringSubmatch(page, -1) {
+			if y, _ := strconv.ParseFloat(m[2], 64); y > below {
+				num += m[4]
+				x, _ = strconv.ParseFloat(m[1], 64)
+			}
+		}
+		nums = append(nums, num)
+		right = append(right, x > pageW/2/25.4*72)
+	}
+	return nums, right
+}
+
+// TestPageNumbers: a letter of one page has no page number; longer ones
+// have — N — on every page, odd pages right, even pages left.
+func TestPageNumbers(t *testing.T) {
+	tests := []struct {
+		kind, party string
+		pages       int
+	}{
+		{rules.KindServiceReceipt, rules.PartyPerson, 1},
+		{rules.KindServiceReceipt, rules.PartyOrganization, 1},
+		{rules.KindOnTheSpotDecision, rules.PartyPerson, 2},
+		{rules.KindAdvanceNotice, rules.PartyPerson, 3},
+		{rules.KindPenaltyDecision, rules.PartyPerson, 4},
+	}
+	for _, tt := range tests {
+		nums, right := pageNumbers(t, render(t, tt.kind, SampleData(tt.kind, tt.party)))
+		if len(nums) != tt.pages {
+			t.Errorf("%s/%s: %d pages, want %d", tt.kind, tt.party, len(nums), tt.pages)
+			continue
+		}
+		for i, n := range nums {
+			want := ""
+			if tt.pages > 1 {
+				want = "—" + strconv.Itoa(i+1) + "—"
+			}
+			if n != want {
+				t.Errorf("%s/%s page %d: page number %q, want %q", tt.kind, tt.party, i+1, n, want)
+			}
+			if want != "" && right[i] != (i%2 == 0) {
+				t.Errorf("%s/%s page %d: page number on the wrong side", tt.kind, tt.party, i+1)
+			}
+		}
+	}
+	// a body of titles only: one page, no body font, no page number
+	tp, err := Parse(rules.KindAdvanceNotice, "@title 标题")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := renderer(t).Render(context.Background(), tp, Data{IssueDate: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nums, _ := pageNumbers(t, pdf); len(nums) != 1 || nums[0] != "" {
+		t.Errorf("titles only: page numbers %q", nums)
+	}
+}
