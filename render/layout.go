@@ -278,7 +278,13 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 		case kSignature:
 			add(ts.signature(b, d, sealed))
 		case kTable:
-			add(ts.table(b))
+			nb := ts.table(b)
+			if prev == kTitle && len(nb) > 0 {
+				// a body line of space between the title and the top rule
+				nb[0].keepWithPrev = true
+				nb = append([]box{{h: pitch}}, nb...)
+			}
+			add(nb)
 		}
 		prev = kind
 	}

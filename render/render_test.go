@@ -941,3 +941,61 @@ func TestPageNumbers(t *testing.T) {
 		t.Errorf("titles only: page numbers %q", nums)
 	}
 }
+
+// TestTitleClearOfTable: in the service receipt (titles, then a table) at
+// least a body line of blank lies between the title's ink and the table's
+// top rule, as rendered.
+func TestTitleClearOfTable(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	const dpi = 150
+	mm := func(px int) float64 { return float64(px) * 25.4 / dpi }
+	for _, party := range parties {
+		p := artifact(t, "receipt.pdf", render(t, rules.KindServiceReceipt, SampleData(rules.KindServiceReceipt, party)))
+		out, err := exec.Command("pdftoppm", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w, h int
+		nl, at := 0, 0
+		for nl < 3 { // "P5\nW H\n255\n"
+			if out[at] == '\n' {
+				nl++
+			}
+			at++
+		}
+		if _, err := fmt.Sscan(string(out[3:at]), &w, &h); err != nil || len(out[at:]) != w*h {
+			t.Fatalf("pdftoppm: bad PGM (%v)", err)
+		}
+		pix := out[at:]
+		dark := func(y int) int {
+			n := 0
+			for x := range w {
+				if pix[y*w+x] < 128 {
+					n++
+				}
+			}
+			return n
+		}
+		rule := -1 // the first row that is mostly a horizontal line
+		for y := range h {
+			if mm(dark(y)) > areaW*0.9 {
+				rule = y
+				break
+			}
+		}
+		if rule < 0 {
+			t.Fatal("no table rule found")
+		}
+		title := -1 // the last row of ink above it
+		for y := rule - 1; y >= 0 && title < 0; y-- {
+			if dark(y) > 0 {
+				title = y
+			}
+		}
+		if gap := mm(rule - title - 1); gap < pitch {
+			t.Errorf("%s: %.1f mm between the title and the table, want at least %.1f", party, gap, pitch)
+		}
+	}
+}
