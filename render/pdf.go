@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
@@ -183,17 +184,32 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 }
 
 // drawWatermark puts a large light 样稿 diagonally across the page, under
-// the text.
+// the text. It is text in the bold Song font (with its ToUnicode CMap),
+// marked with its ActualText: text extraction reads rotated glyphs one by
+// one (pdftotext puts 样 and 稿 on lines of their own) and gives the word
+// whole only so.
 func drawWatermark(pdf *fpdf.Fpdf, font *docFont) {
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
 	pdf.SetTextColor(195, 195, 195)
 	pdf.SetFont(placeholderFamily[font.slot], "", watermarkPt)
 	w := font.width(watermarkText, watermarkPt)
+	pdf.RawWriteStr(watermarkSpan)
 	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, font.encode(watermarkText))
+	pdf.RawWriteStr("EMC")
 	pdf.SetTextColor(0, 0, 0)
 	pdf.TransformEnd()
 }
+
+// watermarkSpan opens the marked content of the watermark: a span whose
+// ActualText is watermarkText (UTF-16BE with its byte order mark).
+var watermarkSpan = func() string {
+	b := []byte("/Span <</ActualText <FEFF")
+	for _, u := range utf16.Encode([]rune(watermarkText)) {
+		b = appendHex4(b, int(u))
+	}
+	return string(append(b, ">>> BDC"...))
+}()
 
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -396,26 +397,56 @@ func TestGrounds(t *testing.T) {
 	}
 }
 
+// TestDraft: a draft has no number and no QR code; each page carries 样稿,
+// drawn diagonally in light grey and extractable as text.
 func TestDraft(t *testing.T) {
-	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
-	d.Draft = true
-	pdf := render(t, rules.KindPenaltyDecision, d)
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed")
-	}
-	text := pdftotext(t, pdf, "draft.pdf")
-	layout, err := exec.Command("pdftotext", "-layout", filepath.Join("testdata", "artifacts", "draft.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(layout), "样") || !strings.Contains(string(layout), "稿") {
-		t.Error("draft lacks the 样稿 mark") // pdftotext gives rotated text only with -layout
-	}
-	if strings.Contains(text, "扫码核验") {
-		t.Error("draft has a QR code")
-	}
-	if strings.Contains(text, "128号") {
-		t.Error("draft shows a number")
+	for _, kind := range []string{rules.KindPenaltyDecision, rules.KindServiceReceipt} {
+		d := SampleData(kind, rules.PartyPerson)
+		d.Draft = true
+		pdf := render(t, kind, d)
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			t.Skip("pdftotext is not installed")
+		}
+		text := pdftotext(t, pdf, "draft.pdf")
+		if n, want := strings.Count(text, watermarkText), pageCount(pdf); n != want {
+			t.Errorf("%s: 样稿 %d times in the extracted text, want %d (once a page)", kind, n, want)
+		}
+		if strings.Contains(text, "扫码核验") {
+			t.Error("draft has a QR code")
+		}
+		if strings.Contains(text, "128号") && kind == rules.KindPenaltyDecision {
+			t.Error("draft shows a number")
+		}
+		// as drawn: light grey (195) strokes across the middle of the page,
+		// rising to the right
+		out, err := exec.Command("pdftoppm", "-gray", "-aa", "no", "-aaVector", "no", "-r", "50", "-f", "1", "-l", "1",
+			filepath.Join("testdata", "artifacts", "draft.pdf")).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h, pix := pgm(t, out)
+		var n, sumX, sumY, upperX, upperN int
+		for y := range h {
+			for x := range w {
+				if v := pix[y*w+x]; v > 180 && v < 210 {
+					n++
+					sumX += x
+					sumY += y
+					if y < h/2 {
+						upperX += x
+						upperN++
+					}
+				}
+			}
+		}
+		if n < w*h/100 || upperN == 0 || upperN == n {
+			t.Fatalf("%s: %d grey pixels (%d in the upper half)", kind, n, upperN)
+		}
+		cx, cy := float64(sumX)/float64(n)/float64(w), float64(sumY)/float64(n)/float64(h)
+		lowerX := float64(sumX-upperX) / float64(n-upperN) / float64(w)
+		if math.Abs(cx-0.5) > 0.1 || math.Abs(cy-0.5) > 0.1 || float64(upperX)/float64(upperN)/float64(w) < lowerX+0.1 {
+			t.Errorf("%s: the watermark is not across the middle, rising to the right (centre %.2f, %.2f)", kind, cx, cy)
+		}
 	}
 }
 
@@ -673,6 +704,28 @@ func TestKeepRendered(t *testing.T) {
 	}
 }
 
+// pgm decodes pdftoppm's -gray output: P5, width, height, 255, one
+// whitespace, the pixels.
+func pgm(t *testing.T, out []byte) (w, h int, pix []byte) {
+	t.Helper()
+	var hdr [4]int
+	at := 2
+	for i := 1; i < 4; i++ {
+		for at < len(out) && (out[at] < '0' || out[at] > '9') {
+			at++
+		}
+		for at < len(out) && out[at] >= '0' && out[at] <= '9' {
+			hdr[i] = 10*hdr[i] + int(out[at]-'0')
+			at++
+		}
+	}
+	w, h = hdr[1], hdr[2]
+	if !bytes.HasPrefix(out, []byte("P5")) || at >= len(out) || len(out[at+1:]) != w*h {
+		t.Fatalf("pdftoppm: not a %dx%d PGM", w, h)
+	}
+	return w, h, out[at+1:]
+}
+
 // rasterLine renders body and returns the ink extents (mm from the left
 // edge of the page) of the columns of the first body line of page 1, at
 // 300 dpi.
@@ -698,23 +751,7 @@ func rasterLine(t *testing.T, body string) (text string, runs [][2]float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// P5 width height 255, one whitespace, the pixels
-	var hdr [4]int
-	at := 2
-	for i := 1; i < 4; i++ {
-		for at < len(out) && (out[at] < '0' || out[at] > '9') {
-			at++
-		}
-		for at < len(out) && out[at] >= '0' && out[at] <= '9' {
-			hdr[i] = 10*hdr[i] + int(out[at]-'0')
-			at++
-		}
-	}
-	w, h := hdr[1], hdr[2]
-	pix := out[at+1:]
-	if !bytes.HasPrefix(out, []byte("P5")) || len(pix) != w*h {
-		t.Fatalf("pdftoppm: not a %dx%d PGM", w, h)
-	}
+	w, h, pix := pgm(t, out)
 	start := -1
 	for x := 0; x <= w; x++ {
 		ink := false
@@ -957,18 +994,7 @@ func TestTitleClearOfTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var w, h int
-		nl, at := 0, 0
-		for nl < 3 { // "P5\nW H\n255\n"
-			if out[at] == '\n' {
-				nl++
-			}
-			at++
-		}
-		if _, err := fmt.Sscan(string(out[3:at]), &w, &h); err != nil || len(out[at:]) != w*h {
-			t.Fatalf("pdftoppm: bad PGM (%v)", err)
-		}
-		pix := out[at:]
+		w, h, pix := pgm(t, out)
 		dark := func(y int) int {
 			n := 0
 			for x := range w {
