@@ -10,7 +10,8 @@ import "unicode"
 //   - document numbers: an agency code of up to maxCodeLen CJK characters,
 //     a year in 〔〕, the serial number and 号 (江南市监处罚〔2026〕128号);
 //   - amounts with their unit, in figures or in capitals, with 人民币
-//     before them (¥12,000.00, 人民币壹万贰仟元整, 12000元, 五万元);
+//     before them (¥12,000.00, 人民币壹万贰仟元整, 人民币12,000.00元, 五万元;
+//     12000元 is one atom already, see atoms);
 //   - dates and their year-month and month-day parts, in Arabic or
 //     Chinese numerals (2026年11月28日, 二〇二六年十一月二十八日, 9月18日);
 //   - book titles of up to maxKeepTitle characters between 《》.

@@ -181,11 +181,11 @@ func softCut(gs []glyph, start, i int, avail float64) int {
 
 // breakLines splits gs into lines of at most width mm; the first line has
 // indent mm less. Spaces at the ends of lines are left out of the spans.
-// An opening mark squeezed after another mark gets its blank half back at
-// the start of a line.
-// A keep-together run (glyphs tied by markKeeps) that does not fit the rest of a line
-// starts the next one, and the line before it is justified however loose;
-// a run longer than a line breaks between its atoms.
+// A keep-together run (glyphs tied by markKeeps) that does not fit the
+// rest of a line starts the next one, and the line before it is loose
+// (justified however wide its gaps); a run longer than a line breaks
+// between its atoms. An opening mark squeezed after another mark gets its
+// blank half back at the start of a line.
 func breakLines(gs []glyph, width, indent float64) []span {
 	b := atoms(gs)
 	var lines []span
@@ -355,9 +355,8 @@ func (g glyph) drawn(lineStart bool) (rune, float64) {
 }
 
 // stretch is how readily justification widens the gap between a and b:
-// 0 never (inside a Latin word or number, between two punctuation marks
-// that may be squeezed), 1 when it must (inside a
-// keep-together run), 2 first.
+// 0 never (inside a Latin word or number, between two marks that may be
+// squeezed), 1 when it must (inside a keep-together run), 2 first.
 func stretch(a, b glyph) int {
 	switch {
 	case isWordChar(a.r) && isWordChar(b.r), a.r >= 0x2018 && squeezable(a.r) != 0 && squeezable(b.r) != 0:

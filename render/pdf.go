@@ -106,7 +106,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	}
 	numbered := len(pages) > 1 // a letter of one page carries no page number
 	deco := fonts[ts.decoFont]
-	if (numbered || withQR) && deco == nil || draft && fonts[fontBold] == nil {
+	if ((numbered || withQR) && deco == nil) || (draft && fonts[fontBold] == nil) {
 		return nil, errors.New("render: no font for page numbers")
 	}
 
