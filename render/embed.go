@@ -36,6 +36,31 @@ import (
 // computed once per process (glyphCache) and concatenated; see
 // appendFontFile.
 
+// Squeezed punctuation (squeezePunct) is drawn with half-wide variants of
+// the marks, so that text extraction sees each mark as wide as the space
+// it takes: a closing mark's own glyph with half its advance, an opening
+// mark's glyph moved left by half its advance (a composite glyph that
+// newDocFont adds to the subset). In op strings a variant is the mark plus
+// halfVariant or shiftVariant: private use code points outside the BMP,
+// which the typesetter never takes from text. Each variant has a CID of
+// its own, mapped back to the mark by the ToUnicode CMap.
+const (
+	halfVariant  = 0xF0000  // plane 15
+	shiftVariant = 0x100000 // plane 16
+)
+
+// variantOf returns the mark of a variant and the variant's kind (0 for
+// an ordinary character).
+func variantOf(r rune) (rune, rune) {
+	switch {
+	case r >= shiftVariant:
+		return r - shiftVariant, shiftVariant
+	case r >= halfVariant:
+		return r - halfVariant, halfVariant
+	}
+	return r, 0
+}
+
 // placeholderFamily are the fpdf core fonts that stand in for the font
 // slots; placeholderBase are their PDF names, by which finishPDF finds them.
 var (
@@ -58,7 +83,7 @@ var errEncode = errors.New("render: character outside the font's subset")
 // docFont is one font slot of one document.
 type docFont struct {
 	slot  int
-	runes []rune   // sorted, distinct; CID i+1 is runes[i]
+	runes []rune   // sorted, distinct; CID i+1 is runes[i] (variants last)
 	gids  []uint16 // CID → glyph id in sub; gids[0] = 0
 	sub   []byte   // TrueType subset
 	desc  fpdf.FontDescType
@@ -70,7 +95,21 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 	if len(runes) > 0xFFFE {
 		return nil, fmt.Errorf("render: %d characters in one font", len(runes))
 	}
-	sub, err := face.Subset(runes)
+	chars := runes // the characters the subset needs
+	shifted := 0
+	if i, _ := slices.BinarySearch(runes, halfVariant); i < len(runes) {
+		chars = slices.Clone(runes[:i])
+		for _, r := range runes[i:] {
+			base, kind := variantOf(r)
+			chars = append(chars, base)
+			if kind == shiftVariant {
+				shifted++
+			}
+		}
+		slices.Sort(chars)
+		chars = slices.Compact(chars)
+	}
+	sub, err := face.Subset(chars)
 	if err != nil {
 		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 	}
@@ -79,14 +118,38 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 	}
 	gids := make([]uint16, len(runes)+1)
+	var bases []uint16 // glyphs to add moved left, for the shift variants
 	for i, r := range runes {
-		gids[i+1] = cmap.lookup(r)
+		base, kind := variantOf(r)
+		gids[i+1] = cmap.lookup(base)
+		if kind == shiftVariant {
+			bases = append(bases, gids[i+1])
+		}
+	}
+	if shifted > 0 {
+		var first uint16
+		if sub, first, err = addShifted(sub, bases); err != nil {
+			return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
+		}
+		k := len(runes) - shifted // the shift variants come last
+		for i := range shifted {
+			gids[k+i+1] = first + uint16(i)
+		}
 	}
 	desc, err := descriptor(face)
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
 	}
 	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, desc: desc, face: face}, nil
+}
+
+// advance is r's advance in 1/1000 em, half the mark's for a variant.
+func (df *docFont) advance(r rune) float64 {
+	base, kind := variantOf(r)
+	if kind != 0 {
+		return df.face.Advance(base) / 2
+	}
+	return df.face.Advance(r)
 }
 
 // encode turns s into two-byte CIDs. A character not in the subset (a bug in
@@ -112,7 +175,7 @@ func (df *docFont) encode(s string) string {
 func (df *docFont) width(s string, size float64) float64 {
 	w := 0.0
 	for _, r := range s {
-		w += df.face.Advance(r)
+		w += df.advance(r)
 	}
 	return w * size / 1000 * mmPerPt
 }
@@ -192,9 +255,9 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, zbuf *b
 func (df *docFont) appendWidths(out *bytes.Buffer) {
 	b := out.AvailableBuffer()
 	for i := 0; i < len(df.runes); {
-		w := int(df.face.Advance(df.runes[i]))
+		w := int(df.advance(df.runes[i]))
 		j := i + 1
-		for j < len(df.runes) && int(df.face.Advance(df.runes[j])) == w {
+		for j < len(df.runes) && int(df.advance(df.runes[j])) == w {
 			j++
 		}
 		if w != 1000 {
@@ -217,6 +280,7 @@ func (df *docFont) toUnicode() []byte {
 	type rng struct{ lo, hi, r int }
 	var rs []rng
 	for i, r := range df.runes {
+		r, _ = variantOf(r)
 		cid := i + 1
 		if n := len(rs); n > 0 {
 			l := &rs[n-1]
@@ -516,3 +580,159 @@ func glyphRanges(ttf []byte) ([]int, error) {
 	}
 	return offs, nil
 }
+
+// addShifted returns ttf (a subset from package fonts: long loca, one
+// metric per glyph) with one composite glyph appended per glyph of bases:
+// that glyph moved left by half its advance, half as wide. It returns the
+// id of the first glyph added; the others follow.
+func addShifted(ttf []byte, bases []uint16) ([]byte, uint16, error) {
+	be := binary.BigEndian
+	if len(ttf) < 12 {
+		return nil, 0, errFont
+	}
+	n := int(be.Uint16(ttf[4:]))
+	if len(ttf) < 12+16*n {
+		return nil, 0, errFont
+	}
+	type table struct {
+		tag  string
+		data []byte
+		sum  uint32
+	}
+	tables := make([]table, n)
+	idx := map[string]int{}
+	for i := range n {
+		rec := ttf[12+16*i:]
+		off, l := uint64(be.Uint32(rec[8:])), uint64(be.Uint32(rec[12:]))
+		if off+l > uint64(len(ttf)) {
+			return nil, 0, errFont
+		}
+		tables[i] = table{string(rec[:4]), ttf[off : off+l], be.Uint32(rec[4:])}
+		idx[tables[i].tag] = i
+	}
+	get := func(tag string, min int) []byte {
+		if i, ok := idx[tag]; ok && len(tables[i].data) >= min {
+			return tables[i].data
+		}
+		return nil
+	}
+	head, maxp, hhea := get("head", 54), get("maxp", 32), get("hhea", 36)
+	hmtx, loca, glyf := get("hmtx", 0), get("loca", 0), get("glyf", 0)
+	if head == nil || maxp == nil || hhea == nil || hmtx == nil || loca == nil || glyf == nil {
+		return nil, 0, fmt.Errorf("%w: tables for shifted glyphs", errFont)
+	}
+	num := int(be.Uint16(maxp[4:]))
+	if be.Uint16(head[50:]) != 1 || int(be.Uint16(hhea[34:])) != num || len(hmtx) != 4*num ||
+		len(loca) != 4*(num+1) || len(glyf)%4 != 0 || num+len(bases) > 0xFFFF {
+		return nil, 0, fmt.Errorf("%w: subset layout", errFont)
+	}
+
+	// the composite glyphs: header, one component (words, x-y offsets), 20 bytes
+	const size = 20
+	addGlyf := make([]byte, size*len(bases))
+	addLoca := make([]byte, 4*len(bases))
+	addHmtx := make([]byte, 4*len(bases))
+	depth := uint16(1)
+	for k, g := range bases {
+		if int(g) >= num {
+			return nil, 0, errFont
+		}
+		start, end := be.Uint32(loca[4*int(g):]), be.Uint32(loca[4*int(g)+4:])
+		if start > end || int(end) > len(glyf) {
+			return nil, 0, fmt.Errorf("%w: loca", errFont)
+		}
+		aw := int16(be.Uint16(hmtx[4*int(g):]))
+		dx := -(aw / 2)
+		c := addGlyf[size*k:]
+		be.PutUint16(c, 0xFFFF) // numberOfContours -1: composite
+		if src := glyf[start:end]; len(src) >= 10 {
+			if int16(be.Uint16(src)) < 0 {
+				depth = max(depth, be.Uint16(maxp[30:])+1)
+			}
+			be.PutUint16(c[2:], uint16(int16(be.Uint16(src[2:]))+dx)) // xMin
+			copy(c[4:6], src[4:6])                                    // yMin
+			be.PutUint16(c[6:], uint16(int16(be.Uint16(src[6:]))+dx)) // xMax
+			copy(c[8:10], src[8:10])                                  // yMax
+		}
+		be.PutUint16(c[10:], 0x0003) // ARG_1_AND_2_ARE_WORDS | ARGS_ARE_XY_VALUES
+		be.PutUint16(c[12:], g)
+		be.PutUint16(c[14:], uint16(dx))
+		be.PutUint32(addLoca[4*k:], uint32(len(glyf)+size*(k+1)))
+		be.PutUint16(addHmtx[4*k:], uint16(aw-aw/2))
+		copy(addHmtx[4*k+2:4*k+4], c[2:4]) // lsb = xMin
+	}
+	newMaxp := slices.Clone(maxp)
+	be.PutUint16(newMaxp[4:], uint16(num+len(bases)))
+	be.PutUint16(newMaxp[10:], max(be.Uint16(maxp[10:]), be.Uint16(maxp[6:]))) // maxCompositePoints
+	be.PutUint16(newMaxp[12:], max(be.Uint16(maxp[12:]), be.Uint16(maxp[8:]))) // maxCompositeContours
+	be.PutUint16(newMaxp[28:], max(be.Uint16(maxp[28:]), 1))                   // maxComponentElements
+	be.PutUint16(newMaxp[30:], max(be.Uint16(maxp[30:]), depth))               // maxComponentDepth
+	newHhea := slices.Clone(hhea)
+	be.PutUint16(newHhea[34:], uint16(num+len(bases)))
+	newHead := slices.Clone(head)
+	be.PutUint32(newHead[8:], 0)
+
+	// the file: the same tables in the same order
+	grown := map[string][]byte{"glyf": addGlyf, "loca": addLoca, "hmtx": addHmtx}
+	replaced := map[string][]byte{"maxp": newMaxp, "hhea": newHhea, "head": newHead}
+	total := 12 + 16*n
+	for _, t := range tables {
+		total += pad4(len(t.data) + len(grown[t.tag]))
+	}
+	out := make([]byte, 12+16*n, total)
+	copy(out, ttf[:12])
+	var fileSum uint32
+	headAt := 0
+	for i, t := range tables {
+		at := len(out)
+		sum := t.sum
+		switch {
+		case replaced[t.tag] != nil:
+			out = append(out, replaced[t.tag]...)
+			sum = ttfChecksum(replaced[t.tag])
+		case grown[t.tag] != nil:
+			out = append(out, t.data...)
+			out = append(out, grown[t.tag]...)
+			if t.tag == "glyf" { // 4-aligned: the old sum holds
+				sum += ttfChecksum(grown[t.tag])
+			} else {
+				sum = ttfChecksum(out[at:])
+			}
+		default:
+			out = append(out, t.data...)
+		}
+		if t.tag == "head" {
+			headAt = at
+		}
+		l := len(out) - at
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+		rec := out[12+16*i:]
+		copy(rec, t.tag)
+		be.PutUint32(rec[4:], sum)
+		be.PutUint32(rec[8:], uint32(at))
+		be.PutUint32(rec[12:], uint32(l))
+		fileSum += sum
+	}
+	fileSum += ttfChecksum(out[:12+16*n])
+	be.PutUint32(out[headAt+8:], 0xB1B0AFBA-fileSum)
+	return out, uint16(num), nil
+}
+
+// ttfChecksum is the TrueType table checksum of b (zero-padded to 4 bytes).
+func ttfChecksum(b []byte) uint32 {
+	var sum uint32
+	for len(b) >= 4 {
+		sum += binary.BigEndian.Uint32(b)
+		b = b[4:]
+	}
+	if len(b) > 0 {
+		var last [4]byte
+		copy(last[:], b)
+		sum += binary.BigEndian.Uint32(last[:])
+	}
+	return sum
+}
+
+func pad4(n int) int { return (n + 3) &^ 3 }

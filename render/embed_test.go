@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/binary"
 	"io"
 	"regexp"
 	"slices"
@@ -188,5 +189,134 @@ func TestEmbeddedFontObjects(t *testing.T) {
 	size, _ := strconv.Atoi(string(m[1]))
 	if got := bytes.Count(pdf, []byte(" 0 obj\n")); got != size-1 {
 		t.Errorf("%d objects, trailer /Size %d", got, size)
+	}
+}
+
+// glyphBox returns the horizontal ink extent of r's glyph in f (font
+// units), ok false for an empty glyph.
+func glyphBox(t *testing.T, f *fonts.Font, r rune) (xMin, xMax int, ok bool) {
+	t.Helper()
+	sub, err := f.Subset([]rune{r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := readCmap4(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offs, err := glyphRanges(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := c.lookup(r)
+	data := sub[offs[g]:offs[g+1]]
+	if len(data) < 10 {
+		return 0, 0, false
+	}
+	return int(int16(binary.BigEndian.Uint16(data[2:]))), int(int16(binary.BigEndian.Uint16(data[6:]))), true
+}
+
+// TestSqueezableInk: the marks squeezePunct squeezes are full width in the
+// fonts, with their ink on the half it keeps (the left half of a closing
+// mark, the right half of an opening one).
+func TestSqueezableInk(t *testing.T) {
+	for _, f := range []*fonts.Font{fonts.FangSong(), fonts.Song(), fonts.SongBold()} {
+		half := f.UnitsPerEm() / 2
+		for r := rune(0x2000); r < 0x10000; r++ {
+			kind := squeezable(r)
+			if kind == 0 || !f.Has(r) {
+				continue
+			}
+			if f.Advance(r) != 1000 {
+				t.Errorf("%s %q: advance %v", f.Name(), r, f.Advance(r))
+			}
+			lo, hi, ok := glyphBox(t, f, r)
+			if ok && (kind == 'c' && hi > half || kind == 'o' && lo < half) {
+				t.Errorf("%s %q (%c): ink %d..%d crosses the middle", f.Name(), r, kind, lo, hi)
+			}
+		}
+	}
+}
+
+// TestAddShifted: the composite glyphs added for squeezed opening marks
+// are their glyphs moved left by half the advance, half as wide, and the
+// file's checksums hold.
+func TestAddShifted(t *testing.T) {
+	be := binary.BigEndian
+	f := fonts.FangSong()
+	runes := []rune("一（《“")
+	slices.Sort(runes)
+	sub, err := f.Subset(runes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := readCmap4(sub)
+	bases := []uint16{c.lookup('（'), c.lookup('“')}
+	out, first, err := addShifted(sub, bases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxp, _ := sfntTable(out, "maxp")
+	hmtx, _ := sfntTable(out, "hmtx")
+	if n := int(be.Uint16(maxp[4:])); n != int(first)+len(bases) || int(first) != len(runes)+1 {
+		t.Fatalf("%d glyphs, first added %d", n, first)
+	}
+	offs, err := glyphRanges(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, b := range bases {
+		g := int(first) + k
+		data := out[offs[g]:offs[g+1]]
+		aw := int16(be.Uint16(hmtx[4*int(b):]))
+		if int16(be.Uint16(data)) != -1 || be.Uint16(data[12:]) != b || int16(be.Uint16(data[14:])) != -aw/2 {
+			t.Errorf("glyph %d: % x", g, data)
+		}
+		if got := int16(be.Uint16(hmtx[4*g:])); got != aw/2 {
+			t.Errorf("glyph %d advance %d, want %d", g, got, aw/2)
+		}
+		lo, _, _ := glyphBox(t, f, []rune("（“")[k])
+		if got := int(int16(be.Uint16(data[2:]))); got != lo-int(aw/2) {
+			t.Errorf("glyph %d xMin %d, want %d", g, got, lo-int(aw/2))
+		}
+	}
+	// every table's checksum, and the whole file's
+	n := int(be.Uint16(out[4:]))
+	for i := range n {
+		rec := out[12+16*i:]
+		off, l := be.Uint32(rec[8:]), be.Uint32(rec[12:])
+		tb := slices.Clone(out[off : off+l])
+		if string(rec[:4]) == "head" {
+			be.PutUint32(tb[8:], 0)
+		}
+		if ttfChecksum(tb) != be.Uint32(rec[4:]) {
+			t.Errorf("table %s: checksum %08x, want %08x", rec[:4], be.Uint32(rec[4:]), ttfChecksum(tb))
+		}
+	}
+	if s := ttfChecksum(out); s != 0xB1B0AFBA {
+		t.Errorf("file checksum %08x", s)
+	}
+	// a document font with the variants: CIDs after the characters, the
+	// variants' widths half, ToUnicode back to the marks
+	runes = append(runes, halfVariant+'》', shiftVariant+'（', shiftVariant+'“')
+	df, err := newDocFont(fontBody, f, runes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CIDs 5, 6, 7: the half 》 (its own glyph), the shifted （ and “
+	// (glyphs added after the subset's 5 characters and .notdef)
+	if df.gids[5] == 0 || df.gids[6] != 6 || df.gids[7] != 7 {
+		t.Errorf("gids %v", df.gids)
+	}
+	var w bytes.Buffer
+	df.appendWidths(&w)
+	if !strings.Contains(w.String(), "5 7 500") {
+		t.Errorf("/W %s", w.String())
+	}
+	tu := string(df.toUnicode())
+	for _, l := range []string{"<0005> <0005> <300B>", "<0006> <0006> <FF08>", "<0007> <0007> <201C>"} {
+		if !strings.Contains(tu, l) {
+			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
+		}
 	}
 }

@@ -145,6 +145,8 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		ts.used[f][r] = true
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
+	squeezePunct(gs, st.size)
+	markKeeps(gs)
 	return gs
 }
 
@@ -152,20 +154,29 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, baseline, size float64) []op {
 	var sb strings.Builder
 	for i := sp.start; i < sp.end; {
+		used := ts.used[gs[i].font]
+		r, nat := gs[i].drawn(i == sp.start)
+		if r != gs[i].r {
+			used[r] = true
+		}
 		j := i + 1
 		tc := 0.0
 		if j < sp.end && gs[j].font == gs[i].font {
-			tc = xs[j-sp.start] - xs[i-sp.start] - gs[i].nat
-		}
-		for j < sp.end && gs[j].font == gs[i].font &&
-			math.Abs(xs[j-sp.start]-xs[j-1-sp.start]-gs[j-1].nat-tc) < 0.001 {
-			j++
+			tc = xs[j-sp.start] - xs[i-sp.start] - nat
 		}
 		sb.Reset()
-		spaces := true
-		for _, g := range gs[i:j] {
-			sb.WriteRune(g.r)
-			spaces = spaces && g.r == ' '
+		sb.WriteRune(r)
+		spaces := r == ' '
+		for ; j < sp.end && gs[j].font == gs[i].font; j++ {
+			if math.Abs(xs[j-sp.start]-xs[j-1-sp.start]-nat-tc) >= 0.001 {
+				break
+			}
+			r, nat = gs[j].drawn(false)
+			if r != gs[j].r {
+				used[r] = true
+			}
+			sb.WriteRune(r)
+			spaces = spaces && r == ' '
 		}
 		if !spaces {
 			ops = append(ops, op{kind: 't', font: gs[i].font, size: size, x: x0 + xs[i-sp.start], y: baseline, tc: tc, s: sb.String()})
@@ -193,10 +204,7 @@ func (ts *typesetter) paragraph(text string, st style, line int, width float64) 
 		avail := width - indent
 		justify := st.justify && i < len(spans)-1
 		xs := place(gs, sp, avail, justify, nil)
-		w := 0.0
-		if n := sp.end - sp.start; n > 0 {
-			w = xs[n-1] + gs[sp.end-1].w
-		}
+		w := lineWidth(gs, sp, xs)
 		x0 := marginL + indent
 		switch st.align {
 		case 'C':
@@ -230,10 +238,23 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 	for _, b := range bs {
 		kind := b.kind
 		switch kind {
-		case kPara:
-			add(ts.paragraph(b.text, stBody, b.line, areaW))
-		case kLeft:
-			add(ts.paragraph(b.text, stLeft, b.line, areaW))
+		case kPara, kLeft:
+			st := stBody
+			if kind == kLeft {
+				st = stLeft
+			}
+			nb := ts.paragraph(b.text, st, b.line, areaW)
+			if leadIn(b.text) {
+				// a lead-in stays with what it introduces: its last lines
+				// move to the next page with the first line of the next block
+				for i := max(1, len(nb)-leadInLines+1); i < len(nb); i++ {
+					nb[i].keepWithPrev = true
+				}
+				add(nb)
+				keepNext = true
+				break
+			}
+			add(nb)
 		case kHeading:
 			add(ts.paragraph(b.text, stHeading, b.line, areaW))
 			keepNext = true
@@ -257,7 +278,13 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 		case kSignature:
 			add(ts.signature(b, d, sealed))
 		case kTable:
-			add(ts.table(b))
+			nb := ts.table(b)
+			if prev == kTitle && len(nb) > 0 {
+				// a body line of space between the title and the top rule
+				nb[0].keepWithPrev = true
+				nb = append([]box{{h: pitch}}, nb...)
+			}
+			add(nb)
 		}
 		prev = kind
 	}
@@ -265,6 +292,17 @@ func (ts *typesetter) layout(bs []block, d *Data, sealed bool) ([][]op, error) {
 		return nil, &UnsupportedCharError{Field: fmt.Sprintf("模板第%d行", ts.misLine), Runes: ts.missing}
 	}
 	return paginate(boxes), nil
+}
+
+// leadInLines is how many last lines of a lead-in paragraph stay together
+// with the next block.
+const leadInLines = 3
+
+// leadIn reports whether a paragraph is a lead-in to the block after it:
+// it ends with a colon (上述事实，有下列证据证明：).
+func leadIn(text string) bool {
+	text = strings.TrimRight(text, " \u3000")
+	return strings.HasSuffix(text, "：") || strings.HasSuffix(text, ":")
 }
 
 // paginate places boxes on pages of areaH, honouring keepWithPrev chains
@@ -338,16 +376,15 @@ func paginate(boxes []box) [][]op {
 func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	type sigLine struct {
 		gs []glyph
+		xs []float64
 		w  float64
 	}
 	lines := make([]sigLine, len(b.cells))
 	for i, c := range b.cells {
 		gs := ts.shape(c, stBody, b.line)
-		w := 0.0
-		for _, g := range gs {
-			w += g.w
-		}
-		lines[i] = sigLine{gs, w}
+		sp := span{start: 0, end: len(gs)}
+		xs := place(gs, sp, 0, false, nil)
+		lines[i] = sigLine{gs, xs, lineWidth(gs, sp, xs)}
 	}
 	last := lines[len(lines)-1]
 	right := marginL + areaW - 4*charPitch
@@ -363,8 +400,7 @@ func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	for i, l := range lines {
 		l := l
 		x0 := cx - l.w/2
-		sp := span{0, len(l.gs)}
-		xs := place(l.gs, sp, l.w, false, nil)
+		sp, xs := span{start: 0, end: len(l.gs)}, l.xs
 		bx := box{h: pitch, keepWithPrev: true, draw: func(ops []op, y float64) []op {
 			return ts.textOps(ops, l.gs, sp, xs, x0, y+baselineOffset(stBody), stBody.size)
 		}}
@@ -442,7 +478,7 @@ func (ts *typesetter) table(b block) []box {
 				}
 				for _, sp := range spans {
 					xs := place(gs, sp, inner, false, nil)
-					w := xs[len(xs)-1] + gs[sp.end-1].w
+					w := lineWidth(gs, sp, xs)
 					x0 := x1 + cellPad
 					switch align {
 					case 'C':

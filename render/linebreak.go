@@ -17,12 +17,20 @@ import (
 type glyph struct {
 	r    rune
 	font uint8
-	w    float64 // advance on the line, mm (the font's plus tracking)
+	tie  bool    // this glyph and the next are in one keep-together run
+	half bool    // a closing mark with its blank right half squeezed away
+	w    float64 // advance on the line, mm (the font's plus tracking, less squeezing)
 	nat  float64 // the font's own advance, mm
+	off  float64 // an opening mark's blank left half squeezed away (mm), given back at a line start
 }
 
-// span is a line: glyphs [start, end).
-type span struct{ start, end int }
+// span is a line: glyphs [start, end). A loose line ends early because a
+// keep-together run did not fit after it; it is justified whatever its
+// slack.
+type span struct {
+	start, end int
+	loose      bool
+}
 
 const (
 	closingPunct = "，。、；：？！）》」』】〕〉］｝〗〙”’…‥·・％%)]}.,;:!?℃‰°〃々～"
@@ -48,6 +56,52 @@ func runeSet(s string) map[rune]bool {
 
 func isClosing(r rune) bool { return closingSet[r] }
 func isOpening(r rune) bool { return openingSet[r] }
+
+// Punctuation compression (GB/T 15834, JLREQ 3.1.4): a full-width mark is
+// ink on one half of its em and blank on the other, the right half for
+// closing marks (and the pause and stop marks, set to the left in Chinese
+// fonts), the left half for opening marks. Between two marks in a row the
+// blank half that faces the other mark is squeezed: a closing mark followed
+// by an opening one share one em, a closing mark followed by another
+// closing mark is half wide, an opening mark after another opening mark
+// is half wide. The squeezed marks are drawn with half-wide variants of
+// their glyphs (see embed.go). TestSqueezableInk checks the fonts' glyphs.
+
+// squeezable returns 'c' for a closing mark that may be squeezed, 'o' for
+// an opening one, 0 for any other character.
+func squeezable(r rune) byte {
+	switch r {
+	case '，', '。', '、', '；', '：', '）', '》', '」', '』', '】', '〕', '〉', '〗', '”', '’':
+		return 'c'
+	case '（', '《', '「', '『', '【', '〔', '〈', '〖', '“', '‘':
+		return 'o'
+	}
+	return 0
+}
+
+// squeezePunct compresses adjacent full-width punctuation in gs (set at
+// size pt).
+func squeezePunct(gs []glyph, size float64) {
+	full := 0.9 * size * mmPerPt // a full-width glyph's natural advance is about one em
+	for i := 0; i+1 < len(gs); i++ {
+		a, b := &gs[i], &gs[i+1]
+		if a.nat < full || b.nat < full || a.r < 0x2018 || b.r < 0x2018 {
+			continue
+		}
+		sa, sb := squeezable(a.r), squeezable(b.r)
+		if sa == 0 || sb == 0 {
+			continue
+		}
+		if sa == 'c' {
+			a.w /= 2 // the blank right half of a
+			a.half = true
+		}
+		if sb == 'o' {
+			b.off = b.w / 2 // the blank left half of b
+			b.w -= b.off
+		}
+	}
+}
 
 // isWordChar: part of a Latin word, number or URL.
 func isWordChar(r rune) bool {
@@ -127,19 +181,25 @@ func softCut(gs []glyph, start, i int, avail float64) int {
 
 // breakLines splits gs into lines of at most width mm; the first line has
 // indent mm less. Spaces at the ends of lines are left out of the spans.
+// A keep-together run (glyphs tied by markKeeps) that does not fit the
+// rest of a line starts the next one, and the line before it is loose
+// (justified however wide its gaps); a run longer than a line breaks
+// between its atoms. An opening mark squeezed after another mark gets its
+// blank half back at the start of a line.
 func breakLines(gs []glyph, width, indent float64) []span {
 	b := atoms(gs)
 	var lines []span
 	avail := width - indent
 	start, end := -1, -1 // current line; end is after its last non-space atom
 	x := 0.0
-	flush := func() {
+	flush := func(loose bool) {
 		if start >= 0 && end > start {
-			lines = append(lines, span{start, end})
+			lines = append(lines, span{start, end, loose})
 		}
 		start, end, x = -1, -1, 0
 		avail = width
 	}
+	kEnd := -1 // end of the keep-together run being laid out atom by atom
 	for k := 0; k+1 < len(b); k++ {
 		s, e := b[k], b[k+1]
 		if gs[s].r == ' ' {
@@ -148,14 +208,38 @@ func breakLines(gs []glyph, width, indent float64) []span {
 			}
 			continue
 		}
+		if s >= kEnd && gs[e-1].tie {
+			// a keep-together run goes on into the next atom: take its atoms whole
+			k2 := k + 1
+			for k2+1 < len(b) && gs[b[k2]-1].tie {
+				k2++
+			}
+			w := 0.0
+			for _, g := range gs[s:b[k2]] {
+				w += g.w
+			}
+			if start >= 0 && x+w > avail+eps && gs[s].off+w <= width+eps {
+				flush(true)
+			}
+			if start >= 0 && x+w <= avail+eps || start < 0 && gs[s].off+w <= avail+eps {
+				if start < 0 {
+					start, x = s, gs[s].off
+				}
+				x += w
+				end = b[k2]
+				k = k2 - 1
+				continue
+			}
+			kEnd = b[k2] // longer than a line: atom by atom
+		}
 		w := 0.0
 		for _, g := range gs[s:e] {
 			w += g.w
 		}
 		if start >= 0 && x+w > avail+eps {
-			flush()
+			flush(false)
 		}
-		if start < 0 && w > avail+eps {
+		if start < 0 && gs[s].off+w > avail+eps {
 			// longer than a line: cut it where lines end
 			for i := s; i < e; i++ {
 				if start >= 0 && x+gs[i].w > avail+eps {
@@ -168,14 +252,20 @@ func breakLines(gs []glyph, width, indent float64) []span {
 					for cut-1 > start && (isClosing(gs[cut].r) || isOpening(gs[cut-1].r)) {
 						cut--
 					}
-					lines = append(lines, span{start, cut})
-					start, avail, x = cut, width, 0
+					lines = append(lines, span{start: start, end: cut})
+					start, avail, x = cut, width, gs[cut].off
 					for j := cut; j < i; j++ {
 						x += gs[j].w
 					}
+					if start < i && x+gs[i].w > avail+eps {
+						// what moved with i does not fit with it (a
+						// squeezed mark is full width again): a line of its own
+						lines = append(lines, span{start: start, end: i})
+						start, x = i, gs[i].off
+					}
 				}
 				if start < 0 {
-					start = i
+					start, x = i, gs[i].off
 				}
 				x += gs[i].w
 				end = i + 1
@@ -183,52 +273,99 @@ func breakLines(gs []glyph, width, indent float64) []span {
 			continue
 		}
 		if start < 0 {
-			start = s
+			start, x = s, gs[s].off
 		}
 		x += w
 		end = e
 	}
-	flush()
+	flush(false)
 	return lines
 }
 
 // maxGap caps the space justification adds at one gap (mm); a line that
-// would need more is set ragged.
+// would need more is set ragged, unless it is loose.
 const maxGap = 4.0
 
 // place returns the x offset of each glyph of line sp from the line's
 // start. With justify, the slack is spread over the gaps between
-// characters, except inside Latin words and numbers.
+// characters (stretch), never inside Latin words and numbers, and inside
+// keep-together runs only when the other gaps would get more than maxGap.
+// A line whose gaps would all get more than maxGap is set ragged, unless it
+// is loose.
 func place(gs []glyph, sp span, avail float64, justify bool, xs []float64) []float64 {
 	xs = xs[:0]
 	total := 0.0
+	if sp.end > sp.start {
+		total = gs[sp.start].off
+	}
 	for i := sp.start; i < sp.end; i++ {
 		total += gs[i].w
 	}
-	gaps := 0
+	var gaps [3]int // by stretch level
 	if justify {
 		for i := sp.start; i+1 < sp.end; i++ {
-			if stretchable(gs[i].r, gs[i+1].r) {
-				gaps++
-			}
+			gaps[stretch(gs[i], gs[i+1])]++
 		}
 	}
-	add := 0.0
-	if slack := avail - total; justify && gaps > 0 && slack > 0 && slack/float64(gaps) <= maxGap {
-		add = slack / float64(gaps)
+	add, level := 0.0, 0
+	if slack := avail - total; justify && slack > 0 {
+		switch n := float64(gaps[2]); {
+		case n > 0 && slack/n <= maxGap:
+			add, level = slack/n, 2
+		case gaps[1]+gaps[2] > 0 && (sp.loose || slack/(n+float64(gaps[1])) <= maxGap):
+			add, level = slack/(n+float64(gaps[1])), 1
+		}
 	}
 	x := 0.0
 	for i := sp.start; i < sp.end; i++ {
 		xs = append(xs, x)
+		if i == sp.start {
+			x += gs[i].off // not squeezed at the start of a line
+		}
 		x += gs[i].w
-		if add > 0 && i+1 < sp.end && stretchable(gs[i].r, gs[i+1].r) {
+		if add > 0 && i+1 < sp.end && stretch(gs[i], gs[i+1]) >= level {
 			x += add
 		}
 	}
 	return xs
 }
 
-func stretchable(a, b rune) bool { return !(isWordChar(a) && isWordChar(b)) }
+// lineWidth is the width of line sp placed at xs.
+func lineWidth(gs []glyph, sp span, xs []float64) float64 {
+	switch n := sp.end - sp.start; {
+	case n <= 0:
+		return 0
+	case n == 1:
+		return gs[sp.start].w + gs[sp.start].off
+	}
+	return xs[len(xs)-1] + gs[sp.end-1].w
+}
+
+// drawn is the character a glyph is drawn with and its advance as drawn
+// (mm): a squeezed mark's half-wide variant, except an opening mark at the
+// start of a line.
+func (g glyph) drawn(lineStart bool) (rune, float64) {
+	switch {
+	case g.half:
+		return halfVariant + g.r, g.nat / 2
+	case g.off > 0 && !lineStart:
+		return shiftVariant + g.r, g.nat / 2
+	}
+	return g.r, g.nat
+}
+
+// stretch is how readily justification widens the gap between a and b:
+// 0 never (inside a Latin word or number, between two marks that may be
+// squeezed), 1 when it must (inside a keep-together run), 2 first.
+func stretch(a, b glyph) int {
+	switch {
+	case isWordChar(a.r) && isWordChar(b.r), a.r >= 0x2018 && squeezable(a.r) != 0 && squeezable(b.r) != 0:
+		return 0
+	case a.tie:
+		return 1
+	}
+	return 2
+}
 
 // lineText returns the characters of a line (for tests and debugging).
 func lineText(gs []glyph, sp span) string {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func TestBreakLines(t *testing.T) {
 		{"yuan sign", "一二三四¥12", 5, 0, []string{"一二三四", "¥12"}},
 		{"ellipsis pair", "一二三四……", 5, 0, []string{"一二三", "四……"}},
 		{"dash pair", "一二三四——五", 5, 0, []string{"一二三四", "——五"}},
-		{"enumeration", "（一）现场笔录；（二）询问笔录。", 6, 0, []string{"（一）现场笔", "录；（二）询", "问笔录。"}},
+		{"enumeration", "（一）现场笔录；（二）询问笔录。", 6, 0, []string{"（一）现场笔", "录；（二）询问", "笔录。"}}, // ；（ share an em
 		{"empty", "", 5, 0, nil},
 		{"only spaces", "   ", 5, 0, nil},
 	}
@@ -104,7 +105,7 @@ func TestJustify(t *testing.T) {
 	for _, g := range gs {
 		natural += g.w
 	}
-	xs := place(gs, span{0, len(gs)}, natural+2, true, nil)
+	xs := place(gs, span{start: 0, end: len(gs)}, natural+2, true, nil)
 	near := func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
 	if !near(xs[2]-xs[1], gs[1].w) || !near(xs[3]-xs[2], gs[2].w) {
 		t.Errorf("a Latin word was stretched: %v", xs)
@@ -130,7 +131,7 @@ func checkLines(t *testing.T, s string, n, indent int) {
 				t.Fatalf("%q: %q dropped between lines", s, g.r)
 			}
 		}
-		w := 0.0
+		w := gs[sp.start].off
 		for _, g := range gs[sp.start:sp.end] {
 			w += g.w
 		}
@@ -186,4 +187,174 @@ func FuzzBreakLines(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKeepRuns: which runs keepRuns finds.
+func TestKeepRuns(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"送达了（杭市监罚告〔2026〕1号），", []string{"杭市监罚告〔2026〕1号"}},
+		{"更正本局江南市监处罚〔2026〕128号行政处罚决定书", []string{"本局江南市监处罚〔2026〕128号"}},
+		{"的国办发〔2012〕第10号", []string{"国办发〔2012〕第10号"}},
+		{"〔2026〕号", nil},
+		{"〔26〕1号", nil},
+		{"罚款人民币壹万贰仟元整（¥12,000.00）", []string{"人民币壹万贰仟元整", "¥12,000.00"}},
+		{"壹万陆仟肆佰零玖元零贰分，伍角整", []string{"壹万陆仟肆佰零玖元零贰分", "伍角整"}},
+		{"货值金额12000元，人民币12,000.00元整。", []string{"人民币12,000.00元整"}}, // 12000元 is one atom already,
+		{"并处五万元以上十万元以下罚款", []string{"五万元", "十万元"}},
+		{"十分严重，第一百二十四条，零售", nil},
+		{"于2026年11月28日，二〇二六年十一月二十八日", []string{"2026年11月28日", "二〇二六年十一月二十八日"}},
+		{"2026年9月18日、9月25日，2026年11月", []string{"2026年9月18日", "9月25日", "2026年11月"}},
+		{"十二月三日前，一个月", []string{"十二月三日"}},
+		{"依照《中华人民共和国行政处罚法》第七十二条", []string{"《中华人民共和国行政处罚法》"}},
+		{"《关于进一步规范市场监督管理行政处罚裁量权的指导意见》", nil},
+		{"《行政处罚事先告知书》（江南市监罚告〔2026〕96号）", []string{"《行政处罚事先告知书》", "江南市监罚告〔2026〕96号"}},
+	}
+	ts := newTypesetter(testFaces())
+	for _, tt := range tests {
+		gs := ts.shape(tt.in, stBody, 0)
+		var got []string
+		for _, r := range keepRuns(gs, nil) {
+			got = append(got, lineText(gs, span{start: r.s, end: r.e}))
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("keepRuns(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestKeepTogether: document numbers, amounts, dates and short book titles
+// move whole to the next line; longer titles and runs longer than a line
+// break.
+func TestKeepTogether(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		n, ind int
+		want   []string
+	}{
+		{"document number", "一二三四五六七八送达（杭市监罚告〔2026〕1号），告知", 20, 0,
+			[]string{"一二三四五六七八送达", "（杭市监罚告〔2026〕1号），告知"}},
+		{"date", "一二三四五六七八九十2026年11月28日", 14, 0, []string{"一二三四五六七八九十", "2026年11月28日"}},
+		{"date in Chinese", "甲乙丙丁戊己庚辛二〇二六年十一月二十八日", 16, 0, []string{"甲乙丙丁戊己庚辛", "二〇二六年十一月二十八日"}},
+		{"month and day", "一二三四五六七八九十9月18日", 13, 0, []string{"一二三四五六七八九十", "9月18日"}},
+		{"capitals", "一二三四五六七八罚款人民币壹万贰仟元整（¥12,000.00）。", 14, 0,
+			[]string{"一二三四五六七八罚款", "人民币壹万贰仟元整", "（¥12,000.00）。"}},
+		{"figures", "一二三四五六七八九十人民币12,000.00元", 14, 0, []string{"一二三四五六七八九十", "人民币12,000.00元"}},
+		{"figures with yuan", "一二三四五六七八九十12000元", 13, 0, []string{"一二三四五六七八九十", "12000元"}},
+		{"title", "一二三四五六七八依照《中华人民共和国行政处罚法》第七十二条", 20, 0,
+			[]string{"一二三四五六七八依照", "《中华人民共和国行政处罚法》第七十二条"}},
+		{"title with comma", "一二三四五六七八九十一二三《食品安全法》，", 18, 0, []string{"一二三四五六七八九十一二三", "《食品安全法》，"}},
+		{"long title breaks", "一二三四五《关于进一步规范市场监督管理行政处罚裁量权的指导意见》", 20, 0,
+			[]string{"一二三四五《关于进一步规范市场监督管理行", "政处罚裁量权的指导意见》"}},
+		{"longer than a line", "一杭市监罚告〔2026〕1号", 8, 0, []string{"一杭市监罚告", "〔2026〕1号"}},
+		{"indented first line", "杭市监罚告〔2026〕1号告知", 12, 2, []string{"杭市监罚告〔2026〕", "1号告知"}},
+		{"two runs", "一二三2026年11月28日至2026年12月12日", 10, 0, []string{"一二三", "2026年11月28日至", "2026年12月12日"}},
+	}
+	for _, tt := range tests {
+		got := breakText(tt.in, tt.n, tt.ind)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: breakText(%q, %d) = %q, want %q", tt.name, tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestKeepJustified: the line before a run that moved whole is justified
+// even when its gaps get wider than maxGap.
+func TestKeepJustified(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape("一二三四五六七八依照《中华人民共和国行政处罚法》第七十二条", stBody, 0)
+	width := 20 * charPitch
+	spans := breakLines(gs, width, 0)
+	sp := spans[0]
+	if lineText(gs, sp) != "一二三四五六七八依照" || !sp.loose {
+		t.Fatalf("first line %q (loose %v)", lineText(gs, sp), sp.loose)
+	}
+	xs := place(gs, sp, width, true, nil)
+	if end := xs[len(xs)-1] + gs[sp.end-1].w; math.Abs(end-width) > 0.001 {
+		t.Errorf("line before the title ends at %.2f mm, want %.2f", end, width)
+	}
+	// an ordinary line broken before a long number stays ragged
+	gs = ts.shape("一二三12,000,000,000,000.00", stBody, 0)
+	sp = breakLines(gs, 12*charPitch, 0)[0]
+	xs = place(gs, sp, 12*charPitch, true, nil)
+	if end := xs[len(xs)-1] + gs[sp.end-1].w; end > 4*charPitch {
+		t.Errorf("ragged line stretched to %.2f mm", end)
+	}
+}
+
+// TestSqueeze: two full-width marks in a row take less than two ems.
+func TestSqueeze(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64 // ems
+	}{
+		{"》（", 1},   // closing + opening share an em
+		{"，（", 1},   //
+		{"：“", 1},   //
+		{"）。", 1.5}, // closing + closing: the first is half wide
+		{"。”", 1.5}, //
+		{"（《", 1.5}, // opening + opening: the second is half wide
+		{"）。”", 2},
+		{"》）。", 2},
+		{"（）", 2}, // opening + closing: nothing to squeeze
+		{"一，二", 3},
+		{"（一）", 3},
+		{"？”", 2},          // ？ is centred in FangSong
+		{"，,", 1 + 0.5066}, // an ASCII comma is not full width
+	}
+	ts := newTypesetter(testFaces())
+	for _, tt := range tests {
+		gs := ts.shape(tt.in, stBody, 0)
+		sp := span{start: 0, end: len(gs)}
+		got := lineWidth(gs, sp, place(gs, sp, 0, false, nil)) / charPitch
+		if math.Abs(got-tt.want) > 0.01 {
+			t.Errorf("%q is %.3f em wide, want %.3f", tt.in, got, tt.want)
+		}
+	}
+
+	// an opening mark gets its blank half back at the start of a line
+	gs := ts.shape("一二三四五》（六）", stBody, 0)
+	spans := breakLines(gs, 6*charPitch, 0)
+	if len(spans) != 2 || lineText(gs, spans[1]) != "（六）" {
+		t.Fatalf("lines %v", spans)
+	}
+	sp := spans[1]
+	xs := place(gs, sp, 6*charPitch, false, nil)
+	if w := lineWidth(gs, sp, xs); math.Abs(w-3*charPitch) > 0.001 || math.Abs(xs[1]-charPitch) > 0.001 {
+		t.Errorf("line %q: width %.2f, 六 at %.2f", lineText(gs, sp), w, xs[1])
+	}
+	if r, _ := gs[sp.start].drawn(true); r != '（' {
+		t.Errorf("（ at a line start drawn as %U", r)
+	}
+	if r, nat := gs[sp.start].drawn(false); r != shiftVariant+'（' || math.Abs(nat-gs[sp.start].nat/2) > 1e-9 {
+		t.Errorf("squeezed （ drawn as %U, %.2f mm", r, nat)
+	}
+	if r, _ := gs[5].drawn(false); r != halfVariant+'》' {
+		t.Errorf("squeezed 》 drawn as %U", r)
+	}
+}
+
+// TestSqueezeJustify: justification does not widen the space between two
+// squeezed marks; the slack goes to the other gaps.
+func TestSqueezeJustify(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	gs := ts.shape("甲）。乙丙", stBody, 0)
+	sp := span{start: 0, end: len(gs)}
+	avail := 5.5 * charPitch // natural 4.5 em: 1 em of slack over three gaps
+	xs := place(gs, sp, avail, true, nil)
+	if d := xs[2] - xs[1]; math.Abs(d-gs[1].w) > 1e-9 {
+		t.Errorf("）。 stretched: 。 is %.3f mm after ）, want %.3f", d, gs[1].w)
+	}
+	add := charPitch / 3
+	for _, i := range []int{1, 3, 4} {
+		if d := xs[i] - xs[i-1] - gs[i-1].w; math.Abs(d-add) > 1e-9 {
+			t.Errorf("gap before %q is %.3f mm, want %.3f", gs[i].r, d, add)
+		}
+	}
+	if end := lineWidth(gs, sp, xs); math.Abs(end-avail) > 1e-9 {
+		t.Errorf("line ends at %.3f, want %.3f", end, avail)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
 	"rsc.io/qr"
@@ -30,10 +31,13 @@ const (
 	qrCaptionPt    = 7.0
 )
 
-// decorations adds the runes of page numbers, watermark and QR caption.
+// decorations adds the runes of page numbers (from two pages on),
+// watermark and QR caption.
 func (ts *typesetter) decorations(npages int, draft, qr bool) {
-	for _, r := range "— 0123456789" {
-		ts.used[ts.decoFont][r] = true
+	if npages > 1 {
+		for _, r := range "— 0123456789" {
+			ts.used[ts.decoFont][r] = true
+		}
 	}
 	if draft {
 		for _, r := range watermarkText {
@@ -100,8 +104,9 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		}
 		fonts[f] = df
 	}
+	numbered := len(pages) > 1 // a letter of one page carries no page number
 	deco := fonts[ts.decoFont]
-	if deco == nil || (draft && fonts[fontBold] == nil) {
+	if ((numbered || withQR) && deco == nil) || (draft && fonts[fontBold] == nil) {
 		return nil, errors.New("render: no font for page numbers")
 	}
 
@@ -144,16 +149,18 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		if tc != 0 {
 			pdf.RawWriteStr("0 Tc")
 		}
-		// page number: — N —, odd pages right, even pages left, one character in
-		pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
-		num := "— " + strconv.Itoa(pi+1) + " —"
-		w := deco.width(num, pagenoPt)
-		em := pagenoPt * mmPerPt
-		x := marginL + areaW - em - w
-		if (pi+1)%2 == 0 {
-			x = marginL + em
+		if numbered {
+			// page number: — N —, odd pages right, even pages left, one character in
+			pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
+			num := "— " + strconv.Itoa(pi+1) + " —"
+			w := deco.width(num, pagenoPt)
+			em := pagenoPt * mmPerPt
+			x := marginL + areaW - em - w
+			if (pi+1)%2 == 0 {
+				x = marginL + em
+			}
+			pdf.Text(x, pagenoBaseline, deco.encode(num))
 		}
-		pdf.Text(x, pagenoBaseline, deco.encode(num))
 		if pi == 0 && withQR {
 			if err := drawQR(pdf, d.VerifyURL, deco); err != nil {
 				return nil, err
@@ -177,17 +184,32 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 }
 
 // drawWatermark puts a large light 样稿 diagonally across the page, under
-// the text.
+// the text. It is text in the bold Song font (with its ToUnicode CMap),
+// marked with its ActualText: text extraction reads rotated glyphs one by
+// one (pdftotext puts 样 and 稿 on lines of their own) and gives the word
+// whole only so.
 func drawWatermark(pdf *fpdf.Fpdf, font *docFont) {
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
 	pdf.SetTextColor(195, 195, 195)
 	pdf.SetFont(placeholderFamily[font.slot], "", watermarkPt)
 	w := font.width(watermarkText, watermarkPt)
+	pdf.RawWriteStr(watermarkSpan)
 	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, font.encode(watermarkText))
+	pdf.RawWriteStr("EMC")
 	pdf.SetTextColor(0, 0, 0)
 	pdf.TransformEnd()
 }
+
+// watermarkSpan opens the marked content of the watermark: a span whose
+// ActualText is watermarkText (UTF-16BE with its byte order mark).
+var watermarkSpan = func() string {
+	b := []byte("/Span <</ActualText <FEFF")
+	for _, u := range utf16.Encode([]rune(watermarkText)) {
+		b = appendHex4(b, int(u))
+	}
+	return string(append(b, ">>> BDC"...))
+}()
 
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -346,26 +349,56 @@ func TestRareChars(t *testing.T) {
 	}
 }
 
+// TestDraft: a draft has no number and no QR code; each page carries 样稿,
+// drawn diagonally in light grey and extractable as text.
 func TestDraft(t *testing.T) {
-	d := SampleData(rules.KindPenaltyDecision, rules.PartyPerson)
-	d.Draft = true
-	pdf := render(t, rules.KindPenaltyDecision, d)
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed")
-	}
-	text := pdftotext(t, pdf, "draft.pdf")
-	layout, err := exec.Command("pdftotext", "-layout", filepath.Join("testdata", "artifacts", "draft.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(layout), "样") || !strings.Contains(string(layout), "稿") {
-		t.Error("draft lacks the 样稿 mark") // pdftotext gives rotated text only with -layout
-	}
-	if strings.Contains(text, "扫码核验") {
-		t.Error("draft has a QR code")
-	}
-	if strings.Contains(text, "128号") {
-		t.Error("draft shows a number")
+	for _, kind := range []string{rules.KindPenaltyDecision, rules.KindServiceReceipt} {
+		d := SampleData(kind, rules.PartyPerson)
+		d.Draft = true
+		pdf := render(t, kind, d)
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			t.Skip("pdftotext is not installed")
+		}
+		text := pdftotext(t, pdf, "draft.pdf")
+		if n, want := strings.Count(text, watermarkText), pageCount(pdf); n != want {
+			t.Errorf("%s: 样稿 %d times in the extracted text, want %d (once a page)", kind, n, want)
+		}
+		if strings.Contains(text, "扫码核验") {
+			t.Error("draft has a QR code")
+		}
+		if strings.Contains(text, "128号") && kind == rules.KindPenaltyDecision {
+			t.Error("draft shows a number")
+		}
+		// as drawn: light grey (195) strokes across the middle of the page,
+		// rising to the right
+		out, err := exec.Command("pdftoppm", "-gray", "-aa", "no", "-aaVector", "no", "-r", "50", "-f", "1", "-l", "1",
+			filepath.Join("testdata", "artifacts", "draft.pdf")).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h, pix := pgm(t, out)
+		var n, sumX, sumY, upperX, upperN int
+		for y := range h {
+			for x := range w {
+				if v := pix[y*w+x]; v > 180 && v < 210 {
+					n++
+					sumX += x
+					sumY += y
+					if y < h/2 {
+						upperX += x
+						upperN++
+					}
+				}
+			}
+		}
+		if n < w*h/100 || upperN == 0 || upperN == n {
+			t.Fatalf("%s: %d grey pixels (%d in the upper half)", kind, n, upperN)
+		}
+		cx, cy := float64(sumX)/float64(n)/float64(w), float64(sumY)/float64(n)/float64(h)
+		lowerX := float64(sumX-upperX) / float64(n-upperN) / float64(w)
+		if math.Abs(cx-0.5) > 0.1 || math.Abs(cy-0.5) > 0.1 || float64(upperX)/float64(upperN)/float64(w) < lowerX+0.1 {
+			t.Errorf("%s: the watermark is not across the middle, rising to the right (centre %.2f, %.2f)", kind, cx, cy)
+		}
 	}
 }
 
@@ -613,5 +646,375 @@ func TestHostileTemplates(t *testing.T) {
 				t.Errorf("allocated %d MB before refusing", grew>>20)
 			}
 		})
+	}
+}
+
+// TestKeepRendered: in every sample, each keep-together run of the text
+// (document numbers, amounts, dates, short book titles) is on one line of
+// the extracted text.
+func TestKeepRendered(t *testing.T) {
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			d := SampleData(kind, party)
+			text := pdftotext(t, render(t, kind, d), "keep_"+kind+"_"+party+".pdf")
+			var lines []string
+			for _, l := range strings.Split(text, "\n") {
+				lines = append(lines, squeeze(l))
+			}
+			blocks, err := defaultTemplate(t, kind).execute(context.Background(), &d, DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := newTypesetter(renderer(t).faces)
+			n := 0
+			var texts []string
+			for _, b := range blocks {
+				switch b.kind {
+				case kPara, kLeft:
+					texts = append(texts, b.text)
+				case kTable:
+					for _, row := range b.rows {
+						for _, c := range row {
+							texts = append(texts, splitBR(c)...)
+						}
+					}
+				}
+			}
+			for _, text := range texts {
+				gs := ts.shape(text, stBody, 0)
+				for _, r := range keepRuns(gs, nil) {
+					s := squeeze(lineText(gs, span{start: r.s, end: r.e}))
+					n++
+					if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, s) }) {
+						t.Errorf("%s/%s: %q is split across lines", kind, party, s)
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s/%s: no keep-together runs in the sample", kind, party)
+			}
+		}
+	}
+}
+
+// pgm decodes pdftoppm's -gray output: P5, width, height, 255, one
+// whitespace, the pixels.
+func pgm(t *testing.T, out []byte) (w, h int, pix []byte) {
+	t.Helper()
+	var hdr [4]int
+	at := 2
+	for i := 1; i < 4; i++ {
+		for at < len(out) && (out[at] < '0' || out[at] > '9') {
+			at++
+		}
+		for at < len(out) && out[at] >= '0' && out[at] <= '9' {
+			hdr[i] = 10*hdr[i] + int(out[at]-'0')
+			at++
+		}
+	}
+	w, h = hdr[1], hdr[2]
+	if !bytes.HasPrefix(out, []byte("P5")) || at >= len(out) || len(out[at+1:]) != w*h {
+		t.Fatalf("pdftoppm: not a %dx%d PGM", w, h)
+	}
+	return w, h, out[at+1:]
+}
+
+// rasterLine renders body and returns the ink extents (mm from the left
+// edge of the page) of the columns of the first body line of page 1, at
+// 300 dpi.
+func rasterLine(t *testing.T, body string) (text string, runs [][2]float64) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	tp, err := Parse(rules.KindAdvanceNotice, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := renderer(t).Render(context.Background(), tp, Data{IssueDate: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdftotext(t, pdf, "raster.pdf")
+	const dpi = 300
+	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	out, err := exec.Command("pdftoppm", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1",
+		"-x", "0", "-y", strconv.Itoa(px(marginT)), "-W", strconv.Itoa(px(pageW)), "-H", strconv.Itoa(px(pitch)),
+		filepath.Join("testdata", "artifacts", "raster.pdf")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h, pix := pgm(t, out)
+	start := -1
+	for x := 0; x <= w; x++ {
+		ink := false
+		for y := 0; x < w && y < h && !ink; y++ {
+			ink = pix[y*w+x] < 128
+		}
+		switch {
+		case ink && start < 0:
+			start = x
+		case !ink && start >= 0:
+			runs = append(runs, [2]float64{float64(start) * 25.4 / dpi, float64(x) * 25.4 / dpi})
+			start = -1
+		}
+	}
+	return text, runs
+}
+
+// TestSqueezeRendered: as drawn, a closing mark followed by an opening one
+// share an em (their ink is about as far apart as in the fonts' em) and
+// the text extracts in order.
+func TestSqueezeRendered(t *testing.T) {
+	for _, tt := range []struct {
+		body     string
+		gap      int     // the gap after the gap-th ink run (0-based)
+		min, max float64 // mm
+	}{
+		{"@left 甲）（乙", 1, 0.5, 2.5},  // unsqueezed: 7 mm
+		{"@left 甲）。乙", 1, 0.5, 2.5},  // unsqueezed: 5 mm
+		{"@left 甲（《乙》", 1, -1, 1.5},  // （ and 《 may touch; unsqueezed: 4 mm
+		{"@left 甲）乙（丙", 1, 4, 9},     // no squeeze
+		{"@left 一二三，（四）", 3, 0.5, 3}, // unsqueezed: 5.8 mm
+	} {
+		text, runs := rasterLine(t, tt.body)
+		want := strings.TrimPrefix(tt.body, "@left ")
+		if !strings.Contains(squeeze(text), want) {
+			t.Errorf("%q: extracted %q", want, text)
+		}
+		if len(runs) <= tt.gap+1 {
+			t.Errorf("%q: ink runs %v", want, runs)
+			continue
+		}
+		gap := runs[tt.gap+1][0] - runs[tt.gap][1]
+		if tt.min < 0 && gap < 0.3 { // touching glyphs make one run
+			continue
+		}
+		if gap < tt.min || gap > tt.max {
+			t.Errorf("%q: %.2f mm of blank after ink run %d, want %.1f–%.1f (runs %v)", want, gap, tt.gap, tt.min, tt.max, runs)
+		}
+	}
+}
+
+// TestLeadIn: a paragraph ending with a colon is never the last line(s) of
+// a page: it moves to the next page with the block it introduces.
+func TestLeadIn(t *testing.T) {
+	ts := newTypesetter(testFaces())
+	leadIns := map[string]string{
+		"one line":  "上述事实，有下列证据证明甲：",
+		"two lines": strings.Repeat("综上", 14) + "作出如下行政处罚甲：",
+		"left":      "附件甲：",
+	}
+	for name, lead := range leadIns {
+		for n := 15; n <= 25; n++ {
+			var bs []block
+			for range n {
+				bs = append(bs, block{kind: kPara, text: "一二三四五六七八九十"})
+			}
+			kind := byte(kPara)
+			if name == "left" {
+				kind = kLeft
+			}
+			bs = append(bs, block{kind: kind, text: lead}, block{kind: kPara, text: "（一）现场笔录乙；"}, block{kind: kPara, text: "（二）询问笔录。"})
+			pages, err := ts.layout(bs, &Data{}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var leadPages, itemPage []int
+			for p, ops := range pages {
+				for _, o := range ops {
+					if o.kind != 't' {
+						continue
+					}
+					if strings.ContainsAny(o.s, "上综附") || strings.Contains(o.s, "甲") {
+						leadPages = append(leadPages, p)
+					}
+					if strings.Contains(o.s, "乙") {
+						itemPage = append(itemPage, p)
+					}
+				}
+			}
+			if len(leadPages) == 0 || len(itemPage) == 0 {
+				t.Fatalf("%s, %d paragraphs: lead-in or item not found", name, n)
+			}
+			for _, p := range leadPages {
+				if p != itemPage[0] {
+					t.Errorf("%s after %d paragraphs: lead-in on page %d, the item after it on page %d", name, n, p+1, itemPage[0]+1)
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestLeadInRendered: in every sample, the end of each lead-in paragraph
+// is on the page where the block after it starts.
+func TestLeadInRendered(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	n := 0
+	for _, kind := range Kinds() {
+		for _, party := range parties {
+			d := SampleData(kind, party)
+			p := artifact(t, "leadin.pdf", render(t, kind, d))
+			out, err := exec.Command("pdftotext", "-enc", "UTF-8", p, "-").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := strings.Split(squeeze(strings.ReplaceAll(string(out), "\f", "\x00")), "\x00")
+			page := func(s string) int {
+				for i, pg := range pages {
+					if strings.Contains(pg, s) {
+						return i
+					}
+				}
+				return -1
+			}
+			blocks, err := defaultTemplate(t, kind).execute(context.Background(), &d, DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := newTypesetter(renderer(t).faces)
+			for i, b := range blocks[:len(blocks)-1] {
+				if (b.kind != kPara && b.kind != kLeft) || !leadIn(b.text) || blocks[i+1].text == "" {
+					continue
+				}
+				r, next := []rune(squeeze(b.text)), []rune(squeeze(blocks[i+1].text))
+				lead := string(r[max(0, len(r)-8):]) // its end
+				if len(ts.paragraph(b.text, stBody, 0, areaW)) <= leadInLines {
+					lead = string(r[:min(8, len(r))]) // all of it
+				}
+				start := string(next[:min(8, len(next))])
+				n++
+				if pl, ps := page(lead), page(start); pl < 0 || pl != ps {
+					t.Errorf("%s/%s: lead-in (%s) on page %d, the block after it (%s…) on page %d", kind, party, lead, pl+1, start, ps+1)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no lead-ins in the samples")
+	}
+}
+
+// pageNumbers returns, per page of pdf, the page number printed below the
+// type area ("" for none) and whether it is in the right half of the page.
+func pageNumbers(t *testing.T, pdf []byte) (nums []string, right []bool) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	p := artifact(t, "pageno.pdf", pdf)
+	out, err := exec.Command("pdftotext", "-bbox", p, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	below := (marginT + areaH) / 25.4 * 72 // pt
+	word := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+	for _, page := range strings.Split(string(out), "<page ")[1:] {
+		num, x := "", 0.0
+		for _, m := range word.FindAllStringSubmatch(page, -1) {
+			if y, _ := strconv.ParseFloat(m[2], 64); y > below {
+				num += m[4]
+				x, _ = strconv.ParseFloat(m[1], 64)
+			}
+		}
+		nums = append(nums, num)
+		right = append(right, x > pageW/2/25.4*72)
+	}
+	return nums, right
+}
+
+// TestPageNumbers: a letter of one page has no page number; longer ones
+// have — N — on every page, odd pages right, even pages left.
+func TestPageNumbers(t *testing.T) {
+	tests := []struct {
+		kind, party string
+		pages       int
+	}{
+		{rules.KindServiceReceipt, rules.PartyPerson, 1},
+		{rules.KindServiceReceipt, rules.PartyOrganization, 1},
+		{rules.KindOnTheSpotDecision, rules.PartyPerson, 2},
+		{rules.KindAdvanceNotice, rules.PartyPerson, 3},
+		{rules.KindPenaltyDecision, rules.PartyPerson, 4},
+	}
+	for _, tt := range tests {
+		nums, right := pageNumbers(t, render(t, tt.kind, SampleData(tt.kind, tt.party)))
+		if len(nums) != tt.pages {
+			t.Errorf("%s/%s: %d pages, want %d", tt.kind, tt.party, len(nums), tt.pages)
+			continue
+		}
+		for i, n := range nums {
+			want := ""
+			if tt.pages > 1 {
+				want = "—" + strconv.Itoa(i+1) + "—"
+			}
+			if n != want {
+				t.Errorf("%s/%s page %d: page number %q, want %q", tt.kind, tt.party, i+1, n, want)
+			}
+			if want != "" && right[i] != (i%2 == 0) {
+				t.Errorf("%s/%s page %d: page number on the wrong side", tt.kind, tt.party, i+1)
+			}
+		}
+	}
+	// a body of titles only: one page, no body font, no page number
+	tp, err := Parse(rules.KindAdvanceNotice, "@title 标题")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := renderer(t).Render(context.Background(), tp, Data{IssueDate: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nums, _ := pageNumbers(t, pdf); len(nums) != 1 || nums[0] != "" {
+		t.Errorf("titles only: page numbers %q", nums)
+	}
+}
+
+// TestTitleClearOfTable: in the service receipt (titles, then a table) at
+// least a body line of blank lies between the title's ink and the table's
+// top rule, as rendered.
+func TestTitleClearOfTable(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	const dpi = 150
+	mm := func(px int) float64 { return float64(px) * 25.4 / dpi }
+	for _, party := range parties {
+		p := artifact(t, "receipt.pdf", render(t, rules.KindServiceReceipt, SampleData(rules.KindServiceReceipt, party)))
+		out, err := exec.Command("pdftoppm", "-gray", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", p).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h, pix := pgm(t, out)
+		dark := func(y int) int {
+			n := 0
+			for x := range w {
+				if pix[y*w+x] < 128 {
+					n++
+				}
+			}
+			return n
+		}
+		rule := -1 // the first row that is mostly a horizontal line
+		for y := range h {
+			if mm(dark(y)) > areaW*0.9 {
+				rule = y
+				break
+			}
+		}
+		if rule < 0 {
+			t.Fatal("no table rule found")
+		}
+		title := -1 // the last row of ink above it
+		for y := rule - 1; y >= 0 && title < 0; y-- {
+			if dark(y) > 0 {
+				title = y
+			}
+		}
+		if gap := mm(rule - title - 1); gap < pitch {
+			t.Errorf("%s: %.1f mm between the title and the table, want at least %.1f", party, gap, pitch)
+		}
 	}
 }
