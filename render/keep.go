@@ -18,7 +18,7 @@ import "unicode"
 
 const (
 	maxCodeLen   = 8  // characters of an agency code before 〔
-	maxKeepTitle = 16 // characters between 《 and 》
+	maxKeepTitle = 10 // characters between 《 and 》: a short title (a document's, a rule's); a law's full name may break
 )
 
 // Character classes of the runs, by code point (all are in the BMP).

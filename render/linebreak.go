@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"strings"
 	"unicode"
 )
@@ -188,6 +189,115 @@ func softCut(gs []glyph, start, i int, avail float64) int {
 // blank half back at the start of a line.
 func breakLines(gs []glyph, width, indent float64) []span {
 	b := atoms(gs)
+	if lines, ok := bestLines(gs, b, width, indent); ok {
+		return lines
+	}
+	return greedyLines(gs, b, width, indent)
+}
+
+// bestLines breaks the paragraph where the sum of the lines' badness is
+// least (total fit, as TeX does, over the break points the punctuation
+// rules and the keep-together runs allow): a run that would leave one line
+// loose pulls the breaks before it forward instead, so the slack is shared
+// by several lines. The last line is free. False when some unit is longer
+// than a line (then breakLines cuts greedily).
+func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
+	n := len(b) - 1 // atoms
+	if n <= 0 {
+		return nil, true
+	}
+	// A break may fall at atom boundary k (before atom k) unless it is
+	// inside a keep-together run.
+	canBreak := func(k int) bool { return k == 0 || k == n || !gs[b[k]-1].tie }
+	isSpace := func(k int) bool { return gs[b[k]].r == ' ' }
+	const inf = math.MaxFloat64
+	cost := make([]float64, n+1)
+	prev := make([]int, n+1)
+	for i := range cost {
+		cost[i] = inf
+	}
+	cost[0] = 0
+	for i := 0; i < n; i++ {
+		if cost[i] == inf || !canBreak(i) {
+			continue
+		}
+		first := i
+		for first < n && isSpace(first) { // spaces at a line's start vanish
+			first++
+		}
+		if first == n {
+			if cost[i] < cost[n] {
+				cost[n], prev[n] = cost[i], i
+			}
+			continue
+		}
+		avail := width
+		if i == 0 {
+			avail = width - indent
+		}
+		w := gs[b[first]].off // an opening mark at a line's start is full width
+		trail := 0.0          // spaces since the last atom that is not one
+		for j := first; j < n; j++ {
+			aw := 0.0
+			for _, g := range gs[b[j]:b[j+1]] {
+				aw += g.w
+			}
+			if isSpace(j) {
+				trail += aw
+				continue
+			}
+			w += trail + aw
+			trail = 0
+			if w > avail+eps {
+				if j == first {
+					return nil, false // a unit longer than a line
+				}
+				break
+			}
+			if !canBreak(j + 1) {
+				continue
+			}
+			c := 0.0
+			if j+1 < n {
+				r := (avail - w) / avail
+				c = 1 + 100*r*r*r
+			}
+			if cost[i]+c <= cost[j+1] { // on a tie, the fuller earlier lines
+				cost[j+1], prev[j+1] = cost[i]+c, i
+			}
+		}
+	}
+	if cost[n] == inf {
+		return nil, false
+	}
+	var ks []int
+	for k := n; k > 0; k = prev[k] {
+		ks = append(ks, k)
+	}
+	lines := make([]span, 0, len(ks))
+	start := 0
+	for i := len(ks) - 1; i >= 0; i-- {
+		end := ks[i]
+		s, e := start, end
+		for s < e && isSpace(s) {
+			s++
+		}
+		for e > s && isSpace(e-1) {
+			e--
+		}
+		if e > s {
+			// justified however wide when a keep-together run moved to the next line
+			loose := end < n && gs[b[end]].tie
+			lines = append(lines, span{start: b[s], end: b[e], loose: loose})
+		}
+		start = end
+	}
+	return lines, true
+}
+
+// greedyLines is the first-fit breaker, for paragraphs with a unit longer
+// than a line.
+func greedyLines(gs []glyph, b []int, width, indent float64) []span {
 	var lines []span
 	avail := width - indent
 	start, end := -1, -1 // current line; end is after its last non-space atom
@@ -286,6 +396,10 @@ func breakLines(gs []glyph, width, indent float64) []span {
 // would need more is set ragged, unless it is loose.
 const maxGap = 4.0
 
+// comfortGap is the widest gap justification adds outside keep-together
+// runs before it spreads the slack into them too (mm).
+const comfortGap = 1.5
+
 // place returns the x offset of each glyph of line sp from the line's
 // start. With justify, the slack is spread over the gaps between
 // characters (stretch), never inside Latin words and numbers, and inside
@@ -310,6 +424,11 @@ func place(gs []glyph, sp span, avail float64, justify bool, xs []float64) []flo
 	add, level := 0.0, 0
 	if slack := avail - total; justify && slack > 0 {
 		switch n := float64(gaps[2]); {
+		case n > 0 && slack/n <= comfortGap:
+			add, level = slack/n, 2
+		case gaps[1] > 0 && (sp.loose || slack/(n+float64(gaps[1])) <= maxGap):
+			// wide gaps outside a run: share the slack with the run's gaps
+			add, level = slack/(n+float64(gaps[1])), 1
 		case n > 0 && slack/n <= maxGap:
 			add, level = slack/n, 2
 		case gaps[1]+gaps[2] > 0 && (sp.loose || slack/(n+float64(gaps[1])) <= maxGap):
