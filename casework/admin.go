@@ -15,13 +15,27 @@ import (
 
 // Administration: authorities, users and the official calendar.
 
-// Authorities lists every authority.
-func (s *Service) Authorities(ctx context.Context, _ Actor) ([]models.Authority, error) {
-	return s.store.ListAuthorities(ctx)
+// deploymentOnly refuses what only the deployment's admins may do: what
+// every authority shares (authorities, the catalogue, the calendar, the
+// standard templates).
+func (a Actor) deploymentOnly(what string) error {
+	if a.Deployment() {
+		return nil
+	}
+	return errs.E(errs.Forbidden, "%s为各执法机关共用，须由系统管理员维护", what)
 }
 
-// CreateAuthority validates and stores a new authority.
+// Authorities lists the authorities the actor sees.
+func (s *Service) Authorities(ctx context.Context, a Actor) ([]models.Authority, error) {
+	return s.store.ListAuthorities(ctx, a.Scope)
+}
+
+// CreateAuthority validates and stores a new authority (the deployment's
+// admins).
 func (s *Service) CreateAuthority(ctx context.Context, a Actor, in AuthorityInput) (*models.Authority, error) {
+	if err := a.deploymentOnly("执法机关名录"); err != nil {
+		return nil, err
+	}
 	au, _, err := in.toModel()
 	if err != nil {
 		return nil, err
@@ -36,6 +50,9 @@ func (s *Service) CreateAuthority(ctx context.Context, a Actor, in AuthorityInpu
 // UpdateAuthority replaces every field of authority id; the seal is kept
 // when the input names none (seal_png absent).
 func (s *Service) UpdateAuthority(ctx context.Context, a Actor, id uint, in AuthorityInput) (*models.Authority, error) {
+	if !a.Scope.Allows(id) {
+		return nil, errs.E(errs.NotFound, "执法机关不存在")
+	}
 	au, seal, err := in.toModel()
 	if err != nil {
 		return nil, err
@@ -191,31 +208,132 @@ func twoDecimals(v float64) bool {
 	return c-float64(int64(c+0.5)) < 1e-6 && float64(int64(c+0.5))-c < 1e-6
 }
 
-// Users lists every user by name.
-func (s *Service) Users(ctx context.Context, _ Actor) ([]models.User, error) {
-	return s.store.ListUsers(ctx)
+// Users lists by name the users of the authorities the actor sees.
+func (s *Service) Users(ctx context.Context, a Actor) ([]models.User, error) {
+	return s.store.ListUsers(ctx, a.Scope)
 }
 
-// CreateUser validates and stores a new user.
+// CreateUser validates and stores a new user. A user belongs to an
+// authority (authority_id; none given: the creating admin's own, or the
+// first authority) and may serve further ones (authorities); an admin of
+// no authority is an admin of the whole deployment, whom only such an
+// admin creates (an authority's admin creating an admin makes one of their
+// own authority). An authority's admin creates users of their authorities
+// only.
 func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*models.User, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if in.AuthorityID != nil {
-		if _, err := s.store.Authority(ctx, *in.AuthorityID); err != nil {
-			if errs.Is(err, errs.NotFound) {
-				return nil, errs.Field("authority_id", "执法机关不存在")
+	deployment := slices.Contains(in.Roles, rules.RoleAdmin) && in.AuthorityID == nil && len(in.Authorities) == 0 && a.Deployment()
+	if in.AuthorityID == nil && !deployment {
+		home := a.Home()
+		if home == 0 {
+			def, err := s.store.Authority(ctx, 0)
+			if err != nil {
+				return nil, err
 			}
+			home = def.ID
+		}
+		in.AuthorityID = &home
+	}
+	check := func(field string, id uint) error {
+		if !a.Scope.Allows(id) {
+			return errs.Field(field, "执法机关不存在")
+		}
+		if _, err := s.store.Authority(ctx, id); err != nil {
+			if errs.Is(err, errs.NotFound) {
+				return errs.Field(field, "执法机关不存在")
+			}
+			return err
+		}
+		return nil
+	}
+	if in.AuthorityID != nil {
+		if err := check("authority_id", *in.AuthorityID); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range in.Authorities {
+		if err := check("authorities", id); err != nil {
 			return nil, err
 		}
 	}
 	u, err := s.store.CreateUser(ctx, models.NewUser{Username: in.Username, Password: in.Password,
-		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID})
+		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID, Authorities: in.Authorities})
 	if err != nil {
 		return nil, err
 	}
 	_ = s.store.Audit(ctx, a.record(), "create_user", "user", u.ID, "roles="+u.Roles)
 	return u, nil
+}
+
+// User is one user the actor sees (of their authorities).
+func (s *Service) User(ctx context.Context, a Actor, id uint) (*models.User, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Scope.All && !slices.ContainsFunc(u.AuthorityIDs(), a.Scope.Allows) {
+		return nil, errs.E(errs.NotFound, "用户不存在")
+	}
+	return u, nil
+}
+
+// UserUpdate is what an admin changes of a user; absent fields stay.
+// authority_id and authorities change together (one given, the other is
+// taken as none).
+type UserUpdate struct {
+	DisplayName *string   `json:"display_name"`
+	Roles       *[]string `json:"roles"`
+	AuthorityID *uint     `json:"authority_id"`
+	Authorities *[]uint   `json:"authorities"`
+	Active      *bool     `json:"active"`
+}
+
+// UpdateUser changes user id: roles, display name, authorities, active.
+// The admin's own account keeps the admin role and stays active, so that
+// nobody locks the deployment out by mistake.
+func (s *Service) UpdateUser(ctx context.Context, a Actor, id uint, in UserUpdate) (*models.User, error) {
+	f := errs.Fields{}
+	ch := models.UserChange{DisplayName: in.DisplayName, Active: in.Active}
+	if in.DisplayName != nil {
+		d := strings.TrimSpace(*in.DisplayName)
+		if len([]rune(d)) > 100 {
+			f.Add("display_name", "姓名最长100字")
+		}
+		ch.DisplayName = &d
+	}
+	if in.Roles != nil {
+		checkRoles(f, *in.Roles)
+		ch.Roles = *in.Roles
+		if id == a.UserID && !slices.Contains(ch.Roles, rules.RoleAdmin) {
+			f.Add("roles", "不能取消自己的管理员角色")
+		}
+	}
+	if in.Active != nil && !*in.Active && id == a.UserID {
+		f.Add("active", "不能停用自己的账户")
+	}
+	if in.AuthorityID != nil || in.Authorities != nil {
+		ch.AuthorityID, ch.Authorities = in.AuthorityID, &[]uint{}
+		if in.Authorities != nil {
+			ch.Authorities = in.Authorities
+		}
+		ids := *ch.Authorities
+		if in.AuthorityID != nil {
+			ids = append([]uint{*in.AuthorityID}, ids...)
+		}
+		for _, aid := range ids {
+			if _, err := s.store.Authority(ctx, aid); aid == 0 || errs.Is(err, errs.NotFound) {
+				f.Add("authorities", "执法机关不存在")
+			} else if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return s.store.UpdateUser(ctx, a.record(), id, ch)
 }
 
 // UserInput is a new user as an admin enters them.
@@ -225,6 +343,9 @@ type UserInput struct {
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	AuthorityID *uint    `json:"authority_id"`
+	// Authorities are further authorities the user serves (an officer of
+	// several offices, a reviewer for a district's bureaus).
+	Authorities []uint `json:"authorities"`
 }
 
 func (r *UserInput) validate() error {
@@ -239,15 +360,19 @@ func (r *UserInput) validate() error {
 	if len([]rune(r.DisplayName)) > 100 {
 		f.Add("display_name", "姓名最长100字")
 	}
-	if len(r.Roles) == 0 {
+	checkRoles(f, r.Roles)
+	return f.Err()
+}
+
+func checkRoles(f errs.Fields, roles []string) {
+	if len(roles) == 0 {
 		f.Add("roles", "至少选择一个角色")
 	}
-	for _, role := range r.Roles {
+	for _, role := range roles {
 		if !slices.Contains(rules.AllRoles, role) {
 			f.Add("roles", "角色“"+role+"”无效，可选 officer、reviewer、approver、clerk、template_editor、admin")
 		}
 	}
-	return f.Err()
 }
 
 func validUsername(s string) bool {
@@ -274,6 +399,9 @@ func (s *Service) Calendar(ctx context.Context, _ Actor, year int) (holidays, wo
 // SetCalendar replaces one year's calendar with the State Council's
 // holiday arrangement.
 func (s *Service) SetCalendar(ctx context.Context, a Actor, year int, holidays, workdays []string) error {
+	if err := a.deploymentOnly("工作日历"); err != nil {
+		return err
+	}
 	if err := checkYear(year); err != nil {
 		return err
 	}

@@ -30,18 +30,26 @@ type Evaluated struct {
 }
 
 // Evaluate checks facts and applies the criteria, storing nothing.
-func (s *Service) Evaluate(ctx context.Context, _ Actor, in CaseInput) (*Evaluated, error) {
-	return s.evaluate(ctx, in, 0)
+func (s *Service) Evaluate(ctx context.Context, a Actor, in CaseInput) (*Evaluated, error) {
+	return s.evaluate(ctx, a, in, 0)
 }
 
 // evaluate validates facts, looks up the authority and item, checks every
 // text against the fonts, merges the party's history from the database and
 // applies the rules. excludeCase keeps a case's own decisions out of its
-// history.
-func (s *Service) evaluate(ctx context.Context, in CaseInput, excludeCase uint) (*Evaluated, error) {
+// history. The authority is the one the facts name, within the actor's
+// scope; none named, the actor's own (the first authority for the
+// deployment's admins).
+func (s *Service) evaluate(ctx context.Context, a Actor, in CaseInput, excludeCase uint) (*Evaluated, error) {
 	f := in.Facts
 	fe := errs.Fields{}
+	if f.AuthorityID == 0 {
+		f.AuthorityID = a.Home()
+	}
 	auth, err := s.store.Authority(ctx, f.AuthorityID)
+	if err == nil && !a.Scope.Allows(auth.ID) {
+		err = errs.E(errs.NotFound, "执法机关不存在")
+	}
 	if err != nil {
 		if !errs.Is(err, errs.NotFound) {
 			return nil, err
@@ -104,7 +112,7 @@ func (s *Service) evaluate(ctx context.Context, in CaseInput, excludeCase uint) 
 		}
 		warnings = append(warnings, fmt.Sprintf("%s%s在本系统中登记的名称为“%s”，与本次填写的“%s”不一致，请核实当事人身份", label, key, known.Name, f.Party.Name))
 	}
-	history, err := s.store.PartyHistory(ctx, key, f.VehiclePlate, excludeCase)
+	history, err := s.store.PartyHistory(ctx, a.Scope, key, f.VehiclePlate, excludeCase)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +209,7 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 	if err := rules.MayCase(a.staff(), rules.ActFile, rules.CaseState{}); err != nil {
 		return nil, err
 	}
-	ev, err := s.evaluate(ctx, in, 0)
+	ev, err := s.evaluate(ctx, a, in, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -221,14 +229,17 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 // longer do (a mandatory ground now holds, or no first offense), it lapses
 // and the audit entry says so.
 func (s *Service) UpdateCase(ctx context.Context, a Actor, id uint, in CaseInput) (*models.Case, error) {
-	old, err := s.store.CaseByID(ctx, id)
+	old, err := s.store.CaseByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := rules.MayCase(a.staff(), rules.ActEditCase, models.CaseState(old)); err != nil {
 		return nil, err
 	}
-	ev, err := s.evaluate(ctx, in, old.ID)
+	if in.Facts.AuthorityID == 0 { // an edit keeps the case's authority unless it names another
+		in.Facts.AuthorityID = old.AuthorityID
+	}
+	ev, err := s.evaluate(ctx, a, in, old.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +259,7 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, id uint, in CaseInput
 
 // EditableCase loads case id when the actor may still change its facts.
 func (s *Service) EditableCase(ctx context.Context, a Actor, id uint) (*models.Case, error) {
-	cs, err := s.store.CaseByID(ctx, id)
+	cs, err := s.store.CaseByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +272,7 @@ func (s *Service) EditableCase(ctx context.Context, a Actor, id uint) (*models.C
 // Override records an officer's written choice to penalise where the law
 // only says "may not penalise"; mandatory grounds answer 422.
 func (s *Service) Override(ctx context.Context, a Actor, id uint, o rules.Override) (*models.Case, error) {
-	cs, err := s.store.CaseByID(ctx, id)
+	cs, err := s.store.CaseByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +353,8 @@ func (s *Service) RecordStatement(ctx context.Context, a Actor, id uint, in Stat
 }
 
 // ListCases is a page of cases, newest first, and the total.
-func (s *Service) ListCases(ctx context.Context, _ Actor, q models.CaseQuery) ([]models.Case, int64, error) {
+func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) ([]models.Case, int64, error) {
+	q.Scope = a.Scope
 	f := errs.Fields{}
 	if q.From != "" && !rules.ValidDate(q.From) {
 		f.Add("from", "日期格式应为YYYY-MM-DD")
@@ -374,7 +386,7 @@ type CaseView struct {
 
 // Case loads case id as the actor sees it.
 func (s *Service) Case(ctx context.Context, a Actor, id uint) (*CaseView, error) {
-	cs, err := s.store.CaseByID(ctx, id)
+	cs, err := s.store.CaseByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +403,7 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	if it, err := s.store.ItemByCode(ctx, cs.ViolationCode); err == nil {
 		v.ItemName = it.Name
 	}
-	if v.History, err = s.store.PartyHistory(ctx, cs.PartyKey, cs.VehiclePlate, cs.ID); err != nil {
+	if v.History, err = s.store.PartyHistory(ctx, a.Scope, cs.PartyKey, cs.VehiclePlate, cs.ID); err != nil {
 		return nil, err
 	}
 	docs, err := s.store.CaseDocuments(ctx, cs.ID)

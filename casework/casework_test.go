@@ -67,7 +67,10 @@ func newEnv(t *testing.T, db dbtest.DB) *env {
 	e := &env{t: t, store: store, work: work, actors: map[string]Actor{}, now: time.Now()}
 	store.Now = func() time.Time { return e.now.UTC() }
 	for _, role := range []string{rules.RoleOfficer, rules.RoleReviewer, rules.RoleApprover, rules.RoleClerk} {
-		u, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}})
+		// The staff of the default authority who also serve the seeded
+		// public-security and traffic authorities.
+		u, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role},
+			Authorities: []uint{2, 3}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,6 +93,14 @@ func (e *env) must(err error) {
 }
 
 func (e *env) as(role string) Actor { return e.actors[role] }
+
+// join lets every actor of e serve authority id too.
+func (e *env) join(id uint) {
+	for role, a := range e.actors {
+		a.Scope.Authorities = append(a.Scope.Authorities, id)
+		e.actors[role] = a
+	}
+}
 
 // approve takes a submitted document through every approval stage it needs.
 func (e *env) approve(id uint) *DocumentView {
@@ -203,7 +214,7 @@ func TestCasePath(t *testing.T) {
 		e.must(err)
 		issued, err := e.work.Issue(ctx, clerk, dec.ID)
 		e.must(err)
-		doc, err := e.store.DocumentPDF(ctx, dec.ID)
+		doc, err := e.store.DocumentPDF(ctx, models.Everything, dec.ID)
 		e.must(err)
 		var data render.Data
 		e.must(json.Unmarshal([]byte(doc.DataJSON), &data))
@@ -251,6 +262,7 @@ func TestAnswerPeriodOneRule(t *testing.T) {
 		e.must(e.store.CreateAuthority(ctx, auth))
 		auth.AnswerPeriodDays = 0 // an authority without a setting of its own
 		e.must(e.store.UpdateAuthority(ctx, auth, true))
+		e.join(auth.ID)
 		in := CaseInput{Facts: rules.Facts{AuthorityID: auth.ID, ViolationCode: "YZD-001",
 			Party:         rules.Party{Kind: rules.PartyOrganization, Name: "示例化工有限公司", CreditCode: "91330106MA2B3C4D5D", Address: "示例县工业园区8号"},
 			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-20", Facts: "当事人运输甲苯未备案。", Harm: rules.HarmMinor,
@@ -265,7 +277,7 @@ func TestAnswerPeriodOneRule(t *testing.T) {
 		e.must(err)
 		served, err := e.work.Serve(ctx, clerk, notice.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "法定代表人"})
 		e.must(err)
-		nd, err := e.store.DocumentPDF(ctx, notice.ID)
+		nd, err := e.store.DocumentPDF(ctx, models.Everything, notice.ID)
 		e.must(err)
 		var data render.Data
 		e.must(json.Unmarshal([]byte(nd.DataJSON), &data))
@@ -315,7 +327,7 @@ func TestIssueRendersWhatItLocked(t *testing.T) {
 		}
 		_, err = e.work.Issue(ctx, clerk, dec.ID)
 		e.must(err)
-		doc, err := e.store.DocumentPDF(ctx, dec.ID)
+		doc, err := e.store.DocumentPDF(ctx, models.Everything, dec.ID)
 		e.must(err)
 		if !strings.Contains(doc.DataJSON, said) {
 			t.Fatal("the statement recorded before the issuing transaction is not in the decision")

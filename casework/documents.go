@@ -46,7 +46,7 @@ func (s *Service) documentView(a Actor, d *models.Document, cs *models.Case, cal
 
 // view loads what documentView needs beside d.
 func (s *Service) view(ctx context.Context, a Actor, d *models.Document) (*DocumentView, error) {
-	cs, err := s.store.CaseByID(ctx, d.CaseID)
+	cs, err := s.store.CaseByID(ctx, a.Scope, d.CaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Service) view(ctx context.Context, a Actor, d *models.Document) (*Docum
 
 // Document loads document id as the actor sees it.
 func (s *Service) Document(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+	d, err := s.store.DocumentByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (s *Service) Document(ctx context.Context, a Actor, id uint) (*DocumentView
 // Draft drafts a document of kind ("" for the evaluation's own) on case
 // caseID, refusing kinds the case's evaluation does not allow.
 func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) (*DocumentView, error) {
-	cs, err := s.store.CaseByID(ctx, caseID)
+	cs, err := s.store.CaseByID(ctx, a.Scope, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +101,15 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 // PDF is a document's PDF and file name: the frozen bytes once issued,
 // else a draft (样稿, no number) rendered now from the template version the
 // document keeps.
-func (s *Service) PDF(ctx context.Context, _ Actor, id uint) ([]byte, string, error) {
-	d, err := s.store.DocumentPDF(ctx, id)
+func (s *Service) PDF(ctx context.Context, a Actor, id uint) ([]byte, string, error) {
+	d, err := s.store.DocumentPDF(ctx, a.Scope, id)
 	if err != nil {
 		return nil, "", err
 	}
 	if len(d.PDF) > 0 {
 		return d.PDF, FileName(d), nil
 	}
-	dc, err := s.store.DocumentContext(ctx, id)
+	dc, err := s.store.DocumentContext(ctx, a.Scope, id)
 	if err != nil {
 		return nil, "", err
 	}

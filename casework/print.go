@@ -29,7 +29,7 @@ func (s *Service) Print(ctx context.Context, a Actor, ids []uint) ([]byte, error
 	case len(ids) > MaxPrintBatch:
 		return nil, errs.Field("ids", fmt.Sprintf("一次最多打印%d份文书", MaxPrintBatch))
 	}
-	docs, err := s.store.DocumentsPDF(ctx, ids)
+	docs, err := s.store.DocumentsPDF(ctx, a.Scope, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 
 // PrintList lists issued documents (with their receipts) for printing,
 // newest first, matched by number or party name.
-func (s *Service) PrintList(ctx context.Context, _ Actor, q string) ([]models.DocumentRow, error) {
+func (s *Service) PrintList(ctx context.Context, a Actor, q string) ([]models.DocumentRow, error) {
 	return s.store.ListDocuments(ctx, models.DocumentQuery{
-		Statuses: []string{models.DocIssued, models.DocServed}, Q: q, Newest: true, Limit: MaxPrintBatch})
+		Statuses: []string{models.DocIssued, models.DocServed}, Q: q, Newest: true, Limit: MaxPrintBatch, Scope: a.Scope})
 }

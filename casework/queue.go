@@ -35,7 +35,7 @@ func (s *Service) Queue(ctx context.Context, a Actor) ([]QueueSection, error) {
 	var out []QueueSection
 	who := a.staff()
 	if who.Has(rules.RoleReviewer) || who.Has(rules.RoleApprover) {
-		rows, err := s.store.ListDocuments(ctx, models.DocumentQuery{Statuses: []string{models.DocReviewing}})
+		rows, err := s.store.ListDocuments(ctx, models.DocumentQuery{Scope: a.Scope, Statuses: []string{models.DocReviewing}})
 		if err != nil {
 			return nil, err
 		}
@@ -58,18 +58,18 @@ func (s *Service) Queue(ctx context.Context, a Actor) ([]QueueSection, error) {
 		out = append(out, approve)
 	}
 	if who.Has(rules.RoleClerk) {
-		approved, err := s.store.ListDocuments(ctx, models.DocumentQuery{Statuses: []string{models.DocApproved}})
+		approved, err := s.store.ListDocuments(ctx, models.DocumentQuery{Scope: a.Scope, Statuses: []string{models.DocApproved}})
 		if err != nil {
 			return nil, err
 		}
-		issued, err := s.store.ListDocuments(ctx, models.DocumentQuery{Statuses: []string{models.DocIssued}, Numbered: true})
+		issued, err := s.store.ListDocuments(ctx, models.DocumentQuery{Scope: a.Scope, Statuses: []string{models.DocIssued}, Numbered: true})
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, QueueSection{ID: QueueIssue, Rows: rowsOf(approved)}, QueueSection{ID: QueueServe, Rows: rowsOf(issued)})
 	}
 	if who.Has(rules.RoleOfficer) {
-		rows, err := s.store.ListDocuments(ctx, models.DocumentQuery{Statuses: []string{models.DocDraft}, Returned: true})
+		rows, err := s.store.ListDocuments(ctx, models.DocumentQuery{Scope: a.Scope, Statuses: []string{models.DocDraft}, Returned: true})
 		if err != nil {
 			return nil, err
 		}

@@ -19,20 +19,37 @@ import (
 )
 
 // Actor is who acts: the user, the roles they hold, the authority they
-// belong to, and the address they act from.
+// belong to, the authorities whose data they see (Scope), and the address
+// they act from.
 type Actor struct {
 	UserID      uint
 	Username    string
 	Roles       []string
 	AuthorityID *uint
+	Scope       models.Scope
 	IP          string
 	emergency   bool // set by the service from its configuration
 }
 
 // ActorOf is the actor of a signed-in user.
 func ActorOf(u *models.User, ip string) Actor {
-	return Actor{UserID: u.ID, Username: u.Username, Roles: u.RoleList(), AuthorityID: u.AuthorityID, IP: ip}
+	return Actor{UserID: u.ID, Username: u.Username, Roles: u.RoleList(), AuthorityID: u.AuthorityID, Scope: u.Scope(), IP: ip}
 }
+
+// Home is the authority the actor works for by default: their own, else
+// the first they serve; 0 for the deployment's admins.
+func (a Actor) Home() uint {
+	if a.AuthorityID != nil {
+		return *a.AuthorityID
+	}
+	if len(a.Scope.Authorities) > 0 {
+		return a.Scope.Authorities[0]
+	}
+	return 0
+}
+
+// Deployment reports whether the actor sees the whole deployment.
+func (a Actor) Deployment() bool { return a.Scope.All }
 
 // ActorOf is the actor of a signed-in user under this service's settings
 // (the emergency setting reaches admins only).
@@ -49,7 +66,7 @@ func Public(ip string) Actor { return Actor{Username: "public", IP: ip} }
 func (a Actor) Has(role string) bool { return a.staff().Has(role) }
 
 func (a Actor) record() models.Actor {
-	return models.Actor{UserID: a.UserID, Username: a.Username, Roles: a.Roles, IP: a.IP, Emergency: a.emergency}
+	return models.Actor{UserID: a.UserID, Username: a.Username, Roles: a.Roles, IP: a.IP, Emergency: a.emergency, Scope: a.Scope}
 }
 
 func (a Actor) staff() rules.Staff {

@@ -68,34 +68,40 @@ func renderError(err error) error {
 	return errs.Wrap(err, "render")
 }
 
-// Templates lists the active version of every kind.
-func (s *Service) Templates(ctx context.Context, _ Actor) ([]models.TemplateVersion, error) {
-	return s.store.ActiveTemplates(ctx)
+// Templates are the deployment's standard ones and each authority's own
+// (models.TemplateVersion). The actor's templates are those of their home
+// authority (the standard ones for the deployment's admins).
+
+// Templates lists the version of every kind the actor's authority uses.
+func (s *Service) Templates(ctx context.Context, a Actor) ([]models.TemplateVersion, error) {
+	return s.store.ActiveTemplates(ctx, a.Home())
 }
 
-// ActiveTemplate is a kind's active version, with its body.
-func (s *Service) ActiveTemplate(ctx context.Context, _ Actor, kind string) (*models.TemplateVersion, error) {
-	return s.store.ActiveTemplate(ctx, kind)
+// ActiveTemplate is the version of a kind the actor's authority uses, with
+// its body.
+func (s *Service) ActiveTemplate(ctx context.Context, a Actor, kind string) (*models.TemplateVersion, error) {
+	return s.store.ActiveTemplate(ctx, a.Home(), kind)
 }
 
-// TemplateVersions lists a kind's versions, newest first, without bodies.
-func (s *Service) TemplateVersions(ctx context.Context, _ Actor, kind string) ([]models.TemplateVersion, error) {
-	return s.store.TemplateVersions(ctx, kind)
+// TemplateVersions lists the versions of a kind the actor sees (the
+// standard ones and their authorities' own), newest first, without bodies.
+func (s *Service) TemplateVersions(ctx context.Context, a Actor, kind string) ([]models.TemplateVersion, error) {
+	return s.store.TemplateVersions(ctx, a.Scope, kind)
 }
 
-// TemplateVersion is one version of a kind, with its body.
-func (s *Service) TemplateVersion(ctx context.Context, _ Actor, kind string, version int) (*models.TemplateVersion, error) {
-	return s.store.Template(ctx, kind, version)
+// TemplateVersion is one version of a kind the actor sees, with its body.
+func (s *Service) TemplateVersion(ctx context.Context, a Actor, kind string, version int) (*models.TemplateVersion, error) {
+	return s.store.TemplateIn(ctx, a.Scope, kind, version)
 }
 
-// TemplateEditor is what the template editor shows: the active version
-// (with its body) and every version.
+// TemplateEditor is what the template editor shows: the version the
+// actor's authority uses (with its body) and every version they see.
 func (s *Service) TemplateEditor(ctx context.Context, a Actor, kind string) (*models.TemplateVersion, []models.TemplateVersion, error) {
-	active, err := s.store.ActiveTemplate(ctx, kind)
+	active, err := s.store.ActiveTemplate(ctx, a.Home(), kind)
 	if err != nil {
 		return nil, nil, err
 	}
-	versions, err := s.store.TemplateVersions(ctx, kind)
+	versions, err := s.store.TemplateVersions(ctx, a.Scope, kind)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,21 +127,37 @@ func (s *Service) checkTemplate(ctx context.Context, kind, body string) (*render
 	return t, nil
 }
 
+// owner is whose templates the actor changes: authorityID when given (0:
+// the actor's own), the standard ones for the deployment's admins.
+func (a Actor) owner(authorityID uint) *uint {
+	if authorityID == 0 {
+		authorityID = a.Home()
+	}
+	if authorityID == 0 {
+		return nil
+	}
+	return &authorityID
+}
+
 // SaveTemplate checks body (parse and test render) and stores it as the
-// next version of kind, active when activate is set.
-func (s *Service) SaveTemplate(ctx context.Context, a Actor, kind, body string, activate bool) (*models.TemplateVersion, error) {
+// next version of kind for the authority authorityID (0: the actor's own;
+// the standard templates for the deployment's admins), active when
+// activate is set.
+func (s *Service) SaveTemplate(ctx context.Context, a Actor, authorityID uint, kind, body string, activate bool) (*models.TemplateVersion, error) {
 	if !rules.IsKind(kind) {
 		return nil, errKind
 	}
 	if _, err := s.checkTemplate(ctx, kind, body); err != nil {
 		return nil, err
 	}
-	return s.store.CreateTemplateVersion(ctx, a.record(), kind, body, activate)
+	return s.store.CreateTemplateVersion(ctx, a.record(), a.owner(authorityID), kind, body, activate)
 }
 
-// ActivateTemplate makes an earlier version of kind the active one again.
-func (s *Service) ActivateTemplate(ctx context.Context, a Actor, kind string, version int) (*models.TemplateVersion, error) {
-	return s.store.ActivateTemplate(ctx, a.record(), kind, version)
+// ActivateTemplate makes an earlier version of kind the one the authority
+// authorityID (0: the actor's own) uses; the standard's active version
+// takes the authority back to the standard.
+func (s *Service) ActivateTemplate(ctx context.Context, a Actor, authorityID uint, kind string, version int) (*models.TemplateVersion, error) {
+	return s.store.ActivateTemplate(ctx, a.record(), a.owner(authorityID), kind, version)
 }
 
 // PreviewInput is an unsaved template body (blank: the kind's active one)
@@ -149,22 +171,24 @@ type PreviewInput struct {
 // PreviewTemplate renders a preview as a draft PDF; template faults come
 // back as 422 errors with the line, faults in the case facts under
 // "case.".
-func (s *Service) PreviewTemplate(ctx context.Context, _ Actor, in PreviewInput) ([]byte, error) {
+func (s *Service) PreviewTemplate(ctx context.Context, a Actor, in PreviewInput) ([]byte, error) {
 	if !rules.IsKind(in.Kind) {
 		return nil, errKind
 	}
 	data := render.SampleData(in.Kind, rules.PartyPerson)
+	home := a.Home()
 	if in.Case != nil {
-		ev, err := s.evaluate(ctx, *in.Case, 0)
+		ev, err := s.evaluate(ctx, a, *in.Case, 0)
 		if err != nil {
 			return nil, prefixFields(err, "case.")
 		}
 		data = caseData(ev.Authority, nil, ev.Facts, ev.Item.Rule(), ev.Evaluation)
+		home = ev.Authority.ID
 		data.Kind = in.Kind
 	}
 	body := in.Body
 	if strings.TrimSpace(body) == "" {
-		tv, err := s.store.ActiveTemplate(ctx, in.Kind)
+		tv, err := s.store.ActiveTemplate(ctx, home, in.Kind)
 		if err != nil {
 			return nil, err
 		}

@@ -110,7 +110,7 @@ type Issued struct {
 // the final PDF and the service receipt that prints the party's access
 // code.
 func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) {
-	d, err := s.store.DocumentByID(ctx, id)
+	d, err := s.store.DocumentByID(ctx, a.Scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 			return nil, err
 		}
 		p.VerifyToken = models.NewToken(24) // 192 bits
-		tv, err := s.store.ActiveTemplate(ctx, rules.KindServiceReceipt)
+		tv, err := s.store.ActiveTemplate(ctx, d.AuthorityID, rules.KindServiceReceipt)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,9 @@ type Actor struct {
 	// Emergency: the deployment's emergency setting lets this admin
 	// override the separation of duties (audited).
 	Emergency bool
+	// Scope is what the actor may see and change; the zero Scope sees
+	// nothing.
+	Scope Scope
 }
 
 // Staff is the actor as the permission rule sees them.

@@ -25,10 +25,10 @@ func (a *Authority) DomainList() []string {
 	return nil
 }
 
-// ListAuthorities returns every authority by id.
-func (s *Store) ListAuthorities(ctx context.Context) ([]Authority, error) {
+// ListAuthorities returns the authorities of scope sc by id.
+func (s *Store) ListAuthorities(ctx context.Context, sc Scope) ([]Authority, error) {
 	var as []Authority
-	if err := s.conn(ctx).Order("id").Find(&as).Error; err != nil {
+	if err := sc.filter(s.conn(ctx), "id").Order("id").Find(&as).Error; err != nil {
 		return nil, errs.Wrap(err, "list authorities")
 	}
 	return as, nil

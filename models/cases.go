@@ -87,6 +87,9 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 	if err := rules.MayCase(a.Staff(), rules.ActFile, rules.CaseState{}); err != nil {
 		return err
 	}
+	if err := a.Scope.hide(c.AuthorityID, "执法机关"); err != nil {
+		return err
+	}
 	c.SetFacts(f, ev)
 	c.Status, c.OfficerID = CaseDraft, a.UserID
 	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
@@ -116,6 +119,12 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 		if err := s.lock(tx).First(&out, id).Error; err != nil {
 			return notFound(err, "案件")
 		}
+		if err := a.Scope.hide(out.AuthorityID, "案件"); err != nil {
+			return err
+		}
+		if err := a.Scope.hide(authorityID, "执法机关"); err != nil {
+			return err
+		}
 		if err := rules.MayCase(a.Staff(), act, CaseState(&out)); err != nil {
 			return err
 		}
@@ -138,10 +147,17 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 	return &out, nil
 }
 
-// CaseByID loads one case.
-func (s *Store) CaseByID(ctx context.Context, id uint) (*Case, error) {
+// CaseByID loads one case within scope sc; another authority's case is
+// not found, like a missing one.
+func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) {
 	var c Case
-	return &c, notFound(s.conn(ctx).First(&c, id).Error, "案件")
+	if err := s.conn(ctx).First(&c, id).Error; err != nil {
+		return nil, notFound(err, "案件")
+	}
+	if err := sc.hide(c.AuthorityID, "案件"); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // CaseQuery filters the case list.
@@ -151,11 +167,13 @@ type CaseQuery struct {
 	From, To string // discovered (filed) date range, YYYY-MM-DD
 	Page     int
 	PerPage  int
+	// Scope is the authorities whose cases are listed.
+	Scope Scope
 }
 
 // ListCases returns a page of cases, newest first, and the total count.
 func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, error) {
-	db := s.conn(ctx).Model(&Case{})
+	db := q.Scope.filter(s.conn(ctx).Model(&Case{}), "authority_id")
 	if q.Q != "" {
 		like := "%" + escapeLike(q.Q) + "%"
 		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ?", like)
@@ -198,13 +216,19 @@ func escapeLike(s string) string {
 // a violation of its item (with the item's domain) on its act date.
 // Decisions of case excludeCase are left out (a case is not its own
 // history); a corrected decision counts once, through its correction.
-func (s *Store) PartyHistory(ctx context.Context, key, plate string, excludeCase uint) ([]rules.PriorViolation, error) {
+// The history is the whole deployment's, as the law counts every record,
+// but a decision outside scope sc shows only its number, date, item and
+// authority (Source "other_authority"), never its id.
+func (s *Store) PartyHistory(ctx context.Context, sc Scope, key, plate string, excludeCase uint) ([]rules.PriorViolation, error) {
 	key, plate = strings.ToUpper(key), NormalizePlate(plate)
 	if key == "" && plate == "" {
 		return nil, nil
 	}
 	type row struct {
 		DocID         uint
+		AuthorityID   uint
+		Number        *string
+		AuthorityName string
 		ViolationCode string
 		ViolationDate string
 		Kind          string
@@ -214,8 +238,10 @@ func (s *Store) PartyHistory(ctx context.Context, key, plate string, excludeCase
 	}
 	var rows []row
 	q := s.conn(ctx).Table("documents").
-		Select("documents.id AS doc_id, cases.violation_code, cases.violation_date, documents.kind, cases.ground, catalog_items.domain, cases.party_key").
+		Select("documents.id AS doc_id, documents.authority_id, documents.number, authorities.name AS authority_name, "+
+			"cases.violation_code, cases.violation_date, documents.kind, cases.ground, catalog_items.domain, cases.party_key").
 		Joins("JOIN cases ON cases.id = documents.case_id").
+		Joins("LEFT JOIN authorities ON authorities.id = documents.authority_id").
 		Joins("LEFT JOIN catalog_items ON catalog_items.id = cases.item_id").
 		Where("cases.id <> ? AND documents.status IN ? AND documents.kind IN ?", excludeCase, []string{DocIssued, DocServed}, rules.DecisionKinds)
 	switch {
@@ -235,7 +261,13 @@ func (s *Store) PartyHistory(ctx context.Context, key, plate string, excludeCase
 			continue // limitation, age, capacity, no fault: no violation found
 		}
 		pv := rules.PriorViolation{ViolationCode: r.ViolationCode, Date: r.ViolationDate, Handled: true, Domain: r.Domain,
-			Source: fmt.Sprintf("document:%d", r.DocID)}
+			Source: fmt.Sprintf("document:%d", r.DocID), Authority: r.AuthorityName}
+		if r.Number != nil {
+			pv.Number = *r.Number
+		}
+		if !sc.Allows(r.AuthorityID) {
+			pv.Source = "other_authority"
+		}
 		if key == "" || !strings.EqualFold(r.PartyKey, key) {
 			pv.Via = "vehicle"
 		}

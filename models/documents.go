@@ -13,13 +13,17 @@ import (
 // version of its kind, and audits it.
 func (s *Store) CreateDocument(ctx context.Context, a Actor, d *Document) error {
 	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		var t TemplateVersion
-		if err := tx.Select("version").Where("kind = ? AND active = ?", d.Kind, true).First(&t).Error; err != nil {
-			return notFound(err, "该文书种类的模板")
-		}
 		var c Case
-		if err := tx.Select("id", "facts_json", "evaluation_json", "basis_hash").First(&c, d.CaseID).Error; err != nil {
+		if err := tx.Select("id", "authority_id", "facts_json", "evaluation_json", "basis_hash").First(&c, d.CaseID).Error; err != nil {
 			return notFound(err, "案件")
+		}
+		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
+			return err
+		}
+		d.AuthorityID = c.AuthorityID
+		t, err := activeTemplate(tx, c.AuthorityID, d.Kind)
+		if err != nil {
+			return err
 		}
 		d.TemplateVersion, d.Status, d.CreatedByID, d.Basis = t.Version, DocDraft, a.UserID, caseBasis(&c)
 		if err := tx.Omit("PDF").Create(d).Error; err != nil {
@@ -39,16 +43,26 @@ func caseBasis(c *Case) rules.Basis {
 	return b
 }
 
-// DocumentByID loads a document without its PDF bytes.
-func (s *Store) DocumentByID(ctx context.Context, id uint) (*Document, error) {
-	var d Document
-	return &d, notFound(s.conn(ctx).Omit("pdf").First(&d, id).Error, "文书")
+// DocumentByID loads a document within scope sc, without its PDF bytes;
+// another authority's document is not found, like a missing one.
+func (s *Store) DocumentByID(ctx context.Context, sc Scope, id uint) (*Document, error) {
+	return s.document(s.conn(ctx).Omit("pdf"), sc, id)
 }
 
-// DocumentPDF loads a document with its stored PDF bytes.
-func (s *Store) DocumentPDF(ctx context.Context, id uint) (*Document, error) {
+// DocumentPDF loads a document within scope sc with its stored PDF bytes.
+func (s *Store) DocumentPDF(ctx context.Context, sc Scope, id uint) (*Document, error) {
+	return s.document(s.conn(ctx), sc, id)
+}
+
+func (s *Store) document(db *gorm.DB, sc Scope, id uint) (*Document, error) {
 	var d Document
-	return &d, notFound(s.conn(ctx).First(&d, id).Error, "文书")
+	if err := db.First(&d, id).Error; err != nil {
+		return nil, notFound(err, "文书")
+	}
+	if err := sc.hide(d.AuthorityID, "文书"); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // CaseDocuments lists a case's documents, oldest first, without PDFs.

@@ -38,7 +38,7 @@ func TestPartyHistory(t *testing.T) {
 		mk("Y", "2025-06-03", rules.KindAdvanceNotice, DocIssued, rules.GroundNone, key)          // not a decision
 		mk("Z", "2025-07-01", rules.KindPenaltyDecision, DocIssued, rules.GroundNone, "OTHERKEY") // another party
 
-		got, err := s.PartyHistory(ctx, key, "", 0)
+		got, err := s.PartyHistory(ctx, Everything, key, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,12 +53,12 @@ func TestPartyHistory(t *testing.T) {
 			t.Fatalf("history codes %q, want ABCD: %+v", codes, got)
 		}
 		// A case is not its own history.
-		got, _ = s.PartyHistory(ctx, key, "", counted[0])
+		got, _ = s.PartyHistory(ctx, Everything, key, "", counted[0])
 		if len(got) != 3 {
 			t.Fatalf("excluding case %d: %+v", counted[0], got)
 		}
 		// Lower-case keys match.
-		if got, _ = s.PartyHistory(ctx, "91330421ma28abcde4", "", 0); len(got) != 4 {
+		if got, _ = s.PartyHistory(ctx, Everything, "91330421ma28abcde4", "", 0); len(got) != 4 {
 			t.Fatalf("lower-case key: %d records", len(got))
 		}
 	})

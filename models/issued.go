@@ -102,12 +102,12 @@ func (s *Store) DocumentByVerifyToken(ctx context.Context, token string) (*Docum
 // DocumentsPDF returns the documents with those ids, with their PDF bytes,
 // in the order given (an id given twice comes twice). A missing id is
 // not found.
-func (s *Store) DocumentsPDF(ctx context.Context, ids []uint) ([]Document, error) {
+func (s *Store) DocumentsPDF(ctx context.Context, sc Scope, ids []uint) ([]Document, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []Document
-	if err := s.conn(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := sc.filter(s.conn(ctx), "authority_id").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "load documents")
 	}
 	byID := make(map[uint]int, len(rows))

@@ -49,15 +49,18 @@ type Authority struct {
 
 // User is a staff account.
 type User struct {
-	ID           uint      `gorm:"primaryKey" json:"id"`
-	Username     string    `gorm:"size:64;not null;uniqueIndex" json:"username"`
-	PasswordHash string    `gorm:"size:100;not null" json:"-"`
-	DisplayName  string    `gorm:"size:100;not null;default:''" json:"display_name"`
-	Roles        string    `gorm:"size:200;not null" json:"-"` // comma-separated
-	AuthorityID  *uint     `json:"authority_id,omitempty"`
-	Active       bool      `gorm:"not null;default:true" json:"active"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           uint   `gorm:"primaryKey" json:"id"`
+	Username     string `gorm:"size:64;not null;uniqueIndex" json:"username"`
+	PasswordHash string `gorm:"size:100;not null" json:"-"`
+	DisplayName  string `gorm:"size:100;not null;default:''" json:"display_name"`
+	Roles        string `gorm:"size:200;not null" json:"-"` // comma-separated
+	AuthorityID  *uint  `json:"authority_id,omitempty"`
+	// Authorities are the further authorities the user serves
+	// (comma-separated ids), beside AuthorityID; see Scope.
+	Authorities string    `gorm:"size:200;not null;default:''" json:"-"`
+	Active      bool      `gorm:"not null;default:true" json:"active"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Session is a sign-in: a bearer token or a web cookie, stored hashed so
@@ -226,15 +229,20 @@ type Document struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
-// TemplateVersion is one saved body of a document kind's template.
+// TemplateVersion is one saved body of a document kind's template: the
+// deployment's standard (AuthorityID nil) or one authority's own. Version
+// numbers of a kind run across all of them, so (kind, version) names one
+// body; each authority has at most one active version of a kind, and uses
+// the standard's active version where it has none.
 type TemplateVersion struct {
-	ID        uint      `gorm:"primaryKey" json:"id"`
-	Kind      string    `gorm:"size:32;not null;uniqueIndex:idx_template_kind_version" json:"kind"`
-	Version   int       `gorm:"not null;uniqueIndex:idx_template_kind_version" json:"version"`
-	Body      string    `gorm:"type:longtext;not null" json:"body"`
-	Author    string    `gorm:"size:64;not null" json:"author"`
-	Active    bool      `gorm:"not null;default:false" json:"active"`
-	CreatedAt time.Time `json:"created_at"`
+	ID          uint      `gorm:"primaryKey" json:"id"`
+	Kind        string    `gorm:"size:32;not null;uniqueIndex:idx_template_kind_version" json:"kind"`
+	Version     int       `gorm:"not null;uniqueIndex:idx_template_kind_version" json:"version"`
+	AuthorityID *uint     `gorm:"index" json:"authority_id"`
+	Body        string    `gorm:"type:longtext;not null" json:"body"`
+	Author      string    `gorm:"size:64;not null" json:"author"`
+	Active      bool      `gorm:"not null;default:false" json:"active"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // NumberSequence is the counter of one (authority, series, year).

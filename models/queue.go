@@ -35,6 +35,8 @@ type DocumentQuery struct {
 	// Newest lists the newest first (else the oldest: a queue's order).
 	Newest bool
 	Limit  int
+	// Scope is the authorities whose documents are listed.
+	Scope Scope
 }
 
 // ListDocuments returns documents by status with their case's party,
@@ -49,6 +51,7 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 			"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.reviewed_by_id, documents.created_at, documents.updated_at, " +
 			"documents.basis_json, cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation, cases.basis_hash AS case_basis_hash").
 		Joins("JOIN cases ON cases.id = documents.case_id")
+	db = q.Scope.filter(db, "documents.authority_id")
 	if len(q.Statuses) > 0 {
 		db = db.Where("documents.status IN ?", q.Statuses)
 	}

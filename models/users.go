@@ -39,12 +39,15 @@ type NewUser struct {
 	DisplayName string
 	Roles       []string
 	AuthorityID *uint
+	// Authorities are further authorities the user serves.
+	Authorities []uint
 }
 
 // BcryptCost is the work factor; tests lower it.
 var BcryptCost = bcrypt.DefaultCost
 
-// CreateUser stores a user with a bcrypt hash of the password.
+// CreateUser stores a user with a bcrypt hash of the password. A user who
+// is not an admin belongs to an authority: the first one when none is named.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), BcryptCost)
 	if err != nil {
@@ -53,12 +56,23 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	roles := slices.Clone(nu.Roles)
 	slices.Sort(roles)
 	roles = slices.Compact(roles)
+	if nu.AuthorityID == nil && !slices.Contains(roles, RoleAdmin) {
+		// Staff belong to an authority: none named, the default one.
+		var first Authority
+		if err := s.conn(ctx).Select("id").Order("id").Limit(1).Find(&first).Error; err != nil {
+			return nil, errs.Wrap(err, "load default authority")
+		}
+		if first.ID != 0 {
+			nu.AuthorityID = &first.ID
+		}
+	}
 	u := &User{
 		Username:     nu.Username,
 		PasswordHash: string(hash),
 		DisplayName:  nu.DisplayName,
 		Roles:        strings.Join(roles, ","),
 		AuthorityID:  nu.AuthorityID,
+		Authorities:  JoinIDs(nu.Authorities),
 		Active:       true,
 	}
 	if err := s.conn(ctx).Create(u).Error; err != nil {
@@ -76,10 +90,11 @@ func (s *Store) UserByID(ctx context.Context, id uint) (*User, error) {
 	return &u, notFound(s.conn(ctx).First(&u, id).Error, "用户")
 }
 
-// ListUsers returns every user by name.
-func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+// ListUsers returns by name the users of scope sc: those who belong to
+// one of its authorities (every user for the deployment's view).
+func (s *Store) ListUsers(ctx context.Context, sc Scope) ([]User, error) {
 	var us []User
-	if err := s.conn(ctx).Order("username").Find(&us).Error; err != nil {
+	if err := sc.filter(s.conn(ctx), "authority_id").Order("username").Find(&us).Error; err != nil {
 		return nil, errs.Wrap(err, "list users")
 	}
 	return us, nil

@@ -62,10 +62,14 @@ func FormatNumber(prefix string, year int, serial int64) string {
 }
 
 // loadForUpdate locks and loads a document without its PDF.
-func (s *Store) loadForUpdate(tx *gorm.DB, id uint) (*Document, error) {
+// Another authority's document is not found, like a missing one.
+func (s *Store) loadForUpdate(tx *gorm.DB, sc Scope, id uint) (*Document, error) {
 	var d Document
 	if err := s.lock(tx).Omit("pdf").First(&d, id).Error; err != nil {
 		return nil, notFound(err, "文书")
+	}
+	if err := sc.hide(d.AuthorityID, "文书"); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }
@@ -166,7 +170,7 @@ func (s *Store) SubmitDocument(ctx context.Context, a Actor, id uint) (*Document
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, id); err != nil {
+		if d, err = s.loadForUpdate(tx, a.Scope, id); err != nil {
 			return err
 		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
@@ -203,7 +207,7 @@ func (s *Store) ApproveDocument(ctx context.Context, a Actor, id uint) (*Documen
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, id); err != nil {
+		if d, err = s.loadForUpdate(tx, a.Scope, id); err != nil {
 			return err
 		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
@@ -245,7 +249,7 @@ func (s *Store) ReturnDocument(ctx context.Context, a Actor, id uint, comment st
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, id); err != nil {
+		if d, err = s.loadForUpdate(tx, a.Scope, id); err != nil {
 			return err
 		}
 		from := d.Status
@@ -336,7 +340,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, p.ID); err != nil {
+		if d, err = s.loadForUpdate(tx, a.Scope, p.ID); err != nil {
 			return err
 		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
@@ -355,7 +359,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		}
 		var old *Document
 		if d.CorrectsID != nil {
-			if old, err = s.loadForUpdate(tx, *d.CorrectsID); err != nil {
+			if old, err = s.loadForUpdate(tx, a.Scope, *d.CorrectsID); err != nil {
 				return err
 			}
 			if old.Status != DocIssued && old.Status != DocServed {
@@ -565,7 +569,7 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, id); err != nil {
+		if d, err = s.loadForUpdate(tx, a.Scope, id); err != nil {
 			return err
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActServe, docState(d, nil)); err != nil {
@@ -611,7 +615,7 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Document, error) {
 	var nd *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
-		old, err := s.loadForUpdate(tx, id)
+		old, err := s.loadForUpdate(tx, a.Scope, id)
 		if err != nil {
 			return err
 		}
@@ -667,6 +671,9 @@ func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st St
 		if c, err = s.caseForUpdate(tx, caseID); err != nil {
 			return err
 		}
+		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
+			return err
+		}
 		if err := rules.MayCase(a.Staff(), rules.ActStatement, CaseState(c)); err != nil {
 			return err
 		}
@@ -702,12 +709,15 @@ type DocumentContext struct {
 
 // DocumentContext loads document id and what it prints, for a draft's
 // render; issuing reads the same inside its transaction.
-func (s *Store) DocumentContext(ctx context.Context, id uint) (*DocumentContext, error) {
+func (s *Store) DocumentContext(ctx context.Context, sc Scope, id uint) (*DocumentContext, error) {
 	var dc *DocumentContext
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var d Document
 		if err := tx.Omit("pdf").First(&d, id).Error; err != nil {
 			return notFound(err, "文书")
+		}
+		if err := sc.hide(d.AuthorityID, "文书"); err != nil {
+			return err
 		}
 		var c Case
 		if err := tx.First(&c, d.CaseID).Error; err != nil {

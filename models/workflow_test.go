@@ -17,9 +17,9 @@ import (
 // The people of these tests: the drafter, the reviewer who approves and
 // the clerk who issues are three (the separation of duties).
 var (
-	officerActor  = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1", Roles: []string{RoleOfficer}}
-	reviewerActor = Actor{UserID: 2, Username: "reviewer", IP: "127.0.0.1", Roles: []string{RoleReviewer}}
-	clerkActor    = Actor{UserID: 3, Username: "clerk", IP: "127.0.0.1", Roles: []string{RoleClerk}}
+	officerActor  = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1", Roles: []string{RoleOfficer}, Scope: Everything}
+	reviewerActor = Actor{UserID: 2, Username: "reviewer", IP: "127.0.0.1", Roles: []string{RoleReviewer}, Scope: Everything}
+	clerkActor    = Actor{UserID: 3, Username: "clerk", IP: "127.0.0.1", Roles: []string{RoleClerk}, Scope: Everything}
 )
 
 // approvedDocs seeds s and returns n approved documents of kind, each on
@@ -87,7 +87,7 @@ func TestIssueConcurrentNumbers(t *testing.T) {
 		}
 		year := mustYear(s.Today())
 		seen := map[int64]bool{}
-		docs, err := s.DocumentsPDF(t.Context(), ids)
+		docs, err := s.DocumentsPDF(t.Context(), Everything, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestIssueFailuresLeaveNoTrace(t *testing.T) {
 		if _, err := issue(s, ids[0], func(context.Context, *DocumentContext) (*Rendered, error) { return nil, boom }); !errors.Is(err, boom) {
 			t.Fatalf("failed render: %v", err)
 		}
-		d, _ := s.DocumentByID(t.Context(), ids[0])
+		d, _ := s.DocumentByID(t.Context(), Everything, ids[0])
 		if d.Status != DocApproved || d.Number != nil {
 			t.Fatalf("failed issue left %s %v", d.Status, d.Number)
 		}
@@ -145,7 +145,7 @@ func TestIssueFailuresLeaveNoTrace(t *testing.T) {
 		if ok != 1 || conflicts != 9 {
 			t.Fatalf("10 concurrent issues of one document: %d ok, %d conflicts", ok, conflicts)
 		}
-		d, _ = s.DocumentByID(t.Context(), ids[1])
+		d, _ = s.DocumentByID(t.Context(), Everything, ids[1])
 		if d.Serial != 1 {
 			t.Errorf("after a failed render the next number is %d, want 1", d.Serial)
 		}

@@ -118,8 +118,14 @@ type PriorViolation struct {
 	// traffic violations count for a first-violation warning. Filled from
 	// the catalogue; "" when the code is unknown (then it counts).
 	Domain string `json:"domain,omitempty"`
-	// Source says where the record came from: "request" or "document:<id>".
+	// Source says where the record came from: "request", "document:<id>"
+	// (a decision of the officer's own authorities) or "other_authority"
+	// (another authority's decision: its number, date and item only).
 	Source string `json:"source,omitempty"`
+	// Number and Authority are the decision's number (文号) and the name of
+	// the authority that issued it, for records from the database.
+	Number    string `json:"number,omitempty"`
+	Authority string `json:"authority,omitempty"`
 	// Via is "vehicle" for a record found through the vehicle's plate
 	// rather than the party.
 	Via string `json:"via,omitempty"`

@@ -20,11 +20,19 @@ type userJSON struct {
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	AuthorityID *uint    `json:"authority_id,omitempty"`
-	Active      bool     `json:"active"`
+	// Authorities are every authority the user serves (authority_id
+	// first); empty for the deployment's admins.
+	Authorities []uint `json:"authorities"`
+	Active      bool   `json:"active"`
 }
 
 func toUserJSON(u *models.User) userJSON {
-	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleList(), AuthorityID: u.AuthorityID, Active: u.Active}
+	ids := u.AuthorityIDs()
+	if ids == nil {
+		ids = []uint{}
+	}
+	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleList(), AuthorityID: u.AuthorityID,
+		Authorities: ids, Active: u.Active}
 }
 
 // handleLogin signs in with a user name and password and returns a bearer
@@ -69,6 +77,25 @@ func (s *Server) handleCreateUser(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, toUserJSON(u))
+}
+
+func (s *Server) handleUpdateUser(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var req casework.UserUpdate
+	if err := bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, err := s.work.UpdateUser(c.Request.Context(), s.actor(c), id, req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserJSON(u))
 }
 
 func (s *Server) handleListUsers(c *gin.Context) {

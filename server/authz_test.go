@@ -30,6 +30,7 @@ var access = map[string][]string{
 	"GET /api/v1/authorities":                                 {admin},
 	"POST /api/v1/authorities":                                {admin},
 	"PUT /api/v1/authorities/:id":                             {admin},
+	"PUT /api/v1/users/:id":                                   {admin},
 	"GET /api/v1/calendar":                                    {"signed-in"},
 	"PUT /api/v1/calendar/:year":                              {admin},
 	"GET /api/v1/catalog":                                     {"signed-in"},
@@ -95,6 +96,8 @@ var access = map[string][]string{
 	"POST /admin/calendar":       {"web", admin},
 	"GET /admin/users":           {"web", admin},
 	"POST /admin/users":          {"web", admin},
+	"GET /admin/users/:id":       {"web", admin},
+	"POST /admin/users/:id":      {"web", admin},
 }
 
 // TestAuthorizationMatrix calls every route as every role, anonymous

@@ -40,6 +40,7 @@ func setupPublic(t *testing.T, e *testEnv, pc publicCases) float64 {
 	for _, it := range pc.Items {
 		e.doJSON("POST", "/api/v1/catalog", e.tokens[admin], it, 201, nil)
 	}
+	e.join(a["id"].(float64))
 	return a["id"].(float64)
 }
 

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -63,12 +66,37 @@ func newEnvWith(t testing.TB, db dbtest.DB, change func(*Deps)) *testEnv {
 	e := &testEnv{t: t, name: db.Name, store: store, srv: srv, tokens: map[string]string{}}
 	e.tokens[admin] = login(t, srv.URL, "admin", testAdminPassword)
 	for _, role := range []string{officer, reviewer, approver, clerk, editor} {
-		if _, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}}); err != nil {
+		// Staff of the default authority who serve the seeded public
+		// security and traffic authorities too.
+		if _, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role},
+			Authorities: []uint{2, 3}}); err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[role] = login(t, srv.URL, "u-"+role, "password-"+role)
 	}
 	return e
+}
+
+// join makes the test users serve authority id too, through the API.
+func (e *testEnv) join(id float64) {
+	e.t.Helper()
+	var list struct {
+		Users []struct {
+			ID          uint   `json:"id"`
+			Username    string `json:"username"`
+			AuthorityID *uint  `json:"authority_id"`
+			Authorities []uint `json:"authorities"`
+		} `json:"users"`
+	}
+	e.doJSON("GET", "/api/v1/users", e.tokens[admin], nil, 200, &list)
+	for _, u := range list.Users {
+		if u.AuthorityID == nil || !strings.HasPrefix(u.Username, "u-") {
+			continue
+		}
+		further := append(slices.DeleteFunc(u.Authorities, func(a uint) bool { return a == *u.AuthorityID }), uint(id))
+		e.doJSON("PUT", fmt.Sprintf("/api/v1/users/%d", u.ID), e.tokens[admin],
+			map[string]any{"authority_id": *u.AuthorityID, "authorities": further}, 200, nil)
+	}
 }
 
 // forEachDB runs fn against a fresh environment per configured database.

@@ -66,8 +66,8 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 	}
 	// The drafter and the approver are not the admin who issues over HTTP
 	// (the separation of duties).
-	a := models.Actor{UserID: 901, Username: "drafter", Roles: []string{models.RoleOfficer}, IP: "127.0.0.1"}
-	head := models.Actor{UserID: 902, Username: "head", Roles: []string{models.RoleApprover}, IP: "127.0.0.1"}
+	a := models.Actor{UserID: 901, Username: "drafter", Roles: []string{models.RoleOfficer}, IP: "127.0.0.1", Scope: models.Everything}
+	head := models.Actor{UserID: 902, Username: "head", Roles: []string{models.RoleApprover}, IP: "127.0.0.1", Scope: models.Everything}
 	f := rules.Facts{AuthorityID: 1, ViolationCode: item.Code, ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 		Facts: "经查，当事人未按规定明码标价。", Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X", Address: "杭州市"}}
 	ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision, Fine: rules.Fine{Recommended: 1000}}
@@ -178,7 +178,7 @@ func checkNumbering(t *testing.T, dsn string, ids []uint) int {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	docs, err := store.DocumentsPDF(ctx, ids)
+	docs, err := store.DocumentsPDF(ctx, models.Everything, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func unnumbered(t *testing.T, dsn string, ids []uint) []uint {
 	defer store.Close()
 	var out []uint
 	for _, id := range ids {
-		d, err := store.DocumentByID(context.Background(), id)
+		d, err := store.DocumentByID(context.Background(), models.Everything, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,6 +60,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/admin/calendar", s.web(admin), s.handleAdminSaveCalendar)
 	r.GET("/admin/users", s.web(admin), s.handleAdminUsersPage)
 	r.POST("/admin/users", s.web(admin), s.handleAdminCreateUser)
+	r.GET("/admin/users/:id", s.web(admin), s.handleAdminUserPage)
+	r.POST("/admin/users/:id", s.web(admin), s.handleAdminUpdateUser)
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.handleLogin)
@@ -70,6 +72,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	api.GET("/users", s.authenticate(admin), s.handleListUsers)
 	api.POST("/users", s.authenticate(admin), s.handleCreateUser)
+	api.PUT("/users/:id", s.authenticate(admin), s.handleUpdateUser)
 
 	api.GET("/authorities", s.authenticate(admin), s.handleListAuthorities)
 	api.POST("/authorities", s.authenticate(admin), s.handleCreateAuthority)

@@ -13,11 +13,16 @@ import (
 // is on, and then the step is audited.
 func TestReviewAndApprovalAreTwoPeople(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
-	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "both", Password: "password-both", Roles: []string{reviewer, approver}}); err != nil {
+	caseID := newPenaltyCase(t, e)
+	cs, err := e.store.CaseByID(t.Context(), models.Everything, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "both", Password: "password-both", Roles: []string{reviewer, approver},
+		AuthorityID: &cs.AuthorityID}); err != nil {
 		t.Fatal(err)
 	}
 	both := login(t, e.srv.URL, "both", "password-both")
-	caseID := newPenaltyCase(t, e)
 
 	var d docResp
 	e.doJSON("POST", "/api/v1/cases/"+itoa(caseID)+"/documents", e.tokens[officer], map[string]string{"kind": "penalty_decision"}, 201, &d)
@@ -43,7 +48,8 @@ func TestReviewAndApprovalAreTwoPeople(t *testing.T) {
 	e.doJSON("POST", e.docPath(d.ID, "approve"), e.tokens[admin], nil, 200, &d2)
 	e.doJSON("POST", e.docPath(d.ID, "approve"), e.tokens[admin], nil, 403, &ae)
 	// The drafter, holding every role, cannot approve or issue their own.
-	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "all", Password: "password-all", Roles: []string{officer, reviewer, approver, clerk}}); err != nil {
+	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "all", Password: "password-all", Roles: []string{officer, reviewer, approver, clerk},
+		AuthorityID: &cs.AuthorityID}); err != nil {
 		t.Fatal(err)
 	}
 	all := login(t, e.srv.URL, "all", "password-all")

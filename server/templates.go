@@ -20,17 +20,20 @@ func defaultTemplates() map[string]string { return templates.All() }
 func urlPathEscape(s string) string { return strings.ReplaceAll(url.PathEscape(s), "+", "%2B") }
 
 type templateJSON struct {
-	Kind      string `json:"kind"`
-	Name      string `json:"name"`
-	Version   int    `json:"version"`
-	Active    bool   `json:"active"`
-	Author    string `json:"author"`
-	CreatedAt string `json:"created_at"`
-	Body      string `json:"body,omitempty"`
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	// AuthorityID is the authority whose own version this is; absent for
+	// the standard templates.
+	AuthorityID *uint  `json:"authority_id,omitempty"`
+	Active      bool   `json:"active"`
+	Author      string `json:"author"`
+	CreatedAt   string `json:"created_at"`
+	Body        string `json:"body,omitempty"`
 }
 
 func toTemplateJSON(t *models.TemplateVersion, body bool) templateJSON {
-	out := templateJSON{Kind: t.Kind, Name: rules.KindName(t.Kind), Version: t.Version, Active: t.Active, Author: t.Author,
+	out := templateJSON{Kind: t.Kind, Name: rules.KindName(t.Kind), Version: t.Version, AuthorityID: t.AuthorityID, Active: t.Active, Author: t.Author,
 		CreatedAt: t.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")}
 	if body {
 		out.Body = t.Body
@@ -124,6 +127,9 @@ func (s *Server) handleGetTemplateVersion(c *gin.Context) {
 type templateBody struct {
 	Body     string `json:"body"`
 	Activate *bool  `json:"activate"`
+	// AuthorityID names the authority whose template this is (absent:
+	// the actor's own; the standard for the deployment's admins).
+	AuthorityID uint `json:"authority_id"`
 }
 
 func (s *Server) handleCreateTemplateVersion(c *gin.Context) {
@@ -137,7 +143,7 @@ func (s *Server) handleCreateTemplateVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.SaveTemplate(c.Request.Context(), s.actor(c), kind, req.Body, req.Activate == nil || *req.Activate)
+	t, err := s.work.SaveTemplate(c.Request.Context(), s.actor(c), req.AuthorityID, kind, req.Body, req.Activate == nil || *req.Activate)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -151,7 +157,16 @@ func (s *Server) handleActivateTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), kind, v)
+	var req struct {
+		AuthorityID uint `json:"authority_id"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	t, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), req.AuthorityID, kind, v)
 	if err != nil {
 		s.fail(c, err)
 		return

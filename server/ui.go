@@ -27,7 +27,7 @@ import (
 
 // uiPages are the staff pages, parsed at start with ui_layout.html.
 var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
-	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users"}
+	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -70,6 +70,7 @@ var flashes = map[string]string{
 	"imported":           "违法行为事项已导入。",
 	"calendar":           "法定节假日安排已保存。",
 	"user_created":       "用户已创建。",
+	"user_updated":       "用户已保存。",
 }
 
 func (s *Server) base(c *gin.Context, title, nav string) uiBase {
@@ -266,6 +267,7 @@ var uiFuncs = template.FuncMap{
 	"domain":     rules.DomainName,
 	"deref":      derefStr,
 	"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
+	"hasID":      func(list []uint, v uint) bool { return slices.Contains(list, v) },
 	"penalty":    render.PenaltyText,
 }
 

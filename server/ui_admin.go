@@ -119,7 +119,7 @@ func (s *Server) handleAdminSaveTemplate(c *gin.Context) {
 		return
 	}
 	body := formBody(c)
-	if _, err = s.work.SaveTemplate(c.Request.Context(), s.actor(c), kind, body, true); err != nil {
+	if _, err = s.work.SaveTemplate(c.Request.Context(), s.actor(c), 0, kind, body, true); err != nil {
 		if e := invalidError(err); e != nil {
 			s.templatePage(c, status(e.Code), kind, &body, e)
 			return
@@ -137,7 +137,7 @@ func (s *Server) handleAdminActivateTemplate(c *gin.Context) {
 		s.uiError(c, err)
 		return
 	}
-	if _, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), kind, v); err != nil {
+	if _, err := s.work.ActivateTemplate(c.Request.Context(), s.actor(c), 0, kind, v); err != nil {
 		s.uiError(c, err)
 		return
 	}
@@ -387,24 +387,71 @@ func (s *Server) handleAdminSaveCalendar(c *gin.Context) {
 
 type adminUsersPage struct {
 	uiBase
-	Users  []*models.User
-	Roles  []option
-	Form   casework.UserInput
-	Fields map[string]string
+	Users       []userRow
+	Roles       []option
+	Authorities []models.Authority
+	// Deployment: the admin may create admins of no authority.
+	Deployment bool
+	Form       casework.UserInput
+	Fields     map[string]string
+}
+
+// SelectedAuthority and FurtherAuthorities are what the form's authority
+// fields show.
+func (p adminUsersPage) SelectedAuthority() uint {
+	if p.Form.AuthorityID == nil {
+		return 0
+	}
+	return *p.Form.AuthorityID
+}
+
+// FurtherAuthorities: see SelectedAuthority.
+func (p adminUsersPage) FurtherAuthorities() []uint { return p.Form.Authorities }
+
+// userRow is a user with the names of the authorities they serve.
+type userRow struct {
+	*models.User
+	AuthorityNames string
+}
+
+func authorityNames(as []models.Authority, ids []uint) string {
+	var names []string
+	for _, id := range ids {
+		for i := range as {
+			if as[i].ID == id {
+				names = append(names, as[i].ShortName)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "—"
+	}
+	return strings.Join(names, "、")
+}
+
+func roleOptions() []option {
+	var out []option
+	for _, r := range rules.AllRoles {
+		out = append(out, option{r, rules.RoleName(r)})
+	}
+	return out
 }
 
 func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
-	us, err := s.work.Users(c.Request.Context(), s.actor(c))
+	ctx, a := c.Request.Context(), s.actor(c)
+	us, err := s.work.Users(ctx, a)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
+	if p.Authorities, err = s.work.Authorities(ctx, a); err != nil {
+		s.uiError(c, err)
+		return
+	}
 	for i := range us {
-		p.Users = append(p.Users, &us[i])
+		p.Users = append(p.Users, userRow{User: &us[i], AuthorityNames: authorityNames(p.Authorities, us[i].AuthorityIDs())})
 	}
-	for _, r := range rules.AllRoles {
-		p.Roles = append(p.Roles, option{r, rules.RoleName(r)})
-	}
+	p.Roles, p.Deployment = roleOptions(), a.Deployment()
 	s.ui(c, st, "ui_admin_users", p)
 }
 
@@ -412,11 +459,42 @@ func (s *Server) handleAdminUsersPage(c *gin.Context) {
 	s.usersPage(c, http.StatusOK, adminUsersPage{uiBase: s.base(c, "用户", "admin")})
 }
 
+// formAuthorities reads the authority_id select and the authorities
+// checkboxes of a user form; a bad value is the field's error.
+func formAuthorities(c *gin.Context, fe errs.Fields) (*uint, []uint) {
+	var home *uint
+	if v := strings.TrimSpace(c.PostForm("authority_id")); v != "" {
+		if n, err := strconv.ParseUint(v, 10, 32); err == nil && n > 0 {
+			id := uint(n)
+			home = &id
+		} else {
+			fe.Add("authority_id", "请选择执法机关")
+		}
+	}
+	var further []uint
+	for _, v := range c.PostFormArray("authorities") {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || n == 0 {
+			fe.Add("authorities", "执法机关无效")
+			continue
+		}
+		if home == nil || uint(n) != *home {
+			further = append(further, uint(n))
+		}
+	}
+	return home, further
+}
+
 // handleAdminCreateUser creates a user like POST /api/v1/users.
 func (s *Server) handleAdminCreateUser(c *gin.Context) {
 	req := casework.UserInput{Username: c.PostForm("username"), Password: c.PostForm("password"),
 		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles")}
-	_, err := s.work.CreateUser(c.Request.Context(), s.actor(c), req)
+	fe := errs.Fields{}
+	req.AuthorityID, req.Authorities = formAuthorities(c, fe)
+	err := fe.Err()
+	if err == nil {
+		_, err = s.work.CreateUser(c.Request.Context(), s.actor(c), req)
+	}
 	if err == nil {
 		done(c, "/admin/users", "user_created")
 		return
@@ -430,4 +508,93 @@ func (s *Server) handleAdminCreateUser(c *gin.Context) {
 	p := adminUsersPage{uiBase: s.base(c, "用户", "admin"), Form: req, Fields: e.Fields}
 	p.Error = e.Message
 	s.usersPage(c, status(e.Code), p)
+}
+
+type adminUserPage struct {
+	uiBase
+	Account     *models.User
+	Roles       []option
+	Authorities []models.Authority
+	Deployment  bool
+	// Form is what the form shows: the stored user or what was typed.
+	Form struct {
+		DisplayName string
+		Roles       []string
+		AuthorityID uint
+		Authorities []uint
+		Active      bool
+	}
+	Fields map[string]string
+}
+
+// SelectedAuthority and FurtherAuthorities are what the form's authority
+// fields show.
+func (p adminUserPage) SelectedAuthority() uint { return p.Form.AuthorityID }
+
+// FurtherAuthorities: see SelectedAuthority.
+func (p adminUserPage) FurtherAuthorities() []uint { return p.Form.Authorities }
+
+func (s *Server) userPage(c *gin.Context, st int, p adminUserPage) {
+	ctx, a := c.Request.Context(), s.actor(c)
+	id, err := pathID(c)
+	if err == nil {
+		p.Account, err = s.work.User(ctx, a, id)
+	}
+	if err == nil {
+		p.Authorities, err = s.work.Authorities(ctx, a)
+	}
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if p.Fields == nil { // the stored values
+		u := p.Account
+		p.Form.DisplayName, p.Form.Roles, p.Form.Active = u.DisplayName, u.RoleList(), u.Active
+		if ids := u.AuthorityIDs(); len(ids) > 0 {
+			if u.AuthorityID != nil {
+				p.Form.AuthorityID, ids = ids[0], ids[1:]
+			}
+			p.Form.Authorities = ids
+		}
+	}
+	p.Roles, p.Deployment = roleOptions(), a.Deployment()
+	p.Title = "用户 " + p.Account.Username
+	s.ui(c, st, "ui_admin_user", p)
+}
+
+func (s *Server) handleAdminUserPage(c *gin.Context) {
+	s.userPage(c, http.StatusOK, adminUserPage{uiBase: s.base(c, "用户", "admin")})
+}
+
+// handleAdminUpdateUser changes a user like PUT /api/v1/users/{id}.
+func (s *Server) handleAdminUpdateUser(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	fe := errs.Fields{}
+	home, further := formAuthorities(c, fe)
+	display, roles, active := strings.TrimSpace(c.PostForm("display_name")), c.PostFormArray("roles"), c.PostForm("active") == "1"
+	in := casework.UserUpdate{DisplayName: &display, Roles: &roles, AuthorityID: home, Authorities: &further, Active: &active}
+	err = fe.Err()
+	if err == nil {
+		_, err = s.work.UpdateUser(c.Request.Context(), s.actor(c), id, in)
+	}
+	if err == nil {
+		done(c, "/admin/users", "user_updated")
+		return
+	}
+	e := invalidError(err)
+	if e == nil {
+		s.uiError(c, err)
+		return
+	}
+	p := adminUserPage{uiBase: s.base(c, "用户", "admin"), Fields: e.Fields}
+	p.Form.DisplayName, p.Form.Roles, p.Form.Authorities, p.Form.Active = display, roles, further, active
+	if home != nil {
+		p.Form.AuthorityID = *home
+	}
+	p.Error = e.Message
+	s.userPage(c, status(e.Code), p)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -68,7 +69,7 @@ func TestWebAdminTemplates(t *testing.T) {
 		if st != 200 || !strings.Contains(body, `href="/admin/templates/`+kind+`"`) || !strings.Contains(body, `id="nav-admin"`) {
 			t.Fatalf("GET /admin/templates: %d", st)
 		}
-		before, err := e.store.ActiveTemplate(ctx, kind)
+		before, err := e.store.ActiveTemplate(ctx, 0, kind)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +95,7 @@ func TestWebAdminTemplates(t *testing.T) {
 		if strings.Contains(body, "<script>alert") {
 			t.Fatal("typed body not escaped")
 		}
-		if now, _ := e.store.ActiveTemplate(ctx, kind); now.Version != before.Version {
+		if now, _ := e.store.ActiveTemplate(ctx, 0, kind); now.Version != before.Version {
 			t.Fatalf("broken template stored as v%d", now.Version)
 		}
 
@@ -113,7 +114,7 @@ func TestWebAdminTemplates(t *testing.T) {
 		if st != 303 || h.Get("Location") != "/admin/templates/"+kind+"?done=template_saved" {
 			t.Fatalf("save: %d %s", st, h.Get("Location"))
 		}
-		now, err := e.store.ActiveTemplate(ctx, kind)
+		now, err := e.store.ActiveTemplate(ctx, 0, kind)
 		if err != nil || now.Version != before.Version+1 || now.Body != good || now.Author != "admin" {
 			t.Fatalf("saved template: %+v %v", now, err)
 		}
@@ -127,7 +128,7 @@ func TestWebAdminTemplates(t *testing.T) {
 		if st != 303 || !strings.HasSuffix(h.Get("Location"), "done=template_activated") {
 			t.Fatalf("activate: %d %s", st, h.Get("Location"))
 		}
-		if now, _ := e.store.ActiveTemplate(ctx, kind); now.Version != 1 {
+		if now, _ := e.store.ActiveTemplate(ctx, 0, kind); now.Version != 1 {
 			t.Fatalf("active after activate: v%d", now.Version)
 		}
 		if st, _, _ = w.get("/admin/templates/no_such_kind"); st != 404 {
@@ -242,6 +243,43 @@ func TestWebAdminUsers(t *testing.T) {
 		}
 		if st, body, _ = w.post("/admin/users", url.Values{"username": {"wang.wu"}, "password": {"password-wang"}, "roles": {"officer"}}); st != 409 || !strings.Contains(text(body), "用户名已存在") {
 			t.Fatalf("duplicate user: %d", st)
+		}
+
+		// Editing: the user's offices and status; a refusal keeps what was typed.
+		us, err := e.store.ListUsers(t.Context(), models.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id uint
+		for _, u := range us {
+			if u.Username == "wang.wu" {
+				id = u.ID
+				if len(u.AuthorityIDs()) != 1 || u.AuthorityIDs()[0] != 1 {
+					t.Errorf("a user created without an office serves %v, want the default office 1", u.AuthorityIDs())
+				}
+			}
+		}
+		page := fmt.Sprintf("/admin/users/%d", id)
+		if st, body, _ := w.get(page); st != 200 || inputValue(body, "display_name") != "王五" || !strings.Contains(body, `value="clerk" checked`) {
+			t.Fatalf("GET %s: %d", page, st)
+		}
+		st, body, _ = w.post(page, url.Values{"display_name": {"王五（稽查）"}, "authority_id": {"1"}, "authorities": {"3"}, "active": {"1"}})
+		if st != 422 || !strings.Contains(text(body), "至少选择一个角色") || inputValue(body, "display_name") != "王五（稽查）" || !strings.Contains(body, `name="authorities" value="3" checked`) {
+			t.Fatalf("edit without roles: %d %s", st, text(body))
+		}
+		st, _, h = w.post(page, url.Values{"display_name": {"王五（稽查）"}, "roles": {"officer"}, "authority_id": {"1"}, "authorities": {"3"}})
+		if st != 303 || h.Get("Location") != "/admin/users?done=user_updated" {
+			t.Fatalf("edit user: %d %s", st, h.Get("Location"))
+		}
+		u, err := e.store.UserByID(t.Context(), id)
+		if err != nil || u.Active || u.Roles != "officer" || !slices.Equal(u.AuthorityIDs(), []uint{1, 3}) || u.DisplayName != "王五（稽查）" {
+			t.Fatalf("after edit: %+v %v", u, err)
+		}
+		if st, _, _ := nw.get("/cases"); st != 303 {
+			t.Errorf("a deactivated user's session still works: %d", st)
+		}
+		if st, body, _ := w.get("/admin/users"); st != 200 || !strings.Contains(body, `<span class="tag">停用</span>`) {
+			t.Errorf("users page after edit: %d", st)
 		}
 	})
 }

@@ -255,7 +255,7 @@ func TestWebCaseForm(t *testing.T) {
 		if !strings.Contains(body, "当事人驾驶浙A12345小型轿车") || !strings.Contains(body, "TR-003</textarea>") {
 			t.Error("textareas not kept")
 		}
-		if _, n, _ := e.store.ListCases(t.Context(), models.CaseQuery{}); n != 0 {
+		if _, n, _ := e.store.ListCases(t.Context(), models.CaseQuery{Scope: models.Everything}); n != 0 {
 			t.Errorf("%d cases stored from a bad form", n)
 		}
 		// Fixed: stored, evaluated, shown.

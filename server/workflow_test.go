@@ -231,7 +231,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕1号", time.Now().In(models.China).Year()); issued.Number != want || issued.IssueDate != today || issued.Status != "issued" {
 			t.Errorf("decision %+v, want number %s issued %s", issued, want, today)
 		}
-		before, err := e.store.DocumentPDF(t.Context(), dec.ID)
+		before, err := e.store.DocumentPDF(t.Context(), models.Everything, dec.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		e.doJSON("POST", e.docPath(dec.ID, "issue"), e.tokens[clerk], nil, 409, &ae)
 		e.doJSON("POST", e.docPath(dec.ID, "approve"), e.tokens[approver], nil, 409, &ae)
 		e.doJSON("POST", e.docPath(dec.ID, "return"), e.tokens[approver], map[string]string{"comment": "再改改"}, 409, &ae)
-		after, _ := e.store.DocumentPDF(t.Context(), dec.ID)
+		after, _ := e.store.DocumentPDF(t.Context(), models.Everything, dec.ID)
 		if string(after.PDF) != string(before.PDF) || after.SHA256 != before.SHA256 || *after.Number != *before.Number {
 			t.Fatal("a second issue changed the document")
 		}
@@ -262,7 +262,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		if receipt.Kind != "service_receipt" || receipt.Status != "issued" || receipt.Number != "" {
 			t.Errorf("receipt %+v", receipt)
 		}
-		rdoc, _ := e.store.DocumentPDF(t.Context(), receipt.ID)
+		rdoc, _ := e.store.DocumentPDF(t.Context(), models.Everything, receipt.ID)
 		if strings.Contains(rdoc.DataJSON, issued.AccessCode) || len(rdoc.PDF) == 0 || !strings.Contains(rdoc.DataJSON, issued.Number) {
 			t.Errorf("receipt data keeps the access code or lacks the number")
 		}
@@ -303,7 +303,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		if old.Status != "superseded" || old.SupersededByID == nil || *old.SupersededByID != corr.ID || old.SHA256 != before.SHA256 {
 			t.Errorf("old decision %+v", old)
 		}
-		cd, _ := e.store.DocumentPDF(t.Context(), corr.ID)
+		cd, _ := e.store.DocumentPDF(t.Context(), models.Everything, corr.ID)
 		if !strings.Contains(cd.DataJSON, *before.Number) {
 			t.Errorf("correction does not name %s", *before.Number)
 		}

@@ -1,0 +1,58 @@
+package models
+
+import (
+	"context"
+	"testing"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+
+	"penaltydoc/models/dbtest"
+)
+
+// TestScopingMigration: staff who belonged to no authority before
+// 202612010003 join the first authority; admins without one stay the
+// deployment's admins.
+func TestScopingMigration(t *testing.T) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := Open(ctx, db.DSN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			m := gormigrate.New(s.conn(ctx), &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 190,
+				UseTransaction: s.dialect == DialectSQLite}, migrations)
+			if err := m.MigrateTo("202612010002_letters"); err != nil {
+				t.Fatal(err)
+			}
+			raw := s.conn(ctx)
+			for _, q := range []string{
+				"INSERT INTO authorities (name, short_name, domain, number_prefix, reconsideration_body, court) VALUES ('甲局', '甲', 'other', '甲罚', '甲政府', '甲法院')",
+				"INSERT INTO authorities (name, short_name, domain, number_prefix, reconsideration_body, court) VALUES ('乙局', '乙', 'other', '乙罚', '乙政府', '乙法院')",
+				"INSERT INTO users (username, password_hash, roles, active) VALUES ('officer', 'x', 'officer', 1)",
+				"INSERT INTO users (username, password_hash, roles, active) VALUES ('root', 'x', 'admin', 1)",
+				"INSERT INTO users (username, password_hash, roles, active) VALUES ('head', 'x', 'admin,approver', 1)",
+				"INSERT INTO users (username, password_hash, roles, active, authority_id) VALUES ('other', 'x', 'clerk', 1, 2)",
+			} {
+				if err := raw.Exec(q).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]Scope{"officer": {Authorities: []uint{1}}, "root": Everything, "head": Everything, "other": {Authorities: []uint{2}}}
+			us, err := s.ListUsers(ctx, Everything)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range us {
+				got := u.Scope()
+				if w := want[u.Username]; got.All != w.All || len(got.Authorities) != len(w.Authorities) || (len(w.Authorities) > 0 && got.Authorities[0] != w.Authorities[0]) {
+					t.Errorf("%s: scope %+v, want %+v", u.Username, got, w)
+				}
+			}
+		})
+	}
+}
