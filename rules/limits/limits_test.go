@@ -1,7 +1,9 @@
 package limits
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,5 +134,38 @@ func TestTable(t *testing.T) {
 	}
 	if s := strconv.FormatFloat(MaxMoney, 'f', -1, 64); s != "999999999999.99" {
 		t.Errorf("MaxMoney prints as %s", s)
+	}
+}
+
+// TestDocumented: docs/api.md's section on field limits lists the table as
+// it is (each field and list with its maximum), so the contract cannot
+// drift from the code.
+func TestDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "## 字段限制 / Field limits\n")
+	if !ok {
+		t.Fatal("docs/api.md has no section 字段限制 / Field limits")
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	kinds := map[Kind]string{Line: "一行", Text: "多行", Code: "编码"}
+	for _, f := range Fields {
+		if row := fmt.Sprintf("| `%s` | %s | %s | %d |", f.Path, f.Label, kinds[f.Kind], f.Max); !strings.Contains(sec, row) {
+			t.Errorf("docs/api.md lacks %s", row)
+		}
+	}
+	for _, l := range Lists {
+		if row := fmt.Sprintf("| `%s` | %s | %d |", l.Path, l.Label, l.Max); !strings.Contains(sec, row) {
+			t.Errorf("docs/api.md lacks %s", row)
+		}
+	}
+	for _, s := range []string{"999,999,999,999.99", "decimal(14,2)", fmt.Sprintf("at most %d", MaxTimes),
+		fmt.Sprintf("%d bytes", MaxPasswordBytes), fmt.Sprintf("%d MB", MaxImportBytes>>20), fmt.Sprintf("%d,%03d rows", MaxImportRows/1000, MaxImportRows%1000),
+		fmt.Sprintf("at most %d bad cells", MaxImportErrors)} {
+		if !strings.Contains(sec, s) {
+			t.Errorf("docs/api.md's field limits do not say %q", s)
+		}
 	}
 }
