@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -57,14 +56,14 @@ func (s *Server) handleCreateItem(c *gin.Context) {
 func (s *Server) handleImportCatalog(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadBody)
 	file, name, err := uploadedFile(c)
+	if mf := c.Request.MultipartForm; mf != nil {
+		defer mf.RemoveAll()
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	defer file.Close()
-	if mf := c.Request.MultipartForm; mf != nil {
-		defer mf.RemoveAll()
-	}
 	opts := casework.ImportOptions{
 		CodePrefix: strings.TrimSpace(c.DefaultQuery("code_prefix", "QD")),
 		Domain:     c.DefaultQuery("domain", rules.DomainOther),
@@ -87,20 +86,7 @@ func uploadedFile(c *gin.Context) (io.ReadCloser, string, error) {
 	if strings.Contains(c.ContentType(), "spreadsheetml") {
 		name = "upload.xlsx"
 	}
-	return bodyReader{c.Request.Body}, name, nil
-}
-
-// bodyReader reads an upload's raw body: past maxUploadBody it fails with
-// bad_request.
-type bodyReader struct{ io.ReadCloser }
-
-func (b bodyReader) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return n, errs.E(errs.BadRequest, "上传的文件超过%d MB上限", maxUploadBody>>20)
-	}
-	return n, err
+	return c.Request.Body, name, nil // the case work caps what it reads, below maxUploadBody
 }
 
 // multipartFile opens the non-empty "file" part of a multipart form (parsed

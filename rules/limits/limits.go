@@ -184,10 +184,7 @@ func (f Field) Problem(v string) string {
 	if n := utf8.RuneCountInString(v); n > f.Max {
 		return fmt.Sprintf("%s最长%d字，现有%d字", f.Label, f.Max, n)
 	}
-	if msg := badChars(f.Label, f.Kind, v); msg != "" {
-		return msg
-	}
-	return ""
+	return badChars(f.Label, f.Kind, v)
 }
 
 // Check adds a message under l.Path when a list has more than l.Max items.
