@@ -5,12 +5,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
+	"penaltydoc/rules/limits"
 )
 
 // Administration: authorities, users and the official calendar.
@@ -93,25 +93,25 @@ var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 // working days (3 for public security).
 func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	f := errs.Fields{}
-	text := func(field, label string, v *string, max int, required bool) {
+	text := func(l limits.Field, v *string, required bool) {
 		*v = strings.TrimSpace(*v)
 		if required && *v == "" {
-			f.Add(field, "请填写"+label)
-		} else if len([]rune(*v)) > max {
-			f.Add(field, label+"最长"+strconv.Itoa(max)+"字")
+			f.Add(l.Path, "请填写"+l.Label)
+		} else {
+			l.Check(f, "", *v)
 		}
 	}
-	text("name", "机关名称", &r.Name, 200, true)
-	text("short_name", "机关简称", &r.ShortName, 100, true)
-	text("number_prefix", "文号前缀", &r.NumberPrefix, 100, true)
-	text("no_penalty_prefix", "不予处罚文号前缀", &r.NoPenaltyPrefix, 100, false)
-	text("notice_prefix", "告知书文号前缀", &r.NoticePrefix, 100, false)
-	text("on_the_spot_prefix", "当场处罚文号前缀", &r.OnTheSpotPrefix, 100, false)
-	text("reconsideration_body", "复议机关", &r.ReconsiderationBody, 200, true)
-	text("court", "管辖法院", &r.Court, 200, true)
-	text("payment_instructions", "缴款方式", &r.PaymentInstructions, 2000, true)
-	text("address", "地址", &r.Address, 300, false)
-	text("phone", "联系电话", &r.Phone, 50, false)
+	text(limits.AuthorityName, &r.Name, true)
+	text(limits.AuthorityShort, &r.ShortName, true)
+	text(limits.NumberPrefix, &r.NumberPrefix, true)
+	text(limits.NoPenaltyPrefix, &r.NoPenaltyPrefix, false)
+	text(limits.NoticePrefix, &r.NoticePrefix, false)
+	text(limits.OnTheSpotPrefix, &r.OnTheSpotPrefix, false)
+	text(limits.Reconsideration, &r.ReconsiderationBody, true)
+	text(limits.Court, &r.Court, true)
+	text(limits.Payment, &r.PaymentInstructions, true)
+	text(limits.AuthorityAddress, &r.Address, false)
+	text(limits.AuthorityPhone, &r.Phone, false)
 	for _, p := range []struct{ field, v string }{{"number_prefix", r.NumberPrefix}, {"no_penalty_prefix", r.NoPenaltyPrefix},
 		{"notice_prefix", r.NoticePrefix}, {"on_the_spot_prefix", r.OnTheSpotPrefix}} {
 		if strings.ContainsAny(p.v, "〔〕[] ") {
@@ -125,6 +125,7 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 		f.Add("domain", "执法领域应为 public_security、market_regulation、traffic 或 other")
 	}
 	var domains []string
+	limits.DomainItems.Check(f, len(r.Domains))
 	for i, d := range r.Domains {
 		d = strings.TrimSpace(d)
 		switch {
@@ -144,14 +145,11 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 		field, label string
 		v            float64
 	}{{"hearing_fine_person", "对个人", r.HearingFinePerson}, {"hearing_fine_org", "对单位", r.HearingFineOrg}} {
-		switch {
-		case m.v <= 0:
+		if m.v <= 0 {
 			// A missing threshold would mean "never a hearing" (APL Art. 63).
 			f.Add(m.field, "请填写"+m.label+"罚款应当告知听证权利的金额标准（大于0）")
-		case !twoDecimals(m.v):
-			f.Add(m.field, "金额最多保留两位小数")
-		case m.v > rules.MaxMoney:
-			f.Add(m.field, "金额超出允许范围")
+		} else {
+			limits.CheckMoney(f, m.field, "金额", m.v)
 		}
 	}
 	if r.AnswerPeriodDays == 0 {
@@ -203,11 +201,6 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	return a, seal, nil
 }
 
-func twoDecimals(v float64) bool {
-	c := v * 100
-	return c-float64(int64(c+0.5)) < 1e-6 && float64(int64(c+0.5))-c < 1e-6
-}
-
 // Users lists by name the users of the authorities the actor sees.
 func (s *Service) Users(ctx context.Context, a Actor) ([]models.User, error) {
 	return s.store.ListUsers(ctx, a.Scope)
@@ -252,6 +245,9 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*model
 		if err := check("authority_id", *in.AuthorityID); err != nil {
 			return nil, err
 		}
+	}
+	if fe := (errs.Fields{}); !limits.AuthorityItems.Check(fe, len(in.Authorities)) {
+		return nil, fe.Err()
 	}
 	for _, id := range in.Authorities {
 		if err := check("authorities", id); err != nil {
@@ -298,9 +294,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id uint, in UserUpdat
 	ch := models.UserChange{DisplayName: in.DisplayName, Active: in.Active}
 	if in.DisplayName != nil {
 		d := strings.TrimSpace(*in.DisplayName)
-		if len([]rune(d)) > 100 {
-			f.Add("display_name", "姓名最长100字")
-		}
+		limits.DisplayName.Check(f, "", d)
 		ch.DisplayName = &d
 	}
 	if in.Roles != nil {
@@ -319,6 +313,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id uint, in UserUpdat
 			ch.Authorities = in.Authorities
 		}
 		ids := *ch.Authorities
+		limits.AuthorityItems.Check(f, len(ids))
 		if in.AuthorityID != nil {
 			ids = append([]uint{*in.AuthorityID}, ids...)
 		}
@@ -354,12 +349,9 @@ func (r *UserInput) validate() error {
 	if !validUsername(r.Username) {
 		f.Add("username", "用户名为3至64位字母、数字、点、横线或下划线")
 	}
-	if n := len([]rune(r.Password)); n < 8 || n > 72 {
-		f.Add("password", "密码长度应为8至72位")
-	}
-	if len([]rune(r.DisplayName)) > 100 {
-		f.Add("display_name", "姓名最长100字")
-	}
+	limits.CheckPassword(f, r.Password)
+	r.DisplayName = strings.TrimSpace(r.DisplayName)
+	limits.DisplayName.Check(f, "", r.DisplayName)
 	checkRoles(f, r.Roles)
 	return f.Err()
 }
@@ -368,6 +360,7 @@ func checkRoles(f errs.Fields, roles []string) {
 	if len(roles) == 0 {
 		f.Add("roles", "至少选择一个角色")
 	}
+	limits.RoleItems.Check(f, len(roles))
 	for _, role := range roles {
 		if !slices.Contains(rules.AllRoles, role) {
 			f.Add("roles", "角色“"+role+"”无效，可选 officer、reviewer、approver、clerk、template_editor、admin")
@@ -403,6 +396,12 @@ func (s *Service) SetCalendar(ctx context.Context, a Actor, year int, holidays, 
 		return err
 	}
 	if err := checkYear(year); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	limits.HolidayItems.Check(f, len(holidays))
+	limits.WorkdayItems.Check(f, len(workdays))
+	if err := f.Err(); err != nil {
 		return err
 	}
 	return s.store.SetCalendarYear(ctx, a.record(), year, holidays, workdays)

@@ -9,8 +9,8 @@ import (
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
-	"penaltydoc/render"
 	"penaltydoc/rules"
+	"penaltydoc/rules/limits"
 )
 
 // CaseInput is the body of evaluate, create and update: the case facts,
@@ -86,7 +86,6 @@ func (s *Service) evaluate(ctx context.Context, a Actor, in CaseInput, excludeCa
 			fe.Add(k, v)
 		}
 	}
-	checkFactsText(fe, &f)
 	rules.CheckNotAfter(fe, &f, today)
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -170,38 +169,6 @@ func domainNames(ds []string) string {
 		names[i] = rules.DomainName(d)
 	}
 	return strings.Join(names, "、")
-}
-
-// checkFactsText refuses characters neither font can draw, naming the field
-// where they came in.
-func checkFactsText(fe errs.Fields, f *rules.Facts) {
-	check := func(field, text string) {
-		if err := render.CheckText(text); err != nil {
-			var uc *render.UnsupportedCharError
-			if errors.As(err, &uc) {
-				uc.Field = ""
-				fe.Add(field, strings.TrimSpace(uc.Error()))
-			}
-		}
-	}
-	check("party.name", f.Party.Name)
-	check("party.address", f.Party.Address)
-	check("party.legal_representative", f.Party.LegalRepresentative)
-	check("party.phone", f.Party.Phone)
-	check("party.guardian", f.Party.Guardian)
-	check("facts", f.Facts)
-	for i, e := range f.Evidence {
-		check(fmt.Sprintf("evidence[%d]", i), e)
-	}
-	for i, a := range f.Aggravating {
-		check(fmt.Sprintf("aggravating[%d]", i), a)
-	}
-	for i, p := range f.IllegalProperty {
-		check(fmt.Sprintf("illegal_property[%d].name", i), p.Name)
-		check(fmt.Sprintf("illegal_property[%d].quantity", i), p.Quantity)
-	}
-	check("licence", f.Licence)
-	check("vehicle_plate", f.VehiclePlate)
 }
 
 // CreateCase evaluates the facts and files them as a new draft case.
@@ -332,9 +299,9 @@ func (in StatementInput) check(today string) (models.Statement, error) {
 	if in.Waived && (in.Statement != "" || in.HearingHeld) {
 		f.Add("waived", "当事人已提出陈述、申辩或者举行了听证的，不能同时记录为放弃")
 	}
-	checkText(f, "statement", in.Statement, 5000)
-	checkText(f, "statement_reason", in.Reason, 5000)
-	checkText(f, "hearing_result", in.HearingResult, 5000)
+	limits.Statement.Check(f, "", in.Statement)
+	limits.StatementReason.Check(f, "", in.Reason)
+	limits.HearingResult.Check(f, "", in.HearingResult)
 	if err := f.Err(); err != nil {
 		return models.Statement{}, err
 	}
@@ -426,15 +393,4 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 		v.Kinds = rules.AllowedKinds(cs.Evaluation)
 	}
 	return v, nil
-}
-
-// checkText refuses over-long text and characters the fonts cannot draw.
-func checkText(f errs.Fields, field, v string, max int) {
-	if len([]rune(v)) > max {
-		f.Add(field, "内容过长")
-		return
-	}
-	if err := render.CheckText(v); err != nil {
-		f.Add(field, strings.TrimSpace(err.Error()))
-	}
 }

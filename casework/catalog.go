@@ -1,20 +1,25 @@
 package casework
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
+	"penaltydoc/rules/limits"
 )
 
 // Catalog is the active catalogue, by code.
@@ -45,21 +50,28 @@ type Imported struct {
 
 // ImportCatalog reads an uploaded CSV or XLSX list in the layout published
 // lists use (序号, 违法行为, 违反条款, 处罚依据, 适用条件, plus optional columns
-// for every other item field), checks every row and stores the items: all
-// or none, audited.
-func (s *Service) ImportCatalog(ctx context.Context, a Actor, name string, data []byte, opts ImportOptions) (*Imported, error) {
+// for every other item field) from r, checks every row and stores the
+// items: all or none, audited. The file is read as a stream and refused
+// past limits.MaxImportBytes or limits.MaxImportRows; an answer names at
+// most limits.MaxImportErrors bad cells and counts the rest.
+func (s *Service) ImportCatalog(ctx context.Context, a Actor, name string, r io.Reader, opts ImportOptions) (*Imported, error) {
 	if err := a.deploymentOnly("违法行为目录"); err != nil {
 		return nil, err
 	}
-	var rows [][]string
-	var err error
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		rows, err = readXLSX(data)
-	} else {
-		rows, err = readCSV(data)
+	if msg := limits.ItemCode.Problem(opts.CodePrefix); msg != "" {
+		return nil, errs.Field("code_prefix", "事项编码前缀："+msg)
 	}
-	if err != nil {
-		return nil, err
+	br := bufio.NewReader(&capReader{r: r, left: limits.MaxImportBytes})
+	var rows rowReader
+	if head, _ := br.Peek(4); strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		x, err := openXLSX(br)
+		if err != nil {
+			return nil, err
+		}
+		defer x.Close()
+		rows = x
+	} else {
+		rows = openCSV(br)
 	}
 	items, err := parseCatalogRows(rows, opts)
 	if err != nil {
@@ -69,37 +81,128 @@ func (s *Service) ImportCatalog(ctx context.Context, a Actor, name string, data 
 	if err != nil {
 		return nil, err
 	}
-	_ = s.store.Audit(ctx, a.record(), "import_catalog", "catalog_item", 0, fmt.Sprintf("%s: %d created, %d updated", name, created, updated))
+	_ = s.store.Audit(ctx, a.record(), "import_catalog", "catalog_item", 0, fmt.Sprintf("%s: %d created, %d updated", fileLabel(name), created, updated))
 	return &Imported{Created: created, Updated: updated, Total: len(items)}, nil
 }
 
-func readCSV(data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, errs.E(errs.Invalid, "CSV文件格式有误：%v", err)
+// fileLabel is an uploaded file's name as the audit log keeps it: the base
+// name, printable, within limits.ImportFileName.
+func fileLabel(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(filepath.Base(name), ""))
+	if rs := []rune(name); len(rs) > limits.ImportFileName.Max {
+		name = string(rs[:limits.ImportFileName.Max])
 	}
-	return rows, nil
+	return name
 }
 
-func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// errTooBig is a file past limits.MaxImportBytes.
+var errTooBig = errs.Field("file", fmt.Sprintf("文件超过%d MB上限，请分批导入", limits.MaxImportBytes>>20))
+
+// capReader reads at most left bytes of r and fails with errTooBig past
+// them.
+type capReader struct {
+	r    io.Reader
+	left int
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, errTooBig
+	}
+	if len(p) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if c.left -= n; c.left < 0 {
+		return 0, errTooBig
+	}
+	return n, err
+}
+
+// rowReader gives the rows of a list one at a time, io.EOF at the end.
+type rowReader interface {
+	Next() ([]string, error)
+}
+
+type csvRows struct{ r *csv.Reader }
+
+func openCSV(br *bufio.Reader) csvRows {
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	r.ReuseRecord = true
+	return csvRows{r}
+}
+
+func (c csvRows) Next() ([]string, error) {
+	row, err := c.r.Read()
+	switch {
+	case err == nil, err == io.EOF:
+		return row, err
+	case errors.Is(err, errTooBig):
+		return nil, errTooBig
+	}
+	return nil, errs.E(errs.Invalid, "CSV文件格式有误：%v", err)
+}
+
+type xlsxRows struct {
+	f    *excelize.File
+	rows *excelize.Rows
+}
+
+// openXLSX opens a workbook (read whole: a zip needs random access, within
+// the byte cap) and iterates over its first sheet. Unzipped sizes are
+// capped too, against zip bombs.
+func openXLSX(r io.Reader) (*xlsxRows, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		if errors.Is(err, errTooBig) {
+			return nil, errTooBig
+		}
+		return nil, errs.Wrap(err, "read upload")
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 20 * limits.MaxImportBytes, UnzipXMLSizeLimit: 4 * limits.MaxImportBytes})
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "无法读取XLSX文件，请确认文件未损坏")
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
+		f.Close()
 		return nil, errs.E(errs.Invalid, "XLSX文件没有工作表")
 	}
-	rows, err := f.GetRows(sheets[0])
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, errs.E(errs.Invalid, "无法读取XLSX工作表")
+	}
+	return &xlsxRows{f: f, rows: rows}, nil
+}
+
+func (x *xlsxRows) Next() ([]string, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return nil, errs.E(errs.Invalid, "无法读取XLSX工作表")
+		}
+		return nil, io.EOF
+	}
+	row, err := x.rows.Columns()
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "无法读取XLSX工作表")
 	}
-	return rows, nil
+	return row, nil
+}
+
+func (x *xlsxRows) Close() {
+	x.rows.Close()
+	x.f.Close()
 }
 
 // ImportOptions say what an imported list is: the code prefix of items
@@ -138,11 +241,48 @@ var penaltyTypeNames = map[string]string{
 	"暂扣": rules.PenaltySuspension, "责令停产停业": rules.PenaltySuspension, "吊销": rules.PenaltyRevocation, "拘留": rules.PenaltyDetention,
 }
 
-func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem, error) {
+// importErrors collects an import's bad cells: the first
+// limits.MaxImportErrors with their messages, the rest counted.
+type importErrors struct {
+	fe   errs.Fields
+	more int
+}
+
+func (e *importErrors) add(field, msg string) {
+	if _, dup := e.fe[field]; dup {
+		return
+	}
+	if len(e.fe) < limits.MaxImportErrors {
+		e.fe[field] = msg
+	} else {
+		e.more++
+	}
+}
+
+func (e *importErrors) err() error {
+	if len(e.fe) == 0 {
+		return nil
+	}
+	err := &errs.Error{Code: errs.Invalid, Message: "提交的内容有误，请按提示修改", Fields: e.fe}
+	if e.more > 0 {
+		err.Message = fmt.Sprintf("文件中有%d处错误，以下列出前%d处…及其他%d处错误", len(e.fe)+e.more, len(e.fe), e.more)
+		err.Fields["rows"] = fmt.Sprintf("…及其他%d处错误", e.more)
+	}
+	return err
+}
+
+func parseCatalogRows(rows rowReader, opt ImportOptions) ([]models.CatalogItem, error) {
 	// The header is the first row naming 违法行为 (lists often have a title row above it).
 	header := -1
 	cols := map[string]int{}
-	for i, row := range rows {
+	for i := 0; header < 0 && i <= 11; i++ {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 		m := map[string]int{}
 		for j, cell := range row {
 			if f, ok := importColumns[strings.TrimSpace(cell)]; ok {
@@ -151,10 +291,6 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 		}
 		if _, ok := m["name"]; ok {
 			header, cols = i, m
-			break
-		}
-		if i > 10 {
-			break
 		}
 	}
 	if header < 0 {
@@ -165,11 +301,20 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 			return nil, errs.E(errs.Invalid, "表头缺少“违反条款”或“处罚依据”列")
 		}
 	}
-	f := errs.Fields{}
+	f := &importErrors{fe: errs.Fields{}}
 	var items []models.CatalogItem
 	seen := map[string]int{}
-	for i := header + 1; i < len(rows); i++ {
-		row := rows[i]
+	for i := header + 1; ; i++ {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if i-header > limits.MaxImportRows {
+			return nil, errs.Field("file", fmt.Sprintf("文件超过%d行上限，请分批导入", limits.MaxImportRows))
+		}
 		cell := func(field string) string {
 			j, ok := cols[field]
 			if !ok || j >= len(row) {
@@ -190,7 +335,7 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 		if it.Code == "" {
 			seq := cell("seq")
 			if _, err := strconv.Atoi(seq); err != nil {
-				f.Add(prefix+"code", fmt.Sprintf("第%d行：没有事项编码，序号也不是数字", line))
+				f.add(prefix+"code", fmt.Sprintf("第%d行：没有事项编码，序号也不是数字", line))
 				continue
 			}
 			it.Code = fmt.Sprintf("%s-%03s", opt.CodePrefix, seq)
@@ -216,7 +361,7 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 			if v := cell(field); v != "" {
 				n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
 				if err != nil {
-					f.Add(prefix+field, fmt.Sprintf("第%d行：%s不是数字", line, v))
+					f.add(prefix+field, fmt.Sprintf("第%d行：%s不是数字", line, v))
 				}
 				*dst = n
 			}
@@ -225,7 +370,7 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 			if v := cell(field); v != "" {
 				n, err := strconv.Atoi(v)
 				if err != nil {
-					f.Add(prefix+field, fmt.Sprintf("第%d行：%s不是整数", line, v))
+					f.add(prefix+field, fmt.Sprintf("第%d行：%s不是整数", line, v))
 				}
 				*dst = n
 			}
@@ -238,7 +383,7 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 			case "否", "N", "n", "false", "FALSE", "0":
 				*dst = false
 			default:
-				f.Add(prefix+field, fmt.Sprintf("第%d行：%s应填“是”或“否”", line, v))
+				f.add(prefix+field, fmt.Sprintf("第%d行：%s应填“是”或“否”", line, v))
 			}
 		}
 		num("fine_min", &it.FineMin)
@@ -259,19 +404,21 @@ func parseCatalogRows(rows [][]string, opt ImportOptions) ([]models.CatalogItem,
 		if err := rules.ValidateItem(&it); err != nil {
 			if e, ok := err.(*errs.Error); ok {
 				for k, v := range e.Fields {
-					f.Add(prefix+k, fmt.Sprintf("第%d行：%s", line, v))
+					f.add(prefix+k, fmt.Sprintf("第%d行：%s", line, v))
 				}
 			}
 			continue
 		}
 		if prev, dup := seen[it.Code]; dup {
-			f.Add(prefix+"code", fmt.Sprintf("第%d行：事项编码%s与第%d行重复", line, it.Code, prev))
+			f.add(prefix+"code", fmt.Sprintf("第%d行：事项编码%s与第%d行重复", line, it.Code, prev))
 			continue
 		}
 		seen[it.Code] = line
-		items = append(items, models.ItemFromRule(it))
+		if len(f.fe) == 0 { // after a bad row nothing is stored: keep no more
+			items = append(items, models.ItemFromRule(it))
+		}
 	}
-	if err := f.Err(); err != nil {
+	if err := f.err(); err != nil {
 		return nil, err
 	}
 	if len(items) == 0 {

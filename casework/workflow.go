@@ -3,12 +3,12 @@ package casework
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/render"
 	"penaltydoc/rules"
+	"penaltydoc/rules/limits"
 )
 
 // The review workflow: every step is one store transaction that checks the
@@ -31,11 +31,11 @@ func (s *Service) Approve(ctx context.Context, a Actor, id uint) (*DocumentView,
 // to draft with the reviewer's comment.
 func (s *Service) Return(ctx context.Context, a Actor, id uint, comment string) (*DocumentView, error) {
 	comment = strings.TrimSpace(comment)
-	switch {
-	case comment == "":
+	if comment == "" {
 		return nil, errs.Field("comment", "退回须写明意见")
-	case utf8.RuneCountInString(comment) > 2000:
-		return nil, &errs.Error{Code: errs.Invalid, Message: "退回意见过长", Fields: map[string]string{"comment": "不超过2000字"}}
+	}
+	if msg := limits.ReturnComment.Problem(comment); msg != "" {
+		return nil, errs.Field("comment", msg)
 	}
 	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
 		return s.store.ReturnDocument(ctx, ma, id, comment)
@@ -69,8 +69,8 @@ func (in ServiceInput) check() (models.Service, error) {
 	if in.Recipient == "" && method != rules.ServiceMethodPublicNotice {
 		f.Add("recipient", "请填写受送达人")
 	}
-	checkText(f, "recipient", in.Recipient, 200)
-	checkText(f, "place", in.Place, 300)
+	limits.ServiceRecipient.Check(f, "", in.Recipient)
+	limits.ServicePlace.Check(f, "", in.Place)
 	if err := f.Err(); err != nil {
 		return models.Service{}, err
 	}

@@ -176,8 +176,8 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, erro
 	db := q.Scope.filter(s.conn(ctx).Model(&Case{}), "authority_id")
 	if q.Q != "" {
 		like := "%" + escapeLike(q.Q) + "%"
-		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ?", like)
-		db = db.Where("party_name LIKE ? OR party_key = ? OR violation_code = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, sub)
+		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ? ESCAPE '!'", like)
+		db = db.Where("party_name LIKE ? ESCAPE '!' OR party_key = ? OR violation_code = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, sub)
 	}
 	if q.Status != "" {
 		db = db.Where("status = ?", q.Status)
@@ -205,8 +205,11 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, erro
 	return cs, total, nil
 }
 
+// escapeLike makes s a literal inside a LIKE pattern written with
+// ESCAPE '!': the same on SQLite (which has no default escape) and MySQL
+// (whose default escape, the backslash, is then an ordinary character).
 func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s)
 }
 
 // PartyHistory returns the violations the database knows of a party, and

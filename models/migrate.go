@@ -25,6 +25,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612010001_document_figures", Migrate: migrateV2, Rollback: rollbackV2},
 	{ID: "202612010002_letters", Migrate: migrateV3, Rollback: rollbackV3},
 	{ID: "202612010003_scoping", Migrate: migrateV4, Rollback: rollbackV4},
+	{ID: "202612010004_limits", Migrate: migrateLimits, Rollback: rollbackLimits},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

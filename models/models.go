@@ -198,7 +198,7 @@ type Document struct {
 	ReviewedByID    *uint  `json:"reviewed_by_id"`                         // who passed the legal review
 	// Basis is what a draft was made from (the case's outcome, ground,
 	// penalties and hash then).
-	Basis          rules.Basis `gorm:"column:basis_json;type:text;serializer:json" json:"basis"`
+	Basis          rules.Basis `gorm:"column:basis_json;type:longtext;serializer:json" json:"basis"`
 	Comment        string      `gorm:"type:text" json:"comment"`
 	Series         string      `gorm:"size:100;not null;default:''" json:"series"`
 	Year           int         `gorm:"not null;default:0" json:"year"`

@@ -63,7 +63,7 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 	}
 	if t := strings.TrimSpace(q.Q); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		db = db.Where("documents.number LIKE ? OR cases.party_name LIKE ?", like, like)
+		db = db.Where("documents.number LIKE ? ESCAPE '!' OR cases.party_name LIKE ? ESCAPE '!'", like, like)
 	}
 	var rows []DocumentRow
 	order := "documents.id"

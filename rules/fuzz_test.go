@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"penaltydoc/rules/limits"
 )
 
 var groundOutcome = map[string]string{
@@ -155,7 +157,7 @@ func FuzzValidate(f *testing.F) {
 		}
 		a, _ := parseDate(facts.ViolationDate)
 		d, _ := parseDate(facts.DiscoveredDate)
-		if a.after(d) || !twoDecimals(facts.ProposedFine) || facts.IllegalGains < 0 {
+		if a.after(d) || !limits.TwoDecimals(facts.ProposedFine) || facts.IllegalGains < 0 {
 			t.Fatalf("accepted %+v", facts)
 		}
 		if facts.DecisionDate != "" {

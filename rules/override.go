@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules/limits"
 )
 
 // MinOverrideReasonRunes is the shortest written reason an override takes.
@@ -34,6 +35,7 @@ func ApplyOverride(ev Evaluation, o Override) (Evaluation, error) {
 	if utf8.RuneCountInString(o.Reason) < MinOverrideReasonRunes {
 		fe.Add("override.reason", "请写明给予行政处罚的理由（不少于10个字）")
 	}
+	limits.OverrideReason.Check(fe, "", o.Reason)
 	if err := fe.Err(); err != nil {
 		return ev, err
 	}

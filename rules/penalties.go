@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"penaltydoc/rules/limits"
 )
 
 // The penalties a decision imposes, itemised, and the fine range an item's
@@ -275,5 +277,16 @@ func (v *validation) penalties(f *Facts, item *Item) {
 			fe.Add("goods_value", "本事项的罚款数额依货值金额确定，请填写涉案货值金额")
 		}
 	}
-	checkMoney(fe, "goods_value", "货值金额", f.GoodsValue)
+	okValue := limits.CheckMoney(fe, "goods_value", "货值金额", f.GoodsValue)
+	if vf := itemValueFine(item); vf != nil && okValue && vf.TimesMax*f.GoodsValue > MaxMoney {
+		fe.Add("goods_value", fmt.Sprintf("按货值金额的%s倍计算的罚款超出系统允许的金额（最高%s）",
+			strconv.FormatFloat(vf.TimesMax, 'f', -1, 64), yuan(MaxMoney)))
+	}
+}
+
+func itemValueFine(it *Item) *ValueFine {
+	if it == nil {
+		return nil
+	}
+	return it.ValueFine
 }

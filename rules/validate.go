@@ -2,23 +2,21 @@ package rules
 
 import (
 	"fmt"
-	"math"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"penaltydoc/errs"
+	"penaltydoc/rules/limits"
 )
 
 // MsgUnknownItem is the field message for a violation_code that names no
 // catalogue item; the server, which looks items up, reports it.
 const MsgUnknownItem = "未找到该违法行为事项，请从事项清单中选择"
 
-// MaxMoney is the largest amount (yuan) the engine accepts.
-const MaxMoney = 1e12
-
-const maxNameRunes = 200
+// MaxMoney is the largest amount (yuan) the engine accepts: what the
+// database's decimal(14,2) columns hold (rules/limits).
+const MaxMoney = limits.MaxMoney
 
 // provisionRe: a provision starts with the name of a law in 《》.
 var provisionRe = regexp.MustCompile(`^《[^《》]+》\S`)
@@ -56,6 +54,7 @@ func Validate(f *Facts, item *Item, decisionDate string) error {
 		fe.Add("violation_code", "请选择违法行为事项")
 	}
 	v.party(&f.Party)
+	v.texts(f)
 	v.dates(f)
 	v.enumerations(f)
 	v.money(f, item)
@@ -90,13 +89,9 @@ func (v *validation) party(p *Party) {
 	fe := v.fe
 	if strings.TrimSpace(p.Name) == "" {
 		fe.Add("party.name", "请填写当事人姓名或名称")
-	} else if utf8.RuneCountInString(p.Name) > maxNameRunes {
-		fe.Add("party.name", "当事人姓名或名称过长")
 	}
 	p.Guardian = strings.TrimSpace(p.Guardian)
-	if utf8.RuneCountInString(p.Guardian) > 100 {
-		fe.Add("party.guardian", "监护人信息最长100字")
-	} else if p.Guardian != "" && p.Kind == PartyOrganization {
+	if p.Guardian != "" && p.Kind == PartyOrganization {
 		fe.Add("party.guardian", "单位当事人没有监护人")
 	}
 	switch p.Kind {
@@ -137,6 +132,50 @@ func (v *validation) party(p *Party) {
 	default:
 		fe.Add("party.kind", "当事人类型只能是个人（person）或单位（organization）")
 	}
+}
+
+// texts checks every text and list of the facts against the table of
+// field limits: length, characters (one-line fields take no line break),
+// and what the fonts can print.
+func (v *validation) texts(f *Facts) {
+	fe := v.fe
+	p := &f.Party
+	for _, t := range []struct {
+		l limits.Field
+		v string
+	}{
+		{limits.ViolationCode, f.ViolationCode}, {limits.PartyName, p.Name}, {limits.PartyAddress, p.Address},
+		{limits.PartyLegalRep, p.LegalRepresentative}, {limits.PartyPhone, p.Phone}, {limits.PartyGuardian, p.Guardian},
+		{limits.Facts, f.Facts}, {limits.Licence, f.Licence}, {limits.VehiclePlate, f.VehiclePlate},
+	} {
+		t.l.Check(fe, "", t.v)
+	}
+	item := func(l limits.Field, i int, v string) {
+		l.Check(fe, strings.Replace(l.Path, "[]", fmt.Sprintf("[%d]", i), 1), v)
+	}
+	if limits.EvidenceItems.Check(fe, len(f.Evidence)) {
+		for i, e := range f.Evidence {
+			item(limits.Evidence, i, e)
+		}
+	}
+	if limits.AggravatingItems.Check(fe, len(f.Aggravating)) {
+		for i, a := range f.Aggravating {
+			item(limits.Aggravating, i, a)
+		}
+	}
+	if limits.PropertyItems.Check(fe, len(f.IllegalProperty)) {
+		for i, pr := range f.IllegalProperty {
+			item(limits.PropertyName, i, pr.Name)
+			item(limits.PropertyQuantity, i, pr.Quantity)
+		}
+	}
+	if limits.PriorItems.Check(fe, len(f.PriorViolations)) {
+		for i, pv := range f.PriorViolations {
+			item(limits.PriorCode, i, pv.ViolationCode)
+		}
+	}
+	limits.MitigatingItems.Check(fe, len(f.Mitigating))
+	limits.ProposedItems.Check(fe, len(f.ProposedPenalties))
 }
 
 // dates checks the act, its end, the discovery and the prior violations
@@ -209,8 +248,8 @@ func (v *validation) enumerations(f *Facts) {
 // (a lighter penalty may go below the minimum).
 func (v *validation) money(f *Facts, item *Item) {
 	fe := v.fe
-	okFine := checkMoney(fe, "proposed_fine", "拟罚款金额", f.ProposedFine)
-	checkMoney(fe, "illegal_gains", "违法所得金额", f.IllegalGains)
+	okFine := limits.CheckMoney(fe, "proposed_fine", "拟罚款金额", f.ProposedFine)
+	limits.CheckMoney(fe, "illegal_gains", "违法所得金额", f.IllegalGains)
 	if item == nil || !okFine || f.ProposedFine <= 0 {
 		return
 	}
@@ -301,32 +340,6 @@ func requiredDate(fe errs.Fields, field, label, s string) (date, bool) {
 	return d, ok
 }
 
-// checkMoney reports whether x is a lawful amount: finite, not negative, at
-// most two decimals, at most MaxMoney.
-func checkMoney(fe errs.Fields, field, label string, x float64) bool {
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 0):
-		fe.Add(field, label+"无效")
-	case x < 0:
-		fe.Add(field, label+"不得为负数")
-	case x > MaxMoney:
-		fe.Add(field, label+"超出允许范围")
-	case !twoDecimals(x):
-		fe.Add(field, label+"最多保留两位小数")
-	default:
-		return true
-	}
-	return false
-}
-
-// twoDecimals reports whether the shortest decimal form of x (the form JSON
-// carried) has at most two digits after the point.
-func twoDecimals(x float64) bool {
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	i := strings.IndexByte(s, '.')
-	return i < 0 || len(s)-i-1 <= 2
-}
-
 func idProblem(s string) string {
 	if len(s) != 18 {
 		return "公民身份号码应为18位"
@@ -377,6 +390,15 @@ func ValidateItem(it *Item) error {
 	if strings.TrimSpace(it.Name) == "" {
 		fe.Add("name", "请填写违法行为名称")
 	}
+	for _, t := range []struct {
+		l limits.Field
+		v string
+	}{
+		{limits.ItemCode, it.Code}, {limits.ItemName, it.Name}, {limits.ViolatedProvision, it.ViolatedProvision},
+		{limits.PenaltyProvision, it.PenaltyProvision}, {limits.Conditions, it.Conditions}, {limits.FineBasis, it.FineBasis},
+	} {
+		t.l.Check(fe, "", t.v)
+	}
 	switch it.Domain {
 	case "", DomainPublicSecurity, DomainMarketRegulation, DomainTraffic, DomainOther:
 	default:
@@ -385,10 +407,14 @@ func ValidateItem(it *Item) error {
 	for i, t := range it.PenaltyTypes {
 		switch t {
 		case PenaltyWarning, PenaltyFine, PenaltyConfiscation, PenaltySuspension, PenaltyRevocation, PenaltyDetention:
+			if slices.Contains(it.PenaltyTypes[:i], t) {
+				fe.Add(fmt.Sprintf("penalty_types[%d]", i), "处罚种类重复")
+			}
 		default:
 			fe.Add(fmt.Sprintf("penalty_types[%d]", i), "处罚种类只能是 warning、fine、confiscation、suspension、revocation、detention 之一")
 		}
 	}
+	limits.PenaltyTypeItems.Check(fe, len(it.PenaltyTypes))
 	for _, p := range []struct{ field, label, v string }{
 		{"violated_provision", "违反条款", it.ViolatedProvision},
 		{"penalty_provision", "处罚依据", it.PenaltyProvision},
@@ -414,8 +440,8 @@ func ValidateItem(it *Item) error {
 	if it.WarningEligible && !hasType(PenaltyWarning) {
 		fe.Add("warning_eligible", "适用首违警告的事项，处罚种类应包含警告（warning）")
 	}
-	okMin := checkMoney(fe, "fine_min", "罚款下限", it.FineMin)
-	okMax := checkMoney(fe, "fine_max", "罚款上限", it.FineMax)
+	okMin := limits.CheckMoney(fe, "fine_min", "罚款下限", it.FineMin)
+	okMax := limits.CheckMoney(fe, "fine_max", "罚款上限", it.FineMax)
 	if okMin && okMax && it.FineMin > it.FineMax {
 		fe.Add("fine_min", "罚款下限不得高于上限")
 	}
@@ -432,9 +458,19 @@ func ValidateItem(it *Item) error {
 		fe.Add("warning_lookback_months", "首违警告回溯月数过大")
 	}
 	if vf := it.ValueFine; vf != nil {
+		okMoney := true
+		for _, m := range []struct {
+			field string
+			v     float64
+		}{{"threshold", vf.Threshold}, {"below_min", vf.BelowMin}, {"below_max", vf.BelowMax}, {"floor", vf.Floor}} {
+			okMoney = limits.CheckMoney(fe, "value_fine", "按货值金额计算罚款的金额（"+m.field+"）", m.v) && okMoney
+		}
 		switch {
+		case !okMoney:
 		case vf.TimesMin <= 0 || vf.TimesMax < vf.TimesMin:
 			fe.Add("value_fine", "按货值金额计算的罚款倍数无效（times_min、times_max）")
+		case vf.TimesMax > limits.MaxTimes || !limits.TwoDecimals(vf.TimesMin) || !limits.TwoDecimals(vf.TimesMax):
+			fe.Add("value_fine", fmt.Sprintf("按货值金额计算的罚款倍数应在0至%d之间，最多两位小数（times_min、times_max）", limits.MaxTimes))
 		case vf.Threshold > 0 && (vf.BelowMax <= 0 || vf.BelowMin > vf.BelowMax):
 			fe.Add("value_fine", "货值金额不足起算标准时的罚款幅度无效（below_min、below_max）")
 		case !hasType(PenaltyFine):
@@ -445,7 +481,7 @@ func ValidateItem(it *Item) error {
 		field string
 		v     float64
 	}{{"hearing_fine_person", it.HearingFinePerson}, {"hearing_fine_org", it.HearingFineOrg}} {
-		checkMoney(fe, h.field, "听证金额标准", h.v)
+		limits.CheckMoney(fe, h.field, "听证金额标准", h.v)
 	}
 	switch {
 	case it.DetentionMaxDays < 0 || it.DetentionMaxDays > DefaultDetentionMaxDays:

@@ -41,7 +41,8 @@ func (s *Server) handleGetCalendar(c *gin.Context) {
 }
 
 // handlePutCalendar replaces one year's calendar with the State Council's
-// holiday arrangement: {"holidays": [...], "workdays": [...]}.
+// holiday arrangement: {"holidays": [...], "workdays": [...]}. A null, an
+// empty object or a misspelt key is refused, never taken as "no days".
 func (s *Server) handlePutCalendar(c *gin.Context) {
 	y, err := calendarYear(c.Param("year"))
 	if err != nil {
@@ -49,8 +50,12 @@ func (s *Server) handlePutCalendar(c *gin.Context) {
 		return
 	}
 	var req calendarJSON
-	if err := bindJSON(c, &req); err != nil {
+	if err := bindJSONObject(c, &req, "holidays"); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if req.Holidays == nil && req.Workdays == nil {
+		s.fail(c, errs.Field("holidays", "请提供 holidays 和 workdays（清空某年时为空数组）"))
 		return
 	}
 	ctx := c.Request.Context()

@@ -152,7 +152,7 @@ func (s *Server) handleStatement(c *gin.Context) {
 		return
 	}
 	var in casework.StatementInput
-	if err := bindJSON(c, &in); err != nil {
+	if err := bindJSONObject(c, &in, "statement"); err != nil {
 		s.fail(c, err)
 		return
 	}

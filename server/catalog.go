@@ -52,20 +52,24 @@ func (s *Server) handleCreateItem(c *gin.Context) {
 
 // handleImportCatalog takes a CSV or XLSX list (multipart "file" or the raw
 // body) in the layout published lists use; any bad row refuses the import
-// and nothing is stored.
+// and nothing is stored. The case work reads the file as a stream.
 func (s *Server) handleImportCatalog(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadBody)
-	data, name, err := uploadedFile(c)
+	file, name, err := uploadedFile(c)
+	if mf := c.Request.MultipartForm; mf != nil {
+		defer mf.RemoveAll()
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	defer file.Close()
 	opts := casework.ImportOptions{
 		CodePrefix: strings.TrimSpace(c.DefaultQuery("code_prefix", "QD")),
 		Domain:     c.DefaultQuery("domain", rules.DomainOther),
 		ListType:   c.DefaultQuery("list_type", "first_offense"),
 	}
-	res, err := s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, data, opts)
+	res, err := s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, file, opts)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -73,26 +77,28 @@ func (s *Server) handleImportCatalog(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"created": res.Created, "updated": res.Updated, "total": res.Total})
 }
 
-// uploadedFile reads the "file" part of a multipart form, or the raw body.
-func uploadedFile(c *gin.Context) ([]byte, string, error) {
+// uploadedFile opens the "file" part of a multipart form, or the raw body.
+func uploadedFile(c *gin.Context) (io.ReadCloser, string, error) {
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
 		return multipartFile(c, "请在表单字段 file 中上传CSV或XLSX文件")
-	}
-	b, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return nil, "", errs.E(errs.BadRequest, "上传的文件超过%d MB上限或无法读取", maxUploadBody>>20)
 	}
 	name := "upload.csv"
 	if strings.Contains(c.ContentType(), "spreadsheetml") {
 		name = "upload.xlsx"
 	}
-	return b, name, nil
+	return c.Request.Body, name, nil // the case work caps what it reads, below maxUploadBody
 }
 
-// multipartFile reads the non-empty "file" part of a multipart form (parsed
+// multipartFile opens the non-empty "file" part of a multipart form (parsed
 // here when the caller has not), answering missing with bad_request when
 // there is none.
-func multipartFile(c *gin.Context, missing string) ([]byte, string, error) {
+func multipartFile(c *gin.Context, missing string) (io.ReadCloser, string, error) {
+	if c.Request.MultipartForm == nil {
+		// Keep at most 1 MB in memory; the rest of the file waits on disk.
+		if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
+			return nil, "", errs.E(errs.BadRequest, "上传的文件超过%d MB上限或无法读取", maxUploadBody>>20)
+		}
+	}
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 {
 		return nil, "", errs.E(errs.BadRequest, "%s", missing)
@@ -101,10 +107,5 @@ func multipartFile(c *gin.Context, missing string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
 	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, "", errs.E(errs.BadRequest, "无法读取上传的文件")
-	}
-	return b, fh.Filename, nil
+	return f, fh.Filename, nil
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -72,34 +74,141 @@ func (s *Server) failStatus(c *gin.Context, st int, code, msg string) {
 }
 
 // bindJSON decodes the body into v, capped at maxJSONBody. A body that is
-// not JSON or has wrong types is bad_request; a body over the cap too.
+// not JSON or has wrong types is bad_request, naming the field by its JSON
+// path (prior_violations[1].date); a body over the cap too.
 func bindJSON(c *gin.Context, v any) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
-	dec := json.NewDecoder(body)
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	_, err := readJSON(c, v, false)
+	return err
+}
+
+// bindJSONObject is bindJSON for bodies that replace what they name (the
+// calendar of a year, a case's statement): the body must be an object of
+// known keys, none of them null; anything else is invalid (422), so a null
+// or a misspelt key never wipes what is stored.
+func bindJSONObject(c *gin.Context, v any, firstKey string) error {
+	body, err := readJSON(c, v, true)
+	if err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(body, &keys); err != nil || keys == nil {
+		return errs.Field(firstKey, "请求内容应为JSON对象，不能为空或null")
+	}
+	if len(keys) == 0 {
+		return errs.Field(firstKey, "请求内容为空对象：请写明要保存的内容")
+	}
+	f := errs.Fields{}
+	for k, raw := range keys {
+		if string(bytes.TrimSpace(raw)) == "null" {
+			f.Add(k, "不能为null")
+		}
+	}
+	return f.Err()
+}
+
+// readJSON reads the body (capped) and decodes it into v; strict refuses
+// unknown keys (invalid, naming the key). It returns the body.
+func readJSON(c *gin.Context, v any, strict bool) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	if err != nil {
 		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errs.E(errs.BadRequest, "请求内容超过%d KB上限", maxJSONBody>>10)
+		}
+		return nil, errs.E(errs.BadRequest, "无法读取请求内容")
+	}
+	body = bytes.TrimLeft(body, " \t\r\n") // offsets of errors count from the value
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		switch {
-		case errors.As(err, &tooBig):
-			return errs.E(errs.BadRequest, "请求内容超过%d KB上限", maxJSONBody>>10)
 		case errors.Is(err, io.EOF):
-			return errs.E(errs.BadRequest, "请求内容为空，应为JSON")
+			return nil, errs.E(errs.BadRequest, "请求内容为空，应为JSON")
 		case errors.As(err, &typeErr):
-			field := typeErr.Field
+			field := jsonPathAt(body, typeErr.Offset)
 			if field == "" {
 				field = "请求内容"
 			}
-			return &errs.Error{Code: errs.BadRequest, Message: fmt.Sprintf("字段 %s 的类型不正确，应为%s", field, jsonTypeName(typeErr.Type.Kind().String())),
+			return nil, &errs.Error{Code: errs.BadRequest, Message: fmt.Sprintf("字段 %s 的类型不正确，应为%s", field, jsonTypeName(typeErr.Type.Kind().String())),
 				Fields: map[string]string{field: "类型不正确"}}
+		case strict && strings.HasPrefix(err.Error(), "json: unknown field "):
+			key, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return nil, errs.Field(key, fmt.Sprintf("未知字段“%s”，请检查拼写", key))
 		default:
-			return errs.E(errs.BadRequest, "请求内容不是有效的JSON")
+			return nil, errs.E(errs.BadRequest, "请求内容不是有效的JSON")
 		}
 	}
 	if dec.More() {
-		return errs.E(errs.BadRequest, "请求内容不是有效的JSON：末尾有多余内容")
+		return nil, errs.E(errs.BadRequest, "请求内容不是有效的JSON：末尾有多余内容")
 	}
-	return nil
+	return body, nil
+}
+
+// jsonPathAt is the JSON path (party.name, evidence[1],
+// prior_violations[0].date) of the value that ends at offset in data, or
+// that opens there for an object or array: where encoding/json reports a
+// type error. "" for the whole body.
+func jsonPathAt(data []byte, offset int64) string {
+	type frame struct {
+		object  bool
+		key     string
+		index   int
+		wantKey bool
+	}
+	var stack []frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.object {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			} else {
+				fmt.Fprintf(&b, "[%d]", f.index)
+			}
+		}
+		return b.String()
+	}
+	done := func() { // a value ended: the parent moves on
+		if n := len(stack); n > 0 {
+			if stack[n-1].object {
+				stack[n-1].wantKey = true
+			} else {
+				stack[n-1].index++
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		n := len(stack)
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:n-1]
+			done()
+			continue
+		}
+		if n > 0 && stack[n-1].object && stack[n-1].wantKey {
+			stack[n-1].key, _ = tok.(string)
+			stack[n-1].wantKey = false
+			continue
+		}
+		if dec.InputOffset() >= offset {
+			return path()
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, frame{object: d == '{', wantKey: d == '{'})
+			continue
+		}
+		done()
+	}
 }
 
 func jsonTypeName(kind string) string {

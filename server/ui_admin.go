@@ -5,8 +5,11 @@ package main
 // and store functions as the JSON API; no business logic lives here.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -215,7 +218,7 @@ func importMessages(e *errs.Error) []string {
 	}
 	var ms []msg
 	for k, v := range e.Fields {
-		row := 0
+		row := math.MaxInt // a count of further errors ("rows") comes last
 		if m := rowField.FindStringSubmatch(k); m != nil {
 			row, _ = strconv.Atoi(m[1])
 		}
@@ -223,7 +226,7 @@ func importMessages(e *errs.Error) []string {
 	}
 	slices.SortFunc(ms, func(a, b msg) int {
 		if a.row != b.row {
-			return a.row - b.row
+			return cmp.Compare(a.row, b.row)
 		}
 		return strings.Compare(a.text, b.text)
 	})
@@ -251,10 +254,11 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 	if mf := c.Request.MultipartForm; mf != nil {
 		defer mf.RemoveAll()
 	}
-	data, name, err := formFile(c)
+	file, name, err := formFile(c)
 	if err == nil {
+		defer file.Close()
 		var res *casework.Imported
-		res, err = s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, data,
+		res, err = s.work.ImportCatalog(c.Request.Context(), s.actor(c), name, file,
 			casework.ImportOptions{CodePrefix: p.CodePrefix, Domain: p.Domain, ListType: p.ListType})
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/admin/catalog?done=imported&n="+strconv.Itoa(res.Total))
@@ -273,7 +277,7 @@ func (s *Server) handleAdminImportCatalog(c *gin.Context) {
 
 // formFile reads the uploaded "file" of a multipart form the web gate
 // has parsed.
-func formFile(c *gin.Context) ([]byte, string, error) {
+func formFile(c *gin.Context) (io.ReadCloser, string, error) {
 	const missing = "请选择要上传的CSV或XLSX文件"
 	if c.Request.MultipartForm == nil {
 		return nil, "", errs.E(errs.BadRequest, missing)
