@@ -20,7 +20,8 @@ type Limits struct {
 	MaxIterations int           // range iterations, all loops together; default 10,000
 	MaxPages      int           // pages; default 60
 	// MaxCalls bounds the function calls of one execution (every call
-	// also checks the deadline); default 100,000.
+	// also checks the deadline); default 20,000, a hundred times what the
+	// longest sample letter makes.
 	MaxCalls int
 	// MaxAlloc bounds the bytes that functions take in and give back, all
 	// calls together (a string doubled by print is counted before it is
@@ -30,7 +31,7 @@ type Limits struct {
 
 // DefaultLimits are the limits New uses.
 var DefaultLimits = Limits{Timeout: 2 * time.Second, MaxOutput: 256 << 10, MaxIterations: 10000, MaxPages: 60,
-	MaxCalls: 100000, MaxAlloc: 4 << 20}
+	MaxCalls: 20000, MaxAlloc: 4 << 20}
 
 func (l Limits) withDefaults() Limits {
 	if l.Timeout <= 0 {

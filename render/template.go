@@ -129,11 +129,11 @@ func Parse(kind, body string) (*Template, error) {
 	t.tmpl = tmpl
 	// a dry run against the sample data of both party kinds reports a
 	// misspelt field or a bad call now, with its line
+	samples := []Data{SampleData(kind, rules.PartyPerson), SampleData(kind, rules.PartyOrganization)}
 	ctx, cancel := context.WithTimeout(context.Background(), checkLimits.withDefaults().Timeout)
 	defer cancel()
-	for _, party := range []string{rules.PartyPerson, rules.PartyOrganization} {
-		d := SampleData(kind, party)
-		if _, err := t.execute(ctx, &d, checkLimits); err != nil {
+	for i := range samples { // the time limit is the body's, not the samples'
+		if _, err := t.execute(ctx, &samples[i], checkLimits); err != nil {
 			var te *TemplateError
 			var le *LimitError
 			switch {
