@@ -222,6 +222,11 @@ func (h *harness) run(ctx context.Context) (int, error) {
 	}
 
 	var failed []string
+	if h.svc != nil {
+		if ok, err := h.svc.exitedEarly(); ok {
+			failed = append(failed, fmt.Sprintf("the server exited by itself during the run (%v); its log: %s", err, h.svc.logPath))
+		}
+	}
 	failed = append(failed, inj.failures...)
 	failed = append(failed, led.problems...)
 	h.printf("\nchecks:\n")

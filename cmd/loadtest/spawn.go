@@ -78,6 +78,20 @@ func (s *service) start(ctx context.Context) error {
 	return nil
 }
 
+// exitedEarly reports whether the process ended by itself (a crash) and how.
+func (s *service) exitedEarly() (bool, error) {
+	if s.cmd == nil {
+		return false, nil
+	}
+	select {
+	case err := <-s.exited:
+		s.exited <- err // kill and stop wait on it
+		return true, err
+	default:
+		return false, nil
+	}
+}
+
 // kill ends the process with SIGKILL: no shutdown, no checkpoint.
 func (s *service) kill() {
 	if s.cmd == nil {
