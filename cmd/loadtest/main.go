@@ -175,6 +175,8 @@ type harness struct {
 	freshDB string // the MariaDB database created for the run
 	base    string
 	dsn     string // MariaDB, Go driver DSN
+	// serverUse is what the spawned server processes used during the load.
+	serverUse usage
 }
 
 func (h *harness) printf(format string, args ...any) { fmt.Fprintf(h.out, format, args...) }
@@ -217,6 +219,9 @@ func (h *harness) run(ctx context.Context) (int, error) {
 
 	h.printf("\n")
 	rec.writeReport(h.out, elapsed, opOrder)
+	if h.svc != nil && h.serverUse.CPU > 0 {
+		h.printf("%s\n", usageText(h.serverUse, elapsed, rec.flowCount(), rec.okCount("issue")))
+	}
 	if interrupted {
 		return exitError, errors.New("interrupted: no checks")
 	}
@@ -290,6 +295,10 @@ func (h *harness) load(ctx context.Context, a *api, teams map[string]*team, led 
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
+	var before usage
+	if h.svc != nil {
+		before = h.svc.usage()
+	}
 	start := time.Now()
 	var faults sync.WaitGroup
 	if len(cfg.Faults) > 0 {
@@ -306,6 +315,10 @@ func (h *harness) load(ctx context.Context, a *api, teams map[string]*team, led 
 	elapsed := time.Since(start)
 	stopProgress()
 	faults.Wait()
+	if h.svc != nil {
+		after := h.svc.usage()
+		h.serverUse = usage{CPU: after.CPU - before.CPU, PeakRSS: after.PeakRSS}
+	}
 	return elapsed, ctx.Err() != nil
 }
 
@@ -390,6 +403,19 @@ func (h *harness) cleanup() {
 		}
 	}
 	_ = os.RemoveAll(h.dataDir)
+}
+
+// usageText is the server's line of the report: its CPU over the run, per
+// flow and per issued document, and its peak memory.
+func usageText(u usage, elapsed time.Duration, flows, issued int) string {
+	per := func(n int) string {
+		if n == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f ms", float64(u.CPU.Milliseconds())/float64(n))
+	}
+	return fmt.Sprintf("server: %.1f s CPU in %.1f s (%.2f cores), %s per flow, %s per issued document; peak RSS %d MB",
+		u.CPU.Seconds(), elapsed.Seconds(), u.CPU.Seconds()/max(elapsed.Seconds(), 1e-9), per(flows), per(issued), u.PeakRSS>>20)
 }
 
 // eventsText counts failures by operation and class: "issue 500×2, login net×1".

@@ -28,6 +28,76 @@ type service struct {
 	logPath                      string
 	cmd                          *exec.Cmd
 	exited                       chan error
+	spent                        usage // of the processes killed or stopped so far
+}
+
+// usage is what server processes used: CPU time (user and system) and the
+// peak resident set of the largest.
+type usage struct {
+	CPU     time.Duration
+	PeakRSS int64 // bytes
+}
+
+func (u usage) plus(v usage) usage {
+	return usage{CPU: u.CPU + v.CPU, PeakRSS: max(u.PeakRSS, v.PeakRSS)}
+}
+
+// procUsage reads a process's usage from /proc (Linux; zero elsewhere).
+func procUsage(pid int) usage {
+	var u usage
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		u.CPU = statCPU(string(b))
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+		u.PeakRSS = statusHWM(string(b))
+	}
+	return u
+}
+
+// statCPU is utime + stime of a /proc/PID/stat line (clock ticks of
+// 1/100 s, the value on every Linux the harness runs on).
+func statCPU(stat string) time.Duration {
+	// The command name in parentheses may hold spaces: count from after it.
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(stat[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // fields 14 and 15: utime, stime
+		var n int64
+		fmt.Sscan(s, &n)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// statusHWM is VmHWM of /proc/PID/status, in bytes.
+func statusHWM(status string) int64 {
+	for line := range strings.Lines(status) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// usage is what the server processes used so far, the running one included.
+func (s *service) usage() usage {
+	if s.cmd == nil {
+		return s.spent
+	}
+	return s.spent.plus(procUsage(s.cmd.Process.Pid))
+}
+
+// reap notes the usage of the process about to end.
+func (s *service) reap() {
+	s.spent = s.spent.plus(procUsage(s.cmd.Process.Pid))
 }
 
 // buildServer compiles pkg (./server) into dir once.
@@ -97,6 +167,7 @@ func (s *service) kill() {
 	if s.cmd == nil {
 		return
 	}
+	s.reap()
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.exited
 	s.cmd = nil
@@ -107,13 +178,15 @@ func (s *service) stop() {
 	if s.cmd == nil {
 		return
 	}
+	s.reap()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.exited:
-		s.cmd = nil
 	case <-time.After(30 * time.Second):
-		s.kill()
+		_ = s.cmd.Process.Signal(syscall.SIGKILL)
+		<-s.exited
 	}
+	s.cmd = nil
 }
 
 // waitHealthy polls base/healthz until it answers 200, the time is up or

@@ -61,3 +61,29 @@ penaltydoc listening on 127.0.0.1:1
 		t.Errorf("errorLines = %q, %d", lines, n)
 	}
 }
+
+func TestProcFields(t *testing.T) {
+	// A /proc/PID/stat line whose command name holds a space and a ')'.
+	stat := "4242 (pen alty)doc) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 566 0 0 20 0 12 0 100 0 0"
+	if got := statCPU(stat); got != 18*time.Second {
+		t.Errorf("statCPU = %v, want 18s (1234 + 566 ticks)", got)
+	}
+	if got := statCPU("garbage"); got != 0 {
+		t.Errorf("statCPU(garbage) = %v", got)
+	}
+	status := "Name:\tpenaltydoc\nVmPeak:\t 2000000 kB\nVmHWM:\t  183424 kB\nVmRSS:\t  90000 kB\n"
+	if got := statusHWM(status); got != 183424<<10 {
+		t.Errorf("statusHWM = %d", got)
+	}
+	u := usage{CPU: time.Second, PeakRSS: 10 << 20}.plus(usage{CPU: 2 * time.Second, PeakRSS: 5 << 20})
+	if u.CPU != 3*time.Second || u.PeakRSS != 10<<20 {
+		t.Errorf("plus = %+v", u)
+	}
+	if got, want := usageText(u, 2*time.Second, 3, 0), "server: 3.0 s CPU in 2.0 s (1.50 cores), 1000 ms per flow, - per issued document; peak RSS 10 MB"; got != want {
+		t.Errorf("usageText = %q\nwant %q", got, want)
+	}
+	// This process: some memory.
+	if u := procUsage(os.Getpid()); u.PeakRSS <= 0 {
+		t.Skipf("no /proc here: %+v", u)
+	}
+}

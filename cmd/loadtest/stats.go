@@ -78,6 +78,27 @@ func (r *recorder) flowDone(kind string) {
 	r.flows[kind]++
 }
 
+// flowCount is the number of completed flows.
+func (r *recorder) flowCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.flows {
+		n += c
+	}
+	return n
+}
+
+// okCount is the number of 2xx answers of op.
+func (r *recorder) okCount(op string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.ops[op]; s != nil {
+		return len(s.ok)
+	}
+	return 0
+}
+
 // percentile is the nearest-rank p-th percentile (0 < p <= 100) of sorted.
 func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
