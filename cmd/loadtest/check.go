@@ -117,6 +117,21 @@ func ledgerProblems(acked []issued, docs []checkedDoc) []string {
 	return problems
 }
 
+// unacknowledged are the numbered docs not among acked.
+func unacknowledged(acked []issued, docs []checkedDoc) []checkedDoc {
+	seen := make(map[uint]bool, len(acked))
+	for _, a := range acked {
+		seen[a.ID] = true
+	}
+	var out []checkedDoc
+	for _, d := range docs {
+		if d.Number != "" && !seen[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // docProblems checks the fields of one document the numbering relies on.
 func docProblems(d checkedDoc) []string {
 	issuedLike := d.Status == "issued" || d.Status == "served" || d.Status == "superseded"
@@ -136,7 +151,10 @@ func docProblems(d checkedDoc) []string {
 type checkResult struct {
 	Cases, Documents, Numbered, PDFs int
 	Series                           []seriesSummary
-	Problems                         []string
+	// Unacknowledged are the numbered documents whose issue no client saw
+	// answered 200 (its answer lost in a fault, or older data).
+	Unacknowledged []checkedDoc
+	Problems       []string
 }
 
 // checkService reads every case and document through the API as admin,
@@ -223,6 +241,7 @@ func checkService(ctx context.Context, a *api, admin *account, acked []issued, w
 	res.Series, numbering = numberingProblems(docs)
 	res.Problems = append(res.Problems, numbering...)
 	res.Problems = append(res.Problems, ledgerProblems(acked, docs)...)
+	res.Unacknowledged = unacknowledged(acked, docs)
 	return res, nil
 }
 

@@ -124,3 +124,11 @@ func TestDocProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestUnacknowledged(t *testing.T) {
+	docs := []checkedDoc{{ID: 1, Number: "甲〔2026〕1号"}, {ID: 2, Number: "甲〔2026〕2号"}, {ID: 3}, {ID: 4, Number: "甲〔2026〕3号"}}
+	got := unacknowledged([]issued{{ID: 1}, {ID: 4}}, docs)
+	if len(got) != 1 || got[0].ID != 2 {
+		t.Errorf("unacknowledged = %+v, want document 2", got)
+	}
+}

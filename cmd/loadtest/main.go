@@ -249,8 +249,18 @@ func (h *harness) run(ctx context.Context) (int, error) {
 	} else {
 		h.printf("  %d cases, %d documents, %d numbered, %d PDFs checked against their SHA-256 and verify page\n",
 			res.Cases, res.Documents, res.Numbered, res.PDFs)
-		h.printf("  %d issues acknowledged to the clients, each found with its number and hash (the other numbered ones: answers lost in a fault, or older data)\n",
-			len(led.issued))
+		h.printf("  %d issues acknowledged to the clients, each found with its number and hash\n", len(led.issued))
+		if n := len(res.Unacknowledged); n > 0 {
+			h.printf("  %d numbered without a 200 to the client (answer lost in a fault, or older data):", n)
+			for i, d := range res.Unacknowledged {
+				if i == 10 {
+					h.printf(" …")
+					break
+				}
+				h.printf(" document %d (%s)", d.ID, d.Number)
+			}
+			h.printf("\n")
+		}
 		for _, s := range res.Series {
 			h.printf("  %s: %d numbers, 1…%d\n", s.Series, s.Count, s.Max)
 		}
