@@ -17,7 +17,10 @@ import (
 func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
 	now := s.now()
 	allowed := true
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	// transact: on MySQL the locking read of a missing key takes a gap lock,
+	// and two first events in one gap deadlock on their inserts; retried.
+	err := s.transact(ctx, func(tx *gorm.DB) error {
+		allowed = true
 		var t Throttle
 		err := s.lock(tx).Where("`key` = ?", key).First(&t).Error
 		switch {

@@ -151,7 +151,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password, ip string)
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("penaltydoc-dummy"), bcrypt.MinCost)
 
 func (s *Store) recordFailure(ctx context.Context, key string, now time.Time) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transact(ctx, func(tx *gorm.DB) error { // retried on deadlock, as in Allow
 		var t Throttle
 		err := s.lock(tx).Where("`key` = ?", key).First(&t).Error
 		switch {
