@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -267,6 +268,18 @@ func TestAuditConcurrentAppends(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		ctx := t.Context()
 		approved := approvedDocs(t, s, rules.KindAdvanceNotice, 8)
+		// A step that fails leaves the chain as it was.
+		before, err := s.VerifyAudit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := func(context.Context, *DocumentContext) (*Rendered, error) { return nil, errors.New("render failed") }
+		if _, err := issue(s, approved[0], failed); err == nil {
+			t.Fatal("issue with a failing render passed")
+		}
+		if after, err := s.VerifyAudit(ctx); err != nil || after.Head != before.Head || after.Problem != nil {
+			t.Fatalf("after a failed issue: %+v, before %+v (%v)", after, before, err)
+		}
 		f := rules.Facts{AuthorityID: 1, ViolationCode: "X-1", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 			Party: rules.Party{Kind: rules.PartyPerson, Name: "李某", IDNumber: "11010519491231002X"}}
 		ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision}
