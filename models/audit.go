@@ -126,7 +126,7 @@ func (s *Store) audit(ctx context.Context, tx *gorm.DB, e AuditEntry) error {
 // wrote at its end, in their order.
 func (s *Store) auditedTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	b := &auditBuffer{}
-	return s.db.WithContext(context.WithValue(ctx, auditBufferKey{}, b)).Transaction(func(tx *gorm.DB) error {
+	return s.conn(context.WithValue(ctx, auditBufferKey{}, b)).Transaction(func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
