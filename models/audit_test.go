@@ -187,6 +187,12 @@ func TestVerifyAudit(t *testing.T) {
 				}
 			})
 		}
+		// Without its head the chain takes no entry (no new chain starts).
+		sqlExec("DELETE FROM audit_chain")(t, s, nil)
+		before := len(storedAudit(t, s))
+		if err := s.Audit(t.Context(), officerActor, "login", "user", 1, ""); err == nil || len(storedAudit(t, s)) != before {
+			t.Fatalf("append without a head: %v", err)
+		}
 	})
 }
 
