@@ -286,21 +286,10 @@ func TestAuditConcurrentAppends(t *testing.T) {
 		if after, err := s.VerifyAudit(ctx); err != nil || after.Head != before.Head || after.Problem != nil {
 			t.Fatalf("after a failed issue: %+v, before %+v (%v)", after, before, err)
 		}
+		drafts := draftDocs(t, s, rules.KindAdvanceNotice, 8)
 		f := rules.Facts{AuthorityID: 1, ViolationCode: "X-1", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 			Party: rules.Party{Kind: rules.PartyPerson, Name: "李某", IDNumber: "11010519491231002X"}}
 		ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision}
-		drafts := make([]uint, 8)
-		for i := range drafts {
-			c := &Case{AuthorityID: 1, ItemID: 1}
-			if err := s.CreateCase(ctx, officerActor, c, f, ev); err != nil {
-				t.Fatal(err)
-			}
-			d := &Document{CaseID: c.ID, AuthorityID: 1, Kind: rules.KindAdvanceNotice}
-			if err := s.CreateDocument(ctx, officerActor, d); err != nil {
-				t.Fatal(err)
-			}
-			drafts[i] = d.ID
-		}
 		var wg sync.WaitGroup
 		errc := make(chan error, 100)
 		report := func(what string, err error) {
