@@ -9,6 +9,7 @@ import (
 	"testing/iotest"
 
 	"penaltydoc/errs"
+	"penaltydoc/models"
 	"penaltydoc/rules/limits"
 )
 
@@ -35,7 +36,7 @@ func TestCapReader(t *testing.T) {
 // TestImportCounts: an answer names at most MaxImportErrors cells and
 // counts the rest, in its message and under "rows".
 func TestImportCounts(t *testing.T) {
-	_, err := (&Service{}).ImportCatalog(t.Context(), Actor{}, "bad.csv", bytes.NewReader(badCatalog(60, "坏行")), ImportOptions{CodePrefix: "QD", Domain: "other"})
+	_, err := (&Service{}).ImportCatalog(t.Context(), Actor{Scope: models.Everything}, "bad.csv", bytes.NewReader(badCatalog(60, "坏行")), ImportOptions{CodePrefix: "QD", Domain: "other"})
 	var e *errs.Error
 	// 60 rows with two bad provisions each: 120 cells, 50 named.
 	if !errors.As(err, &e) || len(e.Fields) != limits.MaxImportErrors+1 || e.Fields["rows"] != "…及其他70处错误" ||

@@ -26,21 +26,26 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612010002_letters", Migrate: migrateV3, Rollback: rollbackV3},
 	{ID: "202612010003_scoping", Migrate: migrateV4, Rollback: rollbackV4},
 	{ID: "202612010004_limits", Migrate: migrateLimits, Rollback: rollbackLimits},
+	{ID: "202612010005_audit_chain", Migrate: migrateAuditChain, Rollback: rollbackAuditChain},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.
 func (s *Store) Migrate(ctx context.Context) error {
-	m := gormigrate.New(s.conn(ctx), &gormigrate.Options{
+	if err := s.migrator(ctx).Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// migrator runs the migrations; tests stop it at one (MigrateTo).
+func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
+	return gormigrate.New(s.conn(ctx), &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              190,
 		UseTransaction:            s.dialect == DialectSQLite, // MySQL DDL commits implicitly
 		ValidateUnknownMigrations: true,
 	}, migrations)
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
 }
 
 // fresh returns tx without the statement state gormigrate leaves on it, with

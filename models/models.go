@@ -283,6 +283,12 @@ type AuditEntry struct {
 	IP         string    `gorm:"size:64;not null;default:''" json:"ip"`
 	Detail     string    `gorm:"type:text" json:"detail"`
 	DocSHA256  string    `gorm:"size:64;not null;default:''" json:"doc_sha256"`
+	// The hash chain (audit.go): the entry's place in the chain, the
+	// entry before it and this entry's hash over both and its fields.
+	Seq      int64  `gorm:"not null;default:0;uniqueIndex" json:"seq"`
+	PrevID   uint   `gorm:"not null;default:0" json:"prev_id"`
+	PrevHash string `gorm:"size:64;not null;default:''" json:"prev_hash"`
+	Hash     string `gorm:"size:64;not null;default:''" json:"hash"`
 }
 
 // TableName keeps the audit table's name plain.

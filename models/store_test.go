@@ -23,7 +23,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, s *Store, dsn string)) {
 	}
 }
 
-func openMigrated(t *testing.T, dsn string) *Store {
+func openMigrated(t testing.TB, dsn string) *Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, dsn)

@@ -144,10 +144,11 @@ func (s *Store) auditDoc(ctx context.Context, tx *gorm.DB, a Actor, action strin
 }
 
 // transact runs fn in a transaction, again (up to 5 times) when MySQL
-// reports a deadlock or a lock wait timeout, or SQLite stays busy.
+// reports a deadlock or a lock wait timeout, or SQLite stays busy. The
+// audit entries fn writes join the chain at its end (auditedTx).
 func (s *Store) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	for attempt := 0; ; attempt++ {
-		err := s.conn(ctx).Transaction(fn)
+		err := s.auditedTx(ctx, fn)
 		if err == nil || attempt == 5 || !retryable(err) || ctx.Err() != nil {
 			return err
 		}

@@ -22,9 +22,9 @@ var (
 	clerkActor    = Actor{UserID: 3, Username: "clerk", IP: "127.0.0.1", Roles: []string{RoleClerk}, Scope: Everything}
 )
 
-// approvedDocs seeds s and returns n approved documents of kind, each on
-// its own penalty case.
-func approvedDocs(t testing.TB, s *Store, kind string, n int) []uint {
+// draftDocs seeds s and returns n draft documents of kind, each on its
+// own draft penalty case.
+func draftDocs(t testing.TB, s *Store, kind string, n int) []uint {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
@@ -45,13 +45,23 @@ func approvedDocs(t testing.TB, s *Store, kind string, n int) []uint {
 		if err := s.CreateDocument(ctx, officerActor, d); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SubmitDocument(ctx, officerActor, d.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.ApproveDocument(ctx, reviewerActor, d.ID); err != nil {
-			t.Fatal(err)
-		}
 		ids[i] = d.ID
+	}
+	return ids
+}
+
+// approvedDocs is draftDocs with each document submitted and approved.
+func approvedDocs(t testing.TB, s *Store, kind string, n int) []uint {
+	t.Helper()
+	ctx := context.Background()
+	ids := draftDocs(t, s, kind, n)
+	for _, id := range ids {
+		if _, err := s.SubmitDocument(ctx, officerActor, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApproveDocument(ctx, reviewerActor, id); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return ids
 }

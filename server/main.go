@@ -45,6 +45,10 @@ type Config struct {
 	// EmergencyAdmin lets admins override the separation of duties, each
 	// step audited: for an emergency only.
 	EmergencyAdmin bool
+	// CheckAudit verifies the audit chain and exits (no HTTP server);
+	// AuditAnchors are heads recorded earlier ("SEQ:HASH,…") it must hold.
+	CheckAudit   bool
+	AuditAnchors string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -64,6 +68,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.MemoryLimit, "memory-limit", def("PENALTYDOC_MEMORY_LIMIT", "1GiB"), "soft memory limit of the process, e.g. 512MiB or 2GiB; off for none (PENALTYDOC_MEMORY_LIMIT)")
 	fs.BoolVar(&cfg.EmergencyAdmin, "emergency-admin", getenv("PENALTYDOC_EMERGENCY_ADMIN") == "1",
 		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
+	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
+	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
 	}
@@ -93,6 +99,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			log.Error("close database", "err", err)
 		}
 	}()
+	if cfg.CheckAudit {
+		return checkAudit(ctx, store, cfg.AuditAnchors, stdout)
+	}
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
