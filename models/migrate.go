@@ -27,8 +27,10 @@ var migrations = []*gormigrate.Migration{
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.
+// Its statements take no query deadline: altering a large table may take
+// long.
 func (s *Store) Migrate(ctx context.Context) error {
-	m := gormigrate.New(s.conn(ctx), &gormigrate.Options{
+	m := gormigrate.New(s.conn(withoutQueryDeadline(ctx)), &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              190,
