@@ -49,17 +49,27 @@ func newFaultProxy(t testing.TB, target string) *faultProxy {
 	p := &faultProxy{t: t, target: target, addr: ln.Addr().String(), ln: ln, conns: map[net.Conn]bool{}, release: make(chan struct{})}
 	p.wg.Add(1)
 	go p.serve(ln)
-	t.Cleanup(func() {
-		p.mu.Lock()
-		if p.ln != nil {
-			p.ln.Close()
-			p.ln = nil
-		}
-		p.cutLocked()
-		p.mu.Unlock()
-		p.wg.Wait()
-	})
+	t.Cleanup(p.close)
 	return p
+}
+
+// close stops the proxy: it listens no more, ends a hang and cuts every
+// connection. A test whose server may be waiting on the proxy closes it
+// before the server (httptest's Close waits for the requests in flight).
+func (p *faultProxy) close() {
+	p.mu.Lock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	if p.mode == proxyHang {
+		close(p.release)
+		p.release = make(chan struct{})
+	}
+	p.mode = proxyDrop
+	p.cutLocked()
+	p.mu.Unlock()
+	p.wg.Wait()
 }
 
 // set switches the proxy to mode.

@@ -181,14 +181,17 @@ func proxied(t *testing.T, db dbtest.DB) (*faultProxy, dbtest.DB) {
 	return p, dbtest.DB{Name: db.Name, DSN: "mysql:" + cfg.FormatDSN()}
 }
 
-// mariaDB is a fresh MariaDB database behind a faultProxy; the test skips
-// without PENALTYDOC_TEST_MYSQL_DSN.
-func mariaDB(t *testing.T) (*faultProxy, dbtest.DB) {
+// mariaDBEnv is a faultEnv on a fresh MariaDB database behind a
+// faultProxy; the test skips without PENALTYDOC_TEST_MYSQL_DSN.
+func mariaDBEnv(t *testing.T, requestTimeout time.Duration) (*faultProxy, *faultEnv) {
 	t.Helper()
 	if os.Getenv(dbtest.EnvMySQL) == "" {
 		t.Skipf("%s not set: the MariaDB fault tests (a proxy that refuses, drops and hangs) need a server", dbtest.EnvMySQL)
 	}
-	return proxied(t, dbtest.MySQL(t))
+	proxy, db := proxied(t, dbtest.MySQL(t))
+	f := newFaultEnv(t, db, requestTimeout)
+	t.Cleanup(proxy.close) // before the server's: no request stays hanging
+	return proxy, f
 }
 
 // lockSQLite holds SQLite's write lock from another connection, as a stuck
@@ -224,8 +227,7 @@ func lockSQLite(t *testing.T, db dbtest.DB) (release func()) {
 // the service answers again by itself once it is back.
 func TestDatabaseFaults(t *testing.T) {
 	t.Run("mysql", func(t *testing.T) {
-		proxy, db := mariaDB(t)
-		f := newFaultEnv(t, db, 0)
+		proxy, f := mariaDBEnv(t, 0)
 		f.wantUp(t)
 		for _, mode := range []proxyMode{proxyRefuse, proxyDrop, proxyHang, proxyRefuse} {
 			t.Run(mode.String(), func(t *testing.T) {
@@ -261,8 +263,7 @@ func TestDatabaseFaults(t *testing.T) {
 func TestRequestDeadline(t *testing.T) {
 	const requestTimeout = 300 * time.Millisecond // shorter than the query deadline
 	t.Run("mysql", func(t *testing.T) {
-		proxy, db := mariaDB(t)
-		f := newFaultEnv(t, db, requestTimeout)
+		proxy, f := mariaDBEnv(t, requestTimeout)
 		proxy.set(proxyHang)
 		st, h, b := f.call(t, "GET", "/api/v1/cases", nil)
 		wantUnavailableJSON(t, "GET /api/v1/cases with the database hanging", st, h, b, errRequestDeadline.Message)
@@ -284,8 +285,7 @@ func TestRequestDeadline(t *testing.T) {
 // logged at info as cancelled, counted as 499, never as a 5xx.
 func TestClientCancel(t *testing.T) {
 	t.Run("mysql", func(t *testing.T) {
-		proxy, db := mariaDB(t)
-		f := newFaultEnv(t, db, 0)
+		proxy, f := mariaDBEnv(t, 0)
 		proxy.set(proxyHang) // the request waits on the database
 		f.cancelled(t, "GET", "/api/v1/cases", nil)
 		proxy.set(proxyPass)
