@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -69,6 +70,9 @@ func (s *Service) ImportCatalog(ctx context.Context, a Actor, name string, data 
 
 func readCSV(data []byte) ([][]string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) { // Excel's plain "CSV" is GBK; MySQL would refuse the bytes
+		return nil, errs.E(errs.Invalid, "CSV文件不是UTF-8编码：请在Excel中另存为“CSV UTF-8（逗号分隔）”或XLSX后再导入")
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true

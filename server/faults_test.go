@@ -159,7 +159,7 @@ func (f *faultEnv) metricsText(t *testing.T) string {
 	return string(b)
 }
 
-func mustRead(t *testing.T, path string) []byte {
+func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -187,11 +188,26 @@ func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User, erro
 }
 
 // parseForm reads a form body, capped at maxFormBody; a multipart form (a
-// file upload) at maxUploadBody, held in memory.
+// file upload) at maxUploadBody, held in memory. A form that is not UTF-8
+// (no browser sends one: the pages are UTF-8) is refused, so that no page
+// shows it back broken.
 func parseForm(c *gin.Context) error {
 	if c.Request.PostForm != nil {
 		return nil
 	}
+	if err := readForm(c); err != nil {
+		return err
+	}
+	notUTF8 := func(v string) bool { return !utf8.ValidString(v) }
+	for k, vs := range c.Request.PostForm {
+		if notUTF8(k) || slices.ContainsFunc(vs, notUTF8) {
+			return errs.E(errs.BadRequest, "表单内容含有无效的字符编码，请返回重新填写。")
+		}
+	}
+	return nil
+}
+
+func readForm(c *gin.Context) error {
 	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
 		// Up to maxUploadBody in all, of which at most maxFormBody in memory
 		// (file parts beyond it go to temporary files): the role check comes
