@@ -133,3 +133,6 @@ func (s *Service) verifyURL(d *models.Document) string {
 
 // Ping checks that the database answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Health is the database's state (see models.Store.Health).
+func (s *Service) Health(ctx context.Context) models.Health { return s.store.Health(ctx) }

@@ -19,7 +19,10 @@ const (
 	NotFound        = "not_found"
 	Conflict        = "conflict"
 	TooManyRequests = "too_many_requests"
-	Internal        = "internal"
+	// Unavailable: the database cannot be reached or did not answer in
+	// time, or the request ran out of time; the client may retry later.
+	Unavailable = "unavailable"
+	Internal    = "internal"
 )
 
 // Error is an application error.

@@ -15,6 +15,7 @@ func TestWrapKeepsCode(t *testing.T) {
 		{"plain error", errors.New("disk full"), Internal, "服务器内部错误"},
 		{"not found", E(NotFound, "文书不存在"), NotFound, "文书不存在"},
 		{"conflict", E(Conflict, "文书已签发"), Conflict, "文书已签发"},
+		{"unavailable", E(Unavailable, "数据库暂时无法访问"), Unavailable, "数据库暂时无法访问"},
 		{"internal", Wrap(errors.New("x"), "inner"), Internal, "服务器内部错误"},
 		{"field", Field("date", "送达日期不能晚于今天"), Invalid, "送达日期不能晚于今天"},
 	} {

@@ -30,6 +30,8 @@ var migrations = []*gormigrate.Migration{
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.
+// Its statements take no query deadline: altering a large table may take
+// long.
 func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.migrator(ctx).Migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -39,7 +41,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // migrator runs the migrations; tests stop it at one (MigrateTo).
 func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
-	return gormigrate.New(s.conn(ctx), &gormigrate.Options{
+	return gormigrate.New(s.conn(withoutQueryDeadline(ctx)), &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              190,

@@ -40,6 +40,8 @@ type Store struct {
 	// handler; processes sharing a file still exclude each other through
 	// the immediate write transaction.
 	issueMu sync.Mutex
+	// queryTimeout bounds every statement (Options.QueryTimeout).
+	queryTimeout time.Duration
 }
 
 // China is the offices' time zone (rules.China): issue dates, deadlines and
@@ -51,8 +53,13 @@ var China = rules.China
 func (s *Store) Today() string { return s.now().In(China).Format(dateLayout) }
 
 // Open connects to dsn: "sqlite:PATH" (the folder is created when missing)
-// or "mysql:DSN" (a Go MySQL driver DSN). It does not migrate.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+// or "mysql:DSN" (a Go MySQL driver DSN), with the default Options. It does
+// not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) { return OpenWith(ctx, dsn, Options{}) }
+
+// OpenWith is Open with opts.
+func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
 	dialect, rest, ok := strings.Cut(dsn, ":")
 	if !ok {
 		return nil, fmt.Errorf("database %q: want sqlite:PATH or mysql:DSN", dsn)
@@ -78,11 +85,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
 		}
-		params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		// The wait for the write lock (the busy timeout) is the query
+		// deadline: the driver's busy wait does not see the context.
+		params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+			opts.QueryTimeout.Milliseconds())
 		if query != "" {
 			params = query + "&" + params
 		}
-		db, err = gorm.Open(sqlite.Open("file:"+path+"?"+params), cfg)
+		db, err = gorm.Open(faultDialector{sqlite.Open("file:" + path + "?" + params)}, cfg)
 	case DialectMySQL:
 		mc, perr := mysqldrv.ParseDSN(rest)
 		if perr != nil {
@@ -98,7 +108,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if _, ok := mc.Params["charset"]; !ok {
 			mc.Params["charset"] = "utf8mb4"
 		}
-		db, err = gorm.Open(mysql.New(mysql.Config{DSN: mc.FormatDSN()}), cfg)
+		conn, cerr := mysqldrv.NewConnector(mc)
+		if cerr != nil {
+			return nil, fmt.Errorf("mysql connector: %w", cerr)
+		}
+		pool := sql.OpenDB(connectTimeout{Connector: conn, timeout: opts.ConnectTimeout})
+		db, err = gorm.Open(faultDialector{mysql.New(mysql.Config{DSN: mc.FormatDSN(), Conn: pool})}, cfg)
+		if err != nil {
+			pool.Close()
+		}
 	default:
 		return nil, fmt.Errorf("database %q: unknown driver %q (want sqlite or mysql)", dsn, dialect)
 	}
@@ -113,8 +131,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(8)
 		sqlDB.SetConnMaxLifetime(5 * time.Minute)
+		// Idle connections go after a minute: after an outage the pool
+		// holds no connection older than that (the driver also checks a
+		// connection's liveness before it reuses it).
+		sqlDB.SetConnMaxIdleTime(time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }}
+	if err := registerDeadlines(db, opts.QueryTimeout); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("register query deadlines: %w", err)
+	}
+	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, queryTimeout: opts.QueryTimeout}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -140,10 +166,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := d.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+		return fmt.Errorf("ping database: %w", unavailable(s.dialect, err))
 	}
 	return nil
 }
+
+// QueryTimeout is the deadline of every statement.
+func (s *Store) QueryTimeout() time.Duration { return s.queryTimeout }
 
 // Close closes the pool; on SQLite it checkpoints the WAL first.
 func (s *Store) Close() error {

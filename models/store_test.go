@@ -25,16 +25,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, s *Store, dsn string)) {
 
 func openMigrated(t testing.TB, dsn string) *Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return s
+	return openWith(t, dsn, Options{})
 }
 
 var testTemplates = map[string]string{"penalty_decision": "@title 行政处罚决定书", "advance_notice": "@title 行政处罚事先告知书"}

@@ -144,12 +144,15 @@ func (s *Store) auditDoc(ctx context.Context, tx *gorm.DB, a Actor, action strin
 }
 
 // transact runs fn in a transaction, again (up to 5 times) when MySQL
-// reports a deadlock or a lock wait timeout, or SQLite stays busy. The
-// audit entries fn writes join the chain at its end (auditedTx).
+// reports a deadlock or a lock wait timeout, or SQLite stays busy, until the
+// query deadline has passed since the first try (SQLite's busy error comes
+// after a wait of that long: the lock is held, not contended). The audit
+// entries fn writes join the chain at its end (auditedTx).
 func (s *Store) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		err := s.auditedTx(ctx, fn)
-		if err == nil || attempt == 5 || !retryable(err) || ctx.Err() != nil {
+		if err == nil || attempt == 5 || !retryable(err) || ctx.Err() != nil || time.Since(start) >= s.queryTimeout {
 			return err
 		}
 		time.Sleep(time.Duration(5+rand.IntN(20*(attempt+1))) * time.Millisecond)

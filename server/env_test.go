@@ -41,8 +41,14 @@ func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 // newEnvWith is newEnv with the server's dependencies changed by change.
 func newEnvWith(t testing.TB, db dbtest.DB, change func(*Deps)) *testEnv {
 	t.Helper()
+	return newEnvOpts(t, db, models.Options{}, change)
+}
+
+// newEnvOpts is newEnvWith with the store opened with opts.
+func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*Deps)) *testEnv {
+	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, db.DSN)
+	store, err := models.OpenWith(ctx, db.DSN, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +44,10 @@ func status(code string) int {
 		return http.StatusConflict
 	case errs.TooManyRequests:
 		return http.StatusTooManyRequests
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	case codeClientClosed:
+		return statusClientClosed
 	default:
 		return http.StatusInternalServerError
 	}
@@ -58,15 +63,70 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// fail answers err as JSON. Internal errors are logged with the request id
-// and answered with a generic message.
+// fail answers err as JSON (see explain).
 func (s *Server) fail(c *gin.Context, err error) {
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == "" {
-		reqLog(c).Error("internal error", "err", err)
-		e = &errs.Error{Code: errs.Internal, Message: "服务器内部错误，请稍后再试"}
+	if e := explain(c, err); !clientGone(c, e) {
+		answer(c, e)
 	}
+}
+
+// answer writes an explained error as JSON.
+func answer(c *gin.Context, e *errs.Error) {
 	c.AbortWithStatusJSON(status(e.Code), errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields}})
+}
+
+// A request its client gave up on is no error of ours: it is answered (to
+// nobody) and counted with nginx's 499, and logged at info.
+const (
+	codeClientClosed   = "client_closed"
+	statusClientClosed = 499
+)
+
+// clientGone answers e's request with 499 when its client gave up.
+func clientGone(c *gin.Context, e *errs.Error) bool {
+	if e.Code != codeClientClosed {
+		return false
+	}
+	c.AbortWithStatus(statusClientClosed)
+	return true
+}
+
+// retryAfter is the Retry-After of a 503, in seconds.
+const retryAfter = "5"
+
+var (
+	errInternal        = &errs.Error{Code: errs.Internal, Message: "服务器内部错误，请稍后再试"}
+	errRequestDeadline = &errs.Error{Code: errs.Unavailable, Message: "请求处理超时，请稍后再试"}
+	errClientClosed    = &errs.Error{Code: codeClientClosed, Message: "请求已被客户端取消"}
+)
+
+// explain is err as the client is told it, logged as it deserves. A
+// client's error (invalid, not found …) is answered as it is and not
+// logged. Otherwise: a request cancelled by its client is no error (info,
+// 499); one past its deadline, or a database that cannot be reached, is 503
+// with Retry-After (warn); an internal error is logged with the request id
+// (error) and answered with a generic message.
+func explain(c *gin.Context, err error) *errs.Error {
+	var e *errs.Error
+	known := errors.As(err, &e) && e.Code != errs.Internal && e.Code != ""
+	if !known || e.Code == errs.Unavailable {
+		ctxErr := c.Request.Context().Err()
+		switch {
+		case errors.Is(ctxErr, context.Canceled):
+			reqLog(c).Info("request cancelled by client", "status", statusClientClosed, "err", err)
+			return errClientClosed
+		case errors.Is(ctxErr, context.DeadlineExceeded):
+			reqLog(c).Warn("request deadline exceeded", "err", err)
+			e = errRequestDeadline
+		case !known:
+			reqLog(c).Error("internal error", "err", err)
+			return errInternal
+		default:
+			reqLog(c).Warn("database unavailable", "err", err)
+		}
+		c.Header("Retry-After", retryAfter)
+	}
+	return e
 }
 
 func (s *Server) failStatus(c *gin.Context, st int, code, msg string) {

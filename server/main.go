@@ -49,6 +49,11 @@ type Config struct {
 	// AuditAnchors are heads recorded earlier ("SEQ:HASH,…") it must hold.
 	CheckAudit   bool
 	AuditAnchors string
+	// QueryTimeout bounds every database statement; RequestTimeout every
+	// request, LongRequestTimeout the long ones (batch print, imports).
+	QueryTimeout       time.Duration
+	RequestTimeout     time.Duration
+	LongRequestTimeout time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -70,8 +75,32 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
+	for _, d := range []struct {
+		v         *time.Duration
+		flag, env string
+		def       time.Duration
+		usage     string
+	}{
+		{&cfg.QueryTimeout, "query-timeout", "PENALTYDOC_QUERY_TIMEOUT", models.DefaultQueryTimeout, "deadline of every database statement, and SQLite's wait for the write lock"},
+		{&cfg.RequestTimeout, "request-timeout", "PENALTYDOC_REQUEST_TIMEOUT", DefaultRequestTimeout, "deadline of every request"},
+		{&cfg.LongRequestTimeout, "long-request-timeout", "PENALTYDOC_LONG_REQUEST_TIMEOUT", DefaultLongRequestTimeout, "deadline of batch print and catalogue imports"},
+	} {
+		def := d.def
+		if v := getenv(d.env); v != "" {
+			var err error
+			if def, err = time.ParseDuration(v); err != nil || def <= 0 {
+				return cfg, fmt.Errorf("%s=%q: want a duration such as 5s", d.env, v)
+			}
+		}
+		fs.DurationVar(d.v, d.flag, def, d.usage+" ("+d.env+")")
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
+	}
+	for _, d := range []time.Duration{cfg.QueryTimeout, cfg.RequestTimeout, cfg.LongRequestTimeout} {
+		if d <= 0 {
+			return cfg, fmt.Errorf("timeouts must be positive, got %s", d)
+		}
 	}
 	return cfg, nil
 }
@@ -90,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		debug.SetMemoryLimit(limit)
 	}
 
-	store, err := models.Open(ctx, cfg.DB)
+	store, err := models.OpenWith(ctx, cfg.DB, models.Options{QueryTimeout: cfg.QueryTimeout})
 	if err != nil {
 		return err
 	}
@@ -130,7 +159,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.EmergencyAdmin {
 		log.Warn("emergency setting on: admins may override the separation of duties; every such step is audited as emergency_separation_override")
 	}
-	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin})
+	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin,
+		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout})
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,22 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
+// deadline gives the request its deadline: the long one on longRoutes.
+// Its end reaches every query through the request's context; what it cuts
+// short is answered 503 (explain).
+func (s *Server) deadline() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		d := s.requestTimeout
+		if longRoutes[c.FullPath()] {
+			d = s.longTimeout
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
+
 func (s *Server) accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -62,19 +61,19 @@ func (s *Server) downloadFailed(c *gin.Context, asJSON bool, number string, err 
 		s.fail(c, err)
 		return
 	}
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal {
-		reqLog(c).Error("public download", "err", err)
-		e = errs.E(errs.Internal, "服务器内部错误，请稍后再试")
+	e := explain(c, err)
+	if clientGone(c, e) {
+		return
 	}
 	s.page(c, status(e.Code), "download", downloadPage{Title: "文书下载", Error: e.Message, Number: number})
 }
 
 type verifyPage struct {
-	Title   string
-	Found   bool
-	Verdict string
-	Doc     casework.Verification
+	Title       string
+	Found       bool
+	Verdict     string
+	Doc         casework.Verification
+	Unavailable string // the database could not be asked
 }
 
 // handleVerify shows an issued document's authenticity facts for its
@@ -84,7 +83,18 @@ func (s *Server) handleVerify(c *gin.Context) {
 	view, err := s.work.Verify(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		if !errs.Is(err, errs.NotFound) {
-			reqLog(c).Error("verify", "err", err)
+			e := explain(c, err)
+			switch {
+			case clientGone(c, e):
+				return
+			case e.Code == errs.Unavailable && asJSON:
+				answer(c, e)
+				return
+			case e.Code == errs.Unavailable:
+				// No verdict on the document: never "not found".
+				s.page(c, http.StatusServiceUnavailable, "verify", verifyPage{Title: "文书核验", Unavailable: e.Message})
+				return
+			}
 		}
 		if asJSON {
 			s.fail(c, errs.E(errs.NotFound, "未找到该文书"))

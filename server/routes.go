@@ -15,6 +15,16 @@ const (
 	editor   = models.RoleTemplateEditor
 )
 
+// longRoutes take Deps.LongRequestTimeout instead of the request deadline:
+// batch print merges up to casework.MaxPrintBatch PDFs, imports read up to
+// 20 MB.
+var longRoutes = map[string]bool{
+	"/print/pdf":              true,
+	"/admin/catalog/import":   true,
+	"/api/v1/documents/print": true,
+	"/api/v1/catalog/import":  true,
+}
+
 // routes is the map of the service: every route and who may call it.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handleHealth)

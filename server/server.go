@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,7 +18,18 @@ type Deps struct {
 	BaseURL string
 	// EmergencyAdmin: see casework.Config.
 	EmergencyAdmin bool
+	// RequestTimeout is every request's deadline, LongRequestTimeout that
+	// of the routes in longRoutes (batch print, imports); zero takes the
+	// defaults.
+	RequestTimeout     time.Duration
+	LongRequestTimeout time.Duration
 }
+
+// Default request deadlines.
+const (
+	DefaultRequestTimeout     = 30 * time.Second
+	DefaultLongRequestTimeout = 2 * time.Minute
+)
 
 // Server holds the dependencies the handlers share: the case work they
 // call, the logger, the metrics and the parsed pages.
@@ -26,6 +38,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	pages   pages
+	// deadlines of a request and of a long one
+	requestTimeout, longTimeout time.Duration
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -35,7 +49,13 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{work: work, log: d.Log}
+	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout}
+	if s.requestTimeout <= 0 {
+		s.requestTimeout = DefaultRequestTimeout
+	}
+	if s.longTimeout <= 0 {
+		s.longTimeout = DefaultLongRequestTimeout
+	}
 	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err
 	}
@@ -47,7 +67,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware())
+	r.Use(s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) {
 		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方法")

@@ -8,13 +8,13 @@ package main
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -98,13 +98,12 @@ type uiErrorPage struct {
 	Status int
 }
 
-// uiError answers a staff request with a Chinese error page; internal
-// errors are logged and shown as a generic message.
+// uiError answers a staff request with a Chinese error page, logged and
+// worded as explain says.
 func (s *Server) uiError(c *gin.Context, err error) {
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == "" {
-		reqLog(c).Error("internal error", "err", err)
-		e = &errs.Error{Code: errs.Internal, Message: "服务器内部错误，请稍后再试"}
+	e := explain(c, err)
+	if clientGone(c, e) {
+		return
 	}
 	st := status(e.Code)
 	title := "出错了"
@@ -113,6 +112,8 @@ func (s *Server) uiError(c *gin.Context, err error) {
 		title = "无权访问"
 	case http.StatusNotFound:
 		title = "未找到"
+	case http.StatusServiceUnavailable:
+		title = "服务暂时不可用"
 	}
 	b := s.base(c, title, "")
 	b.Error = e.Message
@@ -131,7 +132,11 @@ var (
 // signed-in user).
 func (s *Server) web(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sess, u := s.webSession(c)
+		sess, u, err := s.webSession(c)
+		if err != nil {
+			s.uiError(c, err)
+			return
+		}
 		if u == nil {
 			target := "/login"
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
@@ -163,31 +168,47 @@ func (s *Server) web(roles ...string) gin.HandlerFunc {
 }
 
 // webSession resolves the session cookie; nil when there is none or it is
-// not a live web session.
-func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User) {
+// not a live web session; an error only when the session could not be
+// read (the database is unavailable …).
+func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User, error) {
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" || len(token) > 100 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	sess, u, err := s.work.Session(c.Request.Context(), token)
 	if err != nil {
-		if !errs.Is(err, errs.Unauthorized) {
-			reqLog(c).Error("web session", "err", err)
+		if errs.Is(err, errs.Unauthorized) {
+			return nil, nil, nil
 		}
-		return nil, nil
+		return nil, nil, err
 	}
 	if sess.Kind != casework.SessionWeb {
-		return nil, nil // an API token is not a cookie
+		return nil, nil, nil // an API token is not a cookie
 	}
-	return sess, u
+	return sess, u, nil
 }
 
 // parseForm reads a form body, capped at maxFormBody; a multipart form (a
-// file upload) at maxUploadBody, held in memory.
+// file upload) at maxUploadBody, held in memory. A form that is not UTF-8
+// (no browser sends one: the pages are UTF-8) is refused, so that no page
+// shows it back broken.
 func parseForm(c *gin.Context) error {
 	if c.Request.PostForm != nil {
 		return nil
 	}
+	if err := readForm(c); err != nil {
+		return err
+	}
+	notUTF8 := func(v string) bool { return !utf8.ValidString(v) }
+	for k, vs := range c.Request.PostForm {
+		if notUTF8(k) || slices.ContainsFunc(vs, notUTF8) {
+			return errs.E(errs.BadRequest, "表单内容含有无效的字符编码，请返回重新填写。")
+		}
+	}
+	return nil
+}
+
+func readForm(c *gin.Context) error {
 	if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
 		// Up to maxUploadBody in all, of which at most maxFormBody in memory
 		// (file parts beyond it go to temporary files): the role check comes

@@ -24,11 +24,11 @@ var formInputs = map[string][]string{
 }
 
 // actionFailed shows the case page again with the failed form's values and
-// messages (status by error code); not found and internal errors get the
-// error page.
+// messages (status by error code); not found, unavailable and internal
+// errors get the error page.
 func (s *Server) actionFailed(c *gin.Context, caseID uint, err error, formName string, docID uint) {
 	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == errs.NotFound || e.Code == "" {
+	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == errs.NotFound || e.Code == errs.Unavailable || e.Code == "" {
 		s.uiError(c, err)
 		return
 	}

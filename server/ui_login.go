@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/casework"
-	"penaltydoc/errs"
 	"penaltydoc/models"
 )
 
@@ -33,7 +31,9 @@ func loginToken(c *gin.Context) string {
 // handleLoginPage shows the sign-in form, or goes on when signed in.
 func (s *Server) handleLoginPage(c *gin.Context) {
 	next := safeNext(c.Query("next"))
-	if _, u := s.webSession(c); u != nil {
+	// With the session unreadable (the database is unavailable) the form
+	// is shown: signing in then says why it cannot.
+	if _, u, _ := s.webSession(c); u != nil {
 		c.Redirect(http.StatusSeeOther, next)
 		return
 	}
@@ -76,10 +76,9 @@ func (s *Server) handleLoginForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, safeNext(p.Next))
 		return
 	}
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal {
-		reqLog(c).Error("web login", "err", err)
-		e = errs.E(errs.Internal, "服务器内部错误，请稍后再试")
+	e := explain(c, err)
+	if clientGone(c, e) {
+		return
 	}
 	p.Error = e.Message
 	s.ui(c, status(e.Code), "ui_login", p)
@@ -99,7 +98,7 @@ func (s *Server) handleLogoutForm(c *gin.Context) {
 
 // handleHome sends staff to the case list, anyone else to sign in.
 func (s *Server) handleHome(c *gin.Context) {
-	if _, u := s.webSession(c); u != nil {
+	if _, u, _ := s.webSession(c); u != nil {
 		c.Redirect(http.StatusSeeOther, "/cases")
 		return
 	}

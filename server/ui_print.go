@@ -53,7 +53,7 @@ func (s *Server) handlePrintPDF(c *gin.Context) {
 		p.Selected[id] = true
 	}
 	var e *errs.Error
-	if !errors.As(err, &e) || e.Code == errs.Internal {
+	if !errors.As(err, &e) || e.Code == errs.Internal || e.Code == errs.Unavailable {
 		s.uiError(c, err)
 		return
 	}
