@@ -346,7 +346,7 @@ type CaseView struct {
 	History   []rules.PriorViolation
 	Documents []DocumentView
 	// What the actor may do with the case.
-	CanEdit, CanDraft, CanState, CanOverride bool
+	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss bool
 	// Kinds are the documents the actor may draft, in the case's order.
 	Kinds []string
 }
@@ -389,6 +389,7 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	v.CanDraft = rules.MayCase(who, rules.ActDraft, st) == nil
 	v.CanState = rules.MayCase(who, rules.ActStatement, st) == nil
 	v.CanOverride = rules.MayCase(who, rules.ActOverride, st) == nil
+	v.CanDiscuss = rules.MayCase(who, rules.ActDiscussion, st) == nil
 	if v.CanDraft {
 		v.Kinds = rules.AllowedKinds(cs.Evaluation)
 	}

@@ -108,9 +108,10 @@ func (e *env) approve(id uint) *DocumentView {
 	ctx := context.Background()
 	v, err := e.work.Submit(ctx, e.as(rules.RoleOfficer), id)
 	e.must(err)
-	for _, role := range []string{rules.RoleReviewer, rules.RoleApprover} {
-		if v.Status != models.DocReviewing {
-			break
+	for v.Status == models.DocReviewing { // each stage by its role: the legal review, the head
+		role := rules.RoleApprover
+		if v.Stage == rules.StageLegalReview || v.Stage == rules.StageSingle {
+			role = rules.RoleReviewer
 		}
 		v, err = e.work.Approve(ctx, e.as(role), id)
 		e.must(err)

@@ -201,6 +201,7 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		data.Case.ID = fmt.Sprintf("%s案〔%s〕%d号", auth.ShortName, f.DiscoveredDate[:4], cs.ID)
 		data.Statement, data.StatementOutcome, data.StatementReason = cs.Statement, cs.StatementOutcome, cs.StatementReason
 		data.HearingHeld, data.HearingDate, data.HearingResult, data.Waived = cs.HearingHeld, cs.HearingDate, cs.HearingResult, cs.Waived
+		data.Discussion = render.Discussion{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
 	}
 	return data
 }

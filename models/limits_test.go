@@ -31,6 +31,8 @@ var columnLimits = []struct {
 	{"cases.statement", limits.Statement},
 	{"cases.statement_reason", limits.StatementReason},
 	{"cases.hearing_result", limits.HearingResult},
+	{"cases.discussion_participants", limits.Participants},
+	{"cases.discussion_conclusion", limits.Conclusion},
 	{"documents.comment", limits.ReturnComment},
 	{"documents.served_to", limits.ServiceRecipient},
 	{"documents.service_place", limits.ServicePlace},

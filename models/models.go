@@ -167,7 +167,12 @@ type Case struct {
 	StatementOutcome string `gorm:"size:16;not null;default:''" json:"statement_outcome"`
 	StatementReason  string `gorm:"type:text" json:"statement_reason"`
 	HearingDate      string `gorm:"size:10;not null;default:''" json:"hearing_date"`
-	VehiclePlate     string `gorm:"size:20;not null;default:'';index" json:"vehicle_plate"`
+	// The heads' collective discussion of a complex or major case (APL
+	// Art. 57 ¶2): when, who took part, what they concluded.
+	DiscussionDate         string `gorm:"size:10;not null;default:''" json:"discussion_date"`
+	DiscussionParticipants string `gorm:"size:300;not null;default:''" json:"discussion_participants"`
+	DiscussionConclusion   string `gorm:"type:text" json:"discussion_conclusion"`
+	VehiclePlate           string `gorm:"size:20;not null;default:'';index" json:"vehicle_plate"`
 	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
 	// another one are stale.
 	BasisHash string    `gorm:"size:64;not null;default:''" json:"-"`

@@ -111,6 +111,7 @@ func docState(d *Document, c *Case) rules.DocState {
 		CreatedBy: d.CreatedByID}
 	if c != nil {
 		st.LegalReview = c.Evaluation.LegalReviewRequired
+		st.Major, st.Discussed = c.Facts.Major, c.DiscussionDate != ""
 		st.Stale = !rules.IsFrozen(d.Status) && d.Basis.Hash != "" && c.BasisHash != "" && d.Basis.Hash != c.BasisHash
 	}
 	if d.ReviewedByID != nil {
@@ -125,7 +126,7 @@ func DocState(d *Document, c *Case) rules.DocState { return docState(d, c) }
 
 // CaseState is what the permission rule knows of a case.
 func CaseState(c *Case) rules.CaseState {
-	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation}
+	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation, Major: c.Facts.Major}
 }
 
 // auditEmergency records a step that passed only through the emergency
@@ -692,6 +693,39 @@ func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st St
 			Entity: "case", EntityID: caseID, FromStatus: c.Status, ToStatus: c.Status,
 			Detail: fmt.Sprintf("hearing_held=%t hearing_date=%s waived=%t statement=%q outcome=%s reason=%q hearing_result=%q",
 				st.HearingHeld, st.HearingDate, st.Waived, st.Statement, st.Outcome, st.Reason, st.HearingResult)})
+	})
+	return c, err
+}
+
+// Discussion is the heads' collective discussion of a case.
+type Discussion struct {
+	Date, Participants, Conclusion string
+}
+
+// RecordDiscussion stores the heads' collective discussion of a complex
+// or major case, until the case is decided; a penalty decision of such a
+// case is approved only after it.
+func (s *Store) RecordDiscussion(ctx context.Context, a Actor, caseID uint, dd Discussion) (*Case, error) {
+	var c *Case
+	err := s.transact(ctx, func(tx *gorm.DB) error {
+		var err error
+		if c, err = s.caseForUpdate(tx, caseID); err != nil {
+			return err
+		}
+		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
+			return err
+		}
+		if err := rules.MayCase(a.Staff(), rules.ActDiscussion, CaseState(c)); err != nil {
+			return err
+		}
+		if err := tx.Model(&Case{}).Where("id = ?", caseID).Updates(map[string]any{"discussion_date": dd.Date,
+			"discussion_participants": dd.Participants, "discussion_conclusion": dd.Conclusion}).Error; err != nil {
+			return errs.Wrap(err, "record discussion")
+		}
+		c.DiscussionDate, c.DiscussionParticipants, c.DiscussionConclusion = dd.Date, dd.Participants, dd.Conclusion
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "record_discussion",
+			Entity: "case", EntityID: caseID, FromStatus: c.Status, ToStatus: c.Status,
+			Detail: fmt.Sprintf("date=%s participants=%q conclusion=%q", dd.Date, dd.Participants, dd.Conclusion)})
 	})
 	return c, err
 }

@@ -60,6 +60,9 @@ type Data struct {
 	HearingResult string
 	// LegalReview is the date of the legal review (法制审核), if any.
 	LegalReview string
+	// Discussion is the heads' collective discussion of a complex or major
+	// case (APL Art. 57 ¶2), if it was held.
+	Discussion Discussion
 
 	// Notice is the advance notice this decision follows (or, for
 	// advance_notice, the notice itself).
@@ -306,3 +309,11 @@ func (d Data) NoticeArticles() []string {
 // Reduced reports whether the fine lies below the statutory minimum (减轻
 // rather than 从轻, for a lighter penalty).
 func (d Data) Reduced() bool { return rules.Reduced(d.Item, d.Facts, d.Fine) }
+
+// Discussion is the heads' collective discussion: when, who, what they
+// concluded. A decision says it was discussed when Date is set.
+type Discussion struct {
+	Date         string
+	Participants string
+	Conclusion   string
+}

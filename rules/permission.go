@@ -46,6 +46,9 @@ const (
 	ActOverride  Action = "override"  // penalise a first offense the law lets go
 	ActDraft     Action = "draft"     // draft a document
 	ActStatement Action = "statement" // record the party's statement, hearing or waiver
+	// ActDiscussion records the heads' collective discussion of a complex
+	// or major case (APL Art. 57 ¶2), by its officer or a head.
+	ActDiscussion Action = "discussion"
 )
 
 // Actions on a document.
@@ -62,6 +65,8 @@ const (
 type CaseState struct {
 	Status     string
 	Evaluation Evaluation
+	// Major: the facts mark the case complex or major (facts.major).
+	Major bool
 }
 
 // DocState is what the permission rule needs to know of a document.
@@ -83,30 +88,47 @@ type DocState struct {
 	// Stale: the case's facts or evaluation changed since the draft was
 	// made (see Basis).
 	Stale bool
+	// Major: the case is complex or a major violation (facts.major), so a
+	// penalty decision is the heads' collective decision (APL Art. 57 ¶2);
+	// Discussed: that discussion is recorded.
+	Major, Discussed bool
 }
 
 // Approval stages of a document under review.
 const (
 	StageLegalReview = "legal_review" // 法制审核, by a reviewer
-	StageHead        = "head"         // 负责人批准 after the legal review
-	StageSingle      = "single"       // one approval, by a reviewer or the head
+	StageHead        = "head"         // 负责人批准, after the legal review where one is required
+	StageSingle      = "single"       // an on-the-spot decision's record, by a reviewer or the head
 )
 
 // TwoStage reports whether the document needs the legal review before the
-// head's approval: a decision of a case that requires legal review.
-func (d DocState) TwoStage() bool { return d.LegalReview && IsDecision(d.Kind) }
+// head's approval: a decision of a case that requires legal review (APL
+// Art. 58).
+func (d DocState) TwoStage() bool {
+	return d.LegalReview && (d.Kind == KindPenaltyDecision || d.Kind == KindNoPenaltyDecision)
+}
 
-// Stage is the approval a document under review waits for.
+// Stage is the approval a document under review waits for. The head of the
+// authority decides (APL Art. 57): every decision and advance notice is
+// approved last by an approver, after the legal review where the case
+// requires one. An on-the-spot decision was made by the officers on the
+// spot (Art. 51-52) and is recorded with the authority: one approval by a
+// reviewer or the head.
 func (d DocState) Stage() string {
 	switch {
-	case !d.TwoStage():
+	case d.Kind == KindOnTheSpotDecision:
 		return StageSingle
-	case d.ReviewStage == 0:
+	case d.TwoStage() && d.ReviewStage == 0:
 		return StageLegalReview
 	default:
 		return StageHead
 	}
 }
+
+// NeedsDiscussion reports whether the document waits for the heads'
+// collective discussion before its approval: a penalty decision in a
+// complex or major case (APL Art. 57 ¶2).
+func (d DocState) NeedsDiscussion() bool { return d.Major && d.Kind == KindPenaltyDecision }
 
 // staffFor checks only the role an action needs (before state checks).
 func staffFor(who Staff, act Action) error {
@@ -125,6 +147,10 @@ func staffFor(who Staff, act Action) error {
 	return nil
 }
 
+// ErrNoDiscussion refuses the approval of a penalty decision in a complex
+// or major case before the heads' collective discussion is recorded.
+var ErrNoDiscussion = errs.E(errs.Conflict, "本案情节复杂或者属于重大违法行为，应当由行政机关负责人集体讨论决定：请先记录集体讨论情况")
+
 var (
 	errNoRole   = errs.E(errs.Forbidden, "当前账号无权执行此操作")
 	errNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实；如需更正请制作新的文书")
@@ -136,6 +162,9 @@ var (
 // role, conflict for the state). The workflow enforces it and the pages
 // show an action only where it answers nil.
 func MayCase(who Staff, act Action, c CaseState) error {
+	if act == ActDiscussion {
+		return mayDiscuss(who, c)
+	}
 	if !who.Has(RoleOfficer) {
 		return errNoRole
 	}
@@ -166,6 +195,20 @@ func MayCase(who Staff, act Action, c CaseState) error {
 		}
 	default:
 		return errs.E(errs.Invalid, "未知的操作")
+	}
+	return nil
+}
+
+func mayDiscuss(who Staff, c CaseState) error {
+	switch {
+	case !who.Has(RoleOfficer) && !who.Has(RoleApprover):
+		return errNoRole
+	case c.Status == CaseClosed:
+		return errs.E(errs.Conflict, "案件已作出决定，不能再记录集体讨论")
+	case !c.Major:
+		return errs.E(errs.Conflict, "本案未标明情节复杂或者重大违法行为，无需负责人集体讨论")
+	case c.Evaluation.Outcome != OutcomePenalty || c.Evaluation.DocumentKind != KindPenaltyDecision:
+		return errs.E(errs.Conflict, "集体讨论决定的是给予行政处罚；本案的处理结论不是作出行政处罚决定")
 	}
 	return nil
 }
@@ -243,7 +286,13 @@ func mayDocument(who Staff, act Action, d DocState) error {
 			}
 		case StageHead:
 			if !who.Has(RoleApprover) {
-				return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
+				if d.TwoStage() {
+					return errs.E(errs.Forbidden, "法制审核已通过，须由负责人批准")
+				}
+				return errs.E(errs.Forbidden, "本文书须由行政机关负责人批准")
+			}
+			if d.NeedsDiscussion() && !d.Discussed {
+				return ErrNoDiscussion
 			}
 		}
 	case ActReturn:

@@ -26,7 +26,13 @@ func TestMayDocument(t *testing.T) {
 	both := Staff{ID: 6, Roles: []string{RoleReviewer, RoleApprover}} // reviewed it, then tries to approve
 
 	draft := DocState{Kind: KindAdvanceNotice, Status: DocDraft}
-	single := DocState{Kind: KindAdvanceNotice, Status: DocReviewing}
+	single := DocState{Kind: KindOnTheSpotDecision, Status: DocReviewing}
+	notice := DocState{Kind: KindAdvanceNotice, Status: DocReviewing}
+	noPenalty := DocState{Kind: KindNoPenaltyDecision, Status: DocReviewing}
+	major := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true, ReviewStage: 1, ReviewedBy: 6, Major: true}
+	discussed := major
+	discussed.Discussed = true
+	majorNoPenalty := DocState{Kind: KindNoPenaltyDecision, Status: DocReviewing, LegalReview: true, ReviewStage: 1, ReviewedBy: 6, Major: true}
 	legal := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true}
 	head := DocState{Kind: KindPenaltyDecision, Status: DocReviewing, LegalReview: true, ReviewStage: 1, ReviewedBy: 6}
 	approved := DocState{Kind: KindPenaltyDecision, Status: DocApproved, LegalReview: true, ReviewStage: 2}
@@ -45,6 +51,11 @@ func TestMayDocument(t *testing.T) {
 		"submit draft":         {draft, ActSubmit, map[*Staff]string{&officer: ok, &admin: ok}, no},
 		"submit reviewing":     {single, ActSubmit, map[*Staff]string{&officer: bad, &admin: bad}, no},
 		"approve single stage": {single, ActApprove, map[*Staff]string{&reviewer: ok, &approver: ok, &admin: ok, &both: ok}, no},
+		"approve notice":       {notice, ActApprove, map[*Staff]string{&approver: ok, &admin: ok, &both: ok}, no},
+		"approve no penalty":   {noPenalty, ActApprove, map[*Staff]string{&approver: ok, &admin: ok, &both: ok}, no},
+		"approve undiscussed":  {major, ActApprove, map[*Staff]string{&approver: bad, &admin: bad, &both: bad}, no},
+		"approve discussed":    {discussed, ActApprove, map[*Staff]string{&approver: ok, &admin: ok}, no},
+		"approve major no pen": {majorNoPenalty, ActApprove, map[*Staff]string{&approver: ok, &admin: ok}, no},
 		"approve legal review": {legal, ActApprove, map[*Staff]string{&reviewer: ok, &admin: ok, &both: ok}, no},
 		"approve as head":      {head, ActApprove, map[*Staff]string{&approver: ok, &admin: ok}, no},
 		"approve draft":        {draft, ActApprove, map[*Staff]string{&reviewer: bad, &approver: bad, &admin: bad, &both: bad}, no},
@@ -139,10 +150,15 @@ func TestStages(t *testing.T) {
 		d    DocState
 		want string
 	}{
-		{DocState{Kind: KindAdvanceNotice, LegalReview: true}, StageSingle}, // notices are not reviewed in two stages
-		{DocState{Kind: KindPenaltyDecision}, StageSingle},
+		{DocState{Kind: KindAdvanceNotice, LegalReview: true}, StageHead}, // notices: the head, without legal review
+		{DocState{Kind: KindAdvanceNotice}, StageHead},
+		{DocState{Kind: KindPenaltyDecision}, StageHead},
+		{DocState{Kind: KindNoPenaltyDecision}, StageHead}, // the head decides not to penalise too
 		{DocState{Kind: KindPenaltyDecision, LegalReview: true}, StageLegalReview},
+		{DocState{Kind: KindNoPenaltyDecision, LegalReview: true}, StageLegalReview},
 		{DocState{Kind: KindNoPenaltyDecision, LegalReview: true, ReviewStage: 1}, StageHead},
+		{DocState{Kind: KindOnTheSpotDecision}, StageSingle},
+		{DocState{Kind: KindOnTheSpotDecision, LegalReview: true}, StageSingle},
 	} {
 		if got := tc.d.Stage(); got != tc.want {
 			t.Errorf("%+v: stage %s, want %s", tc.d, got, tc.want)

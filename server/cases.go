@@ -43,10 +43,18 @@ type caseJSON struct {
 	HearingHeld    bool                   `json:"hearing_held"`
 	HearingResult  string                 `json:"hearing_result"`
 	Waived         bool                   `json:"waived"`
+	Discussion     *discussionJSON        `json:"discussion,omitempty"`
 	History        []rules.PriorViolation `json:"history,omitempty"`
 	Documents      []documentJSON         `json:"documents,omitempty"`
 	CreatedAt      time.Time              `json:"created_at"`
 	UpdatedAt      time.Time              `json:"updated_at"`
+}
+
+// discussionJSON is the heads' collective discussion of a case.
+type discussionJSON struct {
+	Date         string `json:"date"`
+	Participants string `json:"participants"`
+	Conclusion   string `json:"conclusion"`
 }
 
 func toCaseJSON(cs *models.Case, full bool) caseJSON {
@@ -54,6 +62,9 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
 		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+	if cs.DiscussionDate != "" {
+		out.Discussion = &discussionJSON{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
+	}
 	if full {
 		f, ev := cs.Facts, cs.Evaluation
 		out.Facts, out.Evaluation = &f, &ev
@@ -157,6 +168,21 @@ func (s *Server) handleStatement(c *gin.Context) {
 		return
 	}
 	cs, err := s.work.RecordStatement(c.Request.Context(), s.actor(c), id, in)
+	s.respondCase(c, http.StatusOK, cs, err)
+}
+
+func (s *Server) handleDiscussion(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in casework.DiscussionInput
+	if err := bindJSONObject(c, &in, "discussion"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.work.RecordDiscussion(c.Request.Context(), s.actor(c), id, in)
 	s.respondCase(c, http.StatusOK, cs, err)
 }
 

@@ -28,7 +28,11 @@ type documentJSON struct {
 	ServedTo        string     `json:"served_to,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
 	// The lifecycle.
-	ReviewStage     int              `json:"review_stage"`
+	ReviewStage int `json:"review_stage"`
+	// Stage is the approval a document under review waits for:
+	// legal_review (a reviewer), head (an approver), single (an
+	// on-the-spot decision's record: either).
+	Stage           string           `json:"stage,omitempty"`
 	LegalReviewDate string           `json:"legal_review_date,omitempty"`
 	ServedDate      string           `json:"served_date,omitempty"`
 	ServicePlace    string           `json:"service_place,omitempty"`
@@ -48,7 +52,7 @@ func toDocumentJSON(v *casework.DocumentView) documentJSON {
 		IssueDate: d.IssueDate, IssuedAt: d.IssuedAt, SHA256: d.SHA256, Comment: d.Comment, CorrectsID: d.CorrectsID,
 		SupersededByID: d.SupersededByID, ServedAt: d.ServedAt, ServiceMethod: d.ServiceMethod, ServedTo: d.ServedTo,
 		CreatedAt: d.CreatedAt, ReviewStage: d.ReviewStage, LegalReviewDate: d.LegalReviewDate, ServedDate: d.ServedDate,
-		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines, Stale: v.Stale}
+		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines, Stale: v.Stale, Stage: v.Stage}
 	if d.Basis.Hash != "" {
 		b := d.Basis
 		out.Basis = &b

@@ -48,6 +48,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/cases/:id/edit", s.web(officer), s.handleEditCaseForm)
 	r.POST("/cases/:id/documents", s.web(officer), s.handleCreateDocumentForm)
 	r.POST("/cases/:id/statement", s.web(officer), s.handleStatementForm)
+	r.POST("/cases/:id/discussion", s.web(officer, approver), s.handleDiscussionForm)
 	r.POST("/cases/:id/override", s.web(officer), s.handleOverrideForm)
 	r.GET("/documents/:id/pdf", s.web(), s.handleDocumentPDFPage)
 	r.POST("/documents/:id/submit", s.web(officer), s.handleSubmitForm)
@@ -113,6 +114,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/documents/:id/serve", s.authenticate(clerk), s.handleServeDocument)
 	api.POST("/documents/:id/correct", s.authenticate(officer), s.handleCorrectDocument)
 	api.POST("/cases/:id/statement", s.authenticate(officer), s.handleStatement)
+	api.POST("/cases/:id/discussion", s.authenticate(officer, approver), s.handleDiscussion)
 
 	api.GET("/templates", signedIn, s.handleListTemplates)
 	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)

@@ -70,6 +70,7 @@ var flashes = map[string]string{
 	"imported":           "违法行为事项已导入。",
 	"calendar":           "法定节假日安排已保存。",
 	"user_created":       "用户已创建。",
+	"discussion":         "集体讨论情况已记录。",
 	"user_updated":       "用户已保存。",
 }
 

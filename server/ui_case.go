@@ -26,6 +26,7 @@ type casePage struct {
 	CanDraft    bool
 	CanState    bool // record the party's statement, hearing or waiver
 	CanOverride bool
+	CanDiscuss  bool // record the heads' collective discussion
 	// The inline form that was posted, re-rendered with its messages.
 	FormName string
 	FormDoc  uint
@@ -48,11 +49,12 @@ type docView struct {
 
 // caseForm* name the inline forms of the case page.
 const (
-	formReturn    = "return"
-	formServe     = "serve"
-	formStatement = "statement"
-	formOverride  = "override"
-	formDocument  = "document"
+	formReturn     = "return"
+	formServe      = "serve"
+	formStatement  = "statement"
+	formOverride   = "override"
+	formDiscussion = "discussion"
+	formDocument   = "document"
 )
 
 // casePageState is what a failed inline form hands back to the page.
@@ -77,8 +79,18 @@ func (s *Server) handleCasePage(c *gin.Context) {
 // stage.
 var stageTexts = map[string][2]string{
 	rules.StageLegalReview: {"待法制审核", "法制审核通过"},
-	rules.StageHead:        {"法制审核已通过，待负责人批准", "批准"},
+	rules.StageHead:        {"待负责人批准", "批准"},
 	rules.StageSingle:      {"待审批", "批准"},
+}
+
+// stageText is stageTexts[stage], saying so where the legal review has
+// passed.
+func stageText(stage string, reviewed bool) ([2]string, bool) {
+	t, ok := stageTexts[stage]
+	if ok && stage == rules.StageHead && reviewed {
+		t[0] = "法制审核已通过，待负责人批准"
+	}
+	return t, ok
 }
 
 // renderCase shows case id; st carries a failed form's values and messages.
@@ -91,13 +103,13 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 	cs := v.Case
 	p := casePage{uiBase: s.base(c, "案件 "+cs.PartyName, "cases"), Case: cs, Facts: cs.Facts, Eval: cs.Evaluation,
 		Authority: v.Authority, ItemName: v.ItemName, History: v.History,
-		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride,
+		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride, CanDiscuss: v.CanDiscuss,
 		FormName: st.FormName, FormDoc: st.FormDoc, Form: st.Form, Fields: st.Fields, Today: s.work.Today()}
 	p.Error = st.Error
 	for _, d := range v.Documents {
 		dv := docView{DocumentView: d, Name: rules.KindName(d.Kind), StatusName: rules.DocStatusName(d.Status),
 			Receipt: d.Kind == rules.KindServiceReceipt}
-		if t, ok := stageTexts[d.Stage]; ok {
+		if t, ok := stageText(d.Stage, d.ReviewStage > 0); ok {
 			dv.StatusName, dv.ApproveText = t[0], t[1]
 		}
 		p.Docs = append(p.Docs, dv)

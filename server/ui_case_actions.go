@@ -16,11 +16,12 @@ import (
 // formInputs are the inputs of each inline form of the case page; a field
 // message for anything else joins the page's message.
 var formInputs = map[string][]string{
-	formReturn:    {"comment"},
-	formServe:     {"method", "date", "recipient", "place"},
-	formStatement: {"statement", "statement_outcome", "statement_reason", "hearing_held", "hearing_date", "hearing_result", "waived"},
-	formOverride:  {"reason"},
-	formDocument:  {"kind"},
+	formReturn:     {"comment"},
+	formServe:      {"method", "date", "recipient", "place"},
+	formStatement:  {"statement", "statement_outcome", "statement_reason", "hearing_held", "hearing_date", "hearing_result", "waived"},
+	formOverride:   {"reason"},
+	formDiscussion: {"date", "participants", "conclusion"},
+	formDocument:   {"kind"},
 }
 
 // actionFailed shows the case page again with the failed form's values and
@@ -81,6 +82,22 @@ func (s *Server) handleStatementForm(c *gin.Context) {
 		return
 	}
 	done(c, casePath(id), "statement")
+}
+
+// handleDiscussionForm records the heads' collective discussion.
+func (s *Server) handleDiscussionForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	f := c.Request.PostForm
+	in := casework.DiscussionInput{Date: f.Get("date"), Participants: f.Get("participants"), Conclusion: f.Get("conclusion")}
+	if _, err := s.work.RecordDiscussion(c.Request.Context(), s.actor(c), id, in); err != nil {
+		s.actionFailed(c, id, err, formDiscussion, 0)
+		return
+	}
+	done(c, casePath(id), "discussion")
 }
 
 // handleOverrideForm records the officer's written choice to penalise a

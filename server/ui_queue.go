@@ -51,7 +51,7 @@ func (s *Server) handleQueuePage(c *gin.Context) {
 		qs := queueSection{ID: "queue-" + sec.ID, Title: t[0], Empty: t[1]}
 		for _, r := range sec.Rows {
 			status := t[2]
-			if st, ok := stageTexts[r.Stage]; ok {
+			if st, ok := stageText(r.Stage, r.ReviewStage > 0); ok {
 				status = st[0]
 			}
 			qs.Rows = append(qs.Rows, queueRow{DocumentRow: r.DocumentRow, Name: rules.KindName(r.Kind), StatusName: status})

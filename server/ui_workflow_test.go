@@ -58,16 +58,20 @@ func TestWebPenaltyPath(t *testing.T) {
 		notice := lastDoc(t, page)
 		np := "/documents/" + notice
 		expect(off, np+"/submit", nil, "submitted")
-		_, page, _ = rev.get("/queue")
-		if !strings.Contains(text(page), "行政处罚事先告知书") {
-			t.Error("the reviewer's queue lacks the notice")
+		_, page, _ = apr.get("/queue")
+		if !strings.Contains(text(page), "行政处罚事先告知书") || !strings.Contains(text(page), "待负责人批准") {
+			t.Error("the head's queue lacks the notice")
+		}
+		// The head approves a notice; the legal reviewer cannot.
+		if st, page, _ := rev.post(np+"/approve", nil); st != 403 || !strings.Contains(page, "负责人批准") {
+			t.Fatalf("a reviewer approves the notice: %d", st)
 		}
 		// A return needs a comment: the message on the case page, 422.
 		st, page, _ := rev.post(np+"/return", url.Values{"comment": {" "}})
 		if st != 422 || !strings.Contains(page, "退回须写明意见") || !strings.Contains(page, "<details class=\"sub\" open>") {
 			t.Fatalf("return without comment: %d", st)
 		}
-		expect(rev, np+"/approve", nil, "approved") // not a decision: one approval
+		expect(apr, np+"/approve", nil, "approved") // not a decision: the head's approval alone
 		_, page, _ = clk.get("/queue")
 		if !strings.Contains(page, "/cases/"+fmt.Sprint(caseID)+"#doc-"+notice) {
 			t.Error("the clerk's queue lacks the approved notice")

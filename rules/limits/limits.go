@@ -105,6 +105,8 @@ var (
 	Statement         = Field{"statement", "陈述、申辩内容", Text, 5000}
 	StatementReason   = Field{"statement_reason", "复核理由", Text, 2000}
 	HearingResult     = Field{"hearing_result", "听证情况及处理意见", Text, 3000}
+	Participants      = Field{"participants", "参加集体讨论的负责人", Line, 300}
+	Conclusion        = Field{"conclusion", "集体讨论结论", Text, 2000}
 	ReturnComment     = Field{"comment", "退回意见", Text, 2000}
 	ServiceRecipient  = Field{"recipient", "受送达人", Line, 200}
 	ServicePlace      = Field{"place", "送达地点", Line, 300}
@@ -153,7 +155,7 @@ var (
 var Fields = []Field{
 	ViolationCode, PartyName, PartyIDNumber, PartyCreditCode, PartyAddress, PartyLegalRep, PartyPhone, PartyGuardian,
 	Facts, Evidence, Aggravating, PriorCode, PropertyName, PropertyQuantity, Licence, VehiclePlate, OverrideReason,
-	Statement, StatementReason, HearingResult, ReturnComment, ServiceRecipient, ServicePlace,
+	Statement, StatementReason, HearingResult, Participants, Conclusion, ReturnComment, ServiceRecipient, ServicePlace,
 	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, Reconsideration, Court,
 	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName,
 	ItemCode, ItemName, ViolatedProvision, PenaltyProvision, Conditions, FineBasis, ImportFileName,
