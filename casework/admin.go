@@ -75,6 +75,7 @@ type AuthorityInput struct {
 	NoPenaltyPrefix     string   `json:"no_penalty_prefix"`
 	NoticePrefix        string   `json:"notice_prefix"`
 	OnTheSpotPrefix     string   `json:"on_the_spot_prefix"`
+	CasePrefix          string   `json:"case_prefix"`
 	ReconsiderationBody string   `json:"reconsideration_body"`
 	Court               string   `json:"court"`
 	PaymentInstructions string   `json:"payment_instructions"`
@@ -107,13 +108,14 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	text(limits.NoPenaltyPrefix, &r.NoPenaltyPrefix, false)
 	text(limits.NoticePrefix, &r.NoticePrefix, false)
 	text(limits.OnTheSpotPrefix, &r.OnTheSpotPrefix, false)
+	text(limits.CasePrefix, &r.CasePrefix, false)
 	text(limits.Reconsideration, &r.ReconsiderationBody, true)
 	text(limits.Court, &r.Court, true)
 	text(limits.Payment, &r.PaymentInstructions, true)
 	text(limits.AuthorityAddress, &r.Address, false)
 	text(limits.AuthorityPhone, &r.Phone, false)
 	for _, p := range []struct{ field, v string }{{"number_prefix", r.NumberPrefix}, {"no_penalty_prefix", r.NoPenaltyPrefix},
-		{"notice_prefix", r.NoticePrefix}, {"on_the_spot_prefix", r.OnTheSpotPrefix}} {
+		{"notice_prefix", r.NoticePrefix}, {"on_the_spot_prefix", r.OnTheSpotPrefix}, {"case_prefix", r.CasePrefix}} {
 		if strings.ContainsAny(p.v, "〔〕[] ") {
 			f.Add(p.field, "文号前缀只填机关代字，如“杭市监处罚”，年份和序号由系统生成")
 		}
@@ -189,11 +191,15 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 		}
 		return r.NumberPrefix + suffixes["处罚"]
 	}
+	if r.CasePrefix == "" {
+		r.CasePrefix = models.DeriveCasePrefix(r.NumberPrefix)
+	}
 	a := &models.Authority{
 		Name: r.Name, ShortName: r.ShortName, Domain: r.Domain, Domains: strings.Join(domains, ","), NumberPrefix: r.NumberPrefix,
 		NoPenaltyPrefix:     orDefault(r.NoPenaltyPrefix, map[string]string{"行罚决字": "不罚决字", "处罚": "不罚"}),
 		NoticePrefix:        orDefault(r.NoticePrefix, map[string]string{"行罚决字": "罚告字", "处罚": "罚告"}),
 		OnTheSpotPrefix:     orDefault(r.OnTheSpotPrefix, map[string]string{"行罚决字": "当罚决字", "处罚": "当罚"}),
+		CasePrefix:          r.CasePrefix,
 		ReconsiderationBody: r.ReconsiderationBody, Court: r.Court, PaymentInstructions: r.PaymentInstructions,
 		Address: r.Address, Phone: r.Phone, HearingFinePerson: r.HearingFinePerson, HearingFineOrg: r.HearingFineOrg,
 		AnswerPeriodDays: r.AnswerPeriodDays, SealPNG: seal,

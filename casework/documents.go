@@ -198,7 +198,7 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		data.Fine = ev.Fine.Recommended
 	}
 	if cs != nil {
-		data.Case.ID = fmt.Sprintf("%s案〔%s〕%d号", auth.ShortName, f.DiscoveredDate[:4], cs.ID)
+		data.Case.ID = CaseNumber(cs)
 		data.Statement, data.StatementOutcome, data.StatementReason = cs.Statement, cs.StatementOutcome, cs.StatementReason
 		data.HearingHeld, data.HearingDate, data.HearingResult, data.Waived = cs.HearingHeld, cs.HearingDate, cs.HearingResult, cs.Waived
 		data.Discussion = render.Discussion{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
@@ -220,4 +220,13 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// CaseNumber is a case's file number (立案编号), or for a case filed before
+// numbers were kept, 案件 and its id.
+func CaseNumber(cs *models.Case) string {
+	if cs.Number != nil && *cs.Number != "" {
+		return *cs.Number
+	}
+	return fmt.Sprintf("案件%d", cs.ID)
 }

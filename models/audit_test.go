@@ -367,14 +367,7 @@ func TestAuditChainMigration(t *testing.T) {
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := Open(ctx, db.DSN)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.migrator(ctx).MigrateTo("202612010002_letters"); err != nil {
-				t.Fatal(err)
-			}
+			s := openAt(t, db.DSN, "202612010002_letters")
 			conn := s.conn(ctx)
 			for i, id := range []uint{2, 3, 7, 12} {
 				at := time.Date(2026, 11, 30, 9, 0, i, 987654321, time.UTC)

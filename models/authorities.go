@@ -56,7 +56,7 @@ func (s *Store) CreateAuthority(ctx context.Context, a *Authority) error {
 // kept when keepSeal is true.
 func (s *Store) UpdateAuthority(ctx context.Context, a *Authority, keepSeal bool) error {
 	cols := []string{"name", "short_name", "domain", "domains", "number_prefix", "no_penalty_prefix", "notice_prefix",
-		"on_the_spot_prefix", "reconsideration_body", "court", "payment_instructions", "address", "phone",
+		"on_the_spot_prefix", "case_prefix", "reconsideration_body", "court", "payment_instructions", "address", "phone",
 		"hearing_fine_person", "hearing_fine_org", "answer_period_days", "updated_at"}
 	if !keepSeal {
 		cols = append(cols, "seal_png")
@@ -71,4 +71,24 @@ func (s *Store) UpdateAuthority(ctx context.Context, a *Authority, keepSeal bool
 		}
 	}
 	return nil
+}
+
+// DeriveCasePrefix is the case file series an authority gets when it names
+// none, from its decision prefix: 杭市监处罚 → 杭市监立字, 示公（治）行罚决字 →
+// 示公（治）立字, 杭公交（决）字 → 杭公交（立）字, anything else + 立字.
+func DeriveCasePrefix(numberPrefix string) string {
+	for _, r := range [][2]string{{"行罚决字", "立字"}, {"处罚", "立字"}, {"（决）字", "（立）字"}} {
+		if base, ok := strings.CutSuffix(numberPrefix, r[0]); ok {
+			return base + r[1]
+		}
+	}
+	return numberPrefix + "立字"
+}
+
+// CaseNumberPrefix is the authority's case file series.
+func (a *Authority) CaseNumberPrefix() string {
+	if a.CasePrefix != "" {
+		return a.CasePrefix
+	}
+	return DeriveCasePrefix(a.NumberPrefix)
 }

@@ -69,6 +69,9 @@ func upsertParty(tx *gorm.DB, p rules.Party) (uint, error) {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		row = Party{Kind: p.Kind, Name: p.Name, Key: key, Address: p.Address, LegalRepresentative: p.LegalRepresentative, Phone: p.Phone}
 		if err := tx.Create(&row).Error; err != nil {
+			if duplicate(err) { // filed at the same moment in another case: the transaction runs again and finds it
+				return 0, errRetry
+			}
 			return 0, errs.Wrap(err, "create party")
 		}
 		return row.ID, nil
@@ -92,17 +95,31 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 	}
 	c.SetFacts(f, ev)
 	c.Status, c.OfficerID = CaseDraft, a.UserID
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	auth, err := s.Authority(ctx, c.AuthorityID)
+	if err != nil {
+		return err
+	}
+	prefix, year := auth.CaseNumberPrefix(), mustYear(s.Today())
+	if err := s.ensureSequence(s.conn(ctx), auth.ID, prefix, year); err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *gorm.DB) error {
 		pid, err := upsertParty(tx, f.Party)
 		if err != nil {
 			return err
 		}
 		c.PartyID = pid
+		serial, err := s.nextNumber(tx, auth.ID, prefix, year)
+		if err != nil {
+			return err
+		}
+		n := FormatNumber(prefix, year, serial)
+		c.ID, c.Number = 0, &n
 		if err := tx.Create(c).Error; err != nil {
 			return errs.Wrap(err, "create case")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_case",
-			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("outcome=%s ground=%s", ev.Outcome, ev.Ground)})
+			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s", *c.Number, ev.Outcome, ev.Ground)})
 	})
 }
 
@@ -115,7 +132,7 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 		action = "override_case"
 	}
 	var out Case
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := s.lock(tx).First(&out, id).Error; err != nil {
 			return notFound(err, "案件")
 		}
@@ -177,7 +194,7 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, erro
 	if q.Q != "" {
 		like := "%" + escapeLike(q.Q) + "%"
 		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ? ESCAPE '!'", like)
-		db = db.Where("party_name LIKE ? ESCAPE '!' OR party_key = ? OR violation_code = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, sub)
+		db = db.Where("party_name LIKE ? ESCAPE '!' OR party_key = ? OR violation_code = ? OR number = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, strings.TrimSpace(q.Q), sub)
 	}
 	if q.Status != "" {
 		db = db.Where("status = ?", q.Status)

@@ -41,6 +41,8 @@ var columnLimits = []struct {
 	{"number_sequences.series", limits.NoPenaltyPrefix},
 	{"number_sequences.series", limits.NoticePrefix},
 	{"number_sequences.series", limits.OnTheSpotPrefix},
+	{"number_sequences.series", limits.CasePrefix},
+	{"authorities.case_prefix", limits.CasePrefix},
 	{"authorities.name", limits.AuthorityName},
 	{"authorities.short_name", limits.AuthorityShort},
 	{"authorities.number_prefix", limits.NumberPrefix},

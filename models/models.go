@@ -29,11 +29,14 @@ type Authority struct {
 	Domain    string `gorm:"size:32;not null;default:other" json:"domain"`
 	// Domains are the domains the authority enforces (comma-separated;
 	// see Jurisdiction).
-	Domains             string    `gorm:"size:200;not null;default:''" json:"-"`
-	NumberPrefix        string    `gorm:"size:100;not null" json:"number_prefix"`
-	NoPenaltyPrefix     string    `gorm:"size:100;not null;default:''" json:"no_penalty_prefix"`
-	NoticePrefix        string    `gorm:"size:100;not null;default:''" json:"notice_prefix"`
-	OnTheSpotPrefix     string    `gorm:"size:100;not null;default:''" json:"on_the_spot_prefix"`
+	Domains         string `gorm:"size:200;not null;default:''" json:"-"`
+	NumberPrefix    string `gorm:"size:100;not null" json:"number_prefix"`
+	NoPenaltyPrefix string `gorm:"size:100;not null;default:''" json:"no_penalty_prefix"`
+	NoticePrefix    string `gorm:"size:100;not null;default:''" json:"notice_prefix"`
+	OnTheSpotPrefix string `gorm:"size:100;not null;default:''" json:"on_the_spot_prefix"`
+	// CasePrefix is the case file series (立案编号): 杭市监立字 gives
+	// 杭市监立字〔2026〕12号.
+	CasePrefix          string    `gorm:"size:100;not null;default:''" json:"case_prefix"`
 	ReconsiderationBody string    `gorm:"size:200;not null" json:"reconsideration_body"`
 	Court               string    `gorm:"size:200;not null" json:"court"`
 	PaymentInstructions string    `gorm:"type:text" json:"payment_instructions"`
@@ -141,19 +144,23 @@ const (
 
 // Case is a case file: the facts as entered and the evaluation they gave.
 type Case struct {
-	ID             uint   `gorm:"primaryKey" json:"id"`
-	AuthorityID    uint   `gorm:"not null;index" json:"authority_id"`
-	ItemID         uint   `gorm:"not null;index" json:"item_id"`
-	ViolationCode  string `gorm:"size:64;not null;index" json:"violation_code"`
-	PartyID        uint   `gorm:"not null;index" json:"party_id"`
-	PartyName      string `gorm:"size:200;not null;index" json:"party_name"`
-	PartyKey       string `gorm:"size:32;not null;index" json:"party_key"`
-	Status         string `gorm:"size:16;not null;index" json:"status"`
-	ViolationDate  string `gorm:"size:10;not null" json:"violation_date"`
-	DiscoveredDate string `gorm:"size:10;not null;index" json:"discovered_date"`
-	DecisionDate   string `gorm:"size:10;not null;default:''" json:"decision_date"`
-	Outcome        string `gorm:"size:16;not null;default:''" json:"outcome"`
-	Ground         string `gorm:"size:32;not null;default:''" json:"ground"`
+	ID uint `gorm:"primaryKey" json:"id"`
+	// Number is the case file number (立案编号), taken when the case is
+	// filed from its authority's case series, gapless like the document
+	// series.
+	Number         *string `gorm:"size:150;uniqueIndex" json:"number"`
+	AuthorityID    uint    `gorm:"not null;index" json:"authority_id"`
+	ItemID         uint    `gorm:"not null;index" json:"item_id"`
+	ViolationCode  string  `gorm:"size:64;not null;index" json:"violation_code"`
+	PartyID        uint    `gorm:"not null;index" json:"party_id"`
+	PartyName      string  `gorm:"size:200;not null;index" json:"party_name"`
+	PartyKey       string  `gorm:"size:32;not null;index" json:"party_key"`
+	Status         string  `gorm:"size:16;not null;index" json:"status"`
+	ViolationDate  string  `gorm:"size:10;not null" json:"violation_date"`
+	DiscoveredDate string  `gorm:"size:10;not null;index" json:"discovered_date"`
+	DecisionDate   string  `gorm:"size:10;not null;default:''" json:"decision_date"`
+	Outcome        string  `gorm:"size:16;not null;default:''" json:"outcome"`
+	Ground         string  `gorm:"size:32;not null;default:''" json:"ground"`
 	// Facts and Evaluation are stored as JSON (GORM's serializer).
 	Facts         rules.Facts      `gorm:"column:facts_json;type:longtext;not null;serializer:json" json:"-"`
 	Evaluation    rules.Evaluation `gorm:"column:evaluation_json;type:longtext;not null;serializer:json" json:"-"`

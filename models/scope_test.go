@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/go-gormigrate/gormigrate/v2"
-
 	"penaltydoc/models/dbtest"
 )
 
@@ -16,16 +14,7 @@ func TestScopingMigration(t *testing.T) {
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := Open(ctx, db.DSN)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			m := gormigrate.New(s.conn(ctx), &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 190,
-				UseTransaction: s.dialect == DialectSQLite}, migrations)
-			if err := m.MigrateTo("202612010002_letters"); err != nil {
-				t.Fatal(err)
-			}
+			s := openAt(t, db.DSN, "202612010002_letters")
 			raw := s.conn(ctx)
 			for _, q := range []string{
 				"INSERT INTO authorities (name, short_name, domain, number_prefix, reconsideration_body, court) VALUES ('甲局', '甲', 'other', '甲罚', '甲政府', '甲法院')",
@@ -55,4 +44,19 @@ func TestScopingMigration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openAt opens dsn migrated up to migration id only, for a test of a later
+// migration over rows of the schema then.
+func openAt(t *testing.T, dsn, id string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.migrator(context.Background()).MigrateTo(id); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

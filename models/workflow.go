@@ -160,7 +160,14 @@ func (s *Store) transact(ctx context.Context, fn func(tx *gorm.DB) error) error 
 	}
 }
 
+// errRetry asks transact to run the transaction again: it met a row
+// another transaction created at the same moment.
+var errRetry = errs.E(errs.Conflict, "数据正被同时修改，请重试")
+
 func retryable(err error) bool {
+	if errors.Is(err, errRetry) {
+		return true
+	}
 	var me *mysqldrv.MySQLError
 	if errors.As(err, &me) {
 		return me.Number == 1213 || me.Number == 1205

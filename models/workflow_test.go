@@ -14,11 +14,12 @@ import (
 	"penaltydoc/rules"
 )
 
-// The people of these tests: the drafter, the reviewer who approves and
-// the clerk who issues are three (the separation of duties).
+// The people of these tests: the drafter, the head who approves (a
+// reviewer too) and the clerk who issues are three (the separation of
+// duties).
 var (
 	officerActor  = Actor{UserID: 1, Username: "tester", IP: "127.0.0.1", Roles: []string{RoleOfficer}, Scope: Everything}
-	reviewerActor = Actor{UserID: 2, Username: "reviewer", IP: "127.0.0.1", Roles: []string{RoleReviewer}, Scope: Everything}
+	reviewerActor = Actor{UserID: 2, Username: "head", IP: "127.0.0.1", Roles: []string{RoleReviewer, RoleApprover}, Scope: Everything}
 	clerkActor    = Actor{UserID: 3, Username: "clerk", IP: "127.0.0.1", Roles: []string{RoleClerk}, Scope: Everything}
 )
 
@@ -307,7 +308,7 @@ func TestIssueChecksTheCaseNow(t *testing.T) {
 			t.Fatalf("a kind the evaluation no longer allows was issued: %v", err)
 		}
 		var seq []NumberSequence
-		if err := s.db.Find(&seq).Error; err != nil {
+		if err := s.db.Where("series NOT LIKE ?", "%立字").Find(&seq).Error; err != nil { // case numbers apart
 			t.Fatal(err)
 		}
 		for _, q := range seq {

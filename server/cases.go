@@ -29,6 +29,7 @@ func (s *Server) handleEvaluate(c *gin.Context) {
 
 type caseJSON struct {
 	ID             uint                   `json:"id"`
+	Number         string                 `json:"number"`
 	Status         string                 `json:"status"`
 	AuthorityID    uint                   `json:"authority_id"`
 	ViolationCode  string                 `json:"violation_code"`
@@ -58,7 +59,7 @@ type discussionJSON struct {
 }
 
 func toCaseJSON(cs *models.Case, full bool) caseJSON {
-	out := caseJSON{ID: cs.ID, Status: cs.Status, AuthorityID: cs.AuthorityID, ViolationCode: cs.ViolationCode,
+	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, ViolationCode: cs.ViolationCode,
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
 		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}

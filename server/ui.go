@@ -290,6 +290,7 @@ var uiFuncs = template.FuncMap{
 	"deref":      derefStr,
 	"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
 	"hasID":      func(list []uint, v uint) bool { return slices.Contains(list, v) },
+	"caseNo":     caseNo,
 	"penalty":    render.PenaltyText,
 }
 
@@ -309,4 +310,15 @@ func derefStr(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// caseNo is a case's file number, for a case or a pointer to one.
+func caseNo(c any) string {
+	switch v := c.(type) {
+	case *models.Case:
+		return casework.CaseNumber(v)
+	case models.Case:
+		return casework.CaseNumber(&v)
+	}
+	return ""
 }

@@ -441,7 +441,7 @@ func (s *Server) handleEditCasePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.newCaseFormPage(c, fmt.Sprintf("修改案件事实（案件%d）", cs.ID))
+	p, err := s.newCaseFormPage(c, "修改案件事实（"+casework.CaseNumber(cs)+"）")
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -456,7 +456,7 @@ func (s *Server) handleEditCaseForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, err := s.newCaseFormPage(c, fmt.Sprintf("修改案件事实（案件%d）", cs.ID))
+	p, err := s.newCaseFormPage(c, "修改案件事实（"+casework.CaseNumber(cs)+"）")
 	if err != nil {
 		s.uiError(c, err)
 		return

@@ -116,6 +116,7 @@ var (
 	NoPenaltyPrefix   = Field{"no_penalty_prefix", "不予处罚文号前缀", Code, 100}
 	NoticePrefix      = Field{"notice_prefix", "告知书文号前缀", Code, 100}
 	OnTheSpotPrefix   = Field{"on_the_spot_prefix", "当场处罚文号前缀", Code, 100}
+	CasePrefix        = Field{"case_prefix", "立案编号前缀", Code, 100}
 	Reconsideration   = Field{"reconsideration_body", "复议机关", Line, 200}
 	Court             = Field{"court", "管辖法院", Line, 200}
 	Payment           = Field{"payment_instructions", "缴款方式", Text, 2000}
@@ -156,7 +157,7 @@ var Fields = []Field{
 	ViolationCode, PartyName, PartyIDNumber, PartyCreditCode, PartyAddress, PartyLegalRep, PartyPhone, PartyGuardian,
 	Facts, Evidence, Aggravating, PriorCode, PropertyName, PropertyQuantity, Licence, VehiclePlate, OverrideReason,
 	Statement, StatementReason, HearingResult, Participants, Conclusion, ReturnComment, ServiceRecipient, ServicePlace,
-	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, Reconsideration, Court,
+	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, CasePrefix, Reconsideration, Court,
 	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName,
 	ItemCode, ItemName, ViolatedProvision, PenaltyProvision, Conditions, FineBasis, ImportFileName,
 }
