@@ -22,8 +22,11 @@ type SignedIn struct {
 }
 
 // Login checks a user name and password against the sign-in throttles and
-// starts a session of kind (SessionAPI or SessionWeb).
-func (s *Service) Login(ctx context.Context, username, password, kind, ip, userAgent string) (*SignedIn, error) {
+// starts a session of kind (SessionAPI or SessionWeb) with a new token.
+// previous is the token the client held before, if any (the old cookie):
+// it ends, so that no token survives a sign-in (rotation; a token planted
+// before sign-in grants nothing after).
+func (s *Service) Login(ctx context.Context, username, password, kind, ip, userAgent, previous string) (*SignedIn, error) {
 	username = strings.TrimSpace(username)
 	f := errs.Fields{}
 	if username == "" {
@@ -38,6 +41,11 @@ func (s *Service) Login(ctx context.Context, username, password, kind, ip, userA
 	u, err := s.store.Authenticate(ctx, username, password, ip)
 	if err != nil {
 		return nil, err
+	}
+	if previous != "" {
+		if err := s.store.DeleteSession(ctx, previous); err != nil {
+			return nil, err
+		}
 	}
 	token, sess, err := s.store.CreateSession(ctx, u.ID, kind, ip, userAgent)
 	if err != nil {
@@ -56,7 +64,13 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.store.DeleteSession(ctx, token)
 }
 
-// Session resolves a raw token to its live session and active user.
-func (s *Service) Session(ctx context.Context, token string) (*models.Session, *models.User, error) {
-	return s.store.SessionUser(ctx, token)
+// Session resolves a raw token of kind to its live session and active
+// user; a token of the other kind is refused (models.SessionUser).
+func (s *Service) Session(ctx context.Context, token, kind string) (*models.Session, *models.User, error) {
+	return s.store.SessionUser(ctx, token, kind)
+}
+
+// Purge deletes ended sessions and spent throttle rows (models.Purge).
+func (s *Service) Purge(ctx context.Context) (models.Purged, error) {
+	return s.store.Purge(ctx)
 }

@@ -29,6 +29,9 @@ type DocumentView struct {
 	Stale bool
 	// What the actor may do.
 	CanSubmit, CanApprove, CanReturn, CanIssue, CanServe, CanCorrect bool
+	// CanOpen: the actor may read the PDF (an issued receipt, which prints
+	// the access code, only a clerk).
+	CanOpen bool
 }
 
 // documentView completes d (of case cs; nil when not at hand) for actor a.
@@ -41,6 +44,7 @@ func (s *Service) documentView(a Actor, d *models.Document, cs *models.Case, cal
 	may := func(act rules.Action) bool { return rules.MayDocument(a.staff(), act, st) == nil }
 	v.CanSubmit, v.CanApprove, v.CanReturn = may(rules.ActSubmit), may(rules.ActApprove), may(rules.ActReturn)
 	v.CanIssue, v.CanServe, v.CanCorrect = may(rules.ActIssue), may(rules.ActServe), may(rules.ActCorrect)
+	v.CanOpen = may(rules.ActOpen)
 	return v
 }
 
@@ -106,7 +110,14 @@ func (s *Service) PDF(ctx context.Context, a Actor, id uint) ([]byte, string, er
 	if err != nil {
 		return nil, "", err
 	}
+	if err := rules.MayDocument(a.staff(), rules.ActOpen, models.DocState(d, nil)); err != nil {
+		return nil, "", err
+	}
 	if len(d.PDF) > 0 {
+		if d.Kind == rules.KindServiceReceipt {
+			// The access code shown again: who saw it, when.
+			_ = s.store.Audit(ctx, a.record(), "receipt_open", "document", d.ID, "")
+		}
 		return d.PDF, FileName(d), nil
 	}
 	dc, err := s.store.DocumentContext(ctx, a.Scope, id)

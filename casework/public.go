@@ -12,14 +12,19 @@ import (
 	"penaltydoc/rules"
 )
 
-// Public download limits: per client address, and per document number (a
-// distributed guess at one number's access code meets the second).
-const (
-	DownloadPerClient       = 20
-	DownloadPerClientWindow = 10 * time.Minute
-	DownloadPerNumber       = 10
-	DownloadPerNumberWindow = time.Hour
+// Public download limits, on failures only (a right code never counts):
+// per document number and client address together, so that nobody can
+// lock the rightful party out of its document from elsewhere; and per
+// address, against guessing many numbers from one place. There is no
+// ceiling per number alone: it would let a stranger lock the party out,
+// and the code's 40 bits need none (SECURITY.md does the sums).
+var (
+	DownloadPerNumberAddress = models.Limit{Failures: 10, Window: time.Hour, LockFor: time.Hour}
+	DownloadPerAddress       = models.Limit{Failures: 30, Window: 10 * time.Minute, LockFor: 10 * time.Minute}
 )
+
+// ErrDownloadThrottled answers a locked download.
+var ErrDownloadThrottled = errs.E(errs.TooManyRequests, "尝试次数过多，请稍后再试")
 
 // ErrNoDocument is the one answer for every failed download or
 // verification: no hint which part was wrong.
@@ -40,15 +45,13 @@ func NormalizeNumber(s string) string {
 // and per number (too many requests).
 func (s *Service) Download(ctx context.Context, a Actor, number, accessCode string) (*models.Document, error) {
 	number = NormalizeNumber(number)
-	ok, err := s.store.Allow(ctx, "dl:ip:"+a.IP, DownloadPerClient, DownloadPerClientWindow)
-	if err == nil && ok && number != "" {
-		ok, err = s.store.Allow(ctx, "dl:no:"+number, DownloadPerNumber, DownloadPerNumberWindow)
-	}
+	pair, addr := models.ThrottleKey("dl", number, a.IP), models.ThrottleKey("dl-ip", a.IP)
+	locked, err := s.store.Locked(ctx, pair, addr)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errs.E(errs.TooManyRequests, "尝试次数过多，请稍后再试")
+	if locked {
+		return nil, ErrDownloadThrottled
 	}
 	doc, err := s.store.DocumentByNumber(ctx, number)
 	if err != nil && !errs.Is(err, errs.NotFound) {
@@ -60,6 +63,12 @@ func (s *Service) Download(ctx context.Context, a Actor, number, accessCode stri
 		doc = &models.Document{}
 	}
 	if !doc.CheckAccessCode(accessCode) || len(doc.PDF) == 0 {
+		if err := s.store.Fail(ctx, pair, DownloadPerNumberAddress); err != nil {
+			return nil, err
+		}
+		if err := s.store.Fail(ctx, addr, DownloadPerAddress); err != nil {
+			return nil, err
+		}
 		return nil, ErrNoDocument
 	}
 	_ = s.store.Audit(ctx, a.record(), "public_download", "document", doc.ID, *doc.Number)

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,33 +144,162 @@ func TestSessionsAndThrottle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, got, err := s.SessionUser(ctx, token)
+		_, got, err := s.SessionUser(ctx, token, "api")
 		if err != nil || got.ID != u.ID || !got.HasRole(RoleOfficer) || got.HasRole(RoleClerk) {
 			t.Fatalf("session user = %+v, %v", got, err)
 		}
-		if _, _, err := s.SessionUser(ctx, token+"x"); !errs.Is(err, errs.Unauthorized) {
+		if _, _, err := s.SessionUser(ctx, token+"x", "api"); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("bad token: %v", err)
 		}
-		// Expiry.
-		s.Now = func() time.Time { return time.Now().Add(APISessionTTL + time.Minute) }
-		if _, _, err := s.SessionUser(ctx, token); !errs.Is(err, errs.Unauthorized) {
+		// An API token is not a web session's, and a web one not a bearer.
+		if _, _, err := s.SessionUser(ctx, token, "web"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("api token as web session: %v", err)
+		}
+		web, _, err := s.CreateSession(ctx, u.ID, "web", "10.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, web, "api"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("web token as bearer: %v", err)
+		}
+		// Idle timeout: a request keeps a session alive, silence ends it.
+		start := time.Now()
+		at := func(d time.Duration) { s.Now = func() time.Time { return start.Add(d) } }
+		at(WebSessionIdle - time.Minute)
+		if _, _, err := s.SessionUser(ctx, web, "web"); err != nil {
+			t.Fatalf("web session before idle timeout: %v", err)
+		}
+		at(2*WebSessionIdle - 3*time.Minute) // idle since the last request only
+		if _, _, err := s.SessionUser(ctx, web, "web"); err != nil {
+			t.Fatalf("web session kept alive: %v", err)
+		}
+		at(3*WebSessionIdle - 2*time.Minute)
+		if _, _, err := s.SessionUser(ctx, web, "web"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("idle web session: %v", err)
+		}
+		// Absolute lifetime: even a session in use ends.
+		at(0)
+		api2, _, err := s.CreateSession(ctx, u.ID, "api", "10.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for d := time.Duration(0); d < APISessionTTL; d += APISessionIdle / 2 {
+			at(d)
+			if _, _, err := s.SessionUser(ctx, api2, "api"); err != nil {
+				t.Fatalf("api session in use at %s: %v", d, err)
+			}
+		}
+		at(APISessionTTL + time.Minute)
+		if _, _, err := s.SessionUser(ctx, api2, "api"); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("expired token: %v", err)
 		}
-		s.Now = func() time.Time { return time.Now() }
+		// Purge deletes the ended sessions (expired, idle) and keeps the live one.
+		at(APISessionTTL)
+		fresh, _, err := s.CreateSession(ctx, u.ID, "web", "10.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at(APISessionTTL + time.Minute)
+		p, err := s.Purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var left int64
+		s.db.Model(&Session{}).Count(&left)
+		if p.Sessions != 3 || left != 1 {
+			t.Fatalf("purged %+v, %d sessions left; want 3 purged, 1 left", p, left)
+		}
+		if _, _, err := s.SessionUser(ctx, fresh, "web"); err != nil {
+			t.Fatalf("purge ended a live session: %v", err)
+		}
+		s.Now = time.Now
+		// EndSessions signs the user out everywhere.
+		if err := s.EndSessions(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, fresh, "web"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("session after EndSessions: %v", err)
+		}
+	})
+}
 
-		// Five failures lock the user, even with the right password after.
-		for i := 0; i < maxFailures; i++ {
+// TestLoginThrottle: failures count per user and address pair, so five
+// wrong passwords lock that pair only: the rightful user signs in from
+// elsewhere, and an office behind one address is not locked by one
+// colleague; one address guessing many names meets its own, higher
+// ceiling. The lock ends by itself.
+func TestLoginThrottle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		for _, n := range []string{"li", "wang"} {
+			if _, err := s.CreateUser(ctx, NewUser{Username: n, Password: "secret-123", Roles: []string{RoleOfficer}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range LoginPerUserAddress.Failures {
 			if _, err := s.Authenticate(ctx, "li", "wrong", "10.0.0.2"); !errs.Is(err, errs.Unauthorized) {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
-		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.3"); !errs.Is(err, errs.TooManyRequests) {
-			t.Fatalf("locked user: %v", err)
+		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.2"); !errs.Is(err, errs.TooManyRequests) {
+			t.Fatalf("locked pair: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.3"); err != nil {
+			t.Fatalf("the user from another address: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "wang", "secret-123", "10.0.0.2"); err != nil {
+			t.Fatalf("a colleague behind the same address: %v", err)
 		}
 		// The lock ends.
-		s.Now = func() time.Time { return time.Now().Add(lockFor + time.Minute) }
-		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.3"); err != nil {
+		s.Now = func() time.Time { return time.Now().Add(LoginPerUserAddress.LockFor + time.Minute) }
+		if _, err := s.Authenticate(ctx, "li", "secret-123", "10.0.0.2"); err != nil {
 			t.Fatalf("after lock: %v", err)
 		}
+		s.Now = time.Now
+		// One address, many names: its ceiling.
+		for i := range LoginPerAddress.Failures {
+			if _, err := s.Authenticate(ctx, fmt.Sprintf("guess-%d", i), "wrong", "10.0.0.9"); !errs.Is(err, errs.Unauthorized) {
+				t.Fatalf("guess %d: %v", i, err)
+			}
+		}
+		if _, err := s.Authenticate(ctx, "wang", "secret-123", "10.0.0.9"); !errs.Is(err, errs.TooManyRequests) {
+			t.Fatalf("address over its ceiling: %v", err)
+		}
+		// Keys are fixed-length hashes: a 1 MB user name is one short row.
+		long := strings.Repeat("名", 1<<18)
+		if _, err := s.Authenticate(ctx, long, "wrong", "10.0.0.4"); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("long name: %v", err)
+		}
+		var keys []string
+		s.db.Model(&Throttle{}).Pluck("key", &keys)
+		for _, k := range keys {
+			if len(k) > 80 || strings.Contains(k, "li") || strings.Contains(k, "10.0") {
+				t.Fatalf("throttle key %q is not a fixed-length hash", k)
+			}
+		}
+		// Spent rows are purged.
+		s.Now = func() time.Time { return time.Now().Add(MaxThrottleWindow + time.Hour) }
+		p, err := s.Purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		s.db.Model(&Throttle{}).Count(&n)
+		if p.Throttles == 0 || n != 0 {
+			t.Fatalf("purged %+v, %d throttle rows left", p, n)
+		}
 	})
+}
+
+// TestDummyHashCost: an unknown user name is compared against a hash of the
+// cost real passwords have (it was MinCost: 2 ms against 59 ms told which
+// names exist).
+func TestDummyHashCost(t *testing.T) {
+	defer func(c int) { BcryptCost = c }(BcryptCost)
+	for _, c := range []int{bcrypt.MinCost, bcrypt.MinCost + 2} {
+		BcryptCost = c
+		if got, err := bcrypt.Cost(dummyHash()); err != nil || got != c {
+			t.Fatalf("dummy hash cost %d, want %d (%v)", got, c, err)
+		}
+	}
 }

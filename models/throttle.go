@@ -2,50 +2,107 @@ package models
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"penaltydoc/errs"
 )
 
-// Allow counts one event for key and reports whether it stays within limit
-// events per window (a fixed window that starts at the key's first event).
-// Over the limit the key stays refused until the window ends. The count
-// lives in the database, so every replica enforces the same limit.
-func (s *Store) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
-	now := s.now()
-	allowed := true
-	// transact: on MySQL the locking read of a missing key takes a gap lock,
-	// and two first events in one gap deadlock on their inserts; retried.
-	err := s.transact(ctx, func(tx *gorm.DB) error {
-		allowed = true
-		var t Throttle
-		err := s.lock(tx).Where("`key` = ?", key).First(&t).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			t = Throttle{Key: key, Failures: 1, WindowStart: now, LockedUntil: now.Add(window)}
-			if err := tx.Create(&t).Error; err != nil {
-				if duplicate(err) { // another request created it: count on it next time
-					return nil
-				}
-				return errs.Wrap(err, "create throttle")
-			}
-			return nil
-		case err != nil:
-			return errs.Wrap(err, "read throttle")
-		}
-		if !now.Before(t.LockedUntil) { // window over: start a new one
-			t.Failures, t.WindowStart, t.LockedUntil = 0, now, now.Add(window)
-		}
-		t.Failures++
-		allowed = t.Failures <= limit
-		return tx.Model(&Throttle{}).Where("`key` = ?", key).
-			Updates(map[string]any{"failures": t.Failures, "window_start": t.WindowStart, "locked_until": t.LockedUntil}).Error
-	})
-	if err != nil {
-		return false, err
+// A Limit is how many failures a throttle key may have within Window
+// before it is locked for LockFor.
+type Limit struct {
+	Failures int
+	Window   time.Duration
+	LockFor  time.Duration
+}
+
+// ThrottleKey is the stored key of a throttle: the kind (a short constant)
+// and the SHA-256 of its parts (a user name, an address, a document
+// number), so that a key has a fixed length (kind + 65 bytes) whatever a
+// client sends, and the table holds no user name or address in clear.
+func ThrottleKey(kind string, parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return kind + ":" + hex.EncodeToString(sum[:])
+}
+
+// Locked reports whether any of keys is locked now.
+func (s *Store) Locked(ctx context.Context, keys ...string) (bool, error) {
+	var n int64
+	if err := s.conn(ctx).Model(&Throttle{}).Where("`key` IN ? AND locked_until > ?", keys, s.now()).Count(&n).Error; err != nil {
+		return false, errs.Wrap(err, "read throttle")
 	}
-	return allowed, nil
+	return n > 0, nil
+}
+
+// Fail counts one failure for key: a window starts at a key's first
+// failure (or the first after its window ended), and the failure that
+// reaches l.Failures within it locks the key for l.LockFor. One upsert,
+// no locking read: on MariaDB a locking read of a missing key takes a gap
+// lock, and two first failures in one gap deadlocked on their inserts.
+//
+// The assignments read only the row's old values, in an order that gives
+// the same result on SQLite (every SET expression sees the old row) and
+// MariaDB (each sees the columns assigned before it): locked_until first,
+// then failures, then window_start.
+func (s *Store) Fail(ctx context.Context, key string, l Limit) error {
+	now := s.now()
+	cutoff := now.Add(-l.Window)
+	fresh := Throttle{Key: key, Failures: 1, WindowStart: now, LockedUntil: time.Unix(0, 0).UTC()}
+	if l.Failures <= 1 {
+		fresh.LockedUntil = now.Add(l.LockFor)
+	}
+	set := clause.Set{
+		{Column: clause.Column{Name: "locked_until"}, Value: gorm.Expr(
+			"CASE WHEN (CASE WHEN window_start < ? THEN 1 ELSE failures + 1 END) >= ? THEN ? ELSE locked_until END", cutoff, l.Failures, now.Add(l.LockFor))},
+		{Column: clause.Column{Name: "failures"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE failures + 1 END", cutoff)},
+		{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
+	}
+	err := s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoUpdates: set}).Create(&fresh).Error
+	if err != nil {
+		return errs.Wrap(err, "record throttle failure")
+	}
+	return nil
+}
+
+// Clear forgets key's failures (a success).
+func (s *Store) Clear(ctx context.Context, key string) error {
+	if err := s.conn(ctx).Where("`key` = ?", key).Delete(&Throttle{}).Error; err != nil {
+		return errs.Wrap(err, "clear throttle")
+	}
+	return nil
+}
+
+// MaxThrottleWindow is the longest window or lock of any limit: a row
+// whose window started before it and whose lock has ended counts nothing.
+const MaxThrottleWindow = 24 * time.Hour
+
+// Purged counts what Purge deleted.
+type Purged struct {
+	Sessions, Throttles int64
+}
+
+// Purge deletes what counts no more: sessions past their lifetime or idle
+// timeout, throttle rows whose window and lock are over. Run now and then
+// (the server does every few minutes); nothing depends on it for
+// correctness, only the tables' size.
+func (s *Store) Purge(ctx context.Context) (Purged, error) {
+	now := s.now()
+	var p Purged
+	res := s.conn(ctx).Where("expires_at <= ? OR (kind = ? AND last_seen_at < ?) OR (kind = ? AND last_seen_at < ?)",
+		now, "web", now.Add(-WebSessionIdle), "api", now.Add(-APISessionIdle)).Delete(&Session{})
+	if res.Error != nil {
+		return p, errs.Wrap(res.Error, "purge sessions")
+	}
+	p.Sessions = res.RowsAffected
+	res = s.conn(ctx).Where("locked_until <= ? AND window_start < ?", now, now.Add(-MaxThrottleWindow)).Delete(&Throttle{})
+	if res.Error != nil {
+		return p, errs.Wrap(res.Error, "purge throttles")
+	}
+	p.Throttles = res.RowsAffected
+	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -100,82 +101,80 @@ func (s *Store) ListUsers(ctx context.Context, sc Scope) ([]User, error) {
 	return us, nil
 }
 
-// Login throttling: after maxFailures failures within failureWindow for one
-// key (a user name or an address), the key is locked for lockFor.
-const (
-	maxFailures   = 5
-	failureWindow = 15 * time.Minute
-	lockFor       = 15 * time.Minute
+// Sign-in throttles. Failures are counted per user name and client address
+// together, so that a stranger cannot lock someone out from elsewhere and
+// one office behind one address is not locked by one colleague's typing;
+// an address as such has a much higher ceiling, against guessing many
+// names from one place.
+var (
+	LoginPerUserAddress = Limit{Failures: 5, Window: 15 * time.Minute, LockFor: 15 * time.Minute}
+	LoginPerAddress     = Limit{Failures: 100, Window: 15 * time.Minute, LockFor: 15 * time.Minute}
 )
 
 // ErrThrottled answers sign-ins while a key is locked.
 var ErrThrottled = errs.E(errs.TooManyRequests, "登录失败次数过多，请15分钟后再试")
 
+// LoginKeys are the throttle keys of a sign-in: user and address, address.
+func LoginKeys(username, ip string) (pair, addr string) {
+	return ThrottleKey("login", strings.ToLower(username), ip), ThrottleKey("login-ip", ip)
+}
+
 // Authenticate checks a user name and password against the throttles of the
-// user and of the client address. It answers the same unauthorized error for
-// an unknown user and a wrong password.
+// user and address pair and of the address. It answers the same
+// unauthorized error, after the same work, for an unknown user, an inactive
+// one and a wrong password.
 func (s *Store) Authenticate(ctx context.Context, username, password, ip string) (*User, error) {
-	keys := []string{"user:" + strings.ToLower(username), "ip:" + ip}
-	now := s.now()
-	var locked []Throttle
-	if err := s.conn(ctx).Where("`key` IN ? AND locked_until > ?", keys, now).Find(&locked).Error; err != nil {
-		return nil, errs.Wrap(err, "read login throttle")
+	pair, addr := LoginKeys(username, ip)
+	locked, err := s.Locked(ctx, pair, addr)
+	if err != nil {
+		return nil, err
 	}
-	if len(locked) > 0 {
+	if locked {
 		return nil, ErrThrottled
 	}
 	var u User
-	err := s.conn(ctx).Where("username = ?", username).First(&u).Error
+	err = s.conn(ctx).Where("username = ?", username).First(&u).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errs.Wrap(err, "load user")
 	}
-	ok := err == nil && u.Active && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
+	hash := []byte(u.PasswordHash)
 	if err != nil {
-		// Spend the same time as a real comparison.
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		hash = dummyHash() // the same time as a real comparison
 	}
+	ok := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && err == nil && u.Active
 	if !ok {
-		for _, k := range keys {
-			if err := s.recordFailure(ctx, k, now); err != nil {
-				return nil, err
-			}
+		if err := s.Fail(ctx, pair, LoginPerUserAddress); err != nil {
+			return nil, err
+		}
+		if err := s.Fail(ctx, addr, LoginPerAddress); err != nil {
+			return nil, err
 		}
 		return nil, errs.E(errs.Unauthorized, "用户名或密码错误")
 	}
-	if err := s.conn(ctx).Where("`key` = ?", keys[0]).Delete(&Throttle{}).Error; err != nil {
-		return nil, errs.Wrap(err, "clear login throttle")
+	if err := s.Clear(ctx, pair); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("penaltydoc-dummy"), bcrypt.MinCost)
-
-func (s *Store) recordFailure(ctx context.Context, key string, now time.Time) error {
-	return s.transact(ctx, func(tx *gorm.DB) error { // retried on deadlock, as in Allow
-		var t Throttle
-		err := s.lock(tx).Where("`key` = ?", key).First(&t).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			t = Throttle{Key: key, Failures: 1, WindowStart: now, LockedUntil: time.Unix(0, 0).UTC()}
-			if err := tx.Create(&t).Error; err != nil && !duplicate(err) {
-				return errs.Wrap(err, "record login failure")
-			}
-			return nil
-		case err != nil:
-			return errs.Wrap(err, "read login throttle")
-		}
-		if now.Sub(t.WindowStart) > failureWindow {
-			t.Failures, t.WindowStart = 0, now
-		}
-		t.Failures++
-		if t.Failures >= maxFailures {
-			t.LockedUntil = now.Add(lockFor)
-			t.Failures, t.WindowStart = 0, now
-		}
-		return tx.Model(&Throttle{}).Where("`key` = ?", key).
-			Updates(map[string]any{"failures": t.Failures, "window_start": t.WindowStart, "locked_until": t.LockedUntil}).Error
-	})
+// dummyHash is compared for unknown users: made at the cost real hashes
+// are made at (BcryptCost), so that the answer's time does not tell
+// whether a user name exists.
+func dummyHash() []byte {
+	dummyMu.Lock()
+	defer dummyMu.Unlock()
+	if h, ok := dummyHashes[BcryptCost]; ok {
+		return h
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte("penaltydoc-dummy"), BcryptCost)
+	dummyHashes[BcryptCost] = h
+	return h
 }
+
+var (
+	dummyMu     sync.Mutex
+	dummyHashes = map[int][]byte{}
+)
 
 // lock adds FOR UPDATE on MySQL; SQLite's immediate transactions already
 // hold the write lock.
@@ -186,11 +185,26 @@ func (s *Store) lock(tx *gorm.DB) *gorm.DB {
 	return tx
 }
 
-// Session lifetimes.
+// Session lifetimes: an absolute lifetime from sign-in and an idle
+// timeout from the last request. A web session ends sooner when idle: a
+// desk left open; an API token is a program's.
 const (
-	APISessionTTL = 12 * time.Hour
-	WebSessionTTL = 8 * time.Hour
+	APISessionTTL  = 12 * time.Hour
+	APISessionIdle = 2 * time.Hour
+	WebSessionTTL  = 8 * time.Hour
+	WebSessionIdle = 30 * time.Minute
+	// touchEvery: a session's last_seen_at is written at most this often,
+	// so that a busy user does not write a row on every request.
+	touchEvery = time.Minute
 )
+
+// sessionIdle is the idle timeout of a session kind.
+func sessionIdle(kind string) time.Duration {
+	if kind == "web" {
+		return WebSessionIdle
+	}
+	return APISessionIdle
+}
 
 // NewToken returns a random URL-safe token of n bytes of entropy.
 func NewToken(n int) string {
@@ -214,7 +228,7 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, kind, ip, userAg
 	token := NewToken(32)
 	now := s.now()
 	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
+		userAgent = strings.ToValidUTF8(userAgent[:300], "")
 	}
 	sess := &Session{
 		TokenHash: HashToken(token), UserID: userID, Kind: kind, CSRFToken: NewToken(24),
@@ -226,25 +240,50 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, kind, ip, userAg
 	return token, sess, nil
 }
 
-// SessionUser resolves a raw token to its live session and active user.
-func (s *Store) SessionUser(ctx context.Context, token string) (*Session, *User, error) {
+// ErrSessionEnded answers a token that is unknown, expired, idle too
+// long, of another kind, or of a deactivated user: one answer for all.
+var ErrSessionEnded = errs.E(errs.Unauthorized, "登录已失效，请重新登录")
+
+// SessionUser resolves a raw token of kind ("api" or "web") to its live
+// session and active user, and notes the request (idle timeout). A token
+// of the other kind is refused: a web cookie is not a bearer token and an
+// API token is not a cookie.
+func (s *Store) SessionUser(ctx context.Context, token, kind string) (*Session, *User, error) {
 	var sess Session
-	err := s.conn(ctx).Where("token_hash = ? AND expires_at > ?", HashToken(token), s.now()).First(&sess).Error
+	now := s.now()
+	err := s.conn(ctx).Where("token_hash = ? AND expires_at > ?", HashToken(token), now).First(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, errs.E(errs.Unauthorized, "登录已失效，请重新登录")
+		return nil, nil, ErrSessionEnded
 	}
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "load session")
 	}
+	if sess.Kind != kind || !now.Before(sess.LastSeenAt.Add(sessionIdle(sess.Kind))) {
+		return nil, nil, ErrSessionEnded
+	}
 	var u User
 	err = s.conn(ctx).Where("id = ? AND active = ?", sess.UserID, true).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, errs.E(errs.Unauthorized, "登录已失效，请重新登录")
+		return nil, nil, ErrSessionEnded
 	}
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "load session user")
 	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		if err := s.conn(ctx).Model(&Session{}).Where("id = ?", sess.ID).Update("last_seen_at", now).Error; err != nil {
+			return nil, nil, errs.Wrap(err, "note session")
+		}
+		sess.LastSeenAt = now
+	}
 	return &sess, &u, nil
+}
+
+// EndSessions signs a user out everywhere (deactivated, password changed).
+func (s *Store) EndSessions(ctx context.Context, userID uint) error {
+	if err := s.conn(ctx).Where("user_id = ?", userID).Delete(&Session{}).Error; err != nil {
+		return errs.Wrap(err, "end sessions")
+	}
+	return nil
 }
 
 // DeleteSession signs out.

@@ -59,7 +59,13 @@ const (
 	ActIssue   Action = "issue"
 	ActServe   Action = "serve"
 	ActCorrect Action = "correct"
+	// ActOpen reads a document's PDF. An issued service receipt prints the
+	// party's access code: only the clerks who print and serve it open it.
+	ActOpen Action = "open"
 )
+
+// ErrReceiptClerksOnly refuses an issued receipt to anyone but a clerk.
+var ErrReceiptClerksOnly = errs.E(errs.Forbidden, "送达回证印有当事人的查询码，仅文书管理员可以查看和打印")
 
 // CaseState is what the permission rule needs to know of a case.
 type CaseState struct {
@@ -265,6 +271,10 @@ func mayDocument(who Staff, act Action, d DocState) error {
 		return ErrStale
 	}
 	switch act {
+	case ActOpen:
+		if receipt && IsFrozen(d.Status) && !who.Has(RoleClerk) {
+			return ErrReceiptClerksOnly
+		}
 	case ActSubmit:
 		if !who.Has(RoleOfficer) {
 			return errNoRole
@@ -308,7 +318,7 @@ func mayDocument(who Staff, act Action, d DocState) error {
 		}
 		if IsFrozen(d.Status) {
 			if d.Number != "" {
-				return errs.E(errs.Conflict, "文书已签发（%s），不能重复签发", d.Number)
+				return errs.E(errs.Conflict, "文书已签发（%s），不能重复签发；当事人的查询码印在随文书签发的送达回证上，可在文书页面重新打印", d.Number)
 			}
 			return errs.E(errs.Conflict, "文书已签发，不能重复签发")
 		}

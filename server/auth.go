@@ -43,7 +43,8 @@ func (s *Server) handleLogin(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in, err := s.work.Login(c.Request.Context(), req.Username, req.Password, casework.SessionAPI, c.ClientIP(), c.Request.UserAgent())
+	previous, _ := bearerToken(c)
+	in, err := s.work.Login(c.Request.Context(), req.Username, req.Password, casework.SessionAPI, c.ClientIP(), c.Request.UserAgent(), previous)
 	if err != nil {
 		s.fail(c, err)
 		return

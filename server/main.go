@@ -54,6 +54,8 @@ type Config struct {
 	QueryTimeout       time.Duration
 	RequestTimeout     time.Duration
 	LongRequestTimeout time.Duration
+	// TrustedProxies: see Deps.TrustedProxies.
+	TrustedProxies string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -73,6 +75,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.MemoryLimit, "memory-limit", def("PENALTYDOC_MEMORY_LIMIT", "1GiB"), "soft memory limit of the process, e.g. 512MiB or 2GiB; off for none (PENALTYDOC_MEMORY_LIMIT)")
 	fs.BoolVar(&cfg.EmergencyAdmin, "emergency-admin", getenv("PENALTYDOC_EMERGENCY_ADMIN") == "1",
 		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("PENALTYDOC_TRUSTED_PROXIES"),
+		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default (PENALTYDOC_TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
 	for _, d := range []struct {
@@ -160,10 +164,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Warn("emergency setting on: admins may override the separation of duties; every such step is audited as emergency_separation_override")
 	}
 	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin,
-		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout})
+		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}
+	go purge(ctx, store, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -234,4 +239,29 @@ func randomPassword() string {
 		b[i] = alphabet[n.Int64()]
 	}
 	return string(b)
+}
+
+// purgeEvery is how often ended sessions and spent throttle rows are
+// deleted.
+const purgeEvery = 10 * time.Minute
+
+// purge deletes ended sessions and spent throttle rows at start and every
+// purgeEvery until ctx ends; a failure is logged and tried again next time.
+func purge(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		if p, err := store.Purge(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("purge sessions and throttles", "err", err)
+			}
+		} else if p.Sessions+p.Throttles > 0 {
+			log.Info("purged", "sessions", p.Sessions, "throttles", p.Throttles)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

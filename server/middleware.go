@@ -103,7 +103,7 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 				s.fail(c, errs.E(errs.Unauthorized, "请先登录"))
 				return
 			}
-			sess, user, err := s.work.Session(c.Request.Context(), token)
+			sess, user, err := s.work.Session(c.Request.Context(), token, casework.SessionAPI) // a web cookie's token is not a bearer token
 			if err != nil {
 				s.fail(c, err)
 				return

@@ -185,46 +185,74 @@ func decodeJSON(t *testing.T, resp *http.Response, v any) {
 	}
 }
 
-// TestDownloadBruteForce: guessing access codes meets 429, per client and
-// per number, and a 429 says nothing about the document either.
+// TestDownloadBruteForce: wrong access codes meet 429 per number and
+// address and per address, a 429 says nothing about the document, and no
+// stranger can lock the rightful party out: from another address the
+// right code still downloads, and right codes never count. The addresses
+// come through a trusted proxy's X-Forwarded-For.
 func TestDownloadBruteForce(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
-	got429 := 0
-	for i := 0; i < casework.DownloadPerClient+5; i++ {
-		st, b, _ := e.do("POST", "/public/download", "", map[string]string{"number": "杭市监处罚〔2026〕1号", "access_code": fmt.Sprintf("AAAA%04d", i)})
-		switch st {
-		case 404:
-			if got429 > 0 {
-				t.Fatalf("attempt %d: 404 after a 429", i)
-			}
-		case 429:
-			got429++
-			if !strings.Contains(string(b), "too_many_requests") {
-				t.Fatalf("429 body %s", b)
-			}
-		default:
-			t.Fatalf("attempt %d: %d %s", i, st, b)
-		}
-	}
-	if got429 == 0 {
-		t.Fatal("no 429 after many guesses")
-	}
-	// Per number: guesses from many addresses at one number are limited too.
-	e2 := newEnv(t, dbtest.SQLite(t))
-	limited := false
-	for i := 0; i < casework.DownloadPerNumber+3; i++ {
-		ok, err := e2.store.Allow(t.Context(), "dl:no:杭市监处罚〔2026〕2号", casework.DownloadPerNumber, casework.DownloadPerNumberWindow)
+	e := newEnvWith(t, dbtest.SQLite(t), func(d *Deps) { d.TrustedProxies = "127.0.0.1" })
+	doc := issueDecision(t, e)
+	from := func(srv string, ip string, body map[string]string) (int, []byte) {
+		t.Helper()
+		j, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", srv+"/public/download", bytes.NewReader(j))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", ip)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !ok {
-			limited = true
-			if i < casework.DownloadPerNumber {
-				t.Fatalf("limited after %d attempts", i)
-			}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	right := map[string]string{"number": doc.Number, "access_code": doc.AccessCode}
+	// A stranger guesses the party's code from one address …
+	for i := range casework.DownloadPerNumberAddress.Failures + 2 {
+		st, b := from(e.srv.URL, "198.51.100.7", map[string]string{"number": doc.Number, "access_code": fmt.Sprintf("AAAA%04d", i)})
+		want := 404
+		if i >= casework.DownloadPerNumberAddress.Failures {
+			want = 429
+		}
+		if st != want {
+			t.Fatalf("guess %d: %d %s, want %d", i, st, b, want)
+		}
+		if st == 429 && (!strings.Contains(string(b), "too_many_requests") || strings.Contains(string(b), doc.Number)) {
+			t.Fatalf("429 body %s", b)
 		}
 	}
-	if !limited {
-		t.Fatal("per-number limit never applied")
+	// … and is locked even with the right code; the party, elsewhere, is not,
+	// and its own downloads never count.
+	if st, _ := from(e.srv.URL, "198.51.100.7", right); st != 429 {
+		t.Fatalf("the guesser's address with the right code: %d", st)
+	}
+	for i := range casework.DownloadPerAddress.Failures + 5 {
+		if st, b := from(e.srv.URL, "203.0.113.5", right); st != 200 {
+			t.Fatalf("the party's download %d: %d %s", i, st, b)
+		}
+	}
+	// One address guessing many numbers meets the per-address ceiling.
+	wrongAt := func(srv string, ip func(int) string) int {
+		t.Helper()
+		for i := range casework.DownloadPerAddress.Failures + 2 {
+			st, b := from(srv, ip(i), map[string]string{"number": fmt.Sprintf("杭市监处罚〔2026〕%d号", 1000+i), "access_code": "AAAA-AAAA"})
+			if st == 429 {
+				return i
+			}
+			if st != 404 {
+				t.Fatalf("guess %d: %d %s", i, st, b)
+			}
+		}
+		return -1
+	}
+	if at := wrongAt(e.srv.URL, func(int) string { return "192.0.2.44" }); at != casework.DownloadPerAddress.Failures {
+		t.Fatalf("per-address ceiling met at guess %d, want %d", at, casework.DownloadPerAddress.Failures)
+	}
+	// Without a trusted proxy X-Forwarded-For is ignored: a client cannot
+	// pick its address to escape the limits.
+	plain := newEnv(t, dbtest.SQLite(t))
+	if at := wrongAt(plain.srv.URL, func(i int) string { return fmt.Sprintf("10.9.%d.1", i) }); at != casework.DownloadPerAddress.Failures {
+		t.Fatalf("spoofed addresses: ceiling met at guess %d, want %d", at, casework.DownloadPerAddress.Failures)
 	}
 }

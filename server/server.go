@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,6 +24,10 @@ type Deps struct {
 	// defaults.
 	RequestTimeout     time.Duration
 	LongRequestTimeout time.Duration
+	// TrustedProxies: addresses or CIDR prefixes (comma-separated) of the
+	// reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count;
+	// empty trusts none (the peer is the client).
+	TrustedProxies string
 }
 
 // Default request deadlines.
@@ -40,6 +45,8 @@ type Server struct {
 	pages   pages
 	// deadlines of a request and of a long one
 	requestTimeout, longTimeout time.Duration
+	// proxies are the trusted reverse proxies.
+	proxies []netip.Prefix
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -62,12 +69,17 @@ func NewServer(d Deps) (http.Handler, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
+	proxies, raw, err := parseProxies(d.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	s.proxies = proxies
 	r := gin.New()
-	if err := r.SetTrustedProxies(nil); err != nil {
+	if err := r.SetTrustedProxies(raw); err != nil { // nil: none
 		return nil, err
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
+	r.Use(s.securityHeaders(), s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) {
 		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方法")

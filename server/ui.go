@@ -176,15 +176,12 @@ func (s *Server) webSession(c *gin.Context) (*models.Session, *models.User, erro
 	if err != nil || token == "" || len(token) > 100 {
 		return nil, nil, nil
 	}
-	sess, u, err := s.work.Session(c.Request.Context(), token)
+	sess, u, err := s.work.Session(c.Request.Context(), token, casework.SessionWeb) // an API token is not a cookie
 	if err != nil {
 		if errs.Is(err, errs.Unauthorized) {
 			return nil, nil, nil
 		}
 		return nil, nil, err
-	}
-	if sess.Kind != casework.SessionWeb {
-		return nil, nil, nil // an API token is not a cookie
 	}
 	return sess, u, nil
 }
@@ -233,10 +230,10 @@ func tokenEqual(got, want string) bool {
 }
 
 // setCookie writes one of our cookies: HttpOnly, SameSite=Lax, path /,
-// Secure when the request came over TLS (we trust no proxy's header).
-func setCookie(c *gin.Context, name, value string, maxAge int) {
+// Secure when the request is HTTPS (secureRequest).
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.secureRequest(c), SameSite: http.SameSiteLaxMode})
 }
 
 // done redirects (303) to path with a fixed flash message.

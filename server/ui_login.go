@@ -19,12 +19,12 @@ type loginPage struct {
 
 // loginToken returns the sign-in form's CSRF token, setting its cookie when
 // the browser has none.
-func loginToken(c *gin.Context) string {
+func (s *Server) loginToken(c *gin.Context) string {
 	if t, err := c.Cookie(loginCookie); err == nil && len(t) >= 16 && len(t) <= 64 {
 		return t
 	}
 	t := models.NewToken(18)
-	setCookie(c, loginCookie, t, 3600)
+	s.setCookie(c, loginCookie, t, 3600)
 	return t
 }
 
@@ -37,7 +37,7 @@ func (s *Server) handleLoginPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, next)
 		return
 	}
-	b := uiBase{Title: "登录", CSRF: loginToken(c), Flash: flashes[c.Query("done")]}
+	b := uiBase{Title: "登录", CSRF: s.loginToken(c), Flash: flashes[c.Query("done")]}
 	s.ui(c, http.StatusOK, "ui_login", loginPage{uiBase: b, Next: c.Query("next")})
 }
 
@@ -53,7 +53,7 @@ func (s *Server) handleLoginForm(c *gin.Context) {
 	p.Title = "登录"
 	cookieToken, _ := c.Cookie(loginCookie)
 	if !tokenEqual(form.Get("csrf_token"), cookieToken) {
-		p.CSRF, p.Error = loginToken(c), "登录页面已过期，请重新输入后登录。"
+		p.CSRF, p.Error = s.loginToken(c), "登录页面已过期，请重新输入后登录。"
 		s.ui(c, http.StatusForbidden, "ui_login", p)
 		return
 	}
@@ -69,10 +69,14 @@ func (s *Server) handleLoginForm(c *gin.Context) {
 		s.ui(c, http.StatusUnprocessableEntity, "ui_login", p)
 		return
 	}
-	in, err := s.work.Login(c.Request.Context(), p.Username, password, casework.SessionWeb, c.ClientIP(), c.Request.UserAgent())
+	previous, _ := c.Cookie(sessionCookie)
+	if len(previous) > 100 {
+		previous = ""
+	}
+	in, err := s.work.Login(c.Request.Context(), p.Username, password, casework.SessionWeb, c.ClientIP(), c.Request.UserAgent(), previous)
 	if err == nil {
-		setCookie(c, sessionCookie, in.Token, int(models.WebSessionTTL.Seconds()))
-		setCookie(c, loginCookie, "", -1)
+		s.setCookie(c, sessionCookie, in.Token, int(models.WebSessionTTL.Seconds()))
+		s.setCookie(c, loginCookie, "", -1)
 		c.Redirect(http.StatusSeeOther, safeNext(p.Next))
 		return
 	}
@@ -92,7 +96,7 @@ func (s *Server) handleLogoutForm(c *gin.Context) {
 			return
 		}
 	}
-	setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, sessionCookie, "", -1)
 	done(c, "/login", "logout")
 }
 

@@ -47,9 +47,11 @@ func (s *Server) page(c *gin.Context, status int, name string, data any) {
 		c.String(http.StatusInternalServerError, "服务器内部错误，请稍后再试")
 		return
 	}
-	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Referrer-Policy", "no-referrer")
+	// The security headers are everyone's (securityHeaders); pages are
+	// per user and not kept by caches.
+	if c.Writer.Header().Get("Cache-Control") == "" {
+		c.Header("Cache-Control", "no-store")
+	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
