@@ -32,11 +32,24 @@ func ThrottleKey(kind string, parts ...string) string {
 
 // Locked reports whether any of keys is locked now.
 func (s *Store) Locked(ctx context.Context, keys ...string) (bool, error) {
-	var n int64
-	if err := s.conn(ctx).Model(&Throttle{}).Where("`key` IN ? AND locked_until > ?", keys, s.now()).Count(&n).Error; err != nil {
-		return false, errs.Wrap(err, "read throttle")
+	locked, _, err := s.throttled(ctx, keys...)
+	return locked, err
+}
+
+// throttled reports whether any of keys is locked now, and which of them
+// have a row at all (failures counted).
+func (s *Store) throttled(ctx context.Context, keys ...string) (locked bool, counted map[string]bool, err error) {
+	var rows []Throttle
+	if err := s.conn(ctx).Where("`key` IN ?", keys).Find(&rows).Error; err != nil {
+		return false, nil, errs.Wrap(err, "read throttle")
 	}
-	return n > 0, nil
+	now := s.now()
+	counted = make(map[string]bool, len(rows))
+	for _, r := range rows {
+		counted[r.Key] = true
+		locked = locked || r.LockedUntil.After(now)
+	}
+	return locked, counted, nil
 }
 
 // Fail counts one failure for key: a window starts at a key's first

@@ -125,7 +125,7 @@ func LoginKeys(username, ip string) (pair, addr string) {
 // one and a wrong password.
 func (s *Store) Authenticate(ctx context.Context, username, password, ip string) (*User, error) {
 	pair, addr := LoginKeys(username, ip)
-	locked, err := s.Locked(ctx, pair, addr)
+	locked, counted, err := s.throttled(ctx, pair, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +151,10 @@ func (s *Store) Authenticate(ctx context.Context, username, password, ip string)
 		}
 		return nil, errs.E(errs.Unauthorized, "用户名或密码错误")
 	}
-	if err := s.Clear(ctx, pair); err != nil {
-		return nil, err
+	if counted[pair] { // no write for a sign-in without earlier failures
+		if err := s.Clear(ctx, pair); err != nil {
+			return nil, err
+		}
 	}
 	return &u, nil
 }

@@ -16,7 +16,7 @@ import (
 
 // opOrder is the order of operations in the report: the path of a case.
 var opOrder = []string{"login", "evaluate", "create_case", "draft", "draft_pdf", "preview", "submit", "legal_review",
-	"approve", "issue", "serve", "statement", "download", "verify"}
+	"discussion", "approve", "issue", "serve", "statement", "download", "verify"}
 
 // issued is what the service answered when it issued a document: the
 // harness holds the service to it afterwards.
@@ -179,6 +179,13 @@ func (w *worker) flow(ctx context.Context, kind string, t *team, officer *accoun
 	}
 	if ev.LegalReviewRequired {
 		if err := t.reviewer.call(ctx, w.a, "legal_review", "POST", docPath(d.ID, "approve"), nil, 200, &d); err != nil {
+			return err
+		}
+	}
+	if kind == flowPenalty { // a major case: the heads discuss it before the decision (APL Art. 57 ¶2)
+		disc := map[string]string{"date": w.now().In(china).Format("2006-01-02"), "participants": "局长、副局长、法制机构负责人",
+			"conclusion": "同意承办机构意见，依法给予行政处罚。"}
+		if err := t.head.call(ctx, w.a, "discussion", "POST", fmt.Sprintf("/api/v1/cases/%d/discussion", cs.ID), disc, 200, nil); err != nil {
 			return err
 		}
 	}
