@@ -314,8 +314,8 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]CaseRow, int64, e
 	if q.Page < 1 {
 		q.Page = 1
 	}
-	if max := int(total)/q.PerPage + 1; q.Page > max { // no offset past the end
-		q.Page = max
+	if last := max(1, (int(total)+q.PerPage-1)/q.PerPage); q.Page > last { // no offset past the end: the last page
+		q.Page = last
 	}
 	var cs []Case
 	if err := s.casesWhere(ctx, q).Order("cases.id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
