@@ -227,7 +227,10 @@ func TestAuthorityScopingMatrix(t *testing.T) {
 				st, b, _ := e.do("GET", "/api/v1/cases/export.xlsx?mine=0&item=PUB-YZD", w.tokens[officer], nil)
 				return st, b
 			},
-			func() (int, []byte) { st, b, _ := webB[approver].get("/cases/export.xlsx?mine=0"); return st, []byte(b) },
+			func() (int, []byte) {
+				st, b, _ := webB[approver].get("/cases/export.xlsx?mine=0")
+				return st, []byte(b)
+			},
 		} {
 			st, b := get()
 			if st != 200 {
