@@ -37,6 +37,33 @@ func pageContents(t *testing.T, pdf []byte) [][]byte {
 	return out
 }
 
+// checkPrint checks that merged holds the pages of documents ids in order
+// (pages: each document's page contents), each unchanged, with a blank
+// page after each document of odd page count when duplex.
+func checkPrint(t *testing.T, what string, merged []byte, pages map[uint][][]byte, ids []uint, duplex bool) {
+	t.Helper()
+	var want [][]byte
+	for _, id := range ids {
+		want = append(want, pages[id]...)
+		if duplex && len(pages[id])%2 == 1 {
+			want = append(want, nil) // blank
+		}
+	}
+	got := pageContents(t, merged)
+	if n := pageCount(t, merged); n != len(want) || len(got) != len(want) {
+		t.Errorf("print %s: %d pages, want %d", what, n, len(want))
+		return
+	}
+	for i := range want {
+		if !bytes.Equal(bytes.TrimSpace(got[i]), bytes.TrimSpace(want[i])) {
+			t.Errorf("print %s: page %d differs from the document's (%d bytes, want %d)", what, i+1, len(got[i]), len(want[i]))
+		}
+	}
+	if duplex && len(got)%2 != 0 {
+		t.Errorf("print %s: %d pages for duplex printing", what, len(got))
+	}
+}
+
 // TestBatchPrint: each receipt right after its document (chosen or added),
 // a blank page after each document of odd page count for duplex printing,
 // each document's pages unchanged inside the merged PDF, and the print
@@ -77,7 +104,6 @@ func TestBatchPrint(t *testing.T) {
 			t.Errorf("已打印 lists the decision before it was printed")
 		}
 
-		blank := []byte(nil)
 		for _, tc := range []struct {
 			query  string
 			want   []uint // documents, in order; 0 is a blank page
@@ -93,26 +119,7 @@ func TestBatchPrint(t *testing.T) {
 			if st != 200 || h.Get("Content-Type") != "application/pdf" {
 				t.Fatalf("print %s: %d %s", tc.query, st, merged)
 			}
-			var want [][]byte
-			for _, id := range tc.want {
-				want = append(want, pages[id]...)
-				if tc.duplex && len(pages[id])%2 == 1 {
-					want = append(want, blank)
-				}
-			}
-			got := pageContents(t, merged)
-			if n := pageCount(t, merged); n != len(want) || len(got) != len(want) {
-				t.Errorf("print %s: %d pages, want %d", tc.query, n, len(want))
-				continue
-			}
-			for i := range want {
-				if !bytes.Equal(bytes.TrimSpace(got[i]), bytes.TrimSpace(want[i])) {
-					t.Errorf("print %s: page %d differs from the document's (%d bytes, want %d)", tc.query, i+1, len(got[i]), len(want[i]))
-				}
-			}
-			if tc.duplex && len(got)%2 != 0 {
-				t.Errorf("print %s: %d pages for duplex printing", tc.query, len(got))
-			}
+			checkPrint(t, tc.query, merged, pages, tc.want, tc.duplex)
 		}
 		odd := 0
 		for _, p := range pages {
