@@ -308,21 +308,24 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]CaseRow, int64, e
 	if err := s.casesWhere(ctx, q).Count(&total).Error; err != nil {
 		return nil, 0, errs.Wrap(err, "count cases")
 	}
-	if q.PerPage <= 0 || q.PerPage > MaxCasesPerPage {
-		q.PerPage = 20
-	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if last := max(1, (int(total)+q.PerPage-1)/q.PerPage); q.Page > last { // no offset past the end: the last page
-		q.Page = last
-	}
+	q.Page, q.PerPage = PageOf(q.Page, q.PerPage, total)
 	var cs []Case
 	if err := s.casesWhere(ctx, q).Order("cases.id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
 		return nil, 0, errs.Wrap(err, "list cases")
 	}
 	rows, err := s.caseRows(ctx, cs)
 	return rows, total, err
+}
+
+// PageOf is the page a list answers for page and perPage over total rows:
+// perPage 1-MaxCasesPerPage (20 otherwise), page from 1 to the last page
+// (never an offset past the end).
+func PageOf(page, perPage int, total int64) (int, int) {
+	if perPage <= 0 || perPage > MaxCasesPerPage {
+		perPage = 20
+	}
+	last := max(1, int((total+int64(perPage)-1)/int64(perPage)))
+	return min(max(page, 1), last), perPage
 }
 
 // CountCases counts the cases q selects.

@@ -204,9 +204,6 @@ func (s *Server) handleListCases(c *gin.Context) {
 		}
 		out = append(out, j)
 	}
-	page := q.Page
-	if page < 1 {
-		page = 1
-	}
+	page, _ := models.PageOf(q.Page, q.PerPage, total)
 	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total, "page": page})
 }

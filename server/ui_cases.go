@@ -71,7 +71,7 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 		return
 	}
 	p.Query = q
-	p.Page = max(q.Page, 1)
+	p.Page, _ = models.PageOf(q.Page, casesPerPage, p.Total)
 	p.Pages = int((p.Total + casesPerPage - 1) / casesPerPage)
 	link := func(path string, change func(v map[string][]string)) string {
 		v := caseFilterValues(q)
