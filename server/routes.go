@@ -16,8 +16,9 @@ const (
 )
 
 // longRoutes take Deps.LongRequestTimeout instead of the request deadline:
-// batch print merges up to casework.MaxPrintBatch PDFs, imports read up to
-// 20 MB.
+// batch print merges up to casework.MaxPrintBatch PDFs (and their
+// receipts), the case register writes up to casework.MaxExportRows rows,
+// imports read up to 20 MB.
 var longRoutes = map[string]bool{
 	"/print/pdf":                true,
 	"/cases/export.xlsx":        true,
