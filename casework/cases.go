@@ -320,19 +320,24 @@ func (s *Service) RecordStatement(ctx context.Context, a Actor, id uint, in Stat
 }
 
 // ListCases is a page of cases, newest first, and the total.
-func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) ([]models.Case, int64, error) {
-	q.Scope = a.Scope
-	f := errs.Fields{}
-	if q.From != "" && !rules.ValidDate(q.From) {
-		f.Add("from", "日期格式应为YYYY-MM-DD")
-	}
-	if q.To != "" && !rules.ValidDate(q.To) {
-		f.Add("to", "日期格式应为YYYY-MM-DD")
-	}
-	if err := f.Err(); err != nil {
+func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) ([]models.CaseRow, int64, error) {
+	if err := checkCaseQuery(&q, a); err != nil {
 		return nil, 0, err
 	}
 	return s.store.ListCases(ctx, q)
+}
+
+// checkCaseQuery scopes q to the actor and checks its dates, named by
+// their query parameters.
+func checkCaseQuery(q *models.CaseQuery, a Actor) error {
+	q.Scope = a.Scope
+	f := errs.Fields{}
+	for _, d := range []struct{ name, v string }{{"from", q.From}, {"to", q.To}, {"decided_from", q.DecidedFrom}, {"decided_to", q.DecidedTo}} {
+		if d.v != "" && !rules.ValidDate(d.v) {
+			f.Add(d.name, "日期格式应为YYYY-MM-DD")
+		}
+	}
+	return f.Err()
 }
 
 // CaseView is a case as its page and its API answer show it: the case

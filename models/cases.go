@@ -177,49 +177,279 @@ func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) 
 	return &c, nil
 }
 
-// CaseQuery filters the case list.
+// CaseQuery filters the case list and the case register (export). Every
+// filter is a column with an index (cases: authority_id, officer_id,
+// status, violation_code, discovered_date; documents: case_id, issue_date).
 type CaseQuery struct {
-	Q        string // party name, id number, credit code or document number
-	Status   string
-	From, To string // discovered (filed) date range, YYYY-MM-DD
-	Page     int
-	PerPage  int
+	Q      string // party name, id number, credit code or document number
+	Status string
+	// ViolationCode is the catalogue item (事项编码).
+	ViolationCode string
+	From, To      string // discovered (filed) date range, YYYY-MM-DD
+	// DecidedFrom and DecidedTo bound the issue date of the case's decision
+	// (an issued or served decision; a superseded one no longer counts).
+	DecidedFrom, DecidedTo string
+	// Mine, when set, keeps the cases of that user ("my cases"; see mine).
+	Mine    uint
+	Page    int
+	PerPage int
 	// Scope is the authorities whose cases are listed.
 	Scope Scope
 }
 
-// ListCases returns a page of cases, newest first, and the total count.
-func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, error) {
-	db := q.Scope.filter(s.conn(ctx).Model(&Case{}), "authority_id")
-	if q.Q != "" {
-		like := "%" + escapeLike(q.Q) + "%"
+// CaseRow is a case in a list, with the names its columns show.
+type CaseRow struct {
+	Case
+	AuthorityName string
+	// Officers are the case's officers by name (officerNames).
+	Officers []string
+}
+
+// mine keeps the cases of user id: the cases they created (the officer
+// who filed it). The one place that says whose a case is, so that the
+// officers a case names can join it.
+func mine(db *gorm.DB, id uint) *gorm.DB {
+	return db.Where("cases.officer_id = ?", id)
+}
+
+// officerNames are the names of case c's officers, given every user's name
+// by id: today the officer who filed it. The one place the officer column
+// and the register's 承办人 come from.
+func officerNames(names map[uint]string, c *Case) []string {
+	if n, ok := names[c.OfficerID]; ok {
+		return []string{n}
+	}
+	return nil
+}
+
+// userNames maps every user's id to their display name (the user name when
+// they have none): the officers' names of a list. Staff are few, so one
+// read serves a list of any length.
+func (s *Store) userNames(ctx context.Context) (map[uint]string, error) {
+	var us []struct {
+		ID          uint
+		Username    string
+		DisplayName string
+	}
+	if err := s.conn(ctx).Table("users").Select("id, username, display_name").Find(&us).Error; err != nil {
+		return nil, errs.Wrap(err, "load user names")
+	}
+	out := make(map[uint]string, len(us))
+	for _, u := range us {
+		out[u.ID] = u.DisplayName
+		if u.DisplayName == "" {
+			out[u.ID] = u.Username
+		}
+	}
+	return out, nil
+}
+
+// authorityNames maps every authority's id to its name.
+func (s *Store) authorityNames(ctx context.Context) (map[uint]string, error) {
+	var as []struct {
+		ID   uint
+		Name string
+	}
+	if err := s.conn(ctx).Table("authorities").Select("id, name").Find(&as).Error; err != nil {
+		return nil, errs.Wrap(err, "load authority names")
+	}
+	out := make(map[uint]string, len(as))
+	for _, a := range as {
+		out[a.ID] = a.Name
+	}
+	return out, nil
+}
+
+// decidedStatuses are the states of a decision that decides its case.
+var decidedStatuses = []string{DocIssued, DocServed}
+
+// casesWhere is the case list's query: q's scope and filters on cases.
+func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
+	db := q.Scope.filter(s.conn(ctx).Model(&Case{}), "cases.authority_id")
+	if t := strings.TrimSpace(q.Q); t != "" {
+		like := "%" + escapeLike(t) + "%"
 		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ? ESCAPE '!'", like)
-		db = db.Where("party_name LIKE ? ESCAPE '!' OR party_key = ? OR violation_code = ? OR number = ? OR id IN (?)", like, strings.ToUpper(q.Q), q.Q, strings.TrimSpace(q.Q), sub)
+		db = db.Where("cases.party_name LIKE ? ESCAPE '!' OR cases.party_key = ? OR cases.violation_code = ? OR cases.number = ? OR cases.id IN (?)", like, strings.ToUpper(t), t, t, sub)
 	}
 	if q.Status != "" {
-		db = db.Where("status = ?", q.Status)
+		db = db.Where("cases.status = ?", q.Status)
+	}
+	if q.ViolationCode != "" {
+		db = db.Where("cases.violation_code = ?", q.ViolationCode)
 	}
 	if q.From != "" {
-		db = db.Where("discovered_date >= ?", q.From)
+		db = db.Where("cases.discovered_date >= ?", q.From)
 	}
 	if q.To != "" {
-		db = db.Where("discovered_date <= ?", q.To)
+		db = db.Where("cases.discovered_date <= ?", q.To)
 	}
+	if q.DecidedFrom != "" || q.DecidedTo != "" {
+		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("kind IN ? AND status IN ?", rules.DecisionKinds, decidedStatuses)
+		if q.DecidedFrom != "" {
+			sub = sub.Where("issue_date >= ?", q.DecidedFrom)
+		}
+		if q.DecidedTo != "" {
+			sub = sub.Where("issue_date <= ?", q.DecidedTo)
+		}
+		db = db.Where("cases.id IN (?)", sub)
+	}
+	if q.Mine != 0 {
+		db = mine(db, q.Mine)
+	}
+	return db
+}
+
+// MaxCasesPerPage bounds a page of the case list.
+const MaxCasesPerPage = 100
+
+// ListCases returns a page of cases, newest first, and the total count.
+func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]CaseRow, int64, error) {
 	var total int64
-	if err := db.Count(&total).Error; err != nil {
+	if err := s.casesWhere(ctx, q).Count(&total).Error; err != nil {
 		return nil, 0, errs.Wrap(err, "count cases")
 	}
-	if q.PerPage <= 0 || q.PerPage > 100 {
-		q.PerPage = 20
-	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
+	q.Page, q.PerPage = PageOf(q.Page, q.PerPage, total)
 	var cs []Case
-	if err := db.Order("id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
+	if err := s.casesWhere(ctx, q).Order("cases.id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
 		return nil, 0, errs.Wrap(err, "list cases")
 	}
-	return cs, total, nil
+	rows, err := s.caseRows(ctx, cs)
+	return rows, total, err
+}
+
+// PageOf is the page a list answers for page and perPage over total rows:
+// perPage 1-MaxCasesPerPage (20 otherwise), page from 1 to the last page
+// (never an offset past the end).
+func PageOf(page, perPage int, total int64) (int, int) {
+	if perPage <= 0 || perPage > MaxCasesPerPage {
+		perPage = 20
+	}
+	last := max(1, int((total+int64(perPage)-1)/int64(perPage)))
+	return min(max(page, 1), last), perPage
+}
+
+// CountCases counts the cases q selects.
+func (s *Store) CountCases(ctx context.Context, q CaseQuery) (int64, error) {
+	var total int64
+	if err := s.casesWhere(ctx, q).Count(&total).Error; err != nil {
+		return 0, errs.Wrap(err, "count cases")
+	}
+	return total, nil
+}
+
+// caseRows adds the names the list shows to cases.
+func (s *Store) caseRows(ctx context.Context, cs []Case) ([]CaseRow, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	users, err := s.userNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	auths, err := s.authorityNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]CaseRow, len(cs))
+	for i := range cs {
+		rows[i] = CaseRow{Case: cs[i], AuthorityName: auths[cs[i].AuthorityID], Officers: officerNames(users, &cs[i])}
+	}
+	return rows, nil
+}
+
+// RegisterRow is a case as the case register (立案登记, the export) lists
+// it: the case with its item's name and its decision, if it has one.
+type RegisterRow struct {
+	CaseRow
+	ItemName       string
+	DecisionNumber string
+	DecisionKind   string
+	DecisionDate   string // the decision's issue date
+	ServedDate     string
+}
+
+// registerColumns are the columns of cases the register reads (not the
+// facts: the largest, and not needed); officerNames' columns among them.
+var registerColumns = []string{"cases.id", "cases.number", "cases.authority_id", "cases.item_id", "cases.violation_code", "cases.party_name",
+	"cases.party_key", "cases.status", "cases.outcome", "cases.ground", "cases.discovered_date", "cases.evaluation_json", "cases.officer_id"}
+
+// registerChunk is how many cases one statement of the register reads.
+const registerChunk = 500
+
+// CaseRegister calls fn with every case q selects (its page ignored), in
+// filing order (by id), reading registerChunk cases per statement by key,
+// so that the register of any length takes bounded memory and each
+// statement its own query deadline.
+func (s *Store) CaseRegister(ctx context.Context, q CaseQuery, fn func(*RegisterRow) error) error {
+	users, err := s.userNames(ctx)
+	if err != nil {
+		return err
+	}
+	auths, err := s.authorityNames(ctx)
+	if err != nil {
+		return err
+	}
+	var after uint
+	for {
+		var cs []Case
+		if err := s.casesWhere(ctx, q).Select(registerColumns).Where("cases.id > ?", after).Order("cases.id").Limit(registerChunk).Find(&cs).Error; err != nil {
+			return errs.Wrap(err, "read case register")
+		}
+		if len(cs) == 0 {
+			return nil
+		}
+		ids := make([]uint, len(cs))
+		items := map[uint]bool{}
+		for i := range cs {
+			ids[i] = cs[i].ID
+			items[cs[i].ItemID] = true
+		}
+		var decs []struct {
+			CaseID     uint
+			Kind       string
+			Number     *string
+			IssueDate  string
+			ServedDate string
+		}
+		if err := s.conn(ctx).Table("documents").Select("case_id, kind, number, issue_date, served_date").
+			Where("case_id IN ? AND kind IN ? AND status IN ?", ids, rules.DecisionKinds, decidedStatuses).Order("id").Find(&decs).Error; err != nil {
+			return errs.Wrap(err, "read case register decisions")
+		}
+		byCase := make(map[uint]int, len(decs))
+		for i := range decs {
+			byCase[decs[i].CaseID] = i // the newest: a correction after what it corrects
+		}
+		itemIDs := make([]uint, 0, len(items))
+		for id := range items {
+			itemIDs = append(itemIDs, id)
+		}
+		var its []struct {
+			ID   uint
+			Name string
+		}
+		if err := s.conn(ctx).Table("catalog_items").Select("id, name").Where("id IN ?", itemIDs).Find(&its).Error; err != nil {
+			return errs.Wrap(err, "read case register items")
+		}
+		itemName := make(map[uint]string, len(its))
+		for _, it := range its {
+			itemName[it.ID] = it.Name
+		}
+		for i := range cs {
+			r := RegisterRow{CaseRow: CaseRow{Case: cs[i], AuthorityName: auths[cs[i].AuthorityID], Officers: officerNames(users, &cs[i])},
+				ItemName: itemName[cs[i].ItemID]}
+			if j, ok := byCase[cs[i].ID]; ok {
+				d := decs[j]
+				r.DecisionKind, r.DecisionDate, r.ServedDate = d.Kind, d.IssueDate, d.ServedDate
+				if d.Number != nil {
+					r.DecisionNumber = *d.Number
+				}
+			}
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		after = cs[len(cs)-1].ID
+	}
 }
 
 // escapeLike makes s a literal inside a LIKE pattern written with

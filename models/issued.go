@@ -134,3 +134,17 @@ func (s *Store) ServiceReceipts(ctx context.Context, id uint) ([]Document, error
 	}
 	return ds, nil
 }
+
+// ReceiptsPDF returns the service receipts of documents ids within scope
+// sc, with their PDF bytes, oldest first.
+func (s *Store) ReceiptsPDF(ctx context.Context, sc Scope, ids []uint) ([]Document, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []Document
+	if err := sc.filter(s.conn(ctx), "authority_id").Where("serves_id IN ? AND status IN ?", ids, []string{DocIssued, DocServed}).
+		Order("id").Find(&rows).Error; err != nil {
+		return nil, errs.Wrap(err, "load service receipts")
+	}
+	return rows, nil
+}

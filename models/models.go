@@ -216,7 +216,7 @@ type Document struct {
 	Year           int         `gorm:"not null;default:0" json:"year"`
 	Serial         int64       `gorm:"not null;default:0" json:"serial"`
 	Number         *string     `gorm:"size:150;uniqueIndex" json:"number"`
-	IssueDate      string      `gorm:"size:10;not null;default:''" json:"issue_date"`
+	IssueDate      string      `gorm:"size:10;not null;default:'';index:idx_documents_issue_date" json:"issue_date"`
 	IssuedAt       *time.Time  `json:"issued_at"`
 	PDF            []byte      `gorm:"type:longblob" json:"-"`
 	SHA256         string      `gorm:"size:64;not null;default:''" json:"sha256"`
@@ -239,6 +239,17 @@ type Document struct {
 	CreatedByID     uint       `gorm:"not null" json:"created_by_id"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// PrintMark is one print of a document: who printed it and when (the
+// print list's 已打印). A row of its own, so that printing never touches
+// an issued document.
+type PrintMark struct {
+	ID         uint      `gorm:"primaryKey" json:"id"`
+	DocumentID uint      `gorm:"not null;index:idx_print_marks_document" json:"document_id"`
+	UserID     uint      `gorm:"not null" json:"user_id"`
+	Username   string    `gorm:"size:64;not null" json:"username"`
+	PrintedAt  time.Time `gorm:"not null" json:"printed_at"`
 }
 
 // TemplateVersion is one saved body of a document kind's template: the

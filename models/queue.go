@@ -2,7 +2,11 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
+
+	"gorm.io/gorm"
 
 	"penaltydoc/errs"
 	"penaltydoc/rules"
@@ -16,6 +20,11 @@ type DocumentRow struct {
 	ViolationCode  string           `gorm:"column:violation_code"`
 	CaseEvaluation rules.Evaluation `gorm:"column:case_evaluation;serializer:json"`
 	CaseBasisHash  string           `gorm:"column:case_basis_hash"`
+	// LastPrintID is the newest print mark's id (0: never printed);
+	// PrintedAt and PrintedBy are that print's time and user.
+	LastPrintID uint       `gorm:"column:last_print_id"`
+	PrintedAt   *time.Time `gorm:"-"`
+	PrintedBy   string     `gorm:"-"`
 }
 
 // State is what the permission rule knows of the row's document.
@@ -34,10 +43,19 @@ type DocumentQuery struct {
 	Q string
 	// Newest lists the newest first (else the oldest: a queue's order).
 	Newest bool
-	Limit  int
+	// Printed keeps the documents printed before (PrintedYes) or never
+	// printed (PrintedNo); empty keeps both.
+	Printed string
+	Limit   int
 	// Scope is the authorities whose documents are listed.
 	Scope Scope
 }
+
+// The print list's filter by print marks.
+const (
+	PrintedYes = "yes" // 已打印
+	PrintedNo  = "no"  // 未打印
+)
 
 // ListDocuments returns documents by status with their case's party,
 // oldest first (the work queue's order), at most Limit (default 200).
@@ -49,7 +67,8 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 		Select("documents.id, documents.case_id, documents.authority_id, documents.kind, documents.status, " +
 			"documents.template_version, documents.review_stage, documents.comment, documents.number, documents.issue_date, " +
 			"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.reviewed_by_id, documents.created_at, documents.updated_at, " +
-			"documents.basis_json, cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation, cases.basis_hash AS case_basis_hash").
+			"documents.basis_json, cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation, cases.basis_hash AS case_basis_hash, " +
+			"(SELECT MAX(print_marks.id) FROM print_marks WHERE print_marks.document_id = documents.id) AS last_print_id").
 		Joins("JOIN cases ON cases.id = documents.case_id")
 	db = q.Scope.filter(db, "documents.authority_id")
 	if len(q.Statuses) > 0 {
@@ -65,6 +84,12 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 		like := "%" + escapeLike(t) + "%"
 		db = db.Where("documents.number LIKE ? ESCAPE '!' OR cases.party_name LIKE ? ESCAPE '!'", like, like)
 	}
+	switch q.Printed {
+	case PrintedYes:
+		db = db.Where("EXISTS (SELECT 1 FROM print_marks WHERE print_marks.document_id = documents.id)")
+	case PrintedNo:
+		db = db.Where("NOT EXISTS (SELECT 1 FROM print_marks WHERE print_marks.document_id = documents.id)")
+	}
 	var rows []DocumentRow
 	order := "documents.id"
 	if q.Newest {
@@ -73,5 +98,56 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 	if err := db.Order(order).Limit(q.Limit).Scan(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "list documents")
 	}
-	return rows, nil
+	return rows, s.lastPrints(ctx, rows)
+}
+
+// lastPrints fills in who printed each row last, and when.
+func (s *Store) lastPrints(ctx context.Context, rows []DocumentRow) error {
+	var ids []uint
+	for _, r := range rows {
+		if r.LastPrintID != 0 {
+			ids = append(ids, r.LastPrintID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var marks []PrintMark
+	if err := s.conn(ctx).Where("id IN ?", ids).Find(&marks).Error; err != nil {
+		return errs.Wrap(err, "load print marks")
+	}
+	byID := make(map[uint]*PrintMark, len(marks))
+	for i := range marks {
+		byID[marks[i].ID] = &marks[i]
+	}
+	for i := range rows {
+		if m := byID[rows[i].LastPrintID]; m != nil {
+			at := m.PrintedAt
+			rows[i].PrintedAt, rows[i].PrintedBy = &at, m.Username
+		}
+	}
+	return nil
+}
+
+// MarkPrinted records that the actor printed documents (in the batch's
+// order, an id given twice printed twice): one print mark per document and
+// one audit entry per copy, in one transaction.
+func (s *Store) MarkPrinted(ctx context.Context, a Actor, docs []uint) error {
+	return s.transact(ctx, func(tx *gorm.DB) error {
+		at := s.now()
+		marked := map[uint]bool{}
+		for _, id := range docs {
+			if !marked[id] {
+				marked[id] = true
+				if err := tx.Create(&PrintMark{DocumentID: id, UserID: a.UserID, Username: a.Username, PrintedAt: at}).Error; err != nil {
+					return errs.Wrap(err, "mark printed")
+				}
+			}
+			if err := s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "print",
+				Entity: "document", EntityID: id, Detail: fmt.Sprintf("batch of %d", len(docs))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

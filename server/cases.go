@@ -2,8 +2,6 @@ package main
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +36,9 @@ type caseJSON struct {
 	Outcome        string                 `json:"outcome"`
 	Ground         string                 `json:"ground"`
 	DiscoveredDate string                 `json:"discovered_date"`
+	OfficerID      uint                   `json:"officer_id"`
+	Authority      string                 `json:"authority,omitempty"` // lists: the authority's name
+	Officers       []string               `json:"officers,omitempty"`  // lists: the officers' names
 	Facts          *rules.Facts           `json:"facts,omitempty"`
 	Evaluation     *rules.Evaluation      `json:"evaluation,omitempty"`
 	Statement      string                 `json:"statement"`
@@ -59,7 +60,7 @@ type discussionJSON struct {
 }
 
 func toCaseJSON(cs *models.Case, full bool) caseJSON {
-	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, ViolationCode: cs.ViolationCode,
+	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, OfficerID: cs.OfficerID, ViolationCode: cs.ViolationCode,
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
 		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
@@ -188,10 +189,7 @@ func (s *Server) handleDiscussion(c *gin.Context) {
 }
 
 func (s *Server) handleListCases(c *gin.Context) {
-	page, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
-	per, _ := strconv.Atoi(c.DefaultQuery("per_page", "20"))
-	q := models.CaseQuery{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
-		From: c.Query("from"), To: c.Query("to"), Page: page, PerPage: per}
+	q := caseQueryOf(c, s.actor(c), false)
 	cs, total, err := s.work.ListCases(c.Request.Context(), s.actor(c), q)
 	if err != nil {
 		s.fail(c, err)
@@ -199,10 +197,13 @@ func (s *Server) handleListCases(c *gin.Context) {
 	}
 	out := make([]caseJSON, 0, len(cs))
 	for i := range cs {
-		out = append(out, toCaseJSON(&cs[i], false))
+		j := toCaseJSON(&cs[i].Case, false)
+		j.Authority, j.Officers = cs[i].AuthorityName, cs[i].Officers
+		if j.Officers == nil {
+			j.Officers = []string{}
+		}
+		out = append(out, j)
 	}
-	if page < 1 {
-		page = 1
-	}
+	page, _ := models.PageOf(q.Page, q.PerPage, total)
 	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total, "page": page})
 }

@@ -42,12 +42,19 @@ func (s *Server) handlePrint(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	merged, err := s.work.Print(c.Request.Context(), s.actor(c), ids)
+	merged, err := s.work.Print(c.Request.Context(), s.actor(c), ids, printOptions(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	sendPDF(c, merged, "批量打印.pdf")
+}
+
+// printOptions reads receipts=1 (each document's service receipts after
+// it) and duplex=1 (a blank page after a document of odd page count).
+func printOptions(c *gin.Context) casework.PrintOptions {
+	on := func(k string) bool { v := c.Query(k); return v == "1" || v == "true" || v == "on" }
+	return casework.PrintOptions{Receipts: on("receipts"), Duplex: on("duplex")}
 }
 
 func itoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }

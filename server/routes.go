@@ -16,13 +16,16 @@ const (
 )
 
 // longRoutes take Deps.LongRequestTimeout instead of the request deadline:
-// batch print merges up to casework.MaxPrintBatch PDFs, imports read up to
-// 20 MB.
+// batch print merges up to casework.MaxPrintBatch PDFs (and their
+// receipts), the case register writes up to casework.MaxExportRows rows,
+// imports read up to 20 MB.
 var longRoutes = map[string]bool{
-	"/print/pdf":              true,
-	"/admin/catalog/import":   true,
-	"/api/v1/documents/print": true,
-	"/api/v1/catalog/import":  true,
+	"/print/pdf":                true,
+	"/cases/export.xlsx":        true,
+	"/api/v1/cases/export.xlsx": true,
+	"/admin/catalog/import":     true,
+	"/api/v1/documents/print":   true,
+	"/api/v1/catalog/import":    true,
 }
 
 // routes is the map of the service: every route and who may call it.
@@ -41,6 +44,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/login", s.handleLoginForm)
 	r.POST("/logout", s.web(), s.handleLogoutForm)
 	r.GET("/cases", s.web(), s.handleCasesPage)
+	r.GET("/cases/export.xlsx", s.web(), s.handleExportCasesPage)
 	r.GET("/cases/new", s.web(officer), s.handleNewCasePage)
 	r.POST("/cases/new", s.web(officer), s.handleNewCaseForm)
 	r.GET("/cases/:id", s.web(), s.handleCasePage)
@@ -98,6 +102,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	api.POST("/evaluate", signedIn, s.handleEvaluate)
 	api.GET("/cases", signedIn, s.handleListCases)
+	api.GET("/cases/export.xlsx", signedIn, s.handleExportCases)
 	api.POST("/cases", s.authenticate(officer), s.handleCreateCase)
 	api.GET("/cases/:id", signedIn, s.handleGetCase)
 	api.PUT("/cases/:id", s.authenticate(officer), s.handleUpdateCase)

@@ -221,6 +221,26 @@ func TestAuthorityScopingMatrix(t *testing.T) {
 		if len(cases.Cases) != 1 || cases.Cases[0].ID != w.caseB {
 			t.Errorf("B's case list: %+v, want B's case %d only", cases.Cases, w.caseB)
 		}
+		// The case register: B's case only, through the API and the page.
+		for _, get := range []func() (int, []byte){
+			func() (int, []byte) {
+				st, b, _ := e.do("GET", "/api/v1/cases/export.xlsx?mine=0&item=PUB-YZD", w.tokens[officer], nil)
+				return st, b
+			},
+			func() (int, []byte) {
+				st, b, _ := webB[approver].get("/cases/export.xlsx?mine=0")
+				return st, []byte(b)
+			},
+		} {
+			st, b := get()
+			if st != 200 {
+				t.Fatalf("B's export: %d %s", st, b)
+			}
+			rows := readRegister(t, b)
+			if len(rows) != 2 || strings.Contains(fmt.Sprint(rows), w.issued.Number) || strings.Contains(fmt.Sprint(rows), "u-officer") {
+				t.Errorf("B's register shows another office's cases: %v", rows)
+			}
+		}
 		var users struct {
 			Users []struct {
 				Username string `json:"username"`
@@ -255,9 +275,9 @@ func TestAuthorityScopingMatrix(t *testing.T) {
 		if st, body, _ := e.do("GET", "/api/v1/documents/print?ids="+itoa(w.issued.ID), w.tokens[clerk], nil); st != 404 {
 			t.Errorf("B's clerk prints A's decision: %d %.200s", st, body)
 		}
-		for _, page := range []string{"/cases", "/queue", "/print?q=" + url.QueryEscape(w.issued.Number)} {
+		for _, page := range []string{"/cases", "/cases?mine=0&item=PUB-YZD", "/queue", "/print?q=" + url.QueryEscape(w.issued.Number), "/print?printed=no", "/print?printed=yes"} {
 			role := officer
-			if page != "/cases" {
+			if !strings.HasPrefix(page, "/cases") {
 				role = clerk
 			}
 			st, body, _ := webB[role].get(page)

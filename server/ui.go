@@ -273,6 +273,7 @@ var uiFuncs = template.FuncMap{
 		return s
 	},
 	"cntime":     func(t time.Time) string { return t.In(models.China).Format("2006-01-02 15:04") },
+	"cnday":      func(t *time.Time) string { return rules.ChineseDate(t.In(models.China).Format("2006-01-02")) },
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
 	"roleNames":  roleList,
 	"outcome":    rules.OutcomeName,
