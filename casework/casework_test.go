@@ -27,7 +27,7 @@ var sharedRenderer = sync.OnceValues(render.New)
 // env is the case work on a real, migrated and seeded database, with one
 // actor per role and a clock the test moves.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  *models.Store
 	work   *Service
 	actors map[string]Actor
@@ -42,7 +42,7 @@ func (e *env) at(day string) {
 	e.now = t
 }
 
-func newEnv(t *testing.T, db dbtest.DB) *env {
+func newEnv(t testing.TB, db dbtest.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, db.DSN)
