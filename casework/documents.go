@@ -74,7 +74,14 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := rules.MayCase(a.staff(), rules.ActDraft, models.CaseState(cs)); err != nil {
+	var rec *models.ExecutionRecord
+	if rules.Decided(cs.Status) {
+		if rec, err = s.store.CaseExecution(ctx, cs); err != nil {
+			return nil, err
+		}
+	}
+	st := models.ExecutionCaseState(cs, rec, s.Today())
+	if err := rules.MayCase(a.staff(), rules.ActDraft, st); err != nil {
 		return nil, err
 	}
 	kind = strings.TrimSpace(kind)
@@ -84,12 +91,15 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 	if !rules.IsKind(kind) {
 		return nil, errKind
 	}
-	if allowed := rules.AllowedKinds(cs.Evaluation); !slices.Contains(allowed, kind) {
+	if allowed := rules.DraftKinds(st); !slices.Contains(allowed, kind) {
 		names := make([]string, len(allowed))
 		for i, k := range allowed {
 			names[i] = rules.KindName(k)
 		}
-		return nil, errs.Field("kind", "本案的处理结论不适用"+rules.KindName(kind)+"，可制作："+strings.Join(names, "、"))
+		if len(names) == 0 {
+			names = []string{"（无）"}
+		}
+		return nil, errs.Field("kind", "本案目前不适用"+rules.KindName(kind)+"，可制作："+strings.Join(names, "、"))
 	}
 	d := &models.Document{CaseID: cs.ID, AuthorityID: cs.AuthorityID, Kind: kind}
 	if err := s.store.CreateDocument(ctx, a.record(), d); err != nil {

@@ -181,7 +181,9 @@ func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) 
 type CaseQuery struct {
 	Q        string // party name, id number, credit code or document number
 	Status   string
-	From, To string // discovered (filed) date range, YYYY-MM-DD
+	// PaymentState filters on the payment state (rules.Pay*).
+	PaymentState string
+	From, To     string // discovered (filed) date range, YYYY-MM-DD
 	Page     int
 	PerPage  int
 	// Scope is the authorities whose cases are listed.
@@ -198,6 +200,9 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, erro
 	}
 	if q.Status != "" {
 		db = db.Where("status = ?", q.Status)
+	}
+	if q.PaymentState != "" {
+		db = db.Where("payment_state = ?", q.PaymentState)
 	}
 	if q.From != "" {
 		db = db.Where("discovered_date >= ?", q.From)
