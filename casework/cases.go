@@ -329,6 +329,9 @@ func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) ([
 	if q.To != "" && !rules.ValidDate(q.To) {
 		f.Add("to", "日期格式应为YYYY-MM-DD")
 	}
+	if q.PaymentState != "" && !rules.IsPaymentState(q.PaymentState) {
+		f.Add("payment_state", "缴款状态只能是 unpaid、partial、paid、instalments 或 enforcement")
+	}
 	if err := f.Err(); err != nil {
 		return nil, 0, err
 	}

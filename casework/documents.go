@@ -182,6 +182,9 @@ func documentData(dc *models.DocumentContext) render.Data {
 	if dc.Corrects != nil {
 		data.Corrects = deref(dc.Corrects.Number)
 	}
+	if r := dc.Execution; r != nil {
+		data.Execution = executionData(r, cs, dc.Today)
+	}
 	data.Holidays, data.Workdays = dc.Calendar.Lists()
 	return data
 }
@@ -212,6 +215,9 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		data.Statement, data.StatementOutcome, data.StatementReason = cs.Statement, cs.StatementOutcome, cs.StatementReason
 		data.HearingHeld, data.HearingDate, data.HearingResult, data.Waived = cs.HearingHeld, cs.HearingDate, cs.HearingResult, cs.Waived
 		data.Discussion = render.Discussion{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
+		data.Hearing = render.Hearing{Requested: cs.HearingRequested, Date: cs.HearingScheduled, Time: cs.HearingTime,
+			Place: cs.HearingPlace, Host: cs.HearingHost, Participants: cs.HearingParticipants, Summary: cs.HearingSummary,
+			Result: cs.HearingResult, Articles: rules.HearingArticles}
 	}
 	return data
 }
@@ -239,4 +245,23 @@ func CaseNumber(cs *models.Case) string {
 		return *cs.Number
 	}
 	return fmt.Sprintf("案件%d", cs.ID)
+}
+
+// executionData is what a reminder or closing report prints of the
+// decision in force and its execution on day today.
+func executionData(r *models.ExecutionRecord, cs *models.Case, today string) render.Execution {
+	x := r.Status(today)
+	e := render.Execution{Fine: r.Input.Fine, PaidFine: x.PaidFine, PaidLateFee: x.PaidLateFee, Outstanding: x.Outstanding,
+		LateFee: x.LateFee, LateFeeDays: x.LateFeeDays, LateFeeOutstanding: x.LateFeeOutstanding,
+		Total: x.Outstanding + x.LateFeeOutstanding, AsOf: today, PaymentDue: x.FinalDue, ReminderDays: rules.ReminderDays,
+		Articles: rules.ReminderArticles, LateFeeArticle: rules.LateFeeArticle, State: rules.PaymentStateName(x.State),
+		OtherExecuted: cs.OtherExecuted, OtherExecutedNote: cs.OtherExecutedNote, EnforcementApplied: cs.EnforcementApplied,
+		Instalments: cs.Instalments}
+	if d := r.Decision; d != nil {
+		e.DecisionName, e.DecisionNumber, e.DecisionDate, e.DecisionServed = rules.KindName(d.Kind), deref(d.Number), d.IssueDate, d.ServedDate
+	}
+	for _, p := range r.Payments {
+		e.Payments = append(e.Payments, render.ExecutionPayment{Date: p.Date, Amount: p.Amount, Receipt: p.Receipt})
+	}
+	return e
 }

@@ -179,13 +179,13 @@ func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) 
 
 // CaseQuery filters the case list.
 type CaseQuery struct {
-	Q        string // party name, id number, credit code or document number
-	Status   string
+	Q      string // party name, id number, credit code or document number
+	Status string
 	// PaymentState filters on the payment state (rules.Pay*).
 	PaymentState string
 	From, To     string // discovered (filed) date range, YYYY-MM-DD
-	Page     int
-	PerPage  int
+	Page         int
+	PerPage      int
 	// Scope is the authorities whose cases are listed.
 	Scope Scope
 }

@@ -806,6 +806,10 @@ type DocumentContext struct {
 	Corrects  *Document
 	Serves    *Document
 	Calendar  rules.Calendar
+	// Execution is the decided case's execution, for the reminder and the
+	// closing report; Today the day it is figured on.
+	Execution *ExecutionRecord
+	Today     string
 }
 
 // DocumentContext loads document id and what it prints, for a draft's
@@ -871,6 +875,12 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	var err error
 	if dc.Calendar, err = s.calendar(tx); err != nil {
 		return nil, err
+	}
+	dc.Today = s.Today()
+	if d.Kind == rules.KindReminder || d.Kind == rules.KindClosingReport {
+		if dc.Execution, err = s.execution(tx, c); err != nil {
+			return nil, err
+		}
 	}
 	return dc, nil
 }

@@ -17,6 +17,8 @@ type casesPage struct {
 	uiBase
 	Q, Status        string
 	Statuses         []option
+	PaymentState     string
+	PaymentStates    []option
 	Cases            []models.Case
 	Total            int64
 	Page, Pages      int
@@ -35,12 +37,18 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 	if !slices.Contains(rules.CaseStatusOrder, p.Status) {
 		p.Status = ""
 	}
+	for _, st := range rules.PaymentStates {
+		p.PaymentStates = append(p.PaymentStates, option{st, rules.PaymentStateName(st)})
+	}
+	if p.PaymentState = c.Query("payment_state"); !rules.IsPaymentState(p.PaymentState) {
+		p.PaymentState = ""
+	}
 	p.Page, _ = strconv.Atoi(c.Query("page"))
 	if p.Page < 1 {
 		p.Page = 1
 	}
 	var err error
-	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), s.actor(c), models.CaseQuery{Q: p.Q, Status: p.Status, Page: p.Page, PerPage: casesPerPage})
+	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), s.actor(c), models.CaseQuery{Q: p.Q, Status: p.Status, PaymentState: p.PaymentState, Page: p.Page, PerPage: casesPerPage})
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -53,6 +61,9 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 		}
 		if p.Status != "" {
 			v.Set("status", p.Status)
+		}
+		if p.PaymentState != "" {
+			v.Set("payment_state", p.PaymentState)
 		}
 		v.Set("page", strconv.Itoa(page))
 		return "/cases?" + v.Encode()
