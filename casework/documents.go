@@ -99,7 +99,11 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 		if len(names) == 0 {
 			names = []string{"（无）"}
 		}
-		return nil, errs.Field("kind", "本案目前不适用"+rules.KindName(kind)+"，可制作："+strings.Join(names, "、"))
+		msg := "本案目前不适用" + rules.KindName(kind) + "，可制作：" + strings.Join(names, "、")
+		if rules.Decided(cs.Status) {
+			return nil, &errs.Error{Code: errs.Conflict, Message: "案件已作出决定：" + msg, Fields: map[string]string{"kind": msg}}
+		}
+		return nil, errs.Field("kind", msg)
 	}
 	d := &models.Document{CaseID: cs.ID, AuthorityID: cs.AuthorityID, Kind: kind}
 	if err := s.store.CreateDocument(ctx, a.record(), d); err != nil {

@@ -87,9 +87,18 @@ func rollbackEnforcement(tx *gorm.DB) error {
 			return err
 		}
 	}
+	// ALTER TABLE … DROP COLUMN on both databases: GORM's SQLite
+	// DropColumn rebuilds the table and loses the indexes of the
+	// migrations before (which their rollbacks then drop).
 	for _, col := range v6CaseColumns {
-		if err := m.DropColumn(&v6Case{}, col); err != nil {
-			return err
+		name := db.NamingStrategy.ColumnName("cases", col)
+		if col == "InstalmentsJSON" {
+			name = "instalments_json"
+		}
+		if m.HasColumn(&v6Case{}, col) {
+			if err := db.Exec("ALTER TABLE cases DROP COLUMN " + name).Error; err != nil {
+				return err
+			}
 		}
 	}
 	return m.DropTable(&v6Payment{})

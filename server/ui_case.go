@@ -1,8 +1,8 @@
 package main
 
 import (
-	"strconv"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
