@@ -128,7 +128,7 @@ func DocState(d *Document, c *Case) rules.DocState { return docState(d, c) }
 
 // CaseState is what the permission rule knows of a case.
 func CaseState(c *Case) rules.CaseState {
-	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation, Major: c.Facts.Major}
+	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation, Major: c.Facts.Major, HearingRequested: c.HearingRequested != ""}
 }
 
 // auditEmergency records a step that passed only through the emergency

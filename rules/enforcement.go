@@ -191,6 +191,15 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 	if len(e.Instalments) > 0 {
 		sched = slices.Clone(e.Instalments)
 		sort.SliceStable(sched, func(i, j int) bool { return sched[i].Due < sched[j].Due })
+		// The plan covers what was unpaid when it was approved; the rest
+		// (paid before) stays due on the decision's own date.
+		var planned int64
+		for _, in := range sched {
+			planned += cents(in.Amount)
+		}
+		if rest := fine - planned; rest > 0 && e.Deadlines != nil && e.Deadlines.PaymentDue != "" {
+			sched = append([]Instalment{{Due: e.Deadlines.PaymentDue, Amount: fromCents(rest)}}, sched...)
+		}
 	} else if e.Deadlines != nil && e.Deadlines.PaymentDue != "" && fine > 0 {
 		sched = []Instalment{{Due: e.Deadlines.PaymentDue, Amount: e.Fine}}
 	}

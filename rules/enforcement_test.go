@@ -41,6 +41,8 @@ func TestLateFee(t *testing.T) {
 			[]Instalment{{"2026-05-15", 500}, {"2026-04-15", 500}}, 75, 5, 500, 75, PayInstalments, false, true},
 		{"instalments paid", "2026-05-20", []Payment{pay("2026-04-15", 500), pay("2026-05-15", 500)},
 			[]Instalment{{"2026-04-15", 500}, {"2026-05-15", 500}}, 0, 0, 0, 0, PayPaid, false, false},
+		{"paid part before the instalments", "2026-05-20", []Payment{pay("2026-03-10", 400), pay("2026-04-15", 300)},
+			[]Instalment{{"2026-04-15", 300}, {"2026-05-15", 300}}, 45, 5, 300, 45, PayInstalments, false, true},
 		{"odd cents", "2026-03-18", []Payment{pay("2026-03-17", 999.67)}, nil, 0.01, 1, 0.33, 0.01, PayPartial, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
