@@ -74,6 +74,14 @@ func sampleExecution(d *Data) {
 	d.Hearing = Hearing{Requested: d.IssueDate, Date: hearing, Time: "09:30", Place: "本局三楼听证室", Host: "陈立新",
 		Participants: "当事人及其委托代理人、本案调查人员", Summary: "调查人员陈述了违法事实、证据和拟作出的处罚；当事人进行了申辩和质证。",
 		Result: "当事人的申辩意见不能成立，维持拟作出的处罚", Articles: rules.HearingArticles}
+	switch d.Kind {
+	case rules.KindHearingNotice:
+		d.Number = "江南市监听告〔2026〕5号"
+	case rules.KindReminder:
+		d.Number = "江南市监催告〔2026〕9号"
+	case rules.KindClosingReport: // internal: no number, code or QR code
+		d.Number, d.VerifyURL, d.AccessCode, d.DownloadURL = "", "", "", ""
+	}
 	if d.Kind != rules.KindReminder && d.Kind != rules.KindClosingReport {
 		return
 	}
@@ -100,6 +108,10 @@ func sampleExecution(d *Data) {
 		Outstanding: x.Outstanding, LateFee: x.LateFee, LateFeeDays: x.LateFeeDays, LateFeeOutstanding: x.LateFeeOutstanding,
 		Total: x.Outstanding + x.LateFeeOutstanding, AsOf: d.IssueDate, PaymentDue: dl.PaymentDue, ReminderDays: rules.ReminderDays,
 		Articles: rules.ReminderArticles, LateFeeArticle: rules.LateFeeArticle, State: rules.PaymentStateName(x.State)}
+	if d.Kind == rules.KindClosingReport && rules.OtherPenalties(d.Evaluation.Penalties) {
+		d.Execution.OtherExecuted = t.AddDate(0, 0, -35).Format("2006-01-02")
+		d.Execution.OtherExecutedNote = "没收的违法所得已上缴国库，没收的过期食品已依法销毁"
+	}
 	for _, p := range e.Payments {
 		d.Execution.Payments = append(d.Execution.Payments, ExecutionPayment{Date: p.Date, Amount: p.Amount, Receipt: "3301260000123456"})
 	}
