@@ -308,7 +308,9 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 				return err
 			}
 			if err := rules.CheckHearingDate(cal, s.Today(), h.Scheduled); err != nil {
-				return errs.Field("hearing_scheduled", err.(*errs.Error).Message)
+				f := errs.Fields{}
+				f.Add("hearing_scheduled", err.(*errs.Error).Message)
+				return f.Err()
 			}
 		}
 		set := map[string]any{"hearing_requested": h.Requested, "hearing_scheduled": h.Scheduled, "hearing_time": h.Time,

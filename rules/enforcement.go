@@ -413,7 +413,7 @@ func CheckHearingDate(cal Calendar, notified, hearing string) error {
 	}
 	if hearing < earliest {
 		return errs.Field("hearing_date", fmt.Sprintf("行政机关应当在举行听证的七日（工作日）前通知当事人听证的时间、地点（%s、第八十五条）：于%s通知的，听证日期最早为%s",
-			Article(LawAPL, 64, 1, 2), notified, earliest))
+			Article(LawAPL, 64, 1, 2), ChineseDate(notified), ChineseDate(earliest)))
 	}
 	return nil
 }

@@ -107,3 +107,62 @@ func TestBrowserPaymentAndClosing(t *testing.T) {
 		t.Errorf("case list %q", got)
 	}
 }
+
+// TestBrowserHearing: the officer records the party's hearing request on
+// a case that offers one; a hearing 3 days away is refused with the
+// 7-working-day rule and the values are kept; a later date with a host
+// who is not the investigator is saved, and the hearing notice may be
+// drafted.
+func TestBrowserHearing(t *testing.T) {
+	ctx := newBrowser(t)
+	e := newEnv(t, dbtest.SQLite(t))
+	caseID := newPenaltyCase(t, e)
+	base := e.srv.URL
+	b := tab{t, ctx}
+	run, textOf := b.run, b.text
+	run("desktop size", chromedp.EmulateViewport(1280, 900))
+	cst := time.FixedZone("CST", 8*3600)
+	today := time.Now().In(cst).Format("2006-01-02")
+	soon := time.Now().In(cst).AddDate(0, 0, 3).Format("2006-01-02")
+	later := time.Now().In(cst).AddDate(0, 0, 21).Format("2006-01-02")
+
+	b.signIn(base, "u-officer", "password-officer")
+	run("open the case", chromedp.Navigate(fmt.Sprintf("%s/cases/%d", base, caseID)), chromedp.WaitVisible(chromedp.CSS(`#hearing`)))
+	host, err := chromedp.Run(step(t, ctx), chromedp.Evaluate[string](`(document.querySelector('#hr-host option[value]:not([value=""])') || {}).value || ''`))
+	if err != nil || host == "" {
+		t.Fatalf("no hearing host offered (%v)", err)
+	}
+	run("a hearing too soon",
+		chromedp.Click(chromedp.CSS(`#hearing summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#hr-place`)),
+		chromedp.SetValue(chromedp.CSS(`#hr-requested`), today),
+		chromedp.SetValue(chromedp.CSS(`#hr-scheduled`), soon),
+		chromedp.SetValue(chromedp.CSS(`#hr-time`), "09:30"),
+		chromedp.SetValue(chromedp.CSS(`#hr-host`), host),
+		chromedp.SendKeys(chromedp.CSS(`#hr-place`), "本局三楼听证室"),
+		chromedp.Click(chromedp.CSS(`#save-hearing`)),
+		chromedp.WaitVisible(chromedp.CSS(`#hearing .invalid .err`)))
+	if msg := textOf(`#hearing .invalid .err`); !strings.Contains(msg, "七日") || !strings.Contains(msg, "最早为") {
+		t.Errorf("message %q", msg)
+	}
+	if got, _ := chromedp.Run(step(t, ctx), chromedp.Value(chromedp.CSS(`#hr-place`))); got != "本局三楼听证室" {
+		t.Errorf("place not kept: %q", got)
+	}
+	if got, _ := chromedp.Run(step(t, ctx), chromedp.Value(chromedp.CSS(`#hr-scheduled`))); got != soon {
+		t.Errorf("date not kept: %q", got)
+	}
+	screenshot(t, ctx, "ui-case-hearing-error")
+	run("a hearing three weeks ahead",
+		chromedp.Clear(chromedp.CSS(`#hr-scheduled`)),
+		chromedp.SetValue(chromedp.CSS(`#hr-scheduled`), later),
+		chromedp.Click(chromedp.CSS(`#save-hearing`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash, #error`)))
+	if msg, _ := chromedp.Run(step(t, ctx), chromedp.Evaluate[string](`(document.querySelector('#error') || {}).textContent || ''`)); msg != "" {
+		t.Fatalf("saving the hearing: %s", msg)
+	}
+	opts, err := chromedp.Run(step(t, ctx), chromedp.Evaluate[string](`[...document.querySelectorAll('#doc-kind option')].map(o => o.value).join(' ')`))
+	if err != nil || !strings.Contains(opts, "hearing_notice") {
+		t.Errorf("kinds offered %q (%v)", opts, err)
+	}
+	screenshot(t, ctx, "ui-case-hearing")
+}

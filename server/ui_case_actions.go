@@ -147,7 +147,7 @@ func inlineForm[T any](s *Server, c *gin.Context, name string, bind func(url.Val
 		s.actionFailed(c, id, err, name, 0)
 		return
 	}
-	done(c, casePath(id)+"#"+name, name)
+	done(c, casePath(id), name)
 }
 
 // formAmount reads a sum of yuan.
