@@ -124,6 +124,8 @@ func (in HearingInput) check(today string) (models.Hearing, error) {
 			f.Add("hearing_date", "请填写举行听证的日期（YYYY-MM-DD）")
 		case in.Date > today:
 			f.Add("hearing_date", "听证日期不得晚于今天")
+		case in.Date < in.Scheduled:
+			f.Add("hearing_date", "举行听证的日期不得早于通知当事人的听证日期")
 		}
 		if in.Participants == "" {
 			f.Add("hearing_participants", "请填写听证参加人")

@@ -116,8 +116,14 @@ func TestEnforcementAPI(t *testing.T) {
 		}
 		e.doJSON("GET", "/api/v1/me", e.tokens[reviewer], nil, 200, &me)
 		e.doJSON("GET", "/api/v1/me", e.tokens[officer], nil, 200, &off)
-		soon := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
-		later := time.Now().AddDate(0, 0, 21).Format("2006-01-02")
+		// The hearing is arranged 22 days ago (sessions outlive a clock set back).
+		clock := useClock(e)
+		clock.set(-22 * 24 * time.Hour)
+		cst := time.FixedZone("CST", 8*3600)
+		then := time.Now().In(cst).AddDate(0, 0, -22)
+		today = then.Format("2006-01-02")
+		soon := then.AddDate(0, 0, 3).Format("2006-01-02")
+		later := then.AddDate(0, 0, 21).Format("2006-01-02")
 		h := map[string]any{"requested_date": today, "hearing_scheduled": soon, "hearing_time": "09:30", "hearing_place": "本局听证室", "host_id": me.User.ID}
 		if body := e.doJSON("POST", hp, e.tokens[officer], h, 422, nil); !strings.Contains(string(body), "七日") {
 			t.Errorf("a hearing 3 days away: %s", body)
@@ -139,5 +145,20 @@ func TestEnforcementAPI(t *testing.T) {
 		if !strings.Contains(hi.Number, "听告") {
 			t.Errorf("hearing notice number %q", hi.Number)
 		}
+		// No decision before the hearing's record (APL Art. 65).
+		pd := e.moveToApproved(t, caseID, "penalty_decision")
+		if body := e.doJSON("POST", e.docPath(pd.ID, "issue"), e.tokens[clerk], nil, 409, nil); !strings.Contains(string(body), "听证笔录") {
+			t.Errorf("decision before the hearing: %s", body)
+		}
+		h["hearing_held"], h["hearing_date"], h["hearing_participants"] = true, today, "当事人及其代理人"
+		h["hearing_summary"], h["hearing_result"] = "当事人对违法事实无异议。", "维持拟作出的处罚"
+		e.doJSON("POST", hp, e.tokens[officer], h, 422, nil) // the hearing's date lies ahead
+		h["hearing_date"] = later
+		e.doJSON("POST", hp, e.tokens[officer], h, 422, nil) // and a record cannot be dated in the future
+		e.doJSON("POST", e.docPath(notice.ID, "serve"), e.tokens[clerk], map[string]string{"method": "direct", "date": today, "recipient": "陈某"}, 200, nil)
+		clock.set(0) // the hearing was held yesterday
+		e.doJSON("POST", hp, e.tokens[officer], h, 200, &cs)
+		e.doJSON("POST", e.docPath(pd.ID, "issue"), e.tokens[clerk], nil, 200, nil)
+		e.doJSON("POST", hp, e.tokens[officer], h, 409, nil) // decided
 	})
 }
