@@ -505,6 +505,9 @@ func (s *Store) checkExecutionDocument(tx *gorm.DB, dc *DocumentContext, today s
 	d, c := dc.Document, dc.Case
 	switch d.Kind {
 	case rules.KindHearingNotice:
+		if rules.Decided(c.Status) {
+			return errs.E(errs.Conflict, "案件已作出决定，不能再签发听证通知书")
+		}
 		if c.HearingScheduled == "" || c.HearingPlace == "" || c.HearingHostID == nil {
 			return errs.E(errs.Conflict, "请先在案件中记录听证的时间、地点和主持人")
 		}
