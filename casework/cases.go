@@ -337,6 +337,9 @@ func checkCaseQuery(q *models.CaseQuery, a Actor) error {
 			f.Add(d.name, "日期格式应为YYYY-MM-DD")
 		}
 	}
+	if q.PaymentState != "" && !rules.IsPaymentState(q.PaymentState) {
+		f.Add("payment_state", "缴款状态只能是 unpaid、partial、paid、instalments 或 enforcement")
+	}
 	return f.Err()
 }
 
@@ -350,8 +353,14 @@ type CaseView struct {
 	ItemName  string
 	History   []rules.PriorViolation
 	Documents []DocumentView
+	// Execution is the decided case's execution (nil before the decision).
+	Execution *ExecutionView
+	// Hosts are who may host the hearing (the authority's staff but the
+	// investigator), for the hearing form.
+	Hosts []models.User
 	// What the actor may do with the case.
 	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss bool
+	CanPay, CanExecute, CanHearing                       bool
 	// Kinds are the documents the actor may draft, in the case's order.
 	Kinds []string
 }
@@ -389,14 +398,35 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	for i := range docs {
 		v.Documents = append(v.Documents, s.documentView(a, &docs[i], cs, cal))
 	}
-	st, who := models.CaseState(cs), a.staff()
+	var rec *models.ExecutionRecord
+	if rules.Decided(cs.Status) {
+		if rec, err = s.store.CaseExecution(ctx, cs); err != nil {
+			return nil, err
+		}
+		v.Execution = executionView(rec, s.Today())
+	}
+	st, who := models.ExecutionCaseState(cs, rec, s.Today()), a.staff()
 	v.CanEdit = rules.MayCase(who, rules.ActEditCase, st) == nil
 	v.CanDraft = rules.MayCase(who, rules.ActDraft, st) == nil
 	v.CanState = rules.MayCase(who, rules.ActStatement, st) == nil
 	v.CanOverride = rules.MayCase(who, rules.ActOverride, st) == nil
 	v.CanDiscuss = rules.MayCase(who, rules.ActDiscussion, st) == nil
+	v.CanPay = rules.MayCase(who, rules.ActPayment, st) == nil && v.Execution != nil && v.Execution.Fine > 0
+	v.CanExecute = rules.MayCase(who, rules.ActExecution, st) == nil
+	v.CanHearing = rules.MayCase(who, rules.ActHearing, st) == nil
 	if v.CanDraft {
-		v.Kinds = rules.AllowedKinds(cs.Evaluation)
+		v.Kinds = rules.DraftKinds(st)
+	}
+	if v.CanHearing {
+		users, err := s.store.ListUsers(ctx, a.Scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if u.Active && u.ID != cs.OfficerID && u.Scope().Allows(cs.AuthorityID) {
+				v.Hosts = append(v.Hosts, u)
+			}
+		}
 	}
 	return v, nil
 }

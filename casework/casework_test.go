@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -222,8 +223,9 @@ func TestCasePath(t *testing.T) {
 		if data.Draft || data.Number != *issued.Number || data.Notice.Number != *in.Number || data.Fine != 3000 || doc.Fine != 3000 {
 			t.Fatalf("decision data: draft %v number %q notice %q fine %v/%v", data.Draft, data.Number, data.Notice.Number, data.Fine, doc.Fine)
 		}
-		if v, _ := e.work.Case(ctx, officer, cs.ID); v.Case.Status != models.CaseClosed || v.CanDraft || v.CanState {
-			t.Fatalf("case after the decision: %s %+v", v.Case.Status, v)
+		if v, _ := e.work.Case(ctx, officer, cs.ID); v.Case.Status != models.CaseExecuting || v.Case.PaymentState != rules.PayUnpaid ||
+			len(v.Kinds) != 0 || v.CanState || !v.CanPay {
+			t.Fatalf("case after the decision: %s %s kinds %v state %v pay %v", v.Case.Status, v.Case.PaymentState, v.Kinds, v.CanState, v.CanPay)
 		}
 		if _, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("drafted on a decided case: %v", err)
@@ -247,7 +249,78 @@ func TestCasePath(t *testing.T) {
 		if err != nil || v.Number != *issued.Number || v.SHA256 != doc.SHA256 || v.Party == cs.PartyName {
 			t.Fatalf("verify %+v: %v", v, err)
 		}
+		executeAndClose(t, e, cs.ID)
 	})
+}
+
+// executeAndClose pays the fine of case id (served 2026-11-02, due
+// 2026-11-17) partly in time and the rest late with its late fee,
+// drafts the reminder once overdue, and closes the case by the head's
+// approval of the closing report.
+func executeAndClose(t *testing.T, e *env, id uint) {
+	ctx := context.Background()
+	officer, clerk, approver := e.as(rules.RoleOfficer), e.as(rules.RoleClerk), e.as(rules.RoleApprover)
+	if _, err := e.work.Draft(ctx, officer, id, rules.KindClosingReport); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("closing report of an unpaid case: %v", err)
+	}
+	e.at("2026-11-10")
+	if _, err := e.work.RecordPayment(ctx, clerk, id, PaymentInput{Date: "2026-11-11", Amount: 100, Receipt: "A1"}); !errs.Is(err, errs.Invalid) {
+		t.Fatalf("payment dated tomorrow: %v", err)
+	}
+	if _, err := e.work.RecordPayment(ctx, clerk, id, PaymentInput{Date: "2026-11-10", Amount: 5000, Receipt: "A1"}); !errs.Is(err, errs.Invalid) {
+		t.Fatalf("payment beyond the fine: %v", err)
+	}
+	c, err := e.work.RecordPayment(ctx, clerk, id, PaymentInput{Date: "2026-11-10", Amount: 1000, Receipt: "3301000001"})
+	e.must(err)
+	if c.PaymentState != rules.PayPartial {
+		t.Fatalf("state after 1000 of 3000: %s", c.PaymentState)
+	}
+	e.at("2026-11-20") // three days late on 2000: 3 × 60 = 180
+	v, err := e.work.Case(ctx, officer, id)
+	e.must(err)
+	x := v.Execution
+	if x == nil || x.LateFee != 180 || x.LateFeeDays != 3 || x.Outstanding != 2000 || !x.ReminderDue || !slices.Contains(v.Kinds, rules.KindReminder) {
+		t.Fatalf("execution on 2026-11-20: %+v kinds %v", x, v.Kinds)
+	}
+	rem, err := e.work.Draft(ctx, officer, id, rules.KindReminder)
+	e.must(err)
+	pdf, _, err := e.work.PDF(ctx, officer, rem.ID)
+	if err != nil || len(pdf) == 0 {
+		t.Fatalf("reminder draft: %v", err)
+	}
+	_, err = e.work.RecordPayment(ctx, officer, id, PaymentInput{Date: "2026-11-20", Amount: 2180, Receipt: "3301000002"})
+	e.must(err)
+	v, err = e.work.Case(ctx, officer, id)
+	e.must(err)
+	if v.Case.PaymentState != rules.PayPaid || !v.Execution.Closable || !slices.Equal(v.Kinds, []string{rules.KindClosingReport}) {
+		t.Fatalf("after paying fine and fee: %s %+v %v", v.Case.PaymentState, v.Execution, v.Kinds)
+	}
+	cl, err := e.work.Draft(ctx, officer, id, rules.KindClosingReport)
+	e.must(err)
+	if _, err := e.work.Submit(ctx, officer, cl.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.work.Approve(ctx, e.as(rules.RoleReviewer), cl.ID); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("closing report approved by a reviewer: %v", err)
+	}
+	_, err = e.work.Approve(ctx, approver, cl.ID)
+	e.must(err)
+	iss, err := e.work.Issue(ctx, clerk, cl.ID)
+	e.must(err)
+	if iss.Number != nil || iss.AccessCode != "" || iss.ServiceReceiptID != 0 {
+		t.Fatalf("closing report numbered or with an access code: %v %q %d", iss.Number, iss.AccessCode, iss.ServiceReceiptID)
+	}
+	if _, err := e.work.Serve(ctx, clerk, cl.ID, ServiceInput{Method: "direct", Date: "2026-11-20", Recipient: "李明"}); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("served an internal document: %v", err)
+	}
+	v, err = e.work.Case(ctx, officer, id)
+	e.must(err)
+	if v.Case.Status != models.CaseClosed || v.CanPay {
+		t.Fatalf("case after the closing report: %s pay %v", v.Case.Status, v.CanPay)
+	}
+	if _, err := e.work.RecordPayment(ctx, clerk, id, PaymentInput{Date: "2026-11-20", Amount: 1, Receipt: "X"}); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("payment on a closed case: %v", err)
+	}
 }
 
 // TestAnswerPeriodOneRule: an authority with no answer period of its own

@@ -78,7 +78,14 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := rules.MayCase(a.staff(), rules.ActDraft, models.CaseState(cs)); err != nil {
+	var rec *models.ExecutionRecord
+	if rules.Decided(cs.Status) {
+		if rec, err = s.store.CaseExecution(ctx, cs); err != nil {
+			return nil, err
+		}
+	}
+	st := models.ExecutionCaseState(cs, rec, s.Today())
+	if err := rules.MayCase(a.staff(), rules.ActDraft, st); err != nil {
 		return nil, err
 	}
 	kind = strings.TrimSpace(kind)
@@ -88,12 +95,19 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 	if !rules.IsKind(kind) {
 		return nil, errKind
 	}
-	if allowed := rules.AllowedKinds(cs.Evaluation); !slices.Contains(allowed, kind) {
+	if allowed := rules.DraftKinds(st); !slices.Contains(allowed, kind) {
 		names := make([]string, len(allowed))
 		for i, k := range allowed {
 			names[i] = rules.KindName(k)
 		}
-		return nil, errs.Field("kind", "本案的处理结论不适用"+rules.KindName(kind)+"，可制作："+strings.Join(names, "、"))
+		if len(names) == 0 {
+			names = []string{"（无）"}
+		}
+		msg := "本案目前不适用" + rules.KindName(kind) + "，可制作：" + strings.Join(names, "、")
+		if rules.Decided(cs.Status) {
+			return nil, &errs.Error{Code: errs.Conflict, Message: "案件已作出决定：" + msg, Fields: map[string]string{"kind": msg}}
+		}
+		return nil, errs.Field("kind", msg)
 	}
 	d := &models.Document{CaseID: cs.ID, AuthorityID: cs.AuthorityID, Kind: kind}
 	if err := s.store.CreateDocument(ctx, a.record(), d); err != nil {
@@ -183,6 +197,9 @@ func documentData(dc *models.DocumentContext) render.Data {
 	if dc.Corrects != nil {
 		data.Corrects = deref(dc.Corrects.Number)
 	}
+	if r := dc.Execution; r != nil {
+		data.Execution = executionData(r, cs, dc.Today)
+	}
 	data.Holidays, data.Workdays = dc.Calendar.Lists()
 	return data
 }
@@ -213,6 +230,9 @@ func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules
 		data.Statement, data.StatementOutcome, data.StatementReason = cs.Statement, cs.StatementOutcome, cs.StatementReason
 		data.HearingHeld, data.HearingDate, data.HearingResult, data.Waived = cs.HearingHeld, cs.HearingDate, cs.HearingResult, cs.Waived
 		data.Discussion = render.Discussion{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
+		data.Hearing = render.Hearing{Requested: cs.HearingRequested, Date: cs.HearingScheduled, Time: cs.HearingTime,
+			Place: cs.HearingPlace, Host: cs.HearingHost, Participants: cs.HearingParticipants, Summary: cs.HearingSummary,
+			Result: cs.HearingResult, Articles: rules.HearingArticles}
 	}
 	return data
 }
@@ -240,4 +260,23 @@ func CaseNumber(cs *models.Case) string {
 		return *cs.Number
 	}
 	return fmt.Sprintf("案件%d", cs.ID)
+}
+
+// executionData is what a reminder or closing report prints of the
+// decision in force and its execution on day today.
+func executionData(r *models.ExecutionRecord, cs *models.Case, today string) render.Execution {
+	x := r.Status(today)
+	e := render.Execution{Fine: r.Input.Fine, PaidFine: x.PaidFine, PaidLateFee: x.PaidLateFee, Outstanding: x.Outstanding,
+		LateFee: x.LateFee, LateFeeDays: x.LateFeeDays, LateFeeOutstanding: x.LateFeeOutstanding,
+		Total: x.Outstanding + x.LateFeeOutstanding, AsOf: today, PaymentDue: x.FinalDue, ReminderDays: rules.ReminderDays,
+		Articles: rules.ReminderArticles, LateFeeArticle: rules.LateFeeArticle, State: rules.PaymentStateName(x.State),
+		OtherExecuted: cs.OtherExecuted, OtherExecutedNote: cs.OtherExecutedNote, EnforcementApplied: cs.EnforcementApplied,
+		Instalments: cs.Instalments}
+	if d := r.Decision; d != nil {
+		e.DecisionName, e.DecisionNumber, e.DecisionDate, e.DecisionServed = rules.KindName(d.Kind), deref(d.Number), d.IssueDate, d.ServedDate
+	}
+	for _, p := range r.Payments {
+		e.Payments = append(e.Payments, render.ExecutionPayment{Date: p.Date, Amount: p.Amount, Receipt: p.Receipt})
+	}
+	return e
 }

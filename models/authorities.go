@@ -85,6 +85,22 @@ func DeriveCasePrefix(numberPrefix string) string {
 	return numberPrefix + "立字"
 }
 
+// DerivePrefix is the series of a hearing notice (听告) or reminder (催告)
+// from the decision prefix, as DeriveCasePrefix does: 杭市监处罚 → 杭市监听告,
+// 杭公交（决）字 → 杭公交（听告）字.
+func DerivePrefix(numberPrefix, kind string) string {
+	word := "听告"
+	if kind == rules.KindReminder {
+		word = "催告"
+	}
+	for _, r := range [][2]string{{"行罚决字", word + "字"}, {"处罚", word}, {"（决）字", "（" + word + "）字"}} {
+		if base, ok := strings.CutSuffix(numberPrefix, r[0]); ok {
+			return base + r[1]
+		}
+	}
+	return numberPrefix + word
+}
+
 // CaseNumberPrefix is the authority's case file series.
 func (a *Authority) CaseNumberPrefix() string {
 	if a.CasePrefix != "" {

@@ -183,6 +183,8 @@ func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) 
 type CaseQuery struct {
 	Q      string // party name, id number, credit code or document number
 	Status string
+	// PaymentState filters on the payment state (rules.Pay*).
+	PaymentState string
 	// ViolationCode is the catalogue item (事项编码).
 	ViolationCode string
 	From, To      string // discovered (filed) date range, YYYY-MM-DD
@@ -276,6 +278,9 @@ func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
 	}
 	if q.ViolationCode != "" {
 		db = db.Where("cases.violation_code = ?", q.ViolationCode)
+	}
+	if q.PaymentState != "" {
+		db = db.Where("cases.payment_state = ?", q.PaymentState)
 	}
 	if q.From != "" {
 		db = db.Where("cases.discovered_date >= ?", q.From)

@@ -140,6 +140,8 @@ const (
 	CaseDraft  = rules.CaseDraft
 	CaseOpen   = rules.CaseOpen
 	CaseClosed = rules.CaseClosed
+	// CaseExecuting: decided, its penalties being executed.
+	CaseExecuting = rules.CaseExecuting
 )
 
 // Case is a case file: the facts as entered and the evaluation they gave.
@@ -180,12 +182,46 @@ type Case struct {
 	DiscussionParticipants string `gorm:"size:300;not null;default:''" json:"discussion_participants"`
 	DiscussionConclusion   string `gorm:"type:text" json:"discussion_conclusion"`
 	VehiclePlate           string `gorm:"size:20;not null;default:'';index" json:"vehicle_plate"`
+	// Execution of the decision: the payment state lists show
+	// (rules.Pay*), the approved deferral or instalments (APL Art. 66), the
+	// other penalties' execution and the application to the court.
+	PaymentState       string             `gorm:"size:16;not null;default:'';index" json:"payment_state"`
+	DeferralApplied    string             `gorm:"size:10;not null;default:''" json:"deferral_applied"`
+	DeferralApproved   string             `gorm:"size:10;not null;default:''" json:"deferral_approved"`
+	Instalments        []rules.Instalment `gorm:"column:instalments_json;type:text;serializer:json" json:"instalments"`
+	EnforcementApplied string             `gorm:"size:10;not null;default:''" json:"enforcement_applied"`
+	OtherExecuted      string             `gorm:"size:10;not null;default:''" json:"other_executed"`
+	OtherExecutedNote  string             `gorm:"type:text" json:"other_executed_note"`
+	// The hearing (APL Art. 63-65): when the party asked for it, when and
+	// where it is held and by whom (the notice), who took part and what
+	// the record says (with HearingDate and HearingResult).
+	HearingRequested    string `gorm:"size:10;not null;default:''" json:"hearing_requested"`
+	HearingScheduled    string `gorm:"size:10;not null;default:''" json:"hearing_scheduled"`
+	HearingTime         string `gorm:"size:5;not null;default:''" json:"hearing_time"`
+	HearingPlace        string `gorm:"size:300;not null;default:''" json:"hearing_place"`
+	HearingHostID       *uint  `json:"hearing_host_id"`
+	HearingHost         string `gorm:"size:100;not null;default:''" json:"hearing_host"`
+	HearingParticipants string `gorm:"size:300;not null;default:''" json:"hearing_participants"`
+	HearingSummary      string `gorm:"type:text" json:"hearing_summary"`
 	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
 	// another one are stale.
 	BasisHash string    `gorm:"size:64;not null;default:''" json:"-"`
 	OfficerID uint      `gorm:"not null;index" json:"officer_id"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Payment is one payment of a decided fine (or late fee): its date,
+// amount and the receipt or payment notice (缴款书) number.
+type Payment struct {
+	ID           uint      `gorm:"primaryKey" json:"id"`
+	CaseID       uint      `gorm:"not null;index" json:"case_id"`
+	AuthorityID  uint      `gorm:"not null;index" json:"authority_id"`
+	Date         string    `gorm:"size:10;not null" json:"date"`
+	Amount       float64   `gorm:"type:decimal(14,2);not null" json:"amount"`
+	Receipt      string    `gorm:"size:100;not null;default:''" json:"receipt"`
+	RecordedByID uint      `gorm:"not null" json:"recorded_by_id"`
+	CreatedAt    time.Time `gorm:"not null" json:"created_at"`
 }
 
 // Document statuses, as rules names them.

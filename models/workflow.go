@@ -43,6 +43,8 @@ func (a *Authority) PrefixFor(kind string) string {
 		p = a.NoticePrefix
 	case rules.KindOnTheSpotDecision:
 		p = a.OnTheSpotPrefix
+	case rules.KindHearingNotice, rules.KindReminder:
+		return DerivePrefix(a.NumberPrefix, kind)
 	default:
 		return ""
 	}
@@ -126,7 +128,7 @@ func DocState(d *Document, c *Case) rules.DocState { return docState(d, c) }
 
 // CaseState is what the permission rule knows of a case.
 func CaseState(c *Case) rules.CaseState {
-	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation, Major: c.Facts.Major}
+	return rules.CaseState{Status: c.Status, Evaluation: c.Evaluation, Major: c.Facts.Major, HearingRequested: c.HearingRequested != ""}
 }
 
 // auditEmergency records a step that passed only through the emergency
@@ -365,7 +367,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		if err := s.auditEmergency(ctx, tx, a, rules.ActIssue, d, c, docState(d, c)); err != nil {
 			return err
 		}
-		if rules.Numbered(d.Kind) && !slices.Contains(rules.AllowedKinds(c.Evaluation), d.Kind) {
+		if (IsDecision(d.Kind) || d.Kind == rules.KindAdvanceNotice) && !slices.Contains(rules.AllowedKinds(c.Evaluation), d.Kind) {
 			return errs.E(errs.Conflict, "本案当前的处理结论（%s）不适用%s，不能签发；请按现在的处理结论重新制作文书",
 				rules.OutcomeName(c.Evaluation.Outcome), rules.KindName(d.Kind))
 		}
@@ -434,16 +436,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 				return err
 			}
 		}
-		if IsDecision(d.Kind) && c.Status != CaseClosed {
-			if err := tx.Model(&Case{}).Where("id = ?", c.ID).Update("status", CaseClosed).Error; err != nil {
-				return errs.Wrap(err, "close case")
-			}
-			if err := s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "close_case",
-				Entity: "case", EntityID: c.ID, FromStatus: c.Status, ToStatus: CaseClosed, Detail: "decision " + deref(d.Number)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.advanceCase(ctx, tx, a, d, c, out.Fine)
 	})
 	if err != nil {
 		return nil, err
@@ -476,12 +469,78 @@ func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Docum
 	return s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocIssued, fmt.Sprintf("service receipt of document %d (%s)", d.ID, deref(d.Number)))
 }
 
+// advanceCase moves case c on when document d is issued: a decision whose
+// penalties need executing (anything but a warning) leaves the case
+// executing, with the payment state of its fine; any other decision
+// closes it, as does the closing report the head approved.
+func (s *Store) advanceCase(ctx context.Context, tx *gorm.DB, a Actor, d *Document, c *Case, fine float64) error {
+	to, state, action, detail := "", c.PaymentState, "close_case", "decision "+deref(d.Number)
+	switch {
+	case IsDecision(d.Kind) && c.Status != CaseClosed && rules.NeedsExecution(c.Evaluation.Penalties):
+		to, action = CaseExecuting, "execute_case"
+		if fine > 0 && state == "" {
+			state = rules.PayUnpaid
+		}
+	case IsDecision(d.Kind) && c.Status != CaseClosed:
+		to = CaseClosed
+	case d.Kind == rules.KindClosingReport:
+		to, detail = CaseClosed, fmt.Sprintf("closing report %d", d.ID)
+	}
+	if to == "" || to == c.Status {
+		return nil
+	}
+	if err := tx.Model(&Case{}).Where("id = ?", c.ID).Updates(map[string]any{"status": to, "payment_state": state}).Error; err != nil {
+		return errs.Wrap(err, "advance case")
+	}
+	from := c.Status
+	c.Status, c.PaymentState = to, state
+	return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: action,
+		Entity: "case", EntityID: c.ID, FromStatus: from, ToStatus: to, Detail: detail})
+}
+
+// checkExecutionDocument refuses a reminder when nothing is overdue, a
+// closing report while the case may not close, and a hearing notice that
+// reaches the party less than 7 working days before the hearing.
+func (s *Store) checkExecutionDocument(tx *gorm.DB, dc *DocumentContext, today string) error {
+	d, c := dc.Document, dc.Case
+	switch d.Kind {
+	case rules.KindHearingNotice:
+		if rules.Decided(c.Status) {
+			return errs.E(errs.Conflict, "案件已作出决定，不能再签发听证通知书")
+		}
+		if c.HearingScheduled == "" || c.HearingPlace == "" || c.HearingHostID == nil {
+			return errs.E(errs.Conflict, "请先在案件中记录听证的时间、地点和主持人")
+		}
+		return rules.CheckHearingDate(dc.Calendar, today, c.HearingScheduled)
+	case rules.KindReminder, rules.KindClosingReport:
+		r, err := s.execution(tx, c)
+		if err != nil {
+			return err
+		}
+		st := ExecutionCaseState(c, r, today)
+		if !slices.Contains(rules.DraftKinds(st), d.Kind) {
+			if d.Kind == rules.KindClosingReport {
+				return rules.ErrNotClosable
+			}
+			return errs.E(errs.Conflict, "当事人没有逾期未履行的缴款义务，无需催告")
+		}
+	case rules.KindPenaltyDecision:
+		if c.HearingRequested != "" && !c.HearingHeld {
+			return rules.ErrHearingPending
+		}
+	}
+	return nil
+}
+
 // checkProcedure refuses to issue what the law does not allow yet: a
 // second decision of a case, a penalty decision before its advance notice
 // was served and the answer period ran out (unless the party waived or was
 // heard).
 func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) error {
 	d, c := dc.Document, dc.Case
+	if err := s.checkExecutionDocument(tx, dc, today); err != nil {
+		return err
+	}
 	if IsDecision(d.Kind) {
 		// One decision per case; a correction replaces it.
 		var others []Document
@@ -750,6 +809,10 @@ type DocumentContext struct {
 	Corrects  *Document
 	Serves    *Document
 	Calendar  rules.Calendar
+	// Execution is the decided case's execution, for the reminder and the
+	// closing report; Today the day it is figured on.
+	Execution *ExecutionRecord
+	Today     string
 }
 
 // DocumentContext loads document id and what it prints, for a draft's
@@ -815,6 +878,12 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	var err error
 	if dc.Calendar, err = s.calendar(tx); err != nil {
 		return nil, err
+	}
+	dc.Today = s.Today()
+	if d.Kind == rules.KindReminder || d.Kind == rules.KindClosingReport {
+		if dc.Execution, err = s.execution(tx, c); err != nil {
+			return nil, err
+		}
 	}
 	return dc, nil
 }

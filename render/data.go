@@ -64,6 +64,13 @@ type Data struct {
 	// case (APL Art. 57 ¶2), if it was held.
 	Discussion Discussion
 
+	// Hearing is the hearing a hearing notice (听证通知书) announces and a
+	// closing report records.
+	Hearing Hearing
+	// Execution is the decision in force and its execution, for the
+	// reminder (催告书) and the closing report (结案审批表).
+	Execution Execution
+
 	// Notice is the advance notice this decision follows (or, for
 	// advance_notice, the notice itself).
 	Notice Notice
@@ -118,6 +125,63 @@ type Notice struct {
 	// Articles are what the notice cites for the party's rights
 	// (rules.NoticeArticles).
 	Articles []string
+}
+
+// Hearing is a hearing the party asked for (APL Art. 63-65).
+type Hearing struct {
+	Requested string // the day the party asked for it
+	Date      string // the day it is held
+	Time      string // HH:MM
+	Place     string
+	Host      string // 主持人, not the case's investigator
+	// Participants, Summary and Result are its record, once held.
+	Participants string
+	Summary      string
+	Result       string
+	// Articles are what the notice cites (APL Art. 64).
+	Articles []string
+}
+
+// Execution is the decision in force and what became of it.
+type Execution struct {
+	DecisionName   string // 行政处罚决定书
+	DecisionNumber string
+	DecisionDate   string
+	DecisionServed string
+	// Fine, PaidFine and Outstanding (the fine unpaid) in yuan; LateFee is
+	// the late fee accrued to AsOf, LateFeeOutstanding what of it is
+	// unpaid, Total what is owed on AsOf.
+	Fine               float64
+	PaidFine           float64
+	PaidLateFee        float64
+	Outstanding        float64
+	LateFee            float64
+	LateFeeDays        int
+	LateFeeOutstanding float64
+	Total              float64
+	AsOf               string
+	PaymentDue         string
+	// ReminderDays is the period a reminder gives (10 working days);
+	// Articles what it cites; LateFeeArticle the late fee's article.
+	ReminderDays   int
+	Articles       []string
+	LateFeeArticle string
+	// Payments are the payments recorded; State the payment state's name.
+	Payments []ExecutionPayment
+	State    string
+	// OtherExecuted and OtherExecutedNote: the other penalties' execution;
+	// EnforcementApplied: the day the court was asked.
+	OtherExecuted      string
+	OtherExecutedNote  string
+	EnforcementApplied string
+	Instalments        []rules.Instalment
+}
+
+// ExecutionPayment is one payment as a closing report lists it.
+type ExecutionPayment struct {
+	Date    string
+	Amount  float64
+	Receipt string
 }
 
 // Service is what a service receipt (送达回证) records.

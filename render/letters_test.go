@@ -168,6 +168,13 @@ func TestLetterBranches(t *testing.T) {
 			notWant: []string{"罚款人民币", "十五日内缴纳"}},
 		{name: "warning on the spot", kind: rules.KindOnTheSpotDecision, party: rules.PartyOrganization,
 			want: []string{"当场作出如下行政处罚：警告。同时责令当事人立即改正上述违法行为。"}},
+		// Execution and hearing documents.
+		{name: "hearing notice", kind: rules.KindHearingNotice, party: rules.PartyOrganization,
+			want: []string{"本次听证由陈立新主持。", "有权申请回避", "营业执照和法定代表人身份证明", "《中华人民共和国行政处罚法》第六十四条"}},
+		{name: "reminder", kind: rules.KindReminder, party: rules.PartyPerson,
+			want: []string{"自收到本催告书之日起十个工作日内", "有权进行陈述和申辩", "《中华人民共和国行政强制法》第三十五条、第四十五条、第五十四条", "每日按罚款数额的百分之三加处罚款"}},
+		{name: "closing report paid", kind: rules.KindClosingReport, party: rules.PartyPerson,
+			want: []string{"结案审批表", "本案行政处罚已执行完毕，拟予结案。", "已缴清"}, notWant: []string{"申请人民法院强制执行，拟予结案"}},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s/%s/%s", c.kind, c.party, c.name), func(t *testing.T) {

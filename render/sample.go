@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"math"
 	"sync"
+	"time"
 
 	"penaltydoc/rules"
 )
@@ -60,7 +61,60 @@ func SampleData(kind, partyKind string) Data {
 	d.Fine, d.Confiscation = rules.FineOf(ev.Penalties), rules.GainsOf(ev.Penalties)
 	d.Notice.Hearing = ev.HearingRequired
 	d.Notice.Articles = rules.NoticeArticles(d.Item, ev.HearingRequired, d.Facts.DecisionDate)
+	sampleExecution(&d)
 	return d
+}
+
+// sampleExecution fills the hearing and the execution of the sample case:
+// a hearing 8 working days after the issue date, a decision served 40 days
+// before it with part of the fine paid.
+func sampleExecution(d *Data) {
+	cal := rules.Calendar{}
+	hearing, _ := cal.AddWorkdays(d.IssueDate, 8)
+	d.Hearing = Hearing{Requested: d.IssueDate, Date: hearing, Time: "09:30", Place: "本局三楼听证室", Host: "陈立新",
+		Participants: "当事人及其委托代理人、本案调查人员", Summary: "调查人员陈述了违法事实、证据和拟作出的处罚；当事人进行了申辩和质证。",
+		Result: "当事人的申辩意见不能成立，维持拟作出的处罚", Articles: rules.HearingArticles}
+	switch d.Kind {
+	case rules.KindHearingNotice:
+		d.Number = "江南市监听告〔2026〕5号"
+	case rules.KindReminder:
+		d.Number = "江南市监催告〔2026〕9号"
+	case rules.KindClosingReport: // internal: no number, code or QR code
+		d.Number, d.VerifyURL, d.AccessCode, d.DownloadURL = "", "", "", ""
+	}
+	if d.Kind != rules.KindReminder && d.Kind != rules.KindClosingReport {
+		return
+	}
+	t, err := time.Parse("2006-01-02", d.IssueDate)
+	if err != nil {
+		return
+	}
+	decided := t.AddDate(0, 0, -42).Format("2006-01-02")
+	served := t.AddDate(0, 0, -40).Format("2006-01-02")
+	fine := d.Fine
+	if fine <= 0 {
+		fine = 1000
+	}
+	dl := rules.ComputeDeadlines(cal, rules.KindPenaltyDecision, served, fine, 0)
+	e := rules.Execution{Fine: fine, Deadlines: dl}
+	if d.Kind == rules.KindReminder {
+		e.Payments = []rules.Payment{{Date: served, Amount: math.Round(fine*0.4*100) / 100}}
+	} else {
+		e.Payments = []rules.Payment{{Date: served, Amount: fine}}
+	}
+	x := rules.ComputeExecution(cal, e, d.IssueDate)
+	d.Execution = Execution{DecisionName: rules.KindName(rules.KindPenaltyDecision), DecisionNumber: "江南市监处罚〔2026〕97号",
+		DecisionDate: decided, DecisionServed: served, Fine: fine, PaidFine: x.PaidFine, PaidLateFee: x.PaidLateFee,
+		Outstanding: x.Outstanding, LateFee: x.LateFee, LateFeeDays: x.LateFeeDays, LateFeeOutstanding: x.LateFeeOutstanding,
+		Total: x.Outstanding + x.LateFeeOutstanding, AsOf: d.IssueDate, PaymentDue: dl.PaymentDue, ReminderDays: rules.ReminderDays,
+		Articles: rules.ReminderArticles, LateFeeArticle: rules.LateFeeArticle, State: rules.PaymentStateName(x.State)}
+	if d.Kind == rules.KindClosingReport && rules.OtherPenalties(d.Evaluation.Penalties) {
+		d.Execution.OtherExecuted = t.AddDate(0, 0, -35).Format("2006-01-02")
+		d.Execution.OtherExecutedNote = "没收的违法所得已上缴国库，没收的过期食品已依法销毁"
+	}
+	for _, p := range e.Payments {
+		d.Execution.Payments = append(d.Execution.Payments, ExecutionPayment{Date: p.Date, Amount: p.Amount, Receipt: "3301260000123456"})
+	}
 }
 
 var sampleSeal = sync.OnceValue(func() []byte {

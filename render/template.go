@@ -38,7 +38,7 @@ func (t *Template) Body() string { return t.body }
 // Kinds lists the document kinds, in the order a case produces them.
 func Kinds() []string {
 	return []string{rules.KindAdvanceNotice, rules.KindPenaltyDecision, rules.KindNoPenaltyDecision,
-		rules.KindOnTheSpotDecision, rules.KindServiceReceipt}
+		rules.KindOnTheSpotDecision, rules.KindServiceReceipt, rules.KindHearingNotice, rules.KindReminder, rules.KindClosingReport}
 }
 
 // Block kinds, one byte each in the executed output's markers.

@@ -10,6 +10,9 @@ var kindNames = map[string]string{
 	KindNoPenaltyDecision: "不予行政处罚决定书",
 	KindOnTheSpotDecision: "当场行政处罚决定书",
 	KindServiceReceipt:    "送达回证",
+	KindHearingNotice:     "听证通知书",
+	KindReminder:          "催告书",
+	KindClosingReport:     "结案审批表",
 }
 
 var docStatusNames = map[string]string{
@@ -18,7 +21,7 @@ var docStatusNames = map[string]string{
 }
 
 var caseStatusNames = map[string]string{
-	CaseDraft: "草稿（可修改事实）", CaseOpen: "办理中", CaseClosed: "已结案",
+	CaseDraft: "草稿（可修改事实）", CaseOpen: "办理中", CaseExecuting: "执行中", CaseClosed: "已结案",
 }
 
 var outcomeNames = map[string]string{
@@ -115,7 +118,8 @@ func IsKind(kind string) bool { _, ok := kindNames[kind]; return ok }
 
 // Kinds lists the document kinds, in the order a case produces them.
 func Kinds() []string {
-	return []string{KindAdvanceNotice, KindPenaltyDecision, KindNoPenaltyDecision, KindOnTheSpotDecision, KindServiceReceipt}
+	return []string{KindAdvanceNotice, KindHearingNotice, KindPenaltyDecision, KindNoPenaltyDecision, KindOnTheSpotDecision,
+		KindServiceReceipt, KindReminder, KindClosingReport}
 }
 
 // Orders of choices on forms.
@@ -125,7 +129,7 @@ var (
 	HarmOrder       = []string{HarmNone, HarmMinor, HarmSerious}
 	CapacityOrder   = []string{CapacityFull, CapacityLimited, CapacityNone}
 	DomainOrder     = []string{DomainPublicSecurity, DomainMarketRegulation, DomainTraffic, DomainOther}
-	CaseStatusOrder = []string{CaseDraft, CaseOpen, CaseClosed}
+	CaseStatusOrder = []string{CaseDraft, CaseOpen, CaseExecuting, CaseClosed}
 	// AllRoles lists every role in a stable order.
 	AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleTemplateEditor, RoleAdmin}
 )
@@ -169,4 +173,7 @@ var letterLabels = map[string]string{
 	KindOnTheSpotDecision:        "当场行政处罚决定书",
 	KindAdvanceNotice:            "行政处罚事先告知书",
 	KindServiceReceipt:           "送达回证",
+	KindHearingNotice:            "听证通知书",
+	KindReminder:                 "催告书",
+	KindClosingReport:            "结案审批表",
 }

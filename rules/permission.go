@@ -49,6 +49,12 @@ const (
 	// ActDiscussion records the heads' collective discussion of a complex
 	// or major case (APL Art. 57 ¶2), by its officer or a head.
 	ActDiscussion Action = "discussion"
+	// ActPayment records a payment; ActExecution the rest of a decision's
+	// execution (deferral, other penalties, application to the court);
+	// ActHearing the party's hearing (request, notice, record).
+	ActPayment   Action = "payment"
+	ActExecution Action = "execution"
+	ActHearing   Action = "hearing"
 )
 
 // Actions on a document.
@@ -73,6 +79,9 @@ type CaseState struct {
 	Evaluation Evaluation
 	// Major: the facts mark the case complex or major (facts.major).
 	Major bool
+	// HearingRequested: the party asked for a hearing. Overdue and
+	// Closable are the execution's (ExecutionStatus).
+	HearingRequested, Overdue, Closable bool
 }
 
 // DocState is what the permission rule needs to know of a document.
@@ -168,8 +177,13 @@ var (
 // role, conflict for the state). The workflow enforces it and the pages
 // show an action only where it answers nil.
 func MayCase(who Staff, act Action, c CaseState) error {
-	if act == ActDiscussion {
+	switch act {
+	case ActDiscussion:
 		return mayDiscuss(who, c)
+	case ActPayment, ActExecution:
+		return mayExecute(who, act, c)
+	case ActHearing:
+		return mayHearing(who, c)
 	}
 	if !who.Has(RoleOfficer) {
 		return errNoRole
@@ -193,7 +207,7 @@ func MayCase(who Staff, act Action, c CaseState) error {
 			return errClosed
 		}
 	case ActStatement:
-		if c.Status == CaseClosed {
+		if Decided(c.Status) {
 			return errs.E(errs.Conflict, "案件已作出决定，不能再记录陈述、申辩")
 		}
 		if c.Evaluation.Outcome != OutcomePenalty || c.Evaluation.DocumentKind != KindPenaltyDecision {
@@ -209,7 +223,7 @@ func mayDiscuss(who Staff, c CaseState) error {
 	switch {
 	case !who.Has(RoleOfficer) && !who.Has(RoleApprover):
 		return errNoRole
-	case c.Status == CaseClosed:
+	case Decided(c.Status):
 		return errs.E(errs.Conflict, "案件已作出决定，不能再记录集体讨论")
 	case !c.Major:
 		return errs.E(errs.Conflict, "本案未标明情节复杂或者重大违法行为，无需负责人集体讨论")
@@ -330,6 +344,8 @@ func mayDocument(who Staff, act Action, d DocState) error {
 			return errNoRole
 		}
 		switch {
+		case Internal(d.Kind):
+			return errs.E(errs.Conflict, "%s是内部文书，无需送达", KindName(d.Kind))
 		case receipt:
 			return errs.E(errs.Conflict, "送达回证随所送达的文书一并记录送达")
 		case d.Status == DocServed:

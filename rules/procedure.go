@@ -55,7 +55,7 @@ func IsDecision(kind string) bool {
 // Numbered reports whether documents of kind get a number, an access code
 // and a verify token when issued (a service receipt is issued with the
 // document it serves and carries that one's number).
-func Numbered(kind string) bool { return IsKind(kind) && kind != KindServiceReceipt }
+func Numbered(kind string) bool { return IsKind(kind) && kind != KindServiceReceipt && !Internal(kind) }
 
 // AllowedKinds are the documents an officer may draft for a case with this
 // evaluation, in the order the case produces them: the advance notice

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -46,6 +47,9 @@ type caseJSON struct {
 	HearingResult  string                 `json:"hearing_result"`
 	Waived         bool                   `json:"waived"`
 	Discussion     *discussionJSON        `json:"discussion,omitempty"`
+	PaymentState   string                 `json:"payment_state"`
+	Hearing        *hearingJSON           `json:"hearing,omitempty"`
+	Execution      *executionJSON         `json:"execution,omitempty"`
 	History        []rules.PriorViolation `json:"history,omitempty"`
 	Documents      []documentJSON         `json:"documents,omitempty"`
 	CreatedAt      time.Time              `json:"created_at"`
@@ -59,11 +63,43 @@ type discussionJSON struct {
 	Conclusion   string `json:"conclusion"`
 }
 
+// hearingJSON is the party's hearing: request, notice, record.
+type hearingJSON struct {
+	RequestedDate string `json:"requested_date"`
+	Scheduled     string `json:"hearing_scheduled"`
+	Time          string `json:"hearing_time"`
+	Place         string `json:"hearing_place"`
+	HostID        *uint  `json:"host_id"`
+	Host          string `json:"host"`
+	Held          bool   `json:"hearing_held"`
+	Date          string `json:"hearing_date"`
+	Participants  string `json:"hearing_participants"`
+	Summary       string `json:"hearing_summary"`
+	Result        string `json:"hearing_result"`
+}
+
+// executionJSON is a decided case's execution.
+type executionJSON struct {
+	*casework.ExecutionView
+	DeferralApplied    string             `json:"deferral_applied,omitempty"`
+	DeferralApproved   string             `json:"deferral_approved,omitempty"`
+	Instalments        []rules.Instalment `json:"instalments,omitempty"`
+	OtherExecuted      string             `json:"other_executed,omitempty"`
+	OtherExecutedNote  string             `json:"other_executed_note,omitempty"`
+	EnforcementApplied string             `json:"enforcement_applied,omitempty"`
+}
+
 func toCaseJSON(cs *models.Case, full bool) caseJSON {
 	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, OfficerID: cs.OfficerID, ViolationCode: cs.ViolationCode,
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
 		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+	out.PaymentState = cs.PaymentState
+	if cs.HearingRequested != "" {
+		out.Hearing = &hearingJSON{RequestedDate: cs.HearingRequested, Scheduled: cs.HearingScheduled, Time: cs.HearingTime,
+			Place: cs.HearingPlace, HostID: cs.HearingHostID, Host: cs.HearingHost, Held: cs.HearingHeld, Date: cs.HearingDate,
+			Participants: cs.HearingParticipants, Summary: cs.HearingSummary, Result: cs.HearingResult}
+	}
 	if cs.DiscussionDate != "" {
 		out.Discussion = &discussionJSON{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
 	}
@@ -79,6 +115,12 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 func toCaseViewJSON(v *casework.CaseView) caseJSON {
 	out := toCaseJSON(v.Case, true)
 	out.ItemName, out.History = v.ItemName, v.History
+	if x := v.Execution; x != nil {
+		cs := v.Case
+		out.Execution = &executionJSON{ExecutionView: x, DeferralApplied: cs.DeferralApplied, DeferralApproved: cs.DeferralApproved,
+			Instalments: cs.Instalments, OtherExecuted: cs.OtherExecuted, OtherExecutedNote: cs.OtherExecutedNote,
+			EnforcementApplied: cs.EnforcementApplied}
+	}
 	for i := range v.Documents {
 		out.Documents = append(out.Documents, toDocumentJSON(&v.Documents[i]))
 	}
@@ -207,3 +249,24 @@ func (s *Server) handleListCases(c *gin.Context) {
 	page, _ := models.PageOf(q.Page, q.PerPage, total)
 	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total, "page": page})
 }
+
+// caseStep binds the JSON body into in and answers the case fn returns.
+func caseStep[T any](s *Server, c *gin.Context, name string, fn func(context.Context, casework.Actor, uint, T) (*models.Case, error)) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in T
+	if err := bindJSONObject(c, &in, name); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := fn(c.Request.Context(), s.actor(c), id, in)
+	s.respondCase(c, http.StatusOK, cs, err)
+}
+
+func (s *Server) handlePayment(c *gin.Context)   { caseStep(s, c, "payment", s.work.RecordPayment) }
+func (s *Server) handleDeferral(c *gin.Context)  { caseStep(s, c, "deferral", s.work.RecordDeferral) }
+func (s *Server) handleExecution(c *gin.Context) { caseStep(s, c, "execution", s.work.RecordExecution) }
+func (s *Server) handleHearing(c *gin.Context)   { caseStep(s, c, "hearing", s.work.RecordHearing) }

@@ -20,6 +20,7 @@ import (
 // "0" (all); absent, it is myDefault.
 func caseQueryOf(c *gin.Context, a casework.Actor, myDefault bool) models.CaseQuery {
 	q := models.CaseQuery{Q: strings.TrimSpace(c.Query("q")), Status: strings.TrimSpace(c.Query("status")),
+		PaymentState:  strings.TrimSpace(c.Query("payment_state")),
 		ViolationCode: strings.TrimSpace(c.Query("item")),
 		From:          strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")),
 		DecidedFrom: strings.TrimSpace(c.Query("decided_from")), DecidedTo: strings.TrimSpace(c.Query("decided_to"))}
@@ -42,7 +43,7 @@ func caseQueryOf(c *gin.Context, a casework.Actor, myDefault bool) models.CaseQu
 // keeps the filters.
 func caseFilterValues(q models.CaseQuery) url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", q.Q}, {"status", q.Status}, {"item", q.ViolationCode}, {"from", q.From}, {"to", q.To},
+	for _, kv := range [][2]string{{"q", q.Q}, {"status", q.Status}, {"payment_state", q.PaymentState}, {"item", q.ViolationCode}, {"from", q.From}, {"to", q.To},
 		{"decided_from", q.DecidedFrom}, {"decided_to", q.DecidedTo}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/templates"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestTemplateVersionsAndPreview(t *testing.T) {
 			} `json:"templates"`
 		}
 		e.doJSON("GET", "/api/v1/templates", e.tokens[officer], nil, 200, &list)
-		if len(list.Templates) != 5 {
+		if len(list.Templates) != len(templates.Kinds()) || len(list.Templates) != 8 {
 			t.Fatalf("templates %+v", list)
 		}
 		var tpl struct {

@@ -71,6 +71,10 @@ var flashes = map[string]string{
 	"calendar":           "法定节假日安排已保存。",
 	"user_created":       "用户已创建。",
 	"discussion":         "集体讨论情况已记录。",
+	"payment":            "缴款已记录。",
+	"deferral":           "暂缓或者分期缴纳已记录。",
+	"execution":          "执行情况已记录。",
+	"hearing":            "听证情况已记录。",
 	"user_updated":       "用户已保存。",
 }
 
@@ -280,6 +284,7 @@ var uiFuncs = template.FuncMap{
 	"ground":     rules.GroundName,
 	"kindName":   rules.KindName,
 	"caseStatus": rules.CaseStatusName,
+	"payState":   rules.PaymentStateName,
 	"docStatus":  rules.DocStatusName,
 	"harm":       rules.HarmName,
 	"capacity":   rules.CapacityName,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,6 +28,11 @@ type casePage struct {
 	CanState    bool // record the party's statement, hearing or waiver
 	CanOverride bool
 	CanDiscuss  bool // record the heads' collective discussion
+	// The hearing and the execution of the decision.
+	CanHearing, CanPay, CanExecute bool
+	Execution                      *casework.ExecutionView
+	Hosts                          []option
+	Instalments                    string // the approved plan, one a line
 	// The inline form that was posted, re-rendered with its messages.
 	FormName string
 	FormDoc  uint
@@ -54,6 +60,10 @@ const (
 	formStatement  = "statement"
 	formOverride   = "override"
 	formDiscussion = "discussion"
+	formPayment    = "payment"
+	formDeferral   = "deferral"
+	formExecution  = "execution"
+	formHearing    = "hearing"
 	formDocument   = "document"
 )
 
@@ -106,6 +116,17 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride, CanDiscuss: v.CanDiscuss,
 		FormName: st.FormName, FormDoc: st.FormDoc, Form: st.Form, Fields: st.Fields, Today: s.work.Today()}
 	p.Error = st.Error
+	p.CanHearing, p.CanPay, p.CanExecute, p.Execution = v.CanHearing, v.CanPay, v.CanExecute, v.Execution
+	for _, u := range v.Hosts {
+		name := u.DisplayName
+		if name == "" {
+			name = u.Username
+		}
+		p.Hosts = append(p.Hosts, option{strconv.FormatUint(uint64(u.ID), 10), name})
+	}
+	for _, in := range cs.Instalments {
+		p.Instalments += in.Due + " " + strconv.FormatFloat(in.Amount, 'f', -1, 64) + "\n"
+	}
 	for _, d := range v.Documents {
 		dv := docView{DocumentView: d, Name: rules.KindName(d.Kind), StatusName: rules.DocStatusName(d.Status),
 			Receipt: d.Kind == rules.KindServiceReceipt}

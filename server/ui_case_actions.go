@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/casework"
 	"penaltydoc/errs"
+	"penaltydoc/models"
 	"penaltydoc/rules"
 )
 
@@ -21,7 +26,12 @@ var formInputs = map[string][]string{
 	formStatement:  {"statement", "statement_outcome", "statement_reason", "hearing_held", "hearing_date", "hearing_result", "waived"},
 	formOverride:   {"reason"},
 	formDiscussion: {"date", "participants", "conclusion"},
-	formDocument:   {"kind"},
+	formPayment:    {"date", "amount", "receipt"},
+	formDeferral:   {"applied_date", "approved_date", "instalments"},
+	formExecution:  {"other_executed", "other_executed_note", "enforcement_applied"},
+	formHearing: {"requested_date", "hearing_scheduled", "hearing_time", "hearing_place", "host_id", "hearing_held",
+		"hearing_date", "hearing_participants", "hearing_summary", "hearing_result"},
+	formDocument: {"kind"},
 }
 
 // actionFailed shows the case page again with the failed form's values and
@@ -118,4 +128,88 @@ func (s *Server) handleOverrideForm(c *gin.Context) {
 		return
 	}
 	done(c, casePath(id), "overridden")
+}
+
+// inlineForm runs one inline form of the case page: bind reads the posted
+// form into the input (or refuses it with field messages), fn records it.
+func inlineForm[T any](s *Server, c *gin.Context, name string, bind func(url.Values) (T, error),
+	fn func(context.Context, casework.Actor, uint, T) (*models.Case, error)) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	in, err := bind(c.Request.PostForm)
+	if err == nil {
+		_, err = fn(c.Request.Context(), s.actor(c), id, in)
+	}
+	if err != nil {
+		s.actionFailed(c, id, err, name, 0)
+		return
+	}
+	done(c, casePath(id), name)
+}
+
+// formAmount reads a sum of yuan.
+func formAmount(fe errs.Fields, key, v string) float64 {
+	v = strings.ReplaceAll(strings.TrimSpace(v), ",", "")
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		fe.Add(key, "金额应为数字（元），如 500 或 1234.56")
+		return 0
+	}
+	return x
+}
+
+func (s *Server) handlePaymentForm(c *gin.Context) {
+	inlineForm(s, c, formPayment, func(f url.Values) (casework.PaymentInput, error) {
+		fe := errs.Fields{}
+		in := casework.PaymentInput{Date: f.Get("date"), Amount: formAmount(fe, "amount", f.Get("amount")), Receipt: f.Get("receipt")}
+		return in, fe.Err()
+	}, s.work.RecordPayment)
+}
+
+// handleDeferralForm reads the instalments one a line: a due date and an
+// amount (2026-05-31 500).
+func (s *Server) handleDeferralForm(c *gin.Context) {
+	inlineForm(s, c, formDeferral, func(f url.Values) (casework.DeferralInput, error) {
+		fe := errs.Fields{}
+		in := casework.DeferralInput{AppliedDate: f.Get("applied_date"), ApprovedDate: f.Get("approved_date")}
+		for _, line := range strings.Split(f.Get("instalments"), "\n") {
+			parts := strings.Fields(line)
+			if len(parts) == 0 {
+				continue
+			}
+			if len(parts) != 2 {
+				fe.Add("instalments", "每行写一期：缴纳期限和金额，如“2026-05-31 500”")
+				break
+			}
+			in.Instalments = append(in.Instalments, rules.Instalment{Due: parts[0], Amount: formAmount(fe, "instalments", parts[1])})
+		}
+		return in, fe.Err()
+	}, s.work.RecordDeferral)
+}
+
+func (s *Server) handleExecutionForm(c *gin.Context) {
+	inlineForm(s, c, formExecution, func(f url.Values) (casework.ExecutionInput, error) {
+		return casework.ExecutionInput{OtherExecuted: f.Get("other_executed"), OtherExecutedNote: f.Get("other_executed_note"),
+			EnforcementApplied: f.Get("enforcement_applied")}, nil
+	}, s.work.RecordExecution)
+}
+
+func (s *Server) handleHearingForm(c *gin.Context) {
+	inlineForm(s, c, formHearing, func(f url.Values) (casework.HearingInput, error) {
+		in := casework.HearingInput{RequestedDate: f.Get("requested_date"), Scheduled: f.Get("hearing_scheduled"),
+			Time: f.Get("hearing_time"), Place: f.Get("hearing_place"), Held: f.Get("hearing_held") != "",
+			Date: f.Get("hearing_date"), Participants: f.Get("hearing_participants"), Summary: f.Get("hearing_summary"),
+			Result: f.Get("hearing_result")}
+		if v := strings.TrimSpace(f.Get("host_id")); v != "" {
+			id, err := strconv.ParseUint(v, 10, 32)
+			if err != nil {
+				return in, errs.Field("host_id", "请选择听证主持人")
+			}
+			in.HostID = uint(id)
+		}
+		return in, nil
+	}, s.work.RecordHearing)
 }

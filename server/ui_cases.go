@@ -18,10 +18,12 @@ type casesPage struct {
 	Mine     bool
 	Statuses []option
 	Items    []option
-	Cases    []models.CaseRow
-	Total    int64
-	Page     int
-	Pages    int
+	// PaymentStates are the payment-state filter's options.
+	PaymentStates []option
+	Cases         []models.CaseRow
+	Total         int64
+	Page          int
+	Pages         int
 	// MineURL and AllURL are the two tabs, ExportURL the register of the
 	// filters, PrevURL and NextURL the pager: each keeps the filters.
 	MineURL, AllURL, ExportURL, PrevURL, NextURL string
@@ -43,6 +45,12 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 	}
 	if q.Status != "" && !slices.Contains(rules.CaseStatusOrder, q.Status) {
 		q.Status = ""
+	}
+	for _, st := range rules.PaymentStates {
+		p.PaymentStates = append(p.PaymentStates, option{st, rules.PaymentStateName(st)})
+	}
+	if !rules.IsPaymentState(q.PaymentState) {
+		q.PaymentState = ""
 	}
 	items, err := s.work.Catalog(c.Request.Context(), a)
 	if err != nil {

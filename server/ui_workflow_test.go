@@ -130,8 +130,8 @@ func TestWebPenaltyPath(t *testing.T) {
 			t.Fatalf("issue decision: %d %s", st, text(page))
 		}
 		_, page, _ = clk.get(cp)
-		if !strings.Contains(page, "已结案") || !strings.Contains(page, "行罚决字") {
-			t.Errorf("case not closed with the decision's number")
+		if !strings.Contains(page, "执行中") || !strings.Contains(page, "行罚决字") || !strings.Contains(page, "payment-form") {
+			t.Errorf("case not executing with the decision's number and the payment form")
 		}
 		// Print: both, merged; a draft id is refused with the message.
 		st, page, _ = clk.get("/print")

@@ -270,9 +270,9 @@ func TestDocumentLifecycle(t *testing.T) {
 		if strings.Contains(rdoc.DataJSON, issued.AccessCode) || len(rdoc.PDF) == 0 || !strings.Contains(rdoc.DataJSON, issued.Number) {
 			t.Errorf("receipt data keeps the access code or lacks the number")
 		}
-		// The case is closed: no more statements, no second decision.
+		// The fine is to be executed: no more statements, no second decision.
 		e.doJSON("GET", fmt.Sprintf("/api/v1/cases/%d", caseID), e.tokens[officer], nil, 200, &cs)
-		if cs["status"] != "closed" {
+		if cs["status"] != "executing" || cs["payment_state"] != "unpaid" {
 			t.Errorf("case %v after the decision", cs["status"])
 		}
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/statement", caseID), e.tokens[officer], map[string]any{"waived": true}, 409, &ae)

@@ -14,7 +14,8 @@ var files embed.FS
 
 // Kinds lists the kinds that have a default template.
 func Kinds() []string {
-	return []string{"advance_notice", "penalty_decision", "no_penalty_decision", "on_the_spot_decision", "service_receipt"}
+	return []string{"advance_notice", "penalty_decision", "no_penalty_decision", "on_the_spot_decision", "service_receipt",
+		"hearing_notice", "reminder", "closing_report"}
 }
 
 // Default returns the default template body for a kind.

@@ -107,6 +107,11 @@ var (
 	HearingResult     = Field{"hearing_result", "听证情况及处理意见", Text, 3000}
 	Participants      = Field{"participants", "参加集体讨论的负责人", Line, 300}
 	Conclusion        = Field{"conclusion", "集体讨论结论", Text, 2000}
+	PaymentReceipt    = Field{"receipt", "缴款书或者收据号码", Code, 100}
+	ExecutionNote     = Field{"other_executed_note", "其他处罚执行情况", Text, 1000}
+	HearingPlace      = Field{"hearing_place", "听证地点", Line, 300}
+	HearingAttendees  = Field{"hearing_participants", "听证参加人", Line, 300}
+	HearingSummary    = Field{"hearing_summary", "听证笔录摘要", Text, 5000}
 	ReturnComment     = Field{"comment", "退回意见", Text, 2000}
 	ServiceRecipient  = Field{"recipient", "受送达人", Line, 200}
 	ServicePlace      = Field{"place", "送达地点", Line, 300}
@@ -156,7 +161,8 @@ var (
 var Fields = []Field{
 	ViolationCode, PartyName, PartyIDNumber, PartyCreditCode, PartyAddress, PartyLegalRep, PartyPhone, PartyGuardian,
 	Facts, Evidence, Aggravating, PriorCode, PropertyName, PropertyQuantity, Licence, VehiclePlate, OverrideReason,
-	Statement, StatementReason, HearingResult, Participants, Conclusion, ReturnComment, ServiceRecipient, ServicePlace,
+	Statement, StatementReason, HearingResult, Participants, Conclusion,
+	PaymentReceipt, ExecutionNote, HearingPlace, HearingAttendees, HearingSummary, ReturnComment, ServiceRecipient, ServicePlace,
 	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, CasePrefix, Reconsideration, Court,
 	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName,
 	ItemCode, ItemName, ViolatedProvision, PenaltyProvision, Conditions, FineBasis, ImportFileName,
