@@ -44,7 +44,7 @@ func TestEnforcementMigration(t *testing.T) {
 			if err := s.db.Create(&Payment{CaseID: 1, AuthorityID: 1, Date: "2026-02-10", Amount: 1000, Receipt: "A1", RecordedByID: 1, CreatedAt: s.now()}).Error; err != nil {
 				t.Fatal(err)
 			}
-			if err := s.migrator(ctx).RollbackLast(); err != nil {
+			if err := s.migrator(ctx).RollbackTo(migrationBefore(t, "202612020005_enforcement")); err != nil {
 				t.Fatal(err)
 			}
 			m := s.db.Migrator()
@@ -122,4 +122,17 @@ func TestRecordPaymentConcurrent(t *testing.T) {
 			t.Fatalf("another office's payment: %v", err)
 		}
 	})
+}
+
+// migrationBefore is the id of the migration registered before id: rolling
+// back to it undoes id and every later one.
+func migrationBefore(t *testing.T, id string) string {
+	t.Helper()
+	for i, m := range migrations {
+		if m.ID == id && i > 0 {
+			return migrations[i-1].ID
+		}
+	}
+	t.Fatalf("no migration before %s", id)
+	return ""
 }

@@ -40,6 +40,10 @@ type Store struct {
 	// handler; processes sharing a file still exclude each other through
 	// the immediate write transaction.
 	issueMu sync.Mutex
+	// throttleMu does the same for the throttles' one-statement writes: a
+	// burst of failed sign-ins from many clients queues here in order
+	// instead of starving in SQLite's sleeping busy handler.
+	throttleMu sync.Mutex
 	// queryTimeout bounds every statement (Options.QueryTimeout).
 	queryTimeout time.Duration
 }

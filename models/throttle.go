@@ -75,6 +75,7 @@ func (s *Store) Fail(ctx context.Context, key string, l Limit) error {
 		{Column: clause.Column{Name: "failures"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE failures + 1 END", cutoff)},
 		{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
 	}
+	defer s.serialThrottle()()
 	err := s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoUpdates: set}).Create(&fresh).Error
 	if err != nil {
 		return errs.Wrap(err, "record throttle failure")
@@ -84,6 +85,7 @@ func (s *Store) Fail(ctx context.Context, key string, l Limit) error {
 
 // Clear forgets key's failures (a success).
 func (s *Store) Clear(ctx context.Context, key string) error {
+	defer s.serialThrottle()()
 	if err := s.conn(ctx).Where("`key` = ?", key).Delete(&Throttle{}).Error; err != nil {
 		return errs.Wrap(err, "clear throttle")
 	}
@@ -118,4 +120,14 @@ func (s *Store) Purge(ctx context.Context) (Purged, error) {
 	}
 	p.Throttles = res.RowsAffected
 	return p, nil
+}
+
+// serialThrottle takes throttleMu on SQLite (see Store.throttleMu) and
+// returns its release; on MariaDB, whose row locks queue fairly, nothing.
+func (s *Store) serialThrottle() func() {
+	if s.dialect != DialectSQLite {
+		return func() {}
+	}
+	s.throttleMu.Lock()
+	return s.throttleMu.Unlock
 }

@@ -93,7 +93,8 @@ func TestCaseListFilters(t *testing.T) {
 			{"mine=1", sorted(issued, draft), []uint{w.caseB}},
 			{"status=draft", sorted(draft, w.case2), []uint{w.caseB}},
 			{"status=draft&mine=1", []uint{draft}, []uint{w.caseB}},
-			{"status=closed", []uint{issued}, nil},
+			{"status=executing", []uint{issued}, nil}, // a decided fine is being executed
+			{"status=closed", []uint{}, nil},
 			{"item=PUB-ORDER", []uint{w.case2}, nil},
 			{"item=PUB-YZD", sorted(issued, draft), []uint{w.caseB}},
 			{"from=2026-01-01", []uint{w.case2}, nil},
@@ -268,7 +269,7 @@ func TestCaseRegisterExport(t *testing.T) {
 		}
 		// The page's button: the same file through the session.
 		web := e.signIn(t, officer)
-		st, page, h := web.get("/cases/export.xlsx?mine=0&status=closed")
+		st, page, h := web.get("/cases/export.xlsx?mine=0&status=executing")
 		if rows := readRegister(t, []byte(page)); st != 200 || len(rows) != 2 || rows[1][0] != cs.Number || !strings.Contains(h.Get("Content-Disposition"), "filename*=UTF-8''") {
 			t.Errorf("web export: %d %v", st, rows)
 		}
