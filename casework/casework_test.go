@@ -53,7 +53,7 @@ func newEnv(t *testing.T, db dbtest.DB) *env {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := sharedRenderer()

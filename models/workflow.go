@@ -482,6 +482,9 @@ func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Docum
 // heard).
 func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) error {
 	d, c := dc.Document, dc.Case
+	if err := rules.CheckSeal(len(dc.Authority.SealPNG) > 0); err != nil {
+		return err
+	}
 	if IsDecision(d.Kind) {
 		// One decision per case; a correction replaces it.
 		var others []Document

@@ -17,6 +17,7 @@ import (
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/render"
 )
 
 func init() { models.BcryptCost = bcrypt.MinCost }
@@ -56,7 +57,7 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"}

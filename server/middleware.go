@@ -113,6 +113,10 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 			c.Request = c.Request.WithContext(ctx)
 			u = user
 		}
+		if mustChange(c) {
+			s.fail(c, errPasswordChange)
+			return
+		}
 		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
 			s.fail(c, errs.E(errs.Forbidden, "当前账号无权执行此操作"))
 			return

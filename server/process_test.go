@@ -22,6 +22,7 @@ import (
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/render"
 	"penaltydoc/rules"
 )
 
@@ -57,7 +58,7 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	item, err := store.ItemByCode(ctx, mustFirstItem(t, store))

@@ -27,7 +27,8 @@ import (
 
 // uiPages are the staff pages, parsed at start with ui_layout.html.
 var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
-	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user"}
+	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user",
+	"ui_admin_authorities", "ui_admin_authority", "ui_account_password"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -72,6 +73,11 @@ var flashes = map[string]string{
 	"user_created":       "用户已创建。",
 	"discussion":         "集体讨论情况已记录。",
 	"user_updated":       "用户已保存。",
+	"authority_saved":    "执法机关已保存。",
+	"password_changed":   "密码已修改。",
+	"user_deactivated":   "用户已停用，其登录已失效。",
+	"user_reactivated":   "用户已重新启用。",
+	"authority_created":  "执法机关已创建。请上传本机关的印章图片，否则不能签发文书。",
 }
 
 func (s *Server) base(c *gin.Context, title, nav string) uiBase {
@@ -159,6 +165,11 @@ func (s *Server) web(roles ...string) gin.HandlerFunc {
 				s.uiError(c, errBadCSRF)
 				return
 			}
+		}
+		if mustChange(c) { // a reset password: the change comes first
+			c.Redirect(http.StatusSeeOther, "/account/password")
+			c.Abort()
+			return
 		}
 		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
 			s.uiError(c, errWebForbidden)

@@ -529,6 +529,8 @@ type adminUserPage struct {
 		Active      bool
 	}
 	Fields map[string]string
+	// TempPassword is the temporary password of a reset, shown once.
+	TempPassword string
 }
 
 // SelectedAuthority and FurtherAuthorities are what the form's authority
