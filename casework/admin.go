@@ -552,3 +552,23 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, session uint, cur
 	}
 	return s.store.ChangePassword(ctx, a.record(), session, current, next)
 }
+
+// AuditLog is a page of the audit log the actor sees (models.ListAudit),
+// newest first, and whether older entries match.
+func (s *Service) AuditLog(ctx context.Context, a Actor, q models.AuditQuery) ([]models.AuditEntry, bool, error) {
+	return s.store.ListAudit(ctx, a.Scope, q)
+}
+
+// CheckAudit walks the whole audit chain (the deployment's admins: it
+// spans every authority) and answers what -check-audit prints.
+func (s *Service) CheckAudit(ctx context.Context, a Actor) (*models.AuditCheck, error) {
+	if err := a.deploymentOnly("审计日志链"); err != nil {
+		return nil, err
+	}
+	res, err := s.store.VerifyAudit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "check_audit", "audit", 0, fmt.Sprintf("entries=%d ok=%t", res.Entries, res.Problem == nil))
+	return res, nil
+}
