@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,6 +34,9 @@ type testEnv struct {
 }
 
 const testAdminPassword = "admin-password-1"
+
+// testSealBase64 is the sample seal as the API takes it (seal_png).
+func testSealBase64() string { return base64.StdEncoding.EncodeToString(render.SampleSeal()) }
 
 func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 	t.Helper()

@@ -140,9 +140,25 @@ func TestRun(t *testing.T) {
 		SHA256     string `json:"sha256"`
 	}
 	call("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), nil, 201, &doc)
-	for _, step := range []string{"submit", "approve", "issue"} {
+	for _, step := range []string{"submit", "approve"} {
 		call("POST", fmt.Sprintf("/api/v1/documents/%d/%s", doc.ID, step), nil, 200, &doc)
 	}
+	// A fresh install has no seals: issuing waits for the authority's.
+	var refused struct {
+		Error struct{ Message string } `json:"error"`
+	}
+	call("POST", fmt.Sprintf("/api/v1/documents/%d/issue", doc.ID), nil, 409, &refused)
+	if !strings.Contains(refused.Error.Message, "本机关尚未设置印章") {
+		t.Fatalf("issue without a seal: %+v", refused)
+	}
+	var auths struct {
+		Authorities []map[string]any `json:"authorities"`
+	}
+	call("GET", "/api/v1/authorities", nil, 200, &auths)
+	traffic := auths.Authorities[2]
+	traffic["seal_png"] = testSealBase64()
+	call("PUT", "/api/v1/authorities/3", traffic, 200, nil)
+	call("POST", fmt.Sprintf("/api/v1/documents/%d/issue", doc.ID), nil, 200, &doc)
 	if doc.Status != "issued" || doc.Number == "" || doc.AccessCode == "" {
 		t.Fatalf("issued %+v", doc)
 	}

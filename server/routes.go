@@ -28,6 +28,7 @@ var longRoutes = map[string]bool{
 // routes is the map of the service: every route and who may call it.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.handleHealth)
+	r.GET("/favicon.ico", s.handleFavicon)
 	r.GET("/metrics", s.metrics.handler())
 	r.StaticFS("/static", staticFS())
 	r.GET("/public/download", s.handleDownloadPage)

@@ -68,7 +68,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
-	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	r.NoRoute(s.handleNotFound)
 	r.NoMethod(func(c *gin.Context) {
 		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方法")
 	})

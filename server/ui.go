@@ -282,13 +282,8 @@ var uiFuncs = template.FuncMap{
 		}
 		return s
 	},
-	"cndate": func(s string) string {
-		if rules.ValidDate(s) {
-			return rules.ChineseDate(s)
-		}
-		return s
-	},
-	"cntime":     func(t time.Time) string { return t.In(models.China).Format("2006-01-02 15:04") },
+	"cndate":     pageDate,
+	"cntime":     pageTime,
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
 	"roleNames":  roleList,
 	"outcome":    rules.OutcomeName,
@@ -305,6 +300,21 @@ var uiFuncs = template.FuncMap{
 	"hasID":      func(list []uint, v uint) bool { return slices.Contains(list, v) },
 	"caseNo":     caseNo,
 	"penalty":    render.PenaltyText,
+}
+
+// pageDate is the one date style of the web pages: 2026年12月2日 (the
+// letters have their own, in render). Anything not a date shows as it is.
+func pageDate(s string) string {
+	if rules.ValidDate(s) {
+		return rules.ChineseDate(s)
+	}
+	return s
+}
+
+// pageTime is a moment on the web pages, in China: 2026年12月2日 14:05.
+func pageTime(t time.Time) string {
+	t = t.In(models.China)
+	return pageDate(t.Format("2006-01-02")) + " " + t.Format("15:04")
 }
 
 func roleList(u *models.User) string {
