@@ -189,8 +189,8 @@ func authorityData(auth *models.Authority) render.Authority {
 // that were never stored (cs nil).
 func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules.Item, ev rules.Evaluation) render.Data {
 	data := render.Data{
-		IssueDate: f.DecisionDate,
-		Authority: authorityData(auth),
+		IssueDate:  f.DecisionDate,
+		Authority:  authorityData(auth),
 		Case:       render.Case{FiledDate: f.DiscoveredDate},
 		Facts:      f,
 		Item:       item,
