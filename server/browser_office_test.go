@@ -167,3 +167,55 @@ func userNamed(t *testing.T, e *testEnv, name string) models.User {
 	t.Fatalf("no user %s", name)
 	return models.User{}
 }
+
+// TestBrowserAdminPages: the audit log with its chain check, the password
+// page a reset user meets, and the 404 page, as pictures for docs/ui.
+func TestBrowserAdminPages(t *testing.T) {
+	ctx := newBrowser(t)
+	e := newEnv(t, dbtest.SQLite(t))
+	base := e.srv.URL
+	caseID := newPenaltyCase(t, e)
+	e.moveToApproved(t, caseID, "advance_notice")
+	b := tab{t, ctx}
+	run := b.run
+	run("desktop size", chromedp.EmulateViewport(1280, 900))
+	b.signIn(base, "admin", testAdminPassword)
+	run("the audit log, filtered by the case, and the chain check",
+		chromedp.Navigate(base+"/admin/audit"),
+		chromedp.WaitVisible(chromedp.CSS(`#audit-filter`)),
+		chromedp.SetValue(chromedp.CSS(`#f-case`), fmt.Sprint(caseID)),
+		chromedp.Click(chromedp.CSS(`#audit-search`)),
+		chromedp.WaitVisible(chromedp.CSS(`#audit`)),
+		chromedp.Click(chromedp.CSS(`#audit-check-run`)),
+		chromedp.WaitVisible(chromedp.CSS(`#audit-check-ok`)))
+	screenshot(t, ctx, "admin-audit")
+	run("a page that does not exist",
+		chromedp.Navigate(base+"/no-such-page"),
+		chromedp.WaitVisible(chromedp.CSS(`#error`)))
+	if msg := b.text(`h1`); msg != "页面不存在" {
+		t.Errorf("404 page title %q", msg)
+	}
+	screenshot(t, ctx, "not-found")
+
+	officerID := userNamed(t, e, "u-officer").ID
+	run("reset the officer's password",
+		chromedp.Navigate(fmt.Sprintf("%s/admin/users/%d", base, officerID)),
+		chromedp.WaitVisible(chromedp.CSS(`#user-reset-submit`)),
+		chromedp.Click(chromedp.CSS(`#user-reset-submit`)),
+		chromedp.WaitVisible(chromedp.CSS(`#temp-password`)))
+	temp := b.text(`#temp-password`)
+	run("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+	run("the officer signs in with the temporary password",
+		chromedp.SendKeys(chromedp.CSS(`#username`), "u-officer"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), temp),
+		chromedp.Submit(chromedp.CSS(`#login-form`)),
+		chromedp.WaitVisible(chromedp.CSS(`#must-change`)))
+	screenshot(t, ctx, "account-password")
+	run("and changes it",
+		chromedp.SendKeys(chromedp.CSS(`#p-current`), temp),
+		chromedp.SendKeys(chromedp.CSS(`#p-new`), "officer-new-1"),
+		chromedp.SendKeys(chromedp.CSS(`#p-confirm`), "officer-new-1"),
+		chromedp.Click(chromedp.CSS(`#password-save`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
+		chromedp.WaitVisible(chromedp.CSS(`#nav-new`)))
+}

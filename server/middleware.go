@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -117,7 +116,7 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 			s.fail(c, errPasswordChange)
 			return
 		}
-		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+		if len(roles) > 0 && !s.holds(u, roles) {
 			s.fail(c, errs.E(errs.Forbidden, "当前账号无权执行此操作"))
 			return
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,6 +41,14 @@ type Server struct {
 	pages   pages
 	// deadlines of a request and of a long one
 	requestTimeout, longTimeout time.Duration
+	// emergency: Deps.EmergencyAdmin (admins pass every role gate)
+	emergency bool
+}
+
+// holds is the role gate: whether u holds one of roles (an admin holds
+// every role under the emergency setting only).
+func (s *Server) holds(u *models.User, roles []string) bool {
+	return slices.ContainsFunc(roles, u.HasRole) || (s.emergency && u.HasRole(models.RoleAdmin))
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -49,7 +58,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout}
+	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout, emergency: d.EmergencyAdmin}
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = DefaultRequestTimeout
 	}

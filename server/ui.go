@@ -173,7 +173,7 @@ func (s *Server) web(roles ...string) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+		if len(roles) > 0 && !s.holds(u, roles) {
 			s.uiError(c, errWebForbidden)
 			return
 		}
