@@ -86,14 +86,19 @@ func TestRun(t *testing.T) {
 
 	// One full case: a traffic first-violation warning, issued on the spot,
 	// downloaded by the party.
-	var officerToken string
+	var officerToken, headToken, clerkToken string
 	call := func(method, path string, body any, want int, out any) {
 		t.Helper()
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
-		if strings.HasPrefix(path, "/api/v1/cases") || strings.HasSuffix(path, "/submit") {
+		switch {
+		case strings.HasPrefix(path, "/api/v1/cases") || strings.HasSuffix(path, "/submit"):
 			req.Header.Set("Authorization", "Bearer "+officerToken)
+		case strings.HasSuffix(path, "/approve"):
+			req.Header.Set("Authorization", "Bearer "+headToken)
+		case strings.HasSuffix(path, "/issue"):
+			req.Header.Set("Authorization", "Bearer "+clerkToken)
 		}
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -111,11 +116,12 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
-	// An officer drafts; the admin approves and issues (the drafter may do
-	// neither).
-	officerToken = token
-	call("POST", "/api/v1/users", map[string]any{"username": "officer1", "password": "officer-password-1", "roles": []string{"officer"}, "authority_id": 3}, 201, nil)
-	officerToken = login(t, base, "officer1", "officer-password-1")
+	// The admin creates the staff (it does no case work): an officer
+	// drafts, a head approves, a clerk issues.
+	for _, u := range []struct{ name, role string }{{"officer1", "officer"}, {"head1", "approver"}, {"clerk1", "clerk"}} {
+		call("POST", "/api/v1/users", map[string]any{"username": u.name, "password": u.name + "-password", "roles": []string{u.role}, "authority_id": 3}, 201, nil)
+	}
+	officerToken, headToken, clerkToken = login(t, base, "officer1", "officer1-password"), login(t, base, "head1", "head1-password"), login(t, base, "clerk1", "clerk1-password")
 	var cs struct {
 		ID         uint `json:"id"`
 		Evaluation struct {

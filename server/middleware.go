@@ -92,7 +92,7 @@ func (s *Server) accessLog() gin.HandlerFunc {
 
 // authenticate resolves the bearer token (or the web session cookie) to a
 // user and refuses the request with 401 when there is none, 403 when the
-// user holds none of roles (admin holds every role).
+// user holds none of roles (Server.holds: an admin holds every role under the emergency setting only).
 func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)

@@ -137,7 +137,7 @@ var (
 // web is the staff UI's gate: the session cookie must name a live web
 // session (else GET goes to the sign-in page and comes back, anything else
 // to the sign-in page), a POST must carry the session's CSRF token, and the
-// user must hold one of roles (admin holds every role; none listed: any
+// user must hold one of roles (Server.holds; none listed: any
 // signed-in user).
 func (s *Server) web(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
