@@ -32,8 +32,12 @@ func (s *Service) CatalogAll(ctx context.Context, _ Actor) ([]models.CatalogItem
 	return s.store.ListAllItems(ctx)
 }
 
-// Item is one catalogue item, retired or not.
-func (s *Service) Item(ctx context.Context, _ Actor, id uint) (*models.CatalogItem, error) {
+// Item is one catalogue item, retired or not, for the deployment's admins
+// who edit it.
+func (s *Service) Item(ctx context.Context, a Actor, id uint) (*models.CatalogItem, error) {
+	if err := a.deploymentOnly("违法行为目录"); err != nil {
+		return nil, err
+	}
 	return s.store.ItemByID(ctx, id)
 }
 

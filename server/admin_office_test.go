@@ -194,6 +194,25 @@ func TestCatalogRetire(t *testing.T) {
 		if find(false) == nil {
 			t.Error("a reactivated item is not offered")
 		}
+		// The item page: the stored values; a bad number keeps what was typed.
+		st, page, _ := w.get(fmt.Sprintf("/admin/catalog/%d", id))
+		if st != 200 || !strings.Contains(page, `id="item-form"`) || !strings.Contains(page, it.Code) {
+			t.Fatalf("the item page: %d", st)
+		}
+		form := url.Values{"name": {"网页改过的名称"}, "domain": {"public_security"}, "violated_provision": {"《易制毒化学品管理条例》第二十条第二款"},
+			"penalty_provision": {"《易制毒化学品管理条例》第三十八条第一款"}, "penalty_types": {"warning", "fine"},
+			"fine_min": {"abc"}, "fine_max": {"50000"}, "limitation_months": {"24"}, "first_offense_lookback_months": {"24"}, "warning_lookback_months": {"6"}}
+		st, page, _ = w.post(fmt.Sprintf("/admin/catalog/%d", id), form)
+		if st != 422 || !strings.Contains(page, `value="abc"`) || !strings.Contains(page, "网页改过的名称") {
+			t.Errorf("a bad fine on the item page: %d", st)
+		}
+		form.Set("fine_min", "10000")
+		if st, _, h := w.post(fmt.Sprintf("/admin/catalog/%d", id), form); st != 303 || !strings.Contains(h.Get("Location"), "item_saved") {
+			t.Errorf("saving the item page: %d", st)
+		}
+		if it := find(false); it == nil || it.Name != "网页改过的名称" {
+			t.Errorf("after the page's save: %+v", it)
+		}
 		// Edit: every field through PUT; the code cannot change.
 		var full map[string]any
 		for _, raw := range pc.Items {

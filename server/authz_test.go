@@ -118,6 +118,8 @@ var access = map[string][]string{
 	"POST /admin/authorities/:id":            {"web", admin},
 	"GET /admin/authorities/:id/seal.png":    {"web", admin},
 	"GET /admin/authorities/:id/preview.pdf": {"web", admin},
+	"GET /admin/catalog/:id":                 {"web", admin},
+	"POST /admin/catalog/:id":                {"web", admin},
 	"POST /admin/catalog/:id/retire":         {"web", admin},
 	"POST /admin/catalog/:id/reactivate":     {"web", admin},
 	"GET /admin/audit":                       {"web", admin},

@@ -68,6 +68,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/admin/templates/:kind/versions/:version/activate", s.web(admin, editor), s.handleAdminActivateTemplate)
 	r.GET("/admin/catalog", s.web(admin), s.handleAdminCatalogPage)
 	r.POST("/admin/catalog/import", s.web(admin), s.handleAdminImportCatalog)
+	r.GET("/admin/catalog/:id", s.web(admin), s.handleAdminItemPage)
+	r.POST("/admin/catalog/:id", s.web(admin), s.handleAdminSaveItem)
 	r.POST("/admin/catalog/:id/retire", s.web(admin), s.adminItemActive(false))
 	r.POST("/admin/catalog/:id/reactivate", s.web(admin), s.adminItemActive(true))
 	r.GET("/admin/calendar", s.web(admin), s.handleAdminCalendarPage)

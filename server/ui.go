@@ -28,7 +28,7 @@ import (
 // uiPages are the staff pages, parsed at start with ui_layout.html.
 var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
 	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user",
-	"ui_admin_authorities", "ui_admin_authority", "ui_account_password", "ui_admin_audit"}
+	"ui_admin_authorities", "ui_admin_authority", "ui_account_password", "ui_admin_audit", "ui_admin_item"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -77,6 +77,7 @@ var flashes = map[string]string{
 	"password_changed":   "密码已修改。",
 	"item_retired":       "事项已停用：已有案件不受影响，新建案件不再可选。",
 	"item_reactivated":   "事项已重新启用。",
+	"item_saved":         "事项已保存。",
 	"user_deactivated":   "用户已停用，其登录已失效。",
 	"user_reactivated":   "用户已重新启用。",
 	"authority_created":  "执法机关已创建。请上传本机关的印章图片，否则不能签发文书。",
