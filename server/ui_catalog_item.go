@@ -53,7 +53,8 @@ func (s *Server) itemPage(c *gin.Context, st int, p adminItemPage) {
 	s.ui(c, st, "ui_admin_item", p)
 }
 
-func (s *Server) handleAdminItemPage(c *gin.Context) {
+// webItem loads the item the path names, or answers the error page.
+func (s *Server) webItem(c *gin.Context) (uint, *models.CatalogItem, bool) {
 	id, err := pathID(c)
 	var ci *models.CatalogItem
 	if err == nil {
@@ -61,6 +62,14 @@ func (s *Server) handleAdminItemPage(c *gin.Context) {
 	}
 	if err != nil {
 		s.uiError(c, err)
+		return 0, nil, false
+	}
+	return id, ci, true
+}
+
+func (s *Server) handleAdminItemPage(c *gin.Context) {
+	id, ci, ok := s.webItem(c)
+	if !ok {
 		return
 	}
 	s.itemPage(c, http.StatusOK, adminItemPage{uiBase: s.base(c, "", "admin"), ID: id, Active: ci.Active, Form: itemFormOf(ci)})
@@ -69,13 +78,8 @@ func (s *Server) handleAdminItemPage(c *gin.Context) {
 // handleAdminSaveItem replaces the item's fields like PUT
 // /api/v1/catalog/{id}; the value-dependent fine stays as stored.
 func (s *Server) handleAdminSaveItem(c *gin.Context) {
-	id, err := pathID(c)
-	var ci *models.CatalogItem
-	if err == nil {
-		ci, err = s.work.Item(c.Request.Context(), s.actor(c), id)
-	}
-	if err != nil {
-		s.uiError(c, err)
+	id, ci, ok := s.webItem(c)
+	if !ok {
 		return
 	}
 	fe := errs.Fields{}
@@ -119,7 +123,7 @@ func (s *Server) handleAdminSaveItem(c *gin.Context) {
 	whole("warning_lookback_months", f.WarningLookback, &f.Item.WarningLookbackMonths)
 	whole("limitation_months", f.Limitation, &f.Item.LimitationMonths)
 	whole("detention_max_days", f.Detention, &f.Item.DetentionMaxDays)
-	err = fe.Err()
+	err := fe.Err()
 	if err == nil {
 		_, err = s.work.UpdateItem(c.Request.Context(), s.actor(c), id, f.Item)
 	}
