@@ -37,7 +37,17 @@ func TestPasswordReset(t *testing.T) {
 		if st, _, _ := e.do("POST", "/api/v1/login", "", map[string]string{"username": "u-officer", "password": "password-officer"}); st != 401 {
 			t.Errorf("the old password after the reset: %d, want 401", st)
 		}
-		tok := login(t, e.srv.URL, "u-officer", reset.Temporary)
+		var signedIn struct {
+			Token string `json:"token"`
+			User  struct {
+				Must bool `json:"must_change_password"`
+			} `json:"user"`
+		}
+		e.doJSON("POST", "/api/v1/login", "", map[string]string{"username": "u-officer", "password": reset.Temporary}, 200, &signedIn)
+		tok := signedIn.Token
+		if !signedIn.User.Must {
+			t.Error("the sign-in answer does not say the password must change")
+		}
 		var ae apiError
 		e.doJSON("GET", "/api/v1/cases", tok, nil, 403, &ae)
 		if ae.Error.Code != "password_change_required" {
