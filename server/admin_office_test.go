@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"penaltydoc/models/dbtest"
 )
@@ -387,5 +388,18 @@ func TestNotFoundAndFavicon(t *testing.T) {
 	resp, body := get("/favicon.ico", "")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(body, "\x00\x00\x01\x00\x01\x00") {
 		t.Errorf("favicon: %d %s % x", resp.StatusCode, resp.Header.Get("Content-Type"), body[:min(8, len(body))])
+	}
+}
+
+// TestPageDates: the one date style of the pages.
+func TestPageDates(t *testing.T) {
+	for in, want := range map[string]string{"2026-12-02": "2026年12月2日", "2026-01-31": "2026年1月31日", "": "", "not a date": "not a date"} {
+		if got := pageDate(in); got != want {
+			t.Errorf("pageDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+	at := time.Date(2026, 12, 1, 17, 5, 0, 0, time.UTC) // 01:05 on 2 December in China
+	if got := pageTime(at); got != "2026年12月2日 01:05" {
+		t.Errorf("pageTime = %q", got)
 	}
 }
