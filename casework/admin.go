@@ -1,14 +1,19 @@
 package casework
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"image/png"
 	"slices"
+	"strconv"
 	"strings"
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
+	"penaltydoc/render"
 	"penaltydoc/rules"
 	"penaltydoc/rules/limits"
 )
@@ -28,6 +33,45 @@ func (a Actor) deploymentOnly(what string) error {
 // Authorities lists the authorities the actor sees.
 func (s *Service) Authorities(ctx context.Context, a Actor) ([]models.Authority, error) {
 	return s.store.ListAuthorities(ctx, a.Scope)
+}
+
+// Authority is one authority the actor sees; another office's answers as
+// missing.
+func (s *Service) Authority(ctx context.Context, a Actor, id uint) (*models.Authority, error) {
+	if id == 0 || !a.Scope.Allows(id) {
+		return nil, errs.E(errs.NotFound, "执法机关不存在")
+	}
+	return s.store.Authority(ctx, id)
+}
+
+// AuthorityPreview renders the sample penalty decision (an organisation's)
+// as authority id would issue it: its names, remedies, payment text,
+// number series and seal, through the template it uses and the real
+// renderer, so an admin sees how the seal prints on the signature.
+func (s *Service) AuthorityPreview(ctx context.Context, a Actor, id uint) ([]byte, error) {
+	au, err := s.Authority(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	kind := rules.KindPenaltyDecision
+	tv, err := s.store.ActiveTemplate(ctx, au.ID, kind)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.template(ctx, kind, tv.Version)
+	if err != nil {
+		return nil, err
+	}
+	data := render.SampleData(kind, rules.PartyOrganization)
+	data.Authority = authorityData(au)
+	if year, err := strconv.Atoi(data.IssueDate[:min(4, len(data.IssueDate))]); err == nil {
+		data.Number = models.FormatNumber(au.PrefixFor(kind), year, 1)
+	}
+	pdf, err := s.renderer.Render(ctx, t, data)
+	if err != nil {
+		return nil, renderError(err)
+	}
+	return pdf, nil
 }
 
 // CreateAuthority validates and stores a new authority (the deployment's
@@ -88,6 +132,37 @@ type AuthorityInput struct {
 }
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// Seal image limits: the file's size and the picture's sides in pixels
+// (a seal of 42 mm scanned at 600 dpi is about 1,000 pixels).
+const (
+	MaxSealBytes  = 2 << 20
+	MaxSealPixels = 2000
+	MinSealPixels = 64
+)
+
+// CheckSeal says what is wrong with a seal image ("" when nothing): it
+// must be a PNG that decodes whole (a transparent background is welcome),
+// at most MaxSealBytes, between MinSealPixels and MaxSealPixels a side.
+func CheckSeal(b []byte) string {
+	switch {
+	case len(b) > MaxSealBytes:
+		return fmt.Sprintf("印章图片不能超过%d MB", MaxSealBytes>>20)
+	case len(b) < 8 || string(b[:8]) != string(pngMagic):
+		return "印章图片应为PNG格式"
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return "印章图片无法读取，请上传有效的PNG文件"
+	}
+	if cfg.Width < MinSealPixels || cfg.Height < MinSealPixels || cfg.Width > MaxSealPixels || cfg.Height > MaxSealPixels {
+		return fmt.Sprintf("印章图片的宽和高应在%d至%d像素之间（现为%d×%d）", MinSealPixels, MaxSealPixels, cfg.Width, cfg.Height)
+	}
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		return "印章图片无法读取，请上传有效的PNG文件"
+	}
+	return ""
+}
 
 // toModel validates the input and builds the authority. Prefixes left
 // empty derive from the decision prefix; the answer period defaults to 5
@@ -163,14 +238,11 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	var seal []byte
 	if r.SealPNG != nil && *r.SealPNG != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(*r.SealPNG))
-		switch {
-		case err != nil:
+		if err != nil {
 			f.Add("seal_png", "印章图片应为base64编码的PNG")
-		case len(b) > 2<<20:
-			f.Add("seal_png", "印章图片不能超过2 MB")
-		case len(b) < 8 || string(b[:8]) != string(pngMagic):
-			f.Add("seal_png", "印章图片应为PNG格式")
-		default:
+		} else if msg := CheckSeal(b); msg != "" {
+			f.Add("seal_png", msg)
+		} else {
 			seal = b
 		}
 	}
@@ -418,4 +490,85 @@ func checkYear(y int) error {
 		return errs.Field("year", "年份应在2000至2100之间")
 	}
 	return nil
+}
+
+// tempPasswordAlphabet leaves out the characters read alike (0/O, 1/l/I).
+const tempPasswordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// TempPassword is a random temporary password of 12 characters.
+func TempPassword() string {
+	const n = len(tempPasswordAlphabet)
+	out := make([]byte, 0, 12)
+	buf := make([]byte, 32)
+	for len(out) < cap(out) {
+		_, _ = rand.Read(buf)
+		for _, c := range buf {
+			// Bytes past the last whole multiple of n are skipped: no bias.
+			if int(c) < 256/n*n && len(out) < cap(out) {
+				out = append(out, tempPasswordAlphabet[int(c)%n])
+			}
+		}
+	}
+	return string(out)
+}
+
+// ResetPassword gives user id a new password, which they must change at
+// their next sign-in, and signs them out: password as the admin set it,
+// or, when empty, a temporary one the answer returns (shown once, never
+// stored in clear). An admin changes their own password as every user
+// does (ChangePassword).
+func (s *Service) ResetPassword(ctx context.Context, a Actor, id uint, password string) (string, error) {
+	if id == a.UserID {
+		return "", errs.E(errs.Conflict, "请在“修改密码”页面修改自己的密码")
+	}
+	if password == "" {
+		password = TempPassword()
+	}
+	if fe := (errs.Fields{}); !limits.CheckPassword(fe, password) {
+		return "", fe.Err()
+	}
+	if _, err := s.store.ResetPassword(ctx, a.record(), id, password); err != nil {
+		return "", err
+	}
+	return password, nil
+}
+
+// ChangePassword changes the actor's own password from current to next,
+// which must differ; the actor's other sessions end, session (the one the
+// change came from) stays.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, session uint, current, next string) error {
+	f := errs.Fields{}
+	if current == "" {
+		f.Add("current_password", "请填写当前密码")
+	}
+	pf := errs.Fields{}
+	if !limits.CheckPassword(pf, next) {
+		f.Add("new_password", pf["password"])
+	} else if next == current {
+		f.Add("new_password", "新密码不能与当前密码相同")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.store.ChangePassword(ctx, a.record(), session, current, next)
+}
+
+// AuditLog is a page of the audit log the actor sees (models.ListAudit),
+// newest first, and whether older entries match.
+func (s *Service) AuditLog(ctx context.Context, a Actor, q models.AuditQuery) ([]models.AuditEntry, bool, error) {
+	return s.store.ListAudit(ctx, a.Scope, q)
+}
+
+// CheckAudit walks the whole audit chain (the deployment's admins: it
+// spans every authority) and answers what -check-audit prints.
+func (s *Service) CheckAudit(ctx context.Context, a Actor) (*models.AuditCheck, error) {
+	if err := a.deploymentOnly("审计日志链"); err != nil {
+		return nil, err
+	}
+	res, err := s.store.VerifyAudit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "check_audit", "audit", 0, fmt.Sprintf("entries=%d ok=%t", res.Entries, res.Problem == nil))
+	return res, nil
 }

@@ -183,6 +183,9 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 	if err := needGuardian(ev); err != nil {
 		return nil, err
 	}
+	if !ev.Item.Active {
+		return nil, errs.Field("violation_code", "该违法行为事项已停用，不能用于新案件")
+	}
 	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID}
 	if err := s.store.CreateCase(ctx, a.record(), cs, ev.Facts, ev.Evaluation); err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func newEnv(t testing.TB, db dbtest.DB) *env {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := sharedRenderer()
@@ -332,7 +332,8 @@ func TestAnswerPeriodOneRule(t *testing.T) {
 		e.at("2026-11-02") // a Monday
 		auth := &models.Authority{Name: "示例县公安局", ShortName: "示例公安", Domain: rules.DomainPublicSecurity,
 			NumberPrefix: "示公（治）行罚决字", NoticePrefix: "示公（治）罚告字", ReconsiderationBody: "示例县人民政府",
-			Court: "示例县人民法院", PaymentInstructions: "到指定银行缴纳", HearingFinePerson: 2000, HearingFineOrg: 10000}
+			Court: "示例县人民法院", PaymentInstructions: "到指定银行缴纳", HearingFinePerson: 2000, HearingFineOrg: 10000,
+			SealPNG: render.SampleSeal()}
 		e.must(e.store.CreateAuthority(ctx, auth))
 		auth.AnswerPeriodDays = 0 // an authority without a setting of its own
 		e.must(e.store.UpdateAuthority(ctx, auth, true))

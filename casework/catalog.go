@@ -27,6 +27,56 @@ func (s *Service) Catalog(ctx context.Context, _ Actor) ([]models.CatalogItem, e
 	return s.store.ListItems(ctx)
 }
 
+// CatalogAll is the whole catalogue by code, retired items included.
+func (s *Service) CatalogAll(ctx context.Context, _ Actor) ([]models.CatalogItem, error) {
+	return s.store.ListAllItems(ctx)
+}
+
+// Item is one catalogue item, retired or not, for the deployment's admins
+// who edit it.
+func (s *Service) Item(ctx context.Context, a Actor, id uint) (*models.CatalogItem, error) {
+	if err := a.deploymentOnly("违法行为目录"); err != nil {
+		return nil, err
+	}
+	return s.store.ItemByID(ctx, id)
+}
+
+// UpdateItem replaces catalogue item id with it (the deployment's admins);
+// its code cannot change, as cases name it.
+func (s *Service) UpdateItem(ctx context.Context, a Actor, id uint, it rules.Item) (*models.CatalogItem, error) {
+	if err := a.deploymentOnly("违法行为目录"); err != nil {
+		return nil, err
+	}
+	old, err := s.store.ItemByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if it.Code == "" {
+		it.Code = old.Code
+	}
+	if it.Code != old.Code {
+		return nil, errs.Field("code", "事项编码不能修改（已有案件使用该编码）；如需新编码，请新增事项并停用本事项")
+	}
+	if err := rules.ValidateItem(&it); err != nil {
+		return nil, err
+	}
+	row := models.ItemFromRule(it)
+	if err := s.store.UpdateItem(ctx, a.record(), id, &row); err != nil {
+		return nil, err
+	}
+	return s.store.ItemByID(ctx, id)
+}
+
+// SetItemActive retires (false) or reactivates (true) catalogue item id
+// (the deployment's admins). A retired item stays for the cases that
+// used it and is no longer offered for new cases.
+func (s *Service) SetItemActive(ctx context.Context, a Actor, id uint, active bool) (*models.CatalogItem, error) {
+	if err := a.deploymentOnly("违法行为目录"); err != nil {
+		return nil, err
+	}
+	return s.store.SetItemActive(ctx, a.record(), id, active)
+}
+
 // CreateItem adds one catalogue item.
 func (s *Service) CreateItem(ctx context.Context, a Actor, it rules.Item) (*models.CatalogItem, error) {
 	if err := a.deploymentOnly("违法行为目录"); err != nil {

@@ -204,16 +204,21 @@ func documentData(dc *models.DocumentContext) render.Data {
 	return data
 }
 
+// authorityData is what a letter prints of its authority.
+func authorityData(auth *models.Authority) render.Authority {
+	return render.Authority{
+		Name: auth.Name, ShortName: auth.ShortName, ReconsiderationBody: auth.ReconsiderationBody,
+		Court: auth.Court, PaymentInstructions: auth.PaymentInstructions, Address: auth.Address,
+		Phone: auth.Phone, SealPNG: auth.SealPNG,
+	}
+}
+
 // caseData fills render.Data from plain values; previews use it with facts
 // that were never stored (cs nil).
 func caseData(auth *models.Authority, cs *models.Case, f rules.Facts, item rules.Item, ev rules.Evaluation) render.Data {
 	data := render.Data{
-		IssueDate: f.DecisionDate,
-		Authority: render.Authority{
-			Name: auth.Name, ShortName: auth.ShortName, ReconsiderationBody: auth.ReconsiderationBody,
-			Court: auth.Court, PaymentInstructions: auth.PaymentInstructions, Address: auth.Address,
-			Phone: auth.Phone, SealPNG: auth.SealPNG,
-		},
+		IssueDate:  f.DecisionDate,
+		Authority:  authorityData(auth),
 		Case:       render.Case{FiledDate: f.DiscoveredDate},
 		Facts:      f,
 		Item:       item,

@@ -19,6 +19,9 @@ const (
 	NotFound        = "not_found"
 	Conflict        = "conflict"
 	TooManyRequests = "too_many_requests"
+	// PasswordChange: an admin reset the user's password; they must change
+	// it before anything else (answered as 403).
+	PasswordChange = "password_change_required"
 	// Unavailable: the database cannot be reached or did not answer in
 	// time, or the request ran out of time; the client may retry later.
 	Unavailable = "unavailable"

@@ -15,7 +15,7 @@ import (
 func TestCaseNumbersConcurrent(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		ctx := context.Background()
-		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
 			t.Fatal(err)
 		}
 		const n = 24

@@ -104,3 +104,70 @@ func (s *Store) UpsertItems(ctx context.Context, items []CatalogItem) (created, 
 	})
 	return created, updated, err
 }
+
+// ListAllItems returns the whole catalogue by code, retired items
+// included (the admin's list).
+func (s *Store) ListAllItems(ctx context.Context) ([]CatalogItem, error) {
+	var items []CatalogItem
+	if err := s.conn(ctx).Order("code").Find(&items).Error; err != nil {
+		return nil, errs.Wrap(err, "list catalogue")
+	}
+	return items, nil
+}
+
+// ItemByID loads one catalogue item, retired or not.
+func (s *Store) ItemByID(ctx context.Context, id uint) (*CatalogItem, error) {
+	var it CatalogItem
+	return &it, notFound(s.conn(ctx).First(&it, id).Error, "违法行为事项")
+}
+
+// UpdateItem replaces the fields of item id (its code stays: cases name
+// it) with it's, keeping whether it is retired, audited.
+func (s *Store) UpdateItem(ctx context.Context, a Actor, id uint, it *CatalogItem) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		var old CatalogItem
+		if err := s.lock(tx).First(&old, id).Error; err != nil {
+			return notFound(err, "违法行为事项")
+		}
+		it.ID, it.Code, it.Active, it.CreatedAt = id, old.Code, old.Active, old.CreatedAt
+		it.UpdatedAt = s.now()
+		if err := tx.Model(&CatalogItem{ID: id}).Select(itemColumns).Updates(it).Error; err != nil {
+			return errs.Wrap(err, "update item %s", old.Code)
+		}
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "update_item",
+			Entity: "catalog_item", EntityID: id, Detail: old.Code})
+	})
+}
+
+// SetItemActive retires (active false) or reactivates item id, audited. A
+// retired item stays for the cases that name it; new cases cannot.
+func (s *Store) SetItemActive(ctx context.Context, a Actor, id uint, active bool) (*CatalogItem, error) {
+	var it CatalogItem
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lock(tx).First(&it, id).Error; err != nil {
+			return notFound(err, "违法行为事项")
+		}
+		from := it.Active
+		it.Active = active
+		if err := tx.Model(&CatalogItem{ID: id}).Updates(map[string]any{"active": active, "updated_at": s.now()}).Error; err != nil {
+			return errs.Wrap(err, "set item active")
+		}
+		action := "retire_item"
+		if active {
+			action = "reactivate_item"
+		}
+		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: action,
+			Entity: "catalog_item", EntityID: id, FromStatus: activeWord(from), ToStatus: activeWord(active), Detail: it.Code})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+func activeWord(b bool) string {
+	if b {
+		return "active"
+	}
+	return "retired"
+}

@@ -60,10 +60,13 @@ type User struct {
 	AuthorityID  *uint  `json:"authority_id,omitempty"`
 	// Authorities are the further authorities the user serves
 	// (comma-separated ids), beside AuthorityID; see Scope.
-	Authorities string    `gorm:"size:200;not null;default:''" json:"-"`
-	Active      bool      `gorm:"not null;default:true" json:"active"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Authorities string `gorm:"size:200;not null;default:''" json:"-"`
+	Active      bool   `gorm:"not null;default:true" json:"active"`
+	// MustChangePassword: an admin reset the password; until the user
+	// chooses their own, only the change and signing out are open to them.
+	MustChangePassword bool      `gorm:"not null;default:false" json:"must_change_password"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // Session is a sign-in: a bearer token or a web cookie, stored hashed so

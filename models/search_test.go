@@ -13,7 +13,7 @@ import (
 func TestSearchLiteral(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		ctx := context.Background()
-		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"张_三商行", "张三商行", "百分%商行", `反\斜杠商行`, "感叹!号商行"} {

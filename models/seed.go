@@ -94,6 +94,10 @@ type SeedOptions struct {
 	// Templates are the default template bodies by kind, stored as version 1
 	// of every kind that has no version yet.
 	Templates map[string]string
+	// Seal, when set, is the seal image of the seeded authorities (tests
+	// and demonstrations; an office uploads its own on the authority page,
+	// and issuing waits for it).
+	Seal []byte
 }
 
 // SeedResult says what seeding created.
@@ -121,7 +125,7 @@ func (s *Store) Seed(ctx context.Context, opt SeedOptions) (SeedResult, error) {
 		if opt.AdminPassword == "" {
 			return res, fmt.Errorf("seed: an admin password is required")
 		}
-		_, err := s.CreateUser(ctx, NewUser{Username: "admin", Password: opt.AdminPassword, DisplayName: "系统管理员", Roles: AllRoles})
+		_, err := s.CreateUser(ctx, NewUser{Username: "admin", Password: opt.AdminPassword, DisplayName: "系统管理员", Roles: []string{RoleAdmin}})
 		if err != nil && !errs.Is(err, errs.Conflict) { // another replica won the race
 			return res, err
 		}
@@ -134,6 +138,9 @@ func (s *Store) Seed(ctx context.Context, opt SeedOptions) (SeedResult, error) {
 		}
 		if n == 0 {
 			as := DefaultAuthorities()
+			for i := range as {
+				as[i].SealPNG = opt.Seal
+			}
 			if err := tx.Create(&as).Error; err != nil {
 				return errs.Wrap(err, "seed authorities")
 			}

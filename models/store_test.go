@@ -32,6 +32,11 @@ func openMigrated(t testing.TB, dsn string) *Store {
 
 var testTemplates = map[string]string{"penalty_decision": "@title 行政处罚决定书", "advance_notice": "@title 行政处罚事先告知书"}
 
+// testSeal is the seal the test authorities are seeded with (issuing
+// needs one): the PNG signature and nothing else, as the store keeps the
+// bytes without reading them.
+var testSeal = []byte("\x89PNG\r\n\x1a\n")
+
 type counts struct{ users, authorities, items, templates, migrations int64 }
 
 func countRows(t *testing.T, s *Store) counts {
@@ -213,13 +218,6 @@ func TestSessionsAndThrottle(t *testing.T) {
 			t.Fatalf("purge ended a live session: %v", err)
 		}
 		s.Now = time.Now
-		// EndSessions signs the user out everywhere.
-		if err := s.EndSessions(ctx, u.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := s.SessionUser(ctx, fresh, "web"); !errs.Is(err, errs.Unauthorized) {
-			t.Fatalf("session after EndSessions: %v", err)
-		}
 	})
 }
 

@@ -538,6 +538,9 @@ func (s *Store) checkExecutionDocument(tx *gorm.DB, dc *DocumentContext, today s
 // heard).
 func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) error {
 	d, c := dc.Document, dc.Case
+	if err := rules.CheckSeal(len(dc.Authority.SealPNG) > 0); err != nil {
+		return err
+	}
 	if err := s.checkExecutionDocument(tx, dc, today); err != nil {
 		return err
 	}

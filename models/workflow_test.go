@@ -28,7 +28,7 @@ var (
 func draftDocs(t testing.TB, s *Store, kind string, n int) []uint {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
+	if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
 		t.Fatal(err)
 	}
 	f := rules.Facts{AuthorityID: 1, ViolationCode: "X-1", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
@@ -262,7 +262,7 @@ func TestIssueChecksTheCaseNow(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		ctx := context.Background()
 		tpl := map[string]string{rules.KindNoPenaltyDecision: "@title 不予行政处罚决定书"}
-		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: tpl}); err != nil {
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: tpl, Seal: testSeal}); err != nil {
 			t.Fatal(err)
 		}
 		f := rules.Facts{AuthorityID: 1, ViolationCode: "JG-001", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",

@@ -22,7 +22,10 @@ func TestMayDocument(t *testing.T) {
 	reviewer := Staff{ID: 2, Roles: []string{RoleReviewer}}
 	approver := Staff{ID: 3, Roles: []string{RoleApprover}}
 	clerk := Staff{ID: 4, Roles: []string{RoleClerk}}
-	admin := Staff{ID: 5, Roles: []string{RoleAdmin}}
+	// An admin who also holds the staff roles; a plain admin does no
+	// case work (separation of duties).
+	admin := Staff{ID: 5, Roles: []string{RoleAdmin, RoleOfficer, RoleReviewer, RoleApprover, RoleClerk}}
+	plainAdmin := Staff{ID: 7, Roles: []string{RoleAdmin}}
 	both := Staff{ID: 6, Roles: []string{RoleReviewer, RoleApprover}} // reviewed it, then tries to approve
 
 	draft := DocState{Kind: KindAdvanceNotice, Status: DocDraft}
@@ -75,7 +78,7 @@ func TestMayDocument(t *testing.T) {
 		"correct superseded":   {superseded, ActCorrect, map[*Staff]string{&officer: bad, &admin: bad}, no},
 		"correct receipt":      {receipt, ActCorrect, map[*Staff]string{&officer: inv, &admin: inv}, no},
 	}
-	actors := map[*Staff]string{&officer: "officer", &reviewer: "reviewer", &approver: "approver", &clerk: "clerk", &admin: "admin", &both: "reviewer+approver"}
+	actors := map[*Staff]string{&officer: "officer", &reviewer: "reviewer", &approver: "approver", &clerk: "clerk", &admin: "admin", &both: "reviewer+approver", &plainAdmin: "plain admin"}
 	for name, r := range rows {
 		for who, label := range actors {
 			want, listed := r.want[who]
@@ -173,7 +176,8 @@ func TestSeparationOfDuties(t *testing.T) {
 	all := []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk}
 	drafter := Staff{ID: 7, Roles: all}
 	other := Staff{ID: 8, Roles: all}
-	admin := Staff{ID: 9, Roles: []string{RoleAdmin}}
+	admin := Staff{ID: 9, Roles: []string{RoleAdmin, RoleApprover}} // an admin who is a head too
+	plainAdmin := Staff{ID: 10, Roles: []string{RoleAdmin}}
 	emergency := Staff{ID: 9, Roles: []string{RoleAdmin}, Emergency: true}
 	notAdmin := Staff{ID: 7, Roles: all, Emergency: true} // the setting is for admins only
 	single := DocState{Kind: KindAdvanceNotice, Status: DocReviewing, CreatedBy: 7}
@@ -195,6 +199,9 @@ func TestSeparationOfDuties(t *testing.T) {
 		{"reviewer approves as head", drafter, ActApprove, head, errs.Forbidden, false},
 		{"a third person approves as head", other, ActApprove, head, errs.Forbidden, false}, // other drafted it
 		{"admin, third person, as head", admin, ActApprove, head, "", true},
+		{"a plain admin approves", plainAdmin, ActApprove, head, errs.Forbidden, false},
+		{"a plain admin issues", plainAdmin, ActIssue, approved, errs.Forbidden, false},
+		{"emergency: a plain admin approves as head", Staff{ID: 10, Roles: []string{RoleAdmin}, Emergency: true}, ActApprove, head, "", true},
 		{"drafter issues own", drafter, ActIssue, approved, errs.Forbidden, false},
 		{"another issues", other, ActIssue, approved, "", true},
 		{"admin approves own", admin, ActApprove, adminsOwn, errs.Forbidden, false},

@@ -199,6 +199,20 @@ func ServiceMethodChoices() string {
 // not served (APL Art. 44, 62).
 var ErrNoticeNotServed = errs.E(errs.Invalid, "签发行政处罚决定书前，须先签发并送达本案的行政处罚事先告知书（%s）", Article(LawAPL, 44, 0, 0))
 
+// ErrNoSeal refuses to issue a document while its authority has no seal:
+// a decision must bear the seal of the authority that made it (APL Art.
+// 59 ¶2), and penaltydoc prints every issued letter's seal from the image
+// an admin sets on the authority page.
+var ErrNoSeal = errs.E(errs.Conflict, "本机关尚未设置印章，不能签发文书（%s）；请系统管理员在“执法机关”页面上传本机关的印章图片后再签发", Article(LawAPL, 59, 2, 0))
+
+// CheckSeal is nil when the authority has a seal to print, else ErrNoSeal.
+func CheckSeal(hasSeal bool) error {
+	if hasSeal {
+		return nil
+	}
+	return ErrNoSeal
+}
+
 // Basis is what a draft document was made from: the case's outcome,
 // ground, document kind and penalties, and a hash of the facts and the
 // evaluation. A draft whose basis no longer matches its case is stale.

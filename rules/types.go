@@ -78,6 +78,10 @@ const (
 	PenaltyDetention    = "detention"
 )
 
+// PenaltyTypeOrder lists the penalty types an item may carry, in the
+// order forms show them.
+var PenaltyTypeOrder = []string{PenaltyWarning, PenaltyFine, PenaltyConfiscation, PenaltySuspension, PenaltyRevocation, PenaltyDetention}
+
 // Penalties a decision imposes (Penalty.Type), finer than the item's types:
 // confiscation is of gains or of property; suspension is of a licence or
 // of the business.

@@ -24,6 +24,9 @@ type userJSON struct {
 	// first); empty for the deployment's admins.
 	Authorities []uint `json:"authorities"`
 	Active      bool   `json:"active"`
+	// MustChangePassword: an admin reset the password (POST
+	// /api/v1/me/password first).
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 func toUserJSON(u *models.User) userJSON {
@@ -32,7 +35,7 @@ func toUserJSON(u *models.User) userJSON {
 		ids = []uint{}
 	}
 	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleList(), AuthorityID: u.AuthorityID,
-		Authorities: ids, Active: u.Active}
+		Authorities: ids, Active: u.Active, MustChangePassword: u.MustChangePassword}
 }
 
 // handleLogin signs in with a user name and password and returns a bearer

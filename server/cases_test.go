@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -36,7 +37,10 @@ func loadPublicCases(t *testing.T) publicCases {
 func setupPublic(t *testing.T, e *testEnv, pc publicCases) float64 {
 	t.Helper()
 	var a map[string]any
-	e.doJSON("POST", "/api/v1/authorities", e.tokens[admin], pc.Authority, 201, &a)
+	// With a seal: issuing needs one.
+	body := maps.Clone(pc.Authority)
+	body["seal_png"] = testSealBase64()
+	e.doJSON("POST", "/api/v1/authorities", e.tokens[admin], body, 201, &a)
 	for _, it := range pc.Items {
 		e.doJSON("POST", "/api/v1/catalog", e.tokens[admin], it, 201, nil)
 	}

@@ -23,8 +23,14 @@ func toItemJSON(ci *models.CatalogItem) itemJSON {
 	return itemJSON{ID: ci.ID, Item: ci.Rule(), Active: ci.Active}
 }
 
+// handleListCatalog lists the items new cases may name; ?all=1 adds the
+// retired ones.
 func (s *Server) handleListCatalog(c *gin.Context) {
-	items, err := s.work.Catalog(c.Request.Context(), s.actor(c))
+	list := s.work.Catalog
+	if c.Query("all") == "1" || c.Query("all") == "true" {
+		list = s.work.CatalogAll
+	}
+	items, err := list(c.Request.Context(), s.actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -48,6 +54,42 @@ func (s *Server) handleCreateItem(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, toItemJSON(row))
+}
+
+func (s *Server) handleUpdateItem(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var it rules.Item
+	if err := bindJSON(c, &it); err != nil {
+		s.fail(c, err)
+		return
+	}
+	row, err := s.work.UpdateItem(c.Request.Context(), s.actor(c), id, it)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toItemJSON(row))
+}
+
+// itemActive retires (active false) or reactivates a catalogue item.
+func (s *Server) itemActive(active bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		row, err := s.work.SetItemActive(c.Request.Context(), s.actor(c), id, active)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, toItemJSON(row))
+	}
 }
 
 // handleImportCatalog takes a CSV or XLSX list (multipart "file" or the raw

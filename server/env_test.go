@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/render"
 )
 
 func init() { models.BcryptCost = bcrypt.MinCost }
@@ -32,6 +34,9 @@ type testEnv struct {
 }
 
 const testAdminPassword = "admin-password-1"
+
+// testSealBase64 is the sample seal as the API takes it (seal_png).
+func testSealBase64() string { return base64.StdEncoding.EncodeToString(render.SampleSeal()) }
 
 func newEnv(t testing.TB, db dbtest.DB) *testEnv {
 	t.Helper()
@@ -56,7 +61,7 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"}

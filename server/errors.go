@@ -36,7 +36,7 @@ func status(code string) int {
 		return http.StatusUnprocessableEntity
 	case errs.Unauthorized:
 		return http.StatusUnauthorized
-	case errs.Forbidden:
+	case errs.Forbidden, errs.PasswordChange:
 		return http.StatusForbidden
 	case errs.NotFound:
 		return http.StatusNotFound

@@ -150,7 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if generated {
 			// Once, to the terminal: never into the JSON log lines that log
 			// collectors keep.
-			fmt.Fprintf(stderr, "penaltydoc: created user admin with the generated password %s (shown only now; change it after signing in)\n", password)
+			fmt.Fprintf(stderr, "penaltydoc: created user admin with the generated password %s (shown only now; change it at /account/password after signing in, then set each authority's seal at /admin/authorities)\n", password)
 			log.Warn("created user admin with a generated password, printed once to the terminal; change it after signing in", "username", "admin")
 		} else {
 			log.Info("created user admin with PENALTYDOC_ADMIN_PASSWORD")

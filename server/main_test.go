@@ -86,14 +86,19 @@ func TestRun(t *testing.T) {
 
 	// One full case: a traffic first-violation warning, issued on the spot,
 	// downloaded by the party.
-	var officerToken string
+	var officerToken, headToken, clerkToken string
 	call := func(method, path string, body any, want int, out any) {
 		t.Helper()
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
-		if strings.HasPrefix(path, "/api/v1/cases") || strings.HasSuffix(path, "/submit") {
+		switch {
+		case strings.HasPrefix(path, "/api/v1/cases") || strings.HasSuffix(path, "/submit"):
 			req.Header.Set("Authorization", "Bearer "+officerToken)
+		case strings.HasSuffix(path, "/approve"):
+			req.Header.Set("Authorization", "Bearer "+headToken)
+		case strings.HasSuffix(path, "/issue"):
+			req.Header.Set("Authorization", "Bearer "+clerkToken)
 		}
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -111,11 +116,12 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
-	// An officer drafts; the admin approves and issues (the drafter may do
-	// neither).
-	officerToken = token
-	call("POST", "/api/v1/users", map[string]any{"username": "officer1", "password": "officer-password-1", "roles": []string{"officer"}, "authority_id": 3}, 201, nil)
-	officerToken = login(t, base, "officer1", "officer-password-1")
+	// The admin creates the staff (it does no case work): an officer
+	// drafts, a head approves, a clerk issues.
+	for _, u := range []struct{ name, role string }{{"officer1", "officer"}, {"head1", "approver"}, {"clerk1", "clerk"}} {
+		call("POST", "/api/v1/users", map[string]any{"username": u.name, "password": u.name + "-password", "roles": []string{u.role}, "authority_id": 3}, 201, nil)
+	}
+	officerToken, headToken, clerkToken = login(t, base, "officer1", "officer1-password"), login(t, base, "head1", "head1-password"), login(t, base, "clerk1", "clerk1-password")
 	var cs struct {
 		ID         uint `json:"id"`
 		Evaluation struct {
@@ -140,9 +146,25 @@ func TestRun(t *testing.T) {
 		SHA256     string `json:"sha256"`
 	}
 	call("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), nil, 201, &doc)
-	for _, step := range []string{"submit", "approve", "issue"} {
+	for _, step := range []string{"submit", "approve"} {
 		call("POST", fmt.Sprintf("/api/v1/documents/%d/%s", doc.ID, step), nil, 200, &doc)
 	}
+	// A fresh install has no seals: issuing waits for the authority's.
+	var refused struct {
+		Error struct{ Message string } `json:"error"`
+	}
+	call("POST", fmt.Sprintf("/api/v1/documents/%d/issue", doc.ID), nil, 409, &refused)
+	if !strings.Contains(refused.Error.Message, "本机关尚未设置印章") {
+		t.Fatalf("issue without a seal: %+v", refused)
+	}
+	var auths struct {
+		Authorities []map[string]any `json:"authorities"`
+	}
+	call("GET", "/api/v1/authorities", nil, 200, &auths)
+	traffic := auths.Authorities[2]
+	traffic["seal_png"] = testSealBase64()
+	call("PUT", "/api/v1/authorities/3", traffic, 200, nil)
+	call("POST", fmt.Sprintf("/api/v1/documents/%d/issue", doc.ID), nil, 200, &doc)
 	if doc.Status != "issued" || doc.Number == "" || doc.AccessCode == "" {
 		t.Fatalf("issued %+v", doc)
 	}

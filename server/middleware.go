@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +92,7 @@ func (s *Server) accessLog() gin.HandlerFunc {
 
 // authenticate resolves the bearer token (or the web session cookie) to a
 // user and refuses the request with 401 when there is none, 403 when the
-// user holds none of roles (admin holds every role).
+// user holds none of roles (Server.holds: an admin holds every role under the emergency setting only).
 func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
@@ -113,7 +112,11 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 			c.Request = c.Request.WithContext(ctx)
 			u = user
 		}
-		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+		if mustChange(c) {
+			s.fail(c, errPasswordChange)
+			return
+		}
+		if len(roles) > 0 && !s.holds(u, roles) {
 			s.fail(c, errs.E(errs.Forbidden, "当前账号无权执行此操作"))
 			return
 		}

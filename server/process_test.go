@@ -22,6 +22,7 @@ import (
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/render"
 	"penaltydoc/rules"
 )
 
@@ -57,15 +58,18 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates()}); err != nil {
+	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
 	item, err := store.ItemByCode(ctx, mustFirstItem(t, store))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The drafter and the approver are not the admin who issues over HTTP
+	// The drafter and the approver are not the clerk who issues over HTTP
 	// (the separation of duties).
+	if _, err := store.CreateUser(ctx, models.NewUser{Username: "clerk1", Password: "password-clerk1", Roles: []string{models.RoleClerk}}); err != nil {
+		t.Fatal(err)
+	}
 	a := models.Actor{UserID: 901, Username: "drafter", Roles: []string{models.RoleOfficer}, IP: "127.0.0.1", Scope: models.Everything}
 	head := models.Actor{UserID: 902, Username: "head", Roles: []string{models.RoleApprover}, IP: "127.0.0.1", Scope: models.Everything}
 	f := rules.Facts{AuthorityID: 1, ViolationCode: item.Code, ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
@@ -138,7 +142,7 @@ func startServer(t *testing.T, bin, dsn string) *serverProcess {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server did not start")
 	}
-	p.token = login(t, p.url, "admin", testAdminPassword)
+	p.token = login(t, p.url, "clerk1", "password-clerk1")
 	return p
 }
 

@@ -41,12 +41,19 @@ func TestReviewAndApprovalAreTwoPeople(t *testing.T) {
 		t.Fatalf("status %s", d.Status)
 	}
 
-	// Admin: no exception.
+	// A plain admin takes no step; an admin who is also reviewer and head
+	// gets no exception.
 	var d2 docResp
 	e.doJSON("POST", "/api/v1/documents/"+itoa(d.ID)+"/return", e.tokens[reviewer], map[string]string{"comment": "请补充证据目录"}, 200, &d2)
 	e.doJSON("POST", e.docPath(d.ID, "submit"), e.tokens[officer], nil, 200, &d2)
-	e.doJSON("POST", e.docPath(d.ID, "approve"), e.tokens[admin], nil, 200, &d2)
 	e.doJSON("POST", e.docPath(d.ID, "approve"), e.tokens[admin], nil, 403, &ae)
+	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "admin2", Password: "password-admin2", Roles: []string{admin, reviewer, approver},
+		AuthorityID: &cs.AuthorityID}); err != nil {
+		t.Fatal(err)
+	}
+	admin2 := login(t, e.srv.URL, "admin2", "password-admin2")
+	e.doJSON("POST", e.docPath(d.ID, "approve"), admin2, nil, 200, &d2)
+	e.doJSON("POST", e.docPath(d.ID, "approve"), admin2, nil, 403, &ae)
 	// The drafter, holding every role, cannot approve or issue their own.
 	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "all", Password: "password-all", Roles: []string{officer, reviewer, approver, clerk},
 		AuthorityID: &cs.AuthorityID}); err != nil {

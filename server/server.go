@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,6 +48,14 @@ type Server struct {
 	requestTimeout, longTimeout time.Duration
 	// proxies are the trusted reverse proxies.
 	proxies []netip.Prefix
+	// emergency: Deps.EmergencyAdmin (admins pass every role gate)
+	emergency bool
+}
+
+// holds is the role gate: whether u holds one of roles (an admin holds
+// every role under the emergency setting only).
+func (s *Server) holds(u *models.User, roles []string) bool {
+	return slices.ContainsFunc(roles, u.HasRole) || (s.emergency && u.HasRole(models.RoleAdmin))
 }
 
 // NewServer wires the routes and middleware and returns the handler.
@@ -56,7 +65,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout}
+	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout, emergency: d.EmergencyAdmin}
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = DefaultRequestTimeout
 	}
@@ -80,7 +89,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(s.securityHeaders(), s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
-	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	r.NoRoute(s.handleNotFound)
 	r.NoMethod(func(c *gin.Context) {
 		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方法")
 	})

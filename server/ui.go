@@ -27,7 +27,8 @@ import (
 
 // uiPages are the staff pages, parsed at start with ui_layout.html.
 var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
-	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user"}
+	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user",
+	"ui_admin_authorities", "ui_admin_authority", "ui_account_password", "ui_admin_audit", "ui_admin_item"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -76,6 +77,14 @@ var flashes = map[string]string{
 	"execution":          "执行情况已记录。",
 	"hearing":            "听证情况已记录。",
 	"user_updated":       "用户已保存。",
+	"authority_saved":    "执法机关已保存。",
+	"password_changed":   "密码已修改。",
+	"item_retired":       "事项已停用：已有案件不受影响，新建案件不再可选。",
+	"item_reactivated":   "事项已重新启用。",
+	"item_saved":         "事项已保存。",
+	"user_deactivated":   "用户已停用，其登录已失效。",
+	"user_reactivated":   "用户已重新启用。",
+	"authority_created":  "执法机关已创建。请上传本机关的印章图片，否则不能签发文书。",
 }
 
 func (s *Server) base(c *gin.Context, title, nav string) uiBase {
@@ -133,7 +142,7 @@ var (
 // web is the staff UI's gate: the session cookie must name a live web
 // session (else GET goes to the sign-in page and comes back, anything else
 // to the sign-in page), a POST must carry the session's CSRF token, and the
-// user must hold one of roles (admin holds every role; none listed: any
+// user must hold one of roles (Server.holds; none listed: any
 // signed-in user).
 func (s *Server) web(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -164,7 +173,12 @@ func (s *Server) web(roles ...string) gin.HandlerFunc {
 				return
 			}
 		}
-		if len(roles) > 0 && !slices.ContainsFunc(roles, u.HasRole) {
+		if mustChange(c) { // a reset password: the change comes first
+			c.Redirect(http.StatusSeeOther, "/account/password")
+			c.Abort()
+			return
+		}
+		if len(roles) > 0 && !s.holds(u, roles) {
 			s.uiError(c, errWebForbidden)
 			return
 		}
@@ -270,14 +284,9 @@ var uiFuncs = template.FuncMap{
 		}
 		return s
 	},
-	"cndate": func(s string) string {
-		if rules.ValidDate(s) {
-			return rules.ChineseDate(s)
-		}
-		return s
-	},
-	"cntime":     func(t time.Time) string { return t.In(models.China).Format("2006-01-02 15:04") },
-	"cnday":      func(t *time.Time) string { return rules.ChineseDate(t.In(models.China).Format("2006-01-02")) },
+	"cndate":     pageDate,
+	"cntime":     pageTime,
+	"cnday":      func(t *time.Time) string { return pageDate(t.In(models.China).Format("2006-01-02")) },
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },
 	"roleNames":  roleList,
 	"outcome":    rules.OutcomeName,
@@ -295,6 +304,21 @@ var uiFuncs = template.FuncMap{
 	"hasID":      func(list []uint, v uint) bool { return slices.Contains(list, v) },
 	"caseNo":     caseNo,
 	"penalty":    render.PenaltyText,
+}
+
+// pageDate is the one date style of the web pages: 2026年12月2日 (the
+// letters have their own, in render). Anything not a date shows as it is.
+func pageDate(s string) string {
+	if rules.ValidDate(s) {
+		return rules.ChineseDate(s)
+	}
+	return s
+}
+
+// pageTime is a moment on the web pages, in China: 2026年12月2日 14:05.
+func pageTime(t time.Time) string {
+	t = t.In(models.China)
+	return pageDate(t.Format("2006-01-02")) + " " + t.Format("15:04")
 }
 
 func roleList(u *models.User) string {

@@ -189,7 +189,7 @@ var listTypeOptions = []option{
 
 func (s *Server) catalogPage(c *gin.Context, st int, p adminCatalogPage) {
 	var err error
-	if p.Items, err = s.work.Catalog(c.Request.Context(), s.actor(c)); err != nil {
+	if p.Items, err = s.work.CatalogAll(c.Request.Context(), s.actor(c)); err != nil {
 		s.uiError(c, err)
 		return
 	}
@@ -206,6 +206,25 @@ func (s *Server) handleAdminCatalogPage(c *gin.Context) {
 		b.Flash = fmt.Sprintf("导入完成：共%d项。", n)
 	}
 	s.catalogPage(c, http.StatusOK, adminCatalogPage{uiBase: b, CodePrefix: "QD", Domain: rules.DomainOther, ListType: "first_offense"})
+}
+
+// adminItemActive retires or reactivates an item from the catalogue page.
+func (s *Server) adminItemActive(active bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c)
+		if err == nil {
+			_, err = s.work.SetItemActive(c.Request.Context(), s.actor(c), id, active)
+		}
+		if err != nil {
+			s.uiError(c, err)
+			return
+		}
+		flash := "item_retired"
+		if active {
+			flash = "item_reactivated"
+		}
+		done(c, "/admin/catalog", flash)
+	}
 }
 
 var rowField = regexp.MustCompile(`^rows\[(\d+)\]`)
@@ -529,6 +548,8 @@ type adminUserPage struct {
 		Active      bool
 	}
 	Fields map[string]string
+	// TempPassword is the temporary password of a reset, shown once.
+	TempPassword string
 }
 
 // SelectedAuthority and FurtherAuthorities are what the form's authority

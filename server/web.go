@@ -21,7 +21,7 @@ type pages map[string]*template.Template
 func parsePages() (pages, error) {
 	p := pages{}
 	for _, name := range []string{"download", "verify"} {
-		t, err := template.New(name).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
+		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}

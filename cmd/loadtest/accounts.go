@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"maps"
+	"math"
 	"slices"
 	"sync"
 )
@@ -139,6 +146,12 @@ func setupTeams(ctx context.Context, a *api, admin *account, run string, clients
 	if err := admin.call(ctx, a, "setup", "GET", "/api/v1/authorities", nil, 200, &auths); err != nil {
 		return nil, err
 	}
+	var raw struct {
+		Authorities []map[string]any `json:"authorities"`
+	}
+	if err := admin.call(ctx, a, "setup", "GET", "/api/v1/authorities", nil, 200, &raw); err != nil {
+		return nil, err
+	}
 	byAuthority := map[uint]*team{}
 	teams := map[string]*team{} // by item code
 	for _, code := range []string{itemMarket, itemTraffic} {
@@ -154,6 +167,9 @@ func setupTeams(ctx context.Context, a *api, admin *account, run string, clients
 			teams[code] = t
 			continue
 		}
+		if err := ensureSeal(ctx, a, admin, raw.Authorities, auth.ID); err != nil {
+			return nil, err
+		}
 		t, err := newTeam(ctx, a, admin, run, auth.ID, clients)
 		if err != nil {
 			return nil, err
@@ -161,6 +177,38 @@ func setupTeams(ctx context.Context, a *api, admin *account, run string, clients
 		byAuthority[auth.ID], teams[code] = t, t
 	}
 	return teams, nil
+}
+
+// ensureSeal gives authority id a placeholder seal when it has none: the
+// service issues nothing for an authority without a seal, and a new
+// installation's authorities have none.
+func ensureSeal(ctx context.Context, a *api, admin *account, auths []map[string]any, id uint) error {
+	for _, au := range auths {
+		if n, _ := au["id"].(float64); uint(n) != id || au["has_seal"] == true {
+			continue
+		}
+		body := maps.Clone(au)
+		body["seal_png"] = base64.StdEncoding.EncodeToString(placeholderSeal())
+		return admin.call(ctx, a, "setup", "PUT", fmt.Sprintf("/api/v1/authorities/%d", id), body, 200, nil)
+	}
+	return nil
+}
+
+// placeholderSeal is a red ring on a transparent background, 160 pixels.
+func placeholderSeal() []byte {
+	const n = 160
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	c := float64(n-1) / 2
+	for y := range n {
+		for x := range n {
+			if r := math.Hypot(float64(x)-c, float64(y)-c); r <= c-2 && r >= c-12 {
+				img.Set(x, y, color.NRGBA{0xd4, 0x1e, 0x24, 0xff})
+			}
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
 }
 
 func newTeam(ctx context.Context, a *api, admin *account, run string, authorityID uint, clients int) (*team, error) {
