@@ -18,6 +18,10 @@ import (
 type CaseInput struct {
 	rules.Facts
 	Override *rules.Override `json:"override,omitempty"`
+	// OfficerIDs are the enforcement officers the case names (users of
+	// its authority with the officer role); none on filing: the officer
+	// filing it; nil on an update: unchanged.
+	OfficerIDs []uint `json:"officer_ids,omitempty"`
 }
 
 // Evaluated is facts checked against the catalogue and evaluated with the
@@ -183,7 +187,7 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 	if err := needGuardian(ev); err != nil {
 		return nil, err
 	}
-	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID}
+	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID, OfficerIDs: models.JoinIDs(in.OfficerIDs)}
 	if err := s.store.CreateCase(ctx, a.record(), cs, ev.Facts, ev.Evaluation); err != nil {
 		return nil, err
 	}
@@ -221,7 +225,16 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, id uint, in CaseInput
 			detail = "override lapsed"
 		}
 	}
-	return s.store.UpdateCase(ctx, a.record(), old.ID, rules.ActEditCase, ev.Item, ev.Authority.ID, ev.Facts, ev.Evaluation, detail)
+	return s.store.UpdateCase(ctx, a.record(), old.ID, rules.ActEditCase, ev.Item, ev.Authority.ID, ev.Facts, ev.Evaluation, in.OfficerIDs, detail)
+}
+
+// Officers lists the users a case of authority id may name as its
+// officers (the case form's choices).
+func (s *Service) Officers(ctx context.Context, a Actor, authorityID uint) ([]models.User, error) {
+	if authorityID == 0 {
+		authorityID = a.Home()
+	}
+	return s.store.AuthorityOfficers(ctx, a.Scope, authorityID)
 }
 
 // EditableCase loads case id when the actor may still change its facts.
@@ -251,7 +264,7 @@ func (s *Service) Override(ctx context.Context, a Actor, id uint, o rules.Overri
 	if err != nil {
 		return nil, err
 	}
-	return s.store.UpdateCase(ctx, a.record(), id, rules.ActOverride, item, cs.AuthorityID, cs.Facts, ev, "reason="+strings.TrimSpace(o.Reason))
+	return s.store.UpdateCase(ctx, a.record(), id, rules.ActOverride, item, cs.AuthorityID, cs.Facts, ev, nil, "reason="+strings.TrimSpace(o.Reason))
 }
 
 // StatementInput is the party's statement and defence with what the
@@ -345,8 +358,10 @@ type CaseView struct {
 	ItemName  string
 	History   []rules.PriorViolation
 	Documents []DocumentView
+	// Officers are the enforcement officers the case names.
+	Officers []models.User
 	// What the actor may do with the case.
-	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss bool
+	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss, CanWithdraw bool
 	// Kinds are the documents the actor may draft, in the case's order.
 	Kinds []string
 }
@@ -390,6 +405,10 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	v.CanState = rules.MayCase(who, rules.ActStatement, st) == nil
 	v.CanOverride = rules.MayCase(who, rules.ActOverride, st) == nil
 	v.CanDiscuss = rules.MayCase(who, rules.ActDiscussion, st) == nil
+	v.CanWithdraw = rules.MayCase(who, rules.ActWithdraw, st) == nil
+	if v.Officers, err = s.store.CaseOfficers(ctx, cs); err != nil {
+		return nil, err
+	}
 	if v.CanDraft {
 		v.Kinds = rules.AllowedKinds(cs.Evaluation)
 	}

@@ -85,7 +85,9 @@ func upsertParty(tx *gorm.DB, p rules.Party) (uint, error) {
 	return row.ID, nil
 }
 
-// CreateCase stores a new draft case with its party, and audits it.
+// CreateCase stores a new draft case with its party and the officers it
+// names (c.OfficerIDs, officers of its authority; none named, the officer
+// filing it), and audits it.
 func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts, ev rules.Evaluation) error {
 	if err := rules.MayCase(a.Staff(), rules.ActFile, rules.CaseState{}); err != nil {
 		return err
@@ -109,6 +111,14 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 			return err
 		}
 		c.PartyID = pid
+		ids := SplitIDs(c.OfficerIDs)
+		if len(ids) == 0 {
+			ids = defaultOfficers(tx, a, c.AuthorityID)
+		}
+		if _, err := checkOfficers(tx, c.AuthorityID, ids); err != nil {
+			return err
+		}
+		c.OfficerIDs = JoinIDs(ids)
 		serial, err := s.nextNumber(tx, auth.ID, prefix, year)
 		if err != nil {
 			return err
@@ -119,14 +129,15 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 			return errs.Wrap(err, "create case")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_case",
-			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s", *c.Number, ev.Outcome, ev.Ground)})
+			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s officers=%s", *c.Number, ev.Outcome, ev.Ground, c.OfficerIDs)})
 	})
 }
 
 // UpdateCase replaces a case's facts and evaluation, as act (editing the
 // facts or overriding the outcome) under the permission rule, checked on
-// the locked row: a case that is no longer a draft is a conflict.
-func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Action, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, detail string) (*Case, error) {
+// the locked row: a case that is no longer a draft is a conflict. officers
+// (nil: unchanged) are the officers the case names, of its authority.
+func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Action, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, officers []uint, detail string) (*Case, error) {
 	action := "update_case"
 	if act == rules.ActOverride {
 		action = "override_case"
@@ -151,6 +162,13 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 			return err
 		}
 		out.PartyID, out.ItemID, out.AuthorityID = pid, item.ID, authorityID
+		if officers != nil {
+			if _, err := checkOfficers(tx, authorityID, officers); err != nil {
+				return err
+			}
+			out.OfficerIDs = JoinIDs(officers)
+			detail = strings.TrimSpace(detail + " officers=" + out.OfficerIDs)
+		}
 		if err := tx.Select("*").Omit("created_at").Updates(&out).Error; err != nil {
 			return errs.Wrap(err, "update case")
 		}
@@ -198,6 +216,8 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]Case, int64, erro
 	}
 	if q.Status != "" {
 		db = db.Where("status = ?", q.Status)
+	} else {
+		db = db.Where("status <> ?", CaseWithdrawn) // withdrawn cases only when asked for
 	}
 	if q.From != "" {
 		db = db.Where("discovered_date >= ?", q.From)

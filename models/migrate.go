@@ -28,6 +28,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612010004_limits", Migrate: migrateLimits, Rollback: rollbackLimits},
 	{ID: "202612010005_audit_chain", Migrate: migrateAuditChain, Rollback: rollbackAuditChain},
 	{ID: "202612020001_office", Migrate: migrateV5, Rollback: rollbackV5},
+	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

@@ -24,6 +24,9 @@ type userJSON struct {
 	// first); empty for the deployment's admins.
 	Authorities []uint `json:"authorities"`
 	Active      bool   `json:"active"`
+	// CertificateNumber (执法证号) and Area (执法区域/执法类别).
+	CertificateNumber string `json:"certificate_number"`
+	Area              string `json:"area"`
 }
 
 func toUserJSON(u *models.User) userJSON {
@@ -32,7 +35,7 @@ func toUserJSON(u *models.User) userJSON {
 		ids = []uint{}
 	}
 	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleList(), AuthorityID: u.AuthorityID,
-		Authorities: ids, Active: u.Active}
+		Authorities: ids, Active: u.Active, CertificateNumber: u.CertificateNumber, Area: u.Area}
 }
 
 // handleLogin signs in with a user name and password and returns a bearer

@@ -47,8 +47,25 @@ type caseJSON struct {
 	Discussion     *discussionJSON        `json:"discussion,omitempty"`
 	History        []rules.PriorViolation `json:"history,omitempty"`
 	Documents      []documentJSON         `json:"documents,omitempty"`
-	CreatedAt      time.Time              `json:"created_at"`
-	UpdatedAt      time.Time              `json:"updated_at"`
+	// OfficerIDs are the enforcement officers the case names; Officers
+	// them with their certificates (the case view only).
+	OfficerIDs []uint        `json:"officer_ids"`
+	Officers   []officerJSON `json:"officers,omitempty"`
+	// A withdrawn case (撤回): why, by whom, when.
+	WithdrawnReason string     `json:"withdrawn_reason,omitempty"`
+	WithdrawnByID   *uint      `json:"withdrawn_by_id,omitempty"`
+	WithdrawnAt     *time.Time `json:"withdrawn_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// officerJSON is an officer a case names.
+type officerJSON struct {
+	ID                uint   `json:"id"`
+	Username          string `json:"username"`
+	DisplayName       string `json:"display_name"`
+	CertificateNumber string `json:"certificate_number"`
+	Area              string `json:"area"`
 }
 
 // discussionJSON is the heads' collective discussion of a case.
@@ -62,7 +79,11 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, ViolationCode: cs.ViolationCode,
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
-		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt, OfficerIDs: cs.Officers(),
+		WithdrawnReason: cs.WithdrawnReason, WithdrawnByID: cs.WithdrawnByID, WithdrawnAt: cs.WithdrawnAt}
+	if out.OfficerIDs == nil {
+		out.OfficerIDs = []uint{}
+	}
 	if cs.DiscussionDate != "" {
 		out.Discussion = &discussionJSON{Date: cs.DiscussionDate, Participants: cs.DiscussionParticipants, Conclusion: cs.DiscussionConclusion}
 	}
@@ -78,6 +99,10 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 func toCaseViewJSON(v *casework.CaseView) caseJSON {
 	out := toCaseJSON(v.Case, true)
 	out.ItemName, out.History = v.ItemName, v.History
+	for _, u := range v.Officers {
+		out.Officers = append(out.Officers, officerJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName,
+			CertificateNumber: u.CertificateNumber, Area: u.Area})
+	}
 	for i := range v.Documents {
 		out.Documents = append(out.Documents, toDocumentJSON(&v.Documents[i]))
 	}

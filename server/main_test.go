@@ -114,7 +114,14 @@ func TestRun(t *testing.T) {
 	// An officer drafts; the admin approves and issues (the drafter may do
 	// neither).
 	officerToken = token
-	call("POST", "/api/v1/users", map[string]any{"username": "officer1", "password": "officer-password-1", "roles": []string{"officer"}, "authority_id": 3}, 201, nil)
+	// Two certified officers of the traffic police (APL Art. 42).
+	var officers [2]struct {
+		ID uint `json:"id"`
+	}
+	for i := range officers {
+		call("POST", "/api/v1/users", map[string]any{"username": fmt.Sprintf("officer%d", i+1), "password": "officer-password-1", "roles": []string{"officer"},
+			"authority_id": 3, "certificate_number": fmt.Sprintf("3311000000%d", i+1), "area": "莲都区"}, 201, &officers[i])
+	}
 	officerToken = login(t, base, "officer1", "officer-password-1")
 	var cs struct {
 		ID         uint `json:"id"`
@@ -128,6 +135,7 @@ func TestRun(t *testing.T) {
 		"party":          map[string]any{"kind": "person", "name": "张某", "id_number": "33110219880719016X", "address": "丽水市莲都区某路3号"},
 		"violation_date": "2026-10-08", "discovered_date": "2026-10-08", "decision_date": "2026-10-12",
 		"facts": "当事人驾驶浙K·A1234号小型轿车在右转车道内直行，未影响其他车辆正常通行。", "harm": "none",
+		"officer_ids": []uint{officers[0].ID, officers[1].ID},
 	}, 201, &cs)
 	if cs.Evaluation.Outcome != "warning" || cs.Evaluation.DocumentKind != "on_the_spot_decision" {
 		t.Fatalf("evaluation %+v", cs.Evaluation)

@@ -27,6 +27,9 @@ type casePage struct {
 	CanState    bool // record the party's statement, hearing or waiver
 	CanOverride bool
 	CanDiscuss  bool // record the heads' collective discussion
+	CanWithdraw bool // withdraw the case (not yet submitted)
+	// Officers are the officers the case names, with their certificates.
+	Officers []models.User
 	// The inline form that was posted, re-rendered with its messages.
 	FormName string
 	FormDoc  uint
@@ -55,6 +58,9 @@ const (
 	formOverride   = "override"
 	formDiscussion = "discussion"
 	formDocument   = "document"
+	formCorrect    = "correct"
+	formWithdraw   = "withdraw"
+	formCaseGone   = "withdraw_case"
 )
 
 // casePageState is what a failed inline form hands back to the page.
@@ -104,6 +110,7 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 	p := casePage{uiBase: s.base(c, "案件 "+cs.PartyName, "cases"), Case: cs, Facts: cs.Facts, Eval: cs.Evaluation,
 		Authority: v.Authority, ItemName: v.ItemName, History: v.History,
 		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride, CanDiscuss: v.CanDiscuss,
+		CanWithdraw: v.CanWithdraw, Officers: v.Officers,
 		FormName: st.FormName, FormDoc: st.FormDoc, Form: st.Form, Fields: st.Fields, Today: s.work.Today()}
 	p.Error = st.Error
 	for _, d := range v.Documents {

@@ -22,6 +22,9 @@ var formInputs = map[string][]string{
 	formOverride:   {"reason"},
 	formDiscussion: {"date", "participants", "conclusion"},
 	formDocument:   {"kind"},
+	formCorrect:    {"reason"},
+	formWithdraw:   {"reason"},
+	formCaseGone:   {"reason"},
 }
 
 // actionFailed shows the case page again with the failed form's values and
@@ -118,4 +121,19 @@ func (s *Server) handleOverrideForm(c *gin.Context) {
 		return
 	}
 	done(c, casePath(id), "overridden")
+}
+
+// handleWithdrawCaseForm withdraws a case not yet submitted, with its
+// drafts.
+func (s *Server) handleWithdrawCaseForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if _, err := s.work.WithdrawCase(c.Request.Context(), s.actor(c), id, c.Request.PostForm.Get("reason")); err != nil {
+		s.actionFailed(c, id, err, formCaseGone, 0)
+		return
+	}
+	done(c, casePath(id), "case_withdrawn")
 }
