@@ -60,8 +60,8 @@ type User struct {
 	AuthorityID  *uint  `json:"authority_id,omitempty"`
 	// Authorities are the further authorities the user serves
 	// (comma-separated ids), beside AuthorityID; see Scope.
-	Authorities string    `gorm:"size:200;not null;default:''" json:"-"`
-	Active      bool      `gorm:"not null;default:true" json:"active"`
+	Authorities string `gorm:"size:200;not null;default:''" json:"-"`
+	Active      bool   `gorm:"not null;default:true" json:"active"`
 	// CertificateNumber is the enforcement certificate (执法证号) an
 	// officer shows (APL Art. 42); Area the area or category it covers
 	// (执法区域/执法类别).
@@ -189,8 +189,8 @@ type Case struct {
 	VehiclePlate           string `gorm:"size:20;not null;default:'';index" json:"vehicle_plate"`
 	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
 	// another one are stale.
-	BasisHash string    `gorm:"size:64;not null;default:''" json:"-"`
-	OfficerID uint      `gorm:"not null;index" json:"officer_id"`
+	BasisHash string `gorm:"size:64;not null;default:''" json:"-"`
+	OfficerID uint   `gorm:"not null;index" json:"officer_id"`
 	// OfficerIDs are the enforcement officers the case names
 	// (comma-separated user ids; the creating officer by default).
 	OfficerIDs string `gorm:"size:200;not null;default:''" json:"-"`

@@ -48,6 +48,7 @@ func (s *Server) webStep(c *gin.Context, form, flash string, step func(ctx conte
 
 func (s *Server) handleSubmitForm(c *gin.Context)  { s.webStep(c, "", "submitted", s.work.Submit) }
 func (s *Server) handleApproveForm(c *gin.Context) { s.webStep(c, "", "approved", s.work.Approve) }
+
 // handleCorrectForm starts a correction with its reason and opens its
 // revision of the facts.
 func (s *Server) handleCorrectForm(c *gin.Context) {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"html"
-	"maps"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"

@@ -25,6 +25,7 @@ func (s *Server) docStep(c *gin.Context, st int, step func(ctx context.Context, 
 
 func (s *Server) handleSubmitDocument(c *gin.Context)  { s.docStep(c, http.StatusOK, s.work.Submit) }
 func (s *Server) handleApproveDocument(c *gin.Context) { s.docStep(c, http.StatusOK, s.work.Approve) }
+
 // reasonRequest is the body of correct and withdraw.
 type reasonRequest struct {
 	Reason string `json:"reason"`
