@@ -47,6 +47,9 @@ func (s *Service) Return(ctx context.Context, a Actor, id uint, comment string) 
 // editable revision of the case facts (Revise); issuing the correction
 // supersedes it.
 func (s *Service) Correct(ctx context.Context, a Actor, id uint, reason string) (*DocumentView, error) {
+	if _, err := s.store.DocumentByID(ctx, a.Scope, id); err != nil { // another office's document is missing, whatever the reason
+		return nil, err
+	}
 	reason, err := checkReason(limits.CorrectionReason, reason)
 	if err != nil {
 		return nil, err
@@ -115,6 +118,9 @@ func (s *Service) Revise(ctx context.Context, a Actor, id uint, in RevisionInput
 
 // WithdrawDocument withdraws a draft (作废) with the reason.
 func (s *Service) WithdrawDocument(ctx context.Context, a Actor, id uint, reason string) (*DocumentView, error) {
+	if _, err := s.store.DocumentByID(ctx, a.Scope, id); err != nil {
+		return nil, err
+	}
 	reason, err := checkReason(limits.WithdrawReason, reason)
 	if err != nil {
 		return nil, err
@@ -127,6 +133,9 @@ func (s *Service) WithdrawDocument(ctx context.Context, a Actor, id uint, reason
 // WithdrawCase withdraws a case not yet submitted (撤回), with its drafts,
 // for the reason given.
 func (s *Service) WithdrawCase(ctx context.Context, a Actor, id uint, reason string) (*models.Case, error) {
+	if _, err := s.store.CaseByID(ctx, a.Scope, id); err != nil {
+		return nil, err
+	}
 	reason, err := checkReason(limits.WithdrawReason, reason)
 	if err != nil {
 		return nil, err
