@@ -154,6 +154,7 @@ func (w *worker) flow(ctx context.Context, kind string, t *team, officer *accoun
 	if ev.DocumentKind != wantKind {
 		return fmt.Errorf("%w: evaluate answered %s/%s, want %s", errUnexpected, ev.Outcome, ev.DocumentKind, wantKind)
 	}
+	facts["officer_ids"] = t.officerIDs(officer)
 	var cs caseAnswer
 	if err := officer.call(ctx, w.a, "create_case", "POST", "/api/v1/cases", facts, 201, &cs); err != nil {
 		return err
