@@ -13,7 +13,7 @@ import (
 // the service answers 401. Safe for concurrent use.
 type account struct {
 	username, password string
-	id                 uint // the user's id, once created
+	id                 uint       // the user's id, once created
 	mu                 sync.Mutex // guards token
 	token              string
 	relogin            sync.Mutex // one sign-in after a 401 at a time
