@@ -344,3 +344,106 @@ func merge(a, b map[string]any) map[string]any {
 	}
 	return out
 }
+
+// TestWebOfficersWithdrawCorrect: the staff pages for the same steps: the
+// case form's officers (a stranger refused with every value kept), the
+// withdrawal of a draft and of a case with their reasons, a correction's
+// reason and its revision form.
+func TestWebOfficersWithdrawCorrect(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *testEnv) {
+		w := e.signIn(t, officer)
+		id := func(u uint) string { return fmt.Sprint(u) }
+		st, page, _ := w.get("/cases/new")
+		if st != 200 || !strings.Contains(page, `<option value="`+id(e.officerIDs[0])+`" selected>`) ||
+			!strings.Contains(page, `<option value="`+id(e.officerIDs[1])+`">`) || !strings.Contains(page, "33010000002") {
+			t.Fatalf("new case form: %d, officers not offered as expected", st)
+		}
+		stranger := e.newUser(t, map[string]any{"username": "x-officer", "password": "password-x-1", "roles": []string{"officer"},
+			"authority_id": 1, "certificate_number": "33019999999"})
+		form := trafficForm(goodID)
+		form["officer_ids"] = []string{id(e.officerIDs[0]), id(stranger)}
+		st, page, _ = w.post("/cases/new", form)
+		if st != 422 || !strings.Contains(page, "不是本案执法机关的执法人员") || inputValue(page, "party.name") != "李四" {
+			t.Fatalf("a stranger named: %d %.300s", st, text(page))
+		}
+		form["officer_ids"] = []string{id(e.officerIDs[0]), id(e.officerIDs[1])}
+		st, _, h := w.post("/cases/new", form)
+		if st != 303 {
+			t.Fatalf("new case: %d", st)
+		}
+		cp := strings.Split(h.Get("Location"), "?")[0]
+		if st, _, _ = w.post(cp+"/documents", nil); st != 303 {
+			t.Fatalf("draft: %d", st)
+		}
+		_, page, _ = w.get(cp)
+		dp := "/documents/" + lastDoc(t, page)
+		for _, tc := range []struct {
+			name, path, reason string
+			status             int
+			flash, shows       string
+		}{
+			{"draft, no reason", dp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
+			{"draft", dp + "/withdraw", "重复制作", 303, "withdrawn", ""},
+			{"case, no reason", cp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
+			{"case", cp + "/withdraw", "当事人信息有误，重新立案", 303, "case_withdrawn", ""},
+		} {
+			st, page, h := w.post(tc.path, url.Values{"reason": {tc.reason}})
+			if st != tc.status || (tc.flash != "" && !flashMatch(h.Get("Location"), tc.flash)) || !strings.Contains(page, tc.shows) {
+				t.Errorf("%s: %d %s %.300s", tc.name, st, h.Get("Location"), text(page))
+			}
+		}
+		_, page, _ = w.get(cp)
+		if !strings.Contains(page, `id="case-withdrawn"`) || !strings.Contains(page, "作废原因：重复制作") || strings.Contains(page, `action="`+cp+`/withdraw"`) {
+			t.Errorf("withdrawn case page: %.500s", text(page))
+		}
+
+		// A correction: the reason first, then the revision form.
+		var cs caseResp
+		e.doJSON("POST", "/api/v1/cases", e.tokens[officer], trafficCase(nil), 201, &cs)
+		var orig docResp
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), e.tokens[officer], nil, 201, &orig)
+		orig = e.approve(t, orig.ID)
+		e.doJSON("POST", e.docPath(orig.ID, "issue"), e.tokens[clerk], nil, 200, &orig)
+		op := fmt.Sprintf("/documents/%d", orig.ID)
+		if st, page, _ := w.post(op+"/correct", url.Values{"reason": {""}}); st != 422 || !strings.Contains(page, "请写明更正原因") {
+			t.Errorf("correction without a reason: %d", st)
+		}
+		st, _, h = w.post(op+"/correct", url.Values{"reason": {"住址有误"}})
+		if st != 303 || !strings.HasSuffix(strings.Split(h.Get("Location"), "?")[0], "/revision") {
+			t.Fatalf("correct: %d %s", st, h.Get("Location"))
+		}
+		rp := strings.Split(h.Get("Location"), "?")[0]
+		st, page, _ = w.get(rp)
+		if st != 200 || inputValue(page, "party.address") != "丽水市莲都区某路3号" || !strings.Contains(page, "住址有误") {
+			t.Fatalf("revision form: %d", st)
+		}
+		rev := trafficForm(goodID)
+		rev.Set("party.name", "张某")
+		rev.Set("party.id_number", "33110219880719016X")
+		rev.Set("party.address", "丽水市莲都区某路33号")
+		rev.Set("violation_date", "2026-10-08")
+		rev.Set("discovered_date", "2026-10-08")
+		rev.Set("decision_date", "2026-10-12")
+		rev.Set("reason", "")
+		if st, page, _ := w.post(rp, rev); st != 422 || !strings.Contains(page, "请写明更正原因") || inputValue(page, "party.address") != "丽水市莲都区某路33号" {
+			t.Errorf("revision without a reason: %d, values kept %q", st, inputValue(page, "party.address"))
+		}
+		rev.Set("reason", "住址录入有误")
+		if st, _, h := w.post(rp, rev); st != 303 || !flashMatch(h.Get("Location"), "revised") {
+			t.Errorf("revision: %d %s", st, h.Get("Location"))
+		}
+		corrID := strings.TrimSuffix(strings.TrimPrefix(rp, "/documents/"), "/revision")
+		var corr struct {
+			RevisionFacts struct {
+				Party struct {
+					Address string `json:"address"`
+				} `json:"party"`
+			} `json:"revision_facts"`
+			CorrectionReason string `json:"correction_reason"`
+		}
+		e.doJSON("GET", "/api/v1/documents/"+corrID, e.tokens[officer], nil, 200, &corr)
+		if corr.RevisionFacts.Party.Address != "丽水市莲都区某路33号" || corr.CorrectionReason != "住址录入有误" {
+			t.Errorf("stored revision %+v", corr)
+		}
+	})
+}
