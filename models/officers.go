@@ -27,9 +27,10 @@ func SplitIDs(s string) []uint {
 }
 
 // Serves reports whether the user may be named an officer of a case of
-// authority id: an active user holding the officer role who serves it.
+// authority id: an active user holding the officer role itself (not
+// through the admin role) who serves it.
 func (u *User) Serves(authorityID uint) bool {
-	return u.Active && u.HasRole(RoleOfficer) && slices.Contains(u.AuthorityIDs(), authorityID)
+	return u.Active && slices.Contains(u.RoleList(), RoleOfficer) && slices.Contains(u.AuthorityIDs(), authorityID)
 }
 
 // officerState is what the officers rule knows of u in a case of
