@@ -37,6 +37,7 @@ var access = map[string][]string{
 	"POST /api/v1/catalog":                                    {admin},
 	"POST /api/v1/catalog/import":                             {admin},
 	"POST /api/v1/evaluate":                                   {"signed-in"},
+	"GET /api/v1/officers":                                    {"signed-in"},
 	"GET /api/v1/cases":                                       {"signed-in"},
 	"POST /api/v1/cases":                                      {officer},
 	"GET /api/v1/cases/:id":                                   {"signed-in"},

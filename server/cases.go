@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/casework"
+	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
 )
@@ -66,6 +67,29 @@ type officerJSON struct {
 	DisplayName       string `json:"display_name"`
 	CertificateNumber string `json:"certificate_number"`
 	Area              string `json:"area"`
+}
+
+// handleListOfficers lists the users a case of authority_id (default: the
+// user's own) may name as its officers.
+func (s *Server) handleListOfficers(c *gin.Context) {
+	var auth uint64
+	if q := c.Query("authority_id"); q != "" {
+		var err error
+		if auth, err = strconv.ParseUint(q, 10, 32); err != nil {
+			s.fail(c, errs.Field("authority_id", "执法机关编号应为数字"))
+			return
+		}
+	}
+	us, err := s.work.Officers(c.Request.Context(), s.actor(c), uint(auth))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := []officerJSON{}
+	for _, u := range us {
+		out = append(out, officerJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, CertificateNumber: u.CertificateNumber, Area: u.Area})
+	}
+	c.JSON(http.StatusOK, gin.H{"officers": out})
 }
 
 // discussionJSON is the heads' collective discussion of a case.

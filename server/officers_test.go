@@ -447,3 +447,34 @@ func TestWebOfficersWithdrawCorrect(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficersList: the officers a case may name, for an authority the
+// user serves; another office's answers 404 like a missing one.
+func TestOfficersList(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *testEnv) {
+		stranger := e.newUser(t, map[string]any{"username": "x-officer", "password": "password-x-1", "roles": []string{"officer"}, "authority_id": 1})
+		other := e.newUser(t, map[string]any{"username": "y-officer", "password": "password-y-1", "roles": []string{"officer"}, "authority_id": 2,
+			"certificate_number": "Y1"})
+		var list struct {
+			Officers []struct {
+				ID                uint   `json:"id"`
+				CertificateNumber string `json:"certificate_number"`
+			} `json:"officers"`
+		}
+		e.doJSON("GET", "/api/v1/officers?authority_id=3", e.tokens[officer], nil, 200, &list)
+		var ids []uint
+		for _, o := range list.Officers {
+			ids = append(ids, o.ID)
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(e.officerIDs) {
+			t.Errorf("officers of the traffic police %v, want %v (not %d, %d)", ids, e.officerIDs, stranger, other)
+		}
+		// An officer of authority 1 only does not see the officers of 2.
+		tok := login(t, e.srv.URL, "x-officer", "password-x-1")
+		st1, b1, _ := e.do("GET", "/api/v1/officers?authority_id=2", tok, nil)
+		st2, b2, _ := e.do("GET", "/api/v1/officers?authority_id=999999", tok, nil)
+		if st1 != 404 || st1 != st2 || string(b1) != string(b2) {
+			t.Errorf("another office: %d %s; a missing one: %d %s", st1, b1, st2, b2)
+		}
+	})
+}

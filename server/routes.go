@@ -101,6 +101,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/catalog/import", s.authenticate(admin), s.handleImportCatalog)
 
 	api.POST("/evaluate", signedIn, s.handleEvaluate)
+	api.GET("/officers", signedIn, s.handleListOfficers)
 	api.GET("/cases", signedIn, s.handleListCases)
 	api.POST("/cases", s.authenticate(officer), s.handleCreateCase)
 	api.GET("/cases/:id", signedIn, s.handleGetCase)
