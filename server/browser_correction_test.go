@@ -56,7 +56,9 @@ func TestBrowserCorrection(t *testing.T) {
 	}
 	run("edit the revision",
 		chromedp.SetValue(chromedp.CSS(`#f-address`), "丽水市莲都区某路33号"),
-		chromedp.SetValue(chromedp.CSS(`#f-facts`), "当事人驾驶浙K·A1234号小型轿车在右转专用车道内直行，未影响其他车辆正常通行。"),
+		chromedp.SetValue(chromedp.CSS(`#f-facts`), "当事人驾驶浙K·A1234号小型轿车在右转专用车道内直行，未影响其他车辆正常通行。"))
+	uiShot(t, ctx, "correction-revision")
+	run("save the revision",
 		chromedp.Click(chromedp.CSS(`#save`)),
 		chromedp.WaitVisible(chromedp.CSS(`#documents`)))
 	page, _ := chromedp.Run(step(t, ctx), chromedp.Text(chromedp.CSS(`#documents`)))

@@ -568,6 +568,7 @@ func (s *Server) revisionDoc(c *gin.Context) (*casework.DocumentView, bool) {
 func (s *Server) revisionPage(c *gin.Context, d *casework.DocumentView) (caseFormPage, error) {
 	p, err := s.newCaseFormPage(c, fmt.Sprintf("更正文书#%d：修改需要更正的事实", d.ID))
 	p.Revision, p.DocID, p.CaseID, p.Action = true, d.ID, d.CaseID, fmt.Sprintf("/documents/%d/revision", d.ID)
+	p.Nav = "cases"
 	return p, err
 }
 
