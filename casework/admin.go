@@ -333,7 +333,8 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*model
 		}
 	}
 	u, err := s.store.CreateUser(ctx, models.NewUser{Username: in.Username, Password: in.Password,
-		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID, Authorities: in.Authorities})
+		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID, Authorities: in.Authorities,
+		CertificateNumber: in.CertificateNumber, Area: in.Area})
 	if err != nil {
 		return nil, err
 	}
@@ -362,6 +363,10 @@ type UserUpdate struct {
 	AuthorityID *uint     `json:"authority_id"`
 	Authorities *[]uint   `json:"authorities"`
 	Active      *bool     `json:"active"`
+	// CertificateNumber (执法证号) and Area (执法区域/执法类别) of an
+	// enforcement officer.
+	CertificateNumber *string `json:"certificate_number"`
+	Area              *string `json:"area"`
 }
 
 // UpdateUser changes user id: roles, display name, authorities, active.
@@ -375,6 +380,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id uint, in UserUpdat
 		limits.DisplayName.Check(f, "", d)
 		ch.DisplayName = &d
 	}
+	ch.CertificateNumber, ch.Area = trimChecked(f, limits.CertificateNumber, in.CertificateNumber), trimChecked(f, limits.OfficerArea, in.Area)
 	if in.Roles != nil {
 		checkRoles(f, *in.Roles)
 		ch.Roles = *in.Roles
@@ -419,6 +425,20 @@ type UserInput struct {
 	// Authorities are further authorities the user serves (an officer of
 	// several offices, a reviewer for a district's bureaus).
 	Authorities []uint `json:"authorities"`
+	// CertificateNumber (执法证号) and Area (执法区域/执法类别) of an
+	// enforcement officer (APL Art. 42, 55).
+	CertificateNumber string `json:"certificate_number"`
+	Area              string `json:"area"`
+}
+
+// trimChecked trims *v and checks it against field (nil stays nil).
+func trimChecked(fe errs.Fields, field limits.Field, v *string) *string {
+	if v == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*v)
+	field.Check(fe, "", t)
+	return &t
 }
 
 func (r *UserInput) validate() error {
@@ -430,6 +450,7 @@ func (r *UserInput) validate() error {
 	limits.CheckPassword(f, r.Password)
 	r.DisplayName = strings.TrimSpace(r.DisplayName)
 	limits.DisplayName.Check(f, "", r.DisplayName)
+	r.CertificateNumber, r.Area = *trimChecked(f, limits.CertificateNumber, &r.CertificateNumber), *trimChecked(f, limits.OfficerArea, &r.Area)
 	checkRoles(f, r.Roles)
 	return f.Err()
 }

@@ -18,6 +18,10 @@ import (
 type CaseInput struct {
 	rules.Facts
 	Override *rules.Override `json:"override,omitempty"`
+	// OfficerIDs are the enforcement officers the case names (users of
+	// its authority with the officer role); none on filing: the officer
+	// filing it; nil on an update: unchanged.
+	OfficerIDs []uint `json:"officer_ids,omitempty"`
 }
 
 // Evaluated is facts checked against the catalogue and evaluated with the
@@ -186,7 +190,7 @@ func (s *Service) CreateCase(ctx context.Context, a Actor, in CaseInput) (*model
 	if !ev.Item.Active {
 		return nil, errs.Field("violation_code", "该违法行为事项已停用，不能用于新案件")
 	}
-	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID}
+	cs := &models.Case{AuthorityID: ev.Authority.ID, ItemID: ev.Item.ID, OfficerIDs: models.JoinIDs(in.OfficerIDs)}
 	if err := s.store.CreateCase(ctx, a.record(), cs, ev.Facts, ev.Evaluation); err != nil {
 		return nil, err
 	}
@@ -224,7 +228,16 @@ func (s *Service) UpdateCase(ctx context.Context, a Actor, id uint, in CaseInput
 			detail = "override lapsed"
 		}
 	}
-	return s.store.UpdateCase(ctx, a.record(), old.ID, rules.ActEditCase, ev.Item, ev.Authority.ID, ev.Facts, ev.Evaluation, detail)
+	return s.store.UpdateCase(ctx, a.record(), old.ID, rules.ActEditCase, ev.Item, ev.Authority.ID, ev.Facts, ev.Evaluation, in.OfficerIDs, detail)
+}
+
+// Officers lists the users a case of authority id may name as its
+// officers (the case form's choices).
+func (s *Service) Officers(ctx context.Context, a Actor, authorityID uint) ([]models.User, error) {
+	if authorityID == 0 {
+		authorityID = a.Home()
+	}
+	return s.store.AuthorityOfficers(ctx, a.Scope, authorityID)
 }
 
 // EditableCase loads case id when the actor may still change its facts.
@@ -254,7 +267,7 @@ func (s *Service) Override(ctx context.Context, a Actor, id uint, o rules.Overri
 	if err != nil {
 		return nil, err
 	}
-	return s.store.UpdateCase(ctx, a.record(), id, rules.ActOverride, item, cs.AuthorityID, cs.Facts, ev, "reason="+strings.TrimSpace(o.Reason))
+	return s.store.UpdateCase(ctx, a.record(), id, rules.ActOverride, item, cs.AuthorityID, cs.Facts, ev, nil, "reason="+strings.TrimSpace(o.Reason))
 }
 
 // StatementInput is the party's statement and defence with what the
@@ -361,9 +374,11 @@ type CaseView struct {
 	// Hosts are who may host the hearing (the authority's staff but the
 	// investigator), for the hearing form.
 	Hosts []models.User
+	// Officers are the enforcement officers the case names.
+	Officers []models.User
 	// What the actor may do with the case.
-	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss bool
-	CanPay, CanExecute, CanHearing                       bool
+	CanEdit, CanDraft, CanState, CanOverride, CanDiscuss, CanWithdraw bool
+	CanPay, CanExecute, CanHearing                                    bool
 	// Kinds are the documents the actor may draft, in the case's order.
 	Kinds []string
 }
@@ -417,6 +432,10 @@ func (s *Service) caseView(ctx context.Context, a Actor, cs *models.Case) (*Case
 	v.CanPay = rules.MayCase(who, rules.ActPayment, st) == nil && v.Execution != nil && v.Execution.Fine > 0
 	v.CanExecute = rules.MayCase(who, rules.ActExecution, st) == nil
 	v.CanHearing = rules.MayCase(who, rules.ActHearing, st) == nil
+	v.CanWithdraw = rules.MayCase(who, rules.ActWithdraw, st) == nil
+	if v.Officers, err = s.store.CaseOfficers(ctx, cs); err != nil {
+		return nil, err
+	}
 	if v.CanDraft {
 		v.Kinds = rules.DraftKinds(st)
 	}

@@ -33,6 +33,8 @@ type env struct {
 	work   *Service
 	actors map[string]Actor
 	now    time.Time
+	// officers are the two certified officers the cases name.
+	officers []uint
 }
 
 func (e *env) at(day string) {
@@ -70,14 +72,31 @@ func newEnv(t testing.TB, db dbtest.DB) *env {
 	for _, role := range []string{rules.RoleOfficer, rules.RoleReviewer, rules.RoleApprover, rules.RoleClerk} {
 		// The staff of the default authority who also serve the seeded
 		// public-security and traffic authorities.
-		u, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role},
-			Authorities: []uint{2, 3}})
+		nu := models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}, Authorities: []uint{2, 3}}
+		if role == rules.RoleOfficer {
+			nu.CertificateNumber = "33010000001"
+		}
+		u, err := store.CreateUser(ctx, nu)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.actors[role] = ActorOf(u, "127.0.0.1")
+		if role == rules.RoleOfficer { // the second certified officer every case names (APL Art. 42)
+			p, err := store.CreateUser(ctx, models.NewUser{Username: "u-officer2", Password: "password-officer2", Roles: []string{role},
+				Authorities: []uint{2, 3}, CertificateNumber: "33010000002"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.officers = []uint{u.ID, p.ID}
+		}
 	}
 	return e
+}
+
+// named is in naming the env's two certified officers.
+func (e *env) named(in CaseInput) CaseInput {
+	in.OfficerIDs = e.officers
+	return in
 }
 
 func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
@@ -100,6 +119,14 @@ func (e *env) join(id uint) {
 	for role, a := range e.actors {
 		a.Scope.Authorities = append(a.Scope.Authorities, id)
 		e.actors[role] = a
+	}
+	admin := models.Actor{UserID: 0, Username: "test", Roles: []string{rules.RoleAdmin}, Scope: models.Everything}
+	for _, oid := range e.officers { // the officers the cases name serve it too
+		u, err := e.store.UserByID(context.Background(), oid)
+		e.must(err)
+		further := append(u.AuthorityIDs()[1:], id)
+		_, err = e.store.UpdateUser(context.Background(), admin, oid, models.UserChange{AuthorityID: u.AuthorityID, Authorities: &further})
+		e.must(err)
 	}
 }
 
@@ -153,7 +180,7 @@ func TestCasePath(t *testing.T) {
 		if _, err := e.work.CreateCase(ctx, clerk, priceCase()); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("a clerk filed a case: %v", err)
 		}
-		cs, err := e.work.CreateCase(ctx, officer, priceCase())
+		cs, err := e.work.CreateCase(ctx, officer, e.named(priceCase()))
 		e.must(err)
 		if cs.Status != models.CaseDraft || cs.Evaluation.Outcome != rules.OutcomePenalty || cs.Evaluation.DocumentKind != rules.KindPenaltyDecision {
 			t.Fatalf("case %s %+v", cs.Status, cs.Evaluation)
@@ -343,7 +370,7 @@ func TestAnswerPeriodOneRule(t *testing.T) {
 			ViolationDate: "2026-10-01", DiscoveredDate: "2026-10-20", Facts: "当事人运输甲苯未备案。", Harm: rules.HarmMinor,
 			GoodsValue: 3000}}
 		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
-		cs, err := e.work.CreateCase(ctx, officer, in)
+		cs, err := e.work.CreateCase(ctx, officer, e.named(in))
 		e.must(err)
 		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
 		e.must(err)
@@ -381,7 +408,7 @@ func TestIssueRendersWhatItLocked(t *testing.T) {
 		ctx := context.Background()
 		e.at("2026-11-02")
 		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
-		cs, err := e.work.CreateCase(ctx, officer, priceCase())
+		cs, err := e.work.CreateCase(ctx, officer, e.named(priceCase()))
 		e.must(err)
 		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
 		e.must(err)
@@ -465,7 +492,7 @@ func TestTrafficWarningHistory(t *testing.T) {
 		other := rules.Party{Kind: rules.PartyPerson, Name: "王五", IDNumber: "11010519491231002X", Address: "杭州市上城区"}
 		issueOnTheSpot := func(in CaseInput) {
 			t.Helper()
-			cs, err := e.work.CreateCase(ctx, officer, in)
+			cs, err := e.work.CreateCase(ctx, officer, e.named(in))
 			e.must(err)
 			d, err := e.work.Draft(ctx, officer, cs.ID, "")
 			e.must(err)

@@ -32,6 +32,9 @@ type DocumentView struct {
 	// CanOpen: the actor may read the PDF (an issued receipt, which prints
 	// the access code, only a clerk).
 	CanOpen bool
+	// CanWithdraw: the draft may be withdrawn (作废); CanRevise: the
+	// correction draft's revision of the facts may be edited.
+	CanWithdraw, CanRevise bool
 }
 
 // documentView completes d (of case cs; nil when not at hand) for actor a.
@@ -45,6 +48,7 @@ func (s *Service) documentView(a Actor, d *models.Document, cs *models.Case, cal
 	v.CanSubmit, v.CanApprove, v.CanReturn = may(rules.ActSubmit), may(rules.ActApprove), may(rules.ActReturn)
 	v.CanIssue, v.CanServe, v.CanCorrect = may(rules.ActIssue), may(rules.ActServe), may(rules.ActCorrect)
 	v.CanOpen = may(rules.ActOpen)
+	v.CanWithdraw, v.CanRevise = may(rules.ActWithdraw), may(rules.ActRevise)
 	return v
 }
 
@@ -168,7 +172,12 @@ func FileName(d *models.Document) string {
 // serves, the legal review).
 func documentData(dc *models.DocumentContext) render.Data {
 	d, cs := dc.Document, dc.Case
-	data := caseData(dc.Authority, cs, cs.Facts, dc.Item.Rule(), cs.Evaluation)
+	f, ev := cs.Facts, cs.Evaluation
+	if d.RevisionFacts != nil && d.RevisionEvaluation != nil { // a correction prints its revision
+		f, ev = *d.RevisionFacts, *d.RevisionEvaluation
+	}
+	data := caseData(dc.Authority, cs, f, dc.Item.Rule(), ev)
+	data.Case.Officers = OfficersText(dc.Officers)
 	data.Kind = d.Kind
 	data.Draft = !rules.IsFrozen(d.Status)
 	if d.IssueDate != "" {
@@ -196,6 +205,7 @@ func documentData(dc *models.DocumentContext) render.Data {
 	}
 	if dc.Corrects != nil {
 		data.Corrects = deref(dc.Corrects.Number)
+		data.Correction = correction(dc, data)
 	}
 	if r := dc.Execution; r != nil {
 		data.Execution = executionData(r, cs, dc.Today)
@@ -211,6 +221,39 @@ func authorityData(auth *models.Authority) render.Authority {
 		Court: auth.Court, PaymentInstructions: auth.PaymentInstructions, Address: auth.Address,
 		Phone: auth.Phone, SealPNG: auth.SealPNG,
 	}
+}
+
+// correction is what correction data corrects: the items of the facts the
+// revision changed and the penalties, before (the case as the corrected
+// document printed it) and after, and the reason.
+func correction(dc *models.DocumentContext, data render.Data) render.Correction {
+	d, cs := dc.Document, dc.Case
+	out := render.Correction{Reason: d.CorrectionReason}
+	if d.RevisionFacts == nil {
+		return out
+	}
+	out.Changes = rules.FactChanges(cs.Facts, data.Facts)
+	before := caseData(dc.Authority, cs, cs.Facts, dc.Item.Rule(), cs.Evaluation)
+	if b, a := strings.Join(before.Penalties(), "；"), strings.Join(data.Penalties(), "；"); b != a {
+		out.Changes = append(out.Changes, rules.Change{Field: "行政处罚", Before: b, After: a})
+	}
+	return out
+}
+
+// OfficersText is how a letter names the officers: 张三（执法证号：…）、李四（执法证号：…）.
+func OfficersText(us []models.User) string {
+	parts := make([]string, 0, len(us))
+	for _, u := range us {
+		name := u.DisplayName
+		if name == "" {
+			name = u.Username
+		}
+		if u.CertificateNumber != "" {
+			name += "（执法证号：" + u.CertificateNumber + "）"
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, "、")
 }
 
 // caseData fills render.Data from plain values; previews use it with facts

@@ -42,10 +42,105 @@ func (s *Service) Return(ctx context.Context, a Actor, id uint, comment string) 
 	})
 }
 
-// Correct starts the correction of an issued document: a new draft that
-// names it; issuing the correction supersedes it.
-func (s *Service) Correct(ctx context.Context, a Actor, id uint) (*DocumentView, error) {
-	return s.step(ctx, a, id, s.store.CorrectDocument)
+// Correct starts the correction of an issued document, for the reason
+// given (更正原因, required): a new draft that names it and carries an
+// editable revision of the case facts (Revise); issuing the correction
+// supersedes it.
+func (s *Service) Correct(ctx context.Context, a Actor, id uint, reason string) (*DocumentView, error) {
+	if _, err := s.store.DocumentByID(ctx, a.Scope, id); err != nil { // another office's document is missing, whatever the reason
+		return nil, err
+	}
+	reason, err := checkReason(limits.CorrectionReason, reason)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.CorrectDocument(ctx, ma, id, reason)
+	})
+}
+
+// checkReason trims a required reason and checks it against its limit.
+func checkReason(f limits.Field, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", errs.Field(f.Path, "请写明"+f.Label)
+	}
+	if msg := f.Problem(reason); msg != "" {
+		return "", errs.Field(f.Path, msg)
+	}
+	return reason, nil
+}
+
+// RevisionInput is a correction's revision: the corrected facts (as a
+// case is entered) and the reason.
+type RevisionInput struct {
+	CaseInput
+	Reason string `json:"reason"`
+}
+
+// Revise stores the corrected facts of correction draft id, evaluated as
+// the case's own facts are (its own decisions left out of the history),
+// with the reason; the correction prints what changed.
+func (s *Service) Revise(ctx context.Context, a Actor, id uint, in RevisionInput) (*DocumentView, error) {
+	d, err := s.store.DocumentByID(ctx, a.Scope, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.CaseByID(ctx, a.Scope, d.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := rules.MayDocument(a.staff(), rules.ActRevise, models.DocState(d, cs)); err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(limits.CorrectionReason, in.Reason)
+	if err != nil {
+		return nil, err
+	}
+	in.Facts.AuthorityID = cs.AuthorityID // a correction corrects; it does not move the case
+	if in.Override == nil && d.RevisionEvaluation != nil {
+		in.Override = d.RevisionEvaluation.Override
+	}
+	ev, err := s.evaluate(ctx, a, in.CaseInput, cs.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := needGuardian(ev); err != nil {
+		return nil, err
+	}
+	if ev.Item.ID != cs.ItemID {
+		return nil, errs.Field("violation_code", "更正不能改变违法行为事项；认定的违法行为不同的，请依法另行处理")
+	}
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.ReviseCorrection(ctx, ma, id, models.Revision{Facts: ev.Facts, Evaluation: ev.Evaluation, Reason: reason})
+	})
+}
+
+// WithdrawDocument withdraws a draft (作废) with the reason.
+func (s *Service) WithdrawDocument(ctx context.Context, a Actor, id uint, reason string) (*DocumentView, error) {
+	if _, err := s.store.DocumentByID(ctx, a.Scope, id); err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(limits.WithdrawReason, reason)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, a, id, func(ctx context.Context, ma models.Actor, id uint) (*models.Document, error) {
+		return s.store.WithdrawDocument(ctx, ma, id, reason)
+	})
+}
+
+// WithdrawCase withdraws a case not yet submitted (撤回), with its drafts,
+// for the reason given.
+func (s *Service) WithdrawCase(ctx context.Context, a Actor, id uint, reason string) (*models.Case, error) {
+	if _, err := s.store.CaseByID(ctx, a.Scope, id); err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(limits.WithdrawReason, reason)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.WithdrawCase(ctx, a.record(), id, reason)
 }
 
 // ServiceInput is how, when, where and to whom a document was served.

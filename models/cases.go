@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -85,7 +86,9 @@ func upsertParty(tx *gorm.DB, p rules.Party) (uint, error) {
 	return row.ID, nil
 }
 
-// CreateCase stores a new draft case with its party, and audits it.
+// CreateCase stores a new draft case with its party and the officers it
+// names (c.OfficerIDs, officers of its authority; none named, the officer
+// filing it), and audits it.
 func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts, ev rules.Evaluation) error {
 	if err := rules.MayCase(a.Staff(), rules.ActFile, rules.CaseState{}); err != nil {
 		return err
@@ -109,6 +112,14 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 			return err
 		}
 		c.PartyID = pid
+		ids := SplitIDs(c.OfficerIDs)
+		if len(ids) == 0 {
+			ids = defaultOfficers(tx, a, c.AuthorityID)
+		}
+		if _, err := checkOfficers(tx, c.AuthorityID, ids); err != nil {
+			return err
+		}
+		c.OfficerIDs = JoinIDs(ids)
 		serial, err := s.nextNumber(tx, auth.ID, prefix, year)
 		if err != nil {
 			return err
@@ -119,14 +130,15 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 			return errs.Wrap(err, "create case")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_case",
-			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s", *c.Number, ev.Outcome, ev.Ground)})
+			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s officers=%s", *c.Number, ev.Outcome, ev.Ground, c.OfficerIDs)})
 	})
 }
 
 // UpdateCase replaces a case's facts and evaluation, as act (editing the
 // facts or overriding the outcome) under the permission rule, checked on
-// the locked row: a case that is no longer a draft is a conflict.
-func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Action, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, detail string) (*Case, error) {
+// the locked row: a case that is no longer a draft is a conflict. officers
+// (nil: unchanged) are the officers the case names, of its authority.
+func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Action, item *CatalogItem, authorityID uint, f rules.Facts, ev rules.Evaluation, officers []uint, detail string) (*Case, error) {
 	action := "update_case"
 	if act == rules.ActOverride {
 		action = "override_case"
@@ -151,6 +163,13 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 			return err
 		}
 		out.PartyID, out.ItemID, out.AuthorityID = pid, item.ID, authorityID
+		if officers != nil {
+			if _, err := checkOfficers(tx, authorityID, officers); err != nil {
+				return err
+			}
+			out.OfficerIDs = JoinIDs(officers)
+			detail = strings.TrimSpace(detail + " officers=" + out.OfficerIDs)
+		}
 		if err := tx.Select("*").Omit("created_at").Updates(&out).Error; err != nil {
 			return errs.Wrap(err, "update case")
 		}
@@ -207,21 +226,33 @@ type CaseRow struct {
 	Officers []string
 }
 
-// mine keeps the cases of user id: the cases they created (the officer
-// who filed it). The one place that says whose a case is, so that the
-// officers a case names can join it.
-func mine(db *gorm.DB, id uint) *gorm.DB {
-	return db.Where("cases.officer_id = ?", id)
+// mine keeps the cases of user id: the cases they filed and the cases
+// that name them among their officers (officer_ids, comma-separated). The
+// one place that says whose a case is.
+func (s *Store) mine(db *gorm.DB, id uint) *gorm.DB {
+	named := "instr(',' || cases.officer_ids || ',', ',' || ? || ',') > 0"
+	if s.dialect == DialectMySQL {
+		named = "FIND_IN_SET(?, cases.officer_ids) > 0"
+	}
+	return db.Where("cases.officer_id = ? OR "+named, id, strconv.FormatUint(uint64(id), 10))
 }
 
 // officerNames are the names of case c's officers, given every user's name
-// by id: today the officer who filed it. The one place the officer column
-// and the register's 承办人 come from.
+// by id: the officers the case names, or the officer who filed it when it
+// names none. The one place the officer column and the register's 承办人
+// come from.
 func officerNames(names map[uint]string, c *Case) []string {
-	if n, ok := names[c.OfficerID]; ok {
-		return []string{n}
+	ids := c.Officers()
+	if len(ids) == 0 {
+		ids = []uint{c.OfficerID}
 	}
-	return nil
+	var out []string
+	for _, id := range ids {
+		if n, ok := names[id]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // userNames maps every user's id to their display name (the user name when
@@ -275,6 +306,8 @@ func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
 	}
 	if q.Status != "" {
 		db = db.Where("cases.status = ?", q.Status)
+	} else {
+		db = db.Where("cases.status <> ?", CaseWithdrawn) // withdrawn cases only when asked for
 	}
 	if q.ViolationCode != "" {
 		db = db.Where("cases.violation_code = ?", q.ViolationCode)
@@ -299,7 +332,7 @@ func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
 		db = db.Where("cases.id IN (?)", sub)
 	}
 	if q.Mine != 0 {
-		db = mine(db, q.Mine)
+		db = s.mine(db, q.Mine)
 	}
 	return db
 }

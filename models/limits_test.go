@@ -61,6 +61,13 @@ var columnLimits = []struct {
 	{"authorities.phone", limits.AuthorityPhone},
 	{"users.username", limits.Username},
 	{"users.display_name", limits.DisplayName},
+	{"users.certificate_number", limits.CertificateNumber},
+	{"users.area", limits.OfficerArea},
+	{"cases.withdrawn_reason", limits.WithdrawReason},
+	{"documents.withdrawn_reason", limits.WithdrawReason},
+	{"documents.correction_reason", limits.CorrectionReason},
+	{"audit_log.detail", limits.WithdrawReason},
+	{"audit_log.detail", limits.CorrectionReason},
 	{"template_versions.author", limits.Username},
 	{"audit_log.username", limits.Username},
 	{"audit_log.detail", limits.OverrideReason}, // "reason=…", the longest entered text an entry quotes

@@ -29,6 +29,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612010005_audit_chain", Migrate: migrateAuditChain, Rollback: rollbackAuditChain},
 	{ID: "202612020001_office", Migrate: migrateV5, Rollback: rollbackV5},
 	{ID: "202612020003_admin", Migrate: migrateAdmin, Rollback: rollbackAdmin},
+	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 	{ID: "202612020005_enforcement", Migrate: migrateEnforcement, Rollback: rollbackEnforcement},
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
 }

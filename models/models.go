@@ -64,9 +64,14 @@ type User struct {
 	Active      bool   `gorm:"not null;default:true" json:"active"`
 	// MustChangePassword: an admin reset the password; until the user
 	// chooses their own, only the change and signing out are open to them.
-	MustChangePassword bool      `gorm:"not null;default:false" json:"must_change_password"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	MustChangePassword bool `gorm:"not null;default:false" json:"must_change_password"`
+	// CertificateNumber is the enforcement certificate (执法证号) an
+	// officer shows (APL Art. 42); Area the area or category it covers
+	// (执法区域/执法类别).
+	CertificateNumber string    `gorm:"size:50;not null;default:''" json:"certificate_number"`
+	Area              string    `gorm:"size:100;not null;default:''" json:"area"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // Session is a sign-in: a bearer token or a web cookie, stored hashed so
@@ -145,6 +150,8 @@ const (
 	CaseClosed = rules.CaseClosed
 	// CaseExecuting: decided, its penalties being executed.
 	CaseExecuting = rules.CaseExecuting
+	// CaseWithdrawn: withdrawn before it was submitted (kept, marked).
+	CaseWithdrawn = rules.CaseWithdrawn
 )
 
 // Case is a case file: the facts as entered and the evaluation they gave.
@@ -208,10 +215,18 @@ type Case struct {
 	HearingSummary      string `gorm:"type:text" json:"hearing_summary"`
 	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
 	// another one are stale.
-	BasisHash string    `gorm:"size:64;not null;default:''" json:"-"`
-	OfficerID uint      `gorm:"not null;index" json:"officer_id"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	BasisHash string `gorm:"size:64;not null;default:''" json:"-"`
+	OfficerID uint   `gorm:"not null;index" json:"officer_id"`
+	// OfficerIDs are the enforcement officers the case names
+	// (comma-separated user ids; the creating officer by default).
+	OfficerIDs string `gorm:"size:200;not null;default:''" json:"-"`
+	// Withdrawn: a case withdrawn before it was submitted (撤回), why, by
+	// whom and when.
+	WithdrawnReason string     `gorm:"type:text" json:"withdrawn_reason,omitempty"`
+	WithdrawnByID   *uint      `json:"withdrawn_by_id,omitempty"`
+	WithdrawnAt     *time.Time `json:"withdrawn_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // Payment is one payment of a decided fine (or late fee): its date,
@@ -235,6 +250,7 @@ const (
 	DocIssued     = rules.DocIssued
 	DocServed     = rules.DocServed
 	DocSuperseded = rules.DocSuperseded
+	DocWithdrawn  = rules.DocWithdrawn
 )
 
 // Document is a letter of a case: a draft until issued, then frozen.
@@ -276,6 +292,15 @@ type Document struct {
 	ServedTo        string     `gorm:"size:200;not null;default:''" json:"served_to"`
 	ServicePlace    string     `gorm:"size:300;not null;default:''" json:"service_place"`
 	CreatedByID     uint       `gorm:"not null" json:"created_by_id"`
+	// A correction's revision of the case facts and their evaluation
+	// (nil: it corrects nothing of the facts), and why it corrects.
+	RevisionFacts      *rules.Facts      `gorm:"column:revision_facts_json;type:longtext;serializer:json" json:"-"`
+	RevisionEvaluation *rules.Evaluation `gorm:"column:revision_evaluation_json;type:longtext;serializer:json" json:"-"`
+	CorrectionReason   string            `gorm:"type:text" json:"correction_reason,omitempty"`
+	// Withdrawn: a draft withdrawn (作废), why, by whom and when.
+	WithdrawnReason string     `gorm:"type:text" json:"withdrawn_reason,omitempty"`
+	WithdrawnByID   *uint      `json:"withdrawn_by_id,omitempty"`
+	WithdrawnAt     *time.Time `json:"withdrawn_at,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 }

@@ -52,9 +52,9 @@ func (u *User) AuthorityIDs() []uint {
 	if u.AuthorityID != nil {
 		ids = append(ids, *u.AuthorityID)
 	}
-	for _, f := range strings.Split(u.Authorities, ",") {
-		if n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 32); err == nil && n > 0 && !slices.Contains(ids, uint(n)) {
-			ids = append(ids, uint(n))
+	for _, n := range SplitIDs(u.Authorities) {
+		if !slices.Contains(ids, n) {
+			ids = append(ids, n)
 		}
 	}
 	return ids

@@ -20,6 +20,8 @@ type UserChange struct {
 	AuthorityID *uint
 	Authorities *[]uint
 	Active      *bool
+	// CertificateNumber and Area: an enforcement officer's certificate.
+	CertificateNumber, Area *string
 }
 
 // UpdateUser changes user id as admin a may: a user of a's scope (the
@@ -48,6 +50,12 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id uint, ch UserChange)
 		if ch.Active != nil {
 			u.Active = *ch.Active
 		}
+		if ch.CertificateNumber != nil {
+			u.CertificateNumber = *ch.CertificateNumber
+		}
+		if ch.Area != nil {
+			u.Area = *ch.Area
+		}
 		if ch.Authorities != nil {
 			for _, aid := range u.AuthorityIDs() {
 				if !a.Scope.Allows(aid) {
@@ -61,7 +69,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id uint, ch UserChange)
 		if len(u.AuthorityIDs()) == 0 && !u.HasRole(RoleAdmin) {
 			return errs.Field("authority_id", "执法人员须属于一个执法机关")
 		}
-		if err := tx.Model(&User{}).Where("id = ?", id).Select("display_name", "roles", "authority_id", "authorities", "active", "updated_at").
+		if err := tx.Model(&User{}).Where("id = ?", id).Select("display_name", "roles", "authority_id", "authorities", "active", "certificate_number", "area", "updated_at").
 			Updates(&u).Error; err != nil {
 			return errs.Wrap(err, "update user")
 		}
@@ -71,7 +79,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, id uint, ch UserChange)
 			}
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "update_user",
-			Entity: "user", EntityID: id, Detail: "roles=" + u.Roles + " authorities=" + JoinIDs(u.AuthorityIDs()) + " active=" + boolWord(u.Active)})
+			Entity: "user", EntityID: id, Detail: "roles=" + u.Roles + " authorities=" + JoinIDs(u.AuthorityIDs()) + " active=" + boolWord(u.Active) + " certificate=" + u.CertificateNumber})
 	})
 	if err != nil {
 		return nil, err

@@ -44,6 +44,8 @@ type NewUser struct {
 	AuthorityID *uint
 	// Authorities are further authorities the user serves.
 	Authorities []uint
+	// CertificateNumber and Area: an enforcement officer's certificate.
+	CertificateNumber, Area string
 }
 
 // BcryptCost is the work factor; tests lower it.
@@ -77,6 +79,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		AuthorityID:  nu.AuthorityID,
 		Authorities:  JoinIDs(nu.Authorities),
 		Active:       true,
+
+		CertificateNumber: nu.CertificateNumber,
+		Area:              nu.Area,
 	}
 	if err := s.conn(ctx).Create(u).Error; err != nil {
 		if duplicate(err) {

@@ -101,6 +101,11 @@ func documentHash(d *Document, c *Case) string {
 	if c != nil {
 		facts, _ := json.Marshal(c.Facts)
 		eval, _ := json.Marshal(c.Evaluation)
+		if d.RevisionFacts != nil { // a correction prints its revision of the facts
+			facts, _ = json.Marshal(d.RevisionFacts)
+			eval, _ = json.Marshal(d.RevisionEvaluation)
+			fmt.Fprintf(h, "%s\x00", d.CorrectionReason)
+		}
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%t\x00%s\x00%t", facts, eval, c.Statement, c.HearingHeld, c.HearingResult, c.Waived)
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -115,7 +120,11 @@ func docState(d *Document, c *Case) rules.DocState {
 		st.LegalReview = c.Evaluation.LegalReviewRequired
 		st.Major, st.Discussed = c.Facts.Major, c.DiscussionDate != ""
 		st.Stale = !rules.IsFrozen(d.Status) && d.Basis.Hash != "" && c.BasisHash != "" && d.Basis.Hash != c.BasisHash
+		if d.RevisionFacts != nil { // a correction is made from its own revision of the facts
+			st.Stale = false
+		}
 	}
+	st.Correction = d.CorrectsID != nil
 	if d.ReviewedByID != nil {
 		st.ReviewedBy = *d.ReviewedByID
 	}
@@ -193,6 +202,11 @@ func (s *Store) SubmitDocument(ctx context.Context, a Actor, id uint) (*Document
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActSubmit, docState(d, c)); err != nil {
 			return err
+		}
+		if c.Status == CaseDraft {
+			if err := enoughOfficers(tx, c); err != nil {
+				return err
+			}
 		}
 		if err := setDocument(tx, id, []string{DocDraft}, map[string]any{"status": DocReviewing, "review_stage": 0}); err != nil {
 			return err
@@ -367,9 +381,13 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		if err := s.auditEmergency(ctx, tx, a, rules.ActIssue, d, c, docState(d, c)); err != nil {
 			return err
 		}
-		if (IsDecision(d.Kind) || d.Kind == rules.KindAdvanceNotice) && !slices.Contains(rules.AllowedKinds(c.Evaluation), d.Kind) {
+		ev := c.Evaluation
+		if d.RevisionEvaluation != nil {
+			ev = *d.RevisionEvaluation
+		}
+		if (IsDecision(d.Kind) || d.Kind == rules.KindAdvanceNotice) && !slices.Contains(rules.AllowedKinds(ev), d.Kind) {
 			return errs.E(errs.Conflict, "本案当前的处理结论（%s）不适用%s，不能签发；请按现在的处理结论重新制作文书",
-				rules.OutcomeName(c.Evaluation.Outcome), rules.KindName(d.Kind))
+				rules.OutcomeName(ev.Outcome), rules.KindName(d.Kind))
 		}
 		var old *Document
 		if d.CorrectsID != nil {
@@ -434,6 +452,16 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			}
 			if err := s.auditDoc(ctx, tx, a, "supersede", old, c, old.Status, DocSuperseded, fmt.Sprintf("superseded by document %d (%s)", d.ID, deref(d.Number))); err != nil {
 				return err
+			}
+			if d.RevisionFacts != nil {
+				if err := applyRevision(tx, d, c); err != nil {
+					return err
+				}
+				if err := s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "correct_case",
+					Entity: "case", EntityID: c.ID, FromStatus: c.Status, ToStatus: c.Status,
+					Detail: fmt.Sprintf("facts corrected by document %d (%s) reason=%s", d.ID, deref(d.Number), d.CorrectionReason)}); err != nil {
+					return err
+				}
 			}
 		}
 		return s.advanceCase(ctx, tx, a, d, c, out.Fine)
@@ -683,10 +711,12 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 	return d, err
 }
 
-// CorrectDocument starts the correction of an issued document: a new draft
-// of the same kind and case that names the document it corrects. When the
-// correction is issued, the old document becomes superseded.
-func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Document, error) {
+// CorrectDocument starts the correction of an issued document, for reason:
+// a new draft of the same kind and case that names the document it
+// corrects and carries a revision of the case facts to edit (a copy of
+// them until edited). When the correction is issued, the old document
+// becomes superseded and the revision the case's facts.
+func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint, reason string) (*Document, error) {
 	var nd *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		old, err := s.loadForUpdate(tx, a.Scope, id)
@@ -697,7 +727,7 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Documen
 			return err
 		}
 		var open []Document
-		if err := tx.Select("id").Where("corrects_id = ? AND status NOT IN ?", id, frozenStatuses).Find(&open).Error; err != nil {
+		if err := tx.Select("id").Where("corrects_id = ? AND status IN ?", id, openStatuses).Find(&open).Error; err != nil {
 			return errs.Wrap(err, "load corrections")
 		}
 		if len(open) > 0 {
@@ -711,12 +741,14 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint) (*Documen
 		if err != nil {
 			return err
 		}
+		f, ev := c.Facts, c.Evaluation
 		nd = &Document{CaseID: old.CaseID, AuthorityID: old.AuthorityID, Kind: old.Kind, Status: DocDraft,
-			TemplateVersion: t.Version, CorrectsID: &old.ID, CreatedByID: a.UserID, Basis: caseBasis(c)}
+			TemplateVersion: t.Version, CorrectsID: &old.ID, CreatedByID: a.UserID, Basis: rules.BasisOf(f, ev),
+			RevisionFacts: &f, RevisionEvaluation: &ev, CorrectionReason: reason}
 		if err := tx.Omit("PDF").Create(nd).Error; err != nil {
 			return errs.Wrap(err, "create correction")
 		}
-		if err := s.auditDoc(ctx, tx, a, "create_correction", nd, nil, "", DocDraft, fmt.Sprintf("corrects document %d (%s)", old.ID, deref(old.Number))); err != nil {
+		if err := s.auditDoc(ctx, tx, a, "create_correction", nd, nil, "", DocDraft, fmt.Sprintf("corrects document %d (%s) reason=%s", old.ID, deref(old.Number), reason)); err != nil {
 			return err
 		}
 		return s.auditDoc(ctx, tx, a, "correction_started", old, nil, old.Status, old.Status, fmt.Sprintf("correction document %d", nd.ID))
@@ -816,6 +848,8 @@ type DocumentContext struct {
 	// closing report; Today the day it is figured on.
 	Execution *ExecutionRecord
 	Today     string
+	// Officers are the enforcement officers the case names.
+	Officers []User
 }
 
 // DocumentContext loads document id and what it prints, for a draft's
@@ -880,6 +914,9 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	}
 	var err error
 	if dc.Calendar, err = s.calendar(tx); err != nil {
+		return nil, err
+	}
+	if dc.Officers, err = caseOfficers(tx, c); err != nil {
 		return nil, err
 	}
 	dc.Today = s.Today()

@@ -35,10 +35,11 @@ func draftDocs(t testing.TB, s *Store, kind string, n int) []uint {
 		Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X"}}
 	ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision}
 	ids := make([]uint, n)
+	officers := certifiedOfficers(t, s, 1)
 	for i := range ids {
 		// One case per document: issuing locks the case row, and the
 		// sequence lock alone must keep the numbers straight.
-		c := &Case{AuthorityID: 1, ItemID: 1}
+		c := &Case{AuthorityID: 1, ItemID: 1, OfficerIDs: officers}
 		if err := s.CreateCase(ctx, officerActor, c, f, ev); err != nil {
 			t.Fatal(err)
 		}
@@ -49,6 +50,31 @@ func draftDocs(t testing.TB, s *Store, kind string, n int) []uint {
 		ids[i] = d.ID
 	}
 	return ids
+}
+
+// certifiedOfficers creates (once) two certified officers of authority
+// auth and returns their ids as a case names them (APL Art. 42).
+func certifiedOfficers(t testing.TB, s *Store, auth uint) string {
+	t.Helper()
+	ctx := context.Background()
+	var ids []uint
+	for i := 1; i <= 2; i++ {
+		name := fmt.Sprintf("officer-%d-%d", auth, i)
+		var u User
+		if err := s.conn(ctx).Where("username = ?", name).Limit(1).Find(&u).Error; err != nil {
+			t.Fatal(err)
+		}
+		if u.ID == 0 {
+			nu, err := s.CreateUser(ctx, NewUser{Username: name, Password: "password-1", Roles: []string{RoleOfficer}, AuthorityID: &auth,
+				CertificateNumber: fmt.Sprintf("3301%04d%02d", auth, i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u = *nu
+		}
+		ids = append(ids, u.ID)
+	}
+	return JoinIDs(ids)
 }
 
 // approvedDocs is draftDocs with each document submitted and approved.
@@ -268,7 +294,7 @@ func TestIssueChecksTheCaseNow(t *testing.T) {
 		f := rules.Facts{AuthorityID: 1, ViolationCode: "JG-001", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 			Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X"}}
 		noPenalty := rules.Evaluation{Outcome: rules.OutcomeNoPenalty, Ground: rules.GroundFirstOffense, DocumentKind: rules.KindNoPenaltyDecision}
-		c := &Case{AuthorityID: 1, ItemID: 1}
+		c := &Case{AuthorityID: 1, ItemID: 1, OfficerIDs: certifiedOfficers(t, s, 1)}
 		if err := s.CreateCase(ctx, officerActor, c, f, noPenalty); err != nil {
 			t.Fatal(err)
 		}

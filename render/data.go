@@ -78,12 +78,21 @@ type Data struct {
 	Service Service
 	// Corrects is the number of the document this one corrects, if any.
 	Corrects string
+	// Correction is what a correction corrects and why.
+	Correction Correction
 
 	// Holidays and Workdays are the official days off on weekdays and the
 	// make-up working weekends (调休), YYYY-MM-DD, for the working-day
 	// functions. Without them only Saturdays and Sundays are days off.
 	Holidays []string
 	Workdays []string
+}
+
+// Correction is what a correction corrects (each changed item, before and
+// after, in the letter's words) and why (更正原因).
+type Correction struct {
+	Reason  string
+	Changes []rules.Change
 }
 
 // Authority is the issuing authority and its settings.

@@ -938,7 +938,7 @@ func TestPageNumbers(t *testing.T) {
 		{rules.KindServiceReceipt, rules.PartyPerson, 1},
 		{rules.KindServiceReceipt, rules.PartyOrganization, 1},
 		{rules.KindOnTheSpotDecision, rules.PartyPerson, 2},
-		{rules.KindAdvanceNotice, rules.PartyPerson, 3},
+		{rules.KindAdvanceNotice, rules.PartyPerson, 4}, // the officers line (APL Art. 42) moves the address and signature over
 		{rules.KindPenaltyDecision, rules.PartyPerson, 4},
 	}
 	for _, tt := range tests {

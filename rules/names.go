@@ -17,11 +17,11 @@ var kindNames = map[string]string{
 
 var docStatusNames = map[string]string{
 	DocDraft: "草稿", DocReviewing: "审核中", DocApproved: "已批准待签发",
-	DocIssued: "已签发", DocServed: "已送达", DocSuperseded: "已被更正",
+	DocIssued: "已签发", DocServed: "已送达", DocSuperseded: "已被更正", DocWithdrawn: "已作废",
 }
 
 var caseStatusNames = map[string]string{
-	CaseDraft: "草稿（可修改事实）", CaseOpen: "办理中", CaseExecuting: "执行中", CaseClosed: "已结案",
+	CaseDraft: "草稿（可修改事实）", CaseOpen: "办理中", CaseExecuting: "执行中", CaseClosed: "已结案", CaseWithdrawn: "已撤回",
 }
 
 var outcomeNames = map[string]string{
@@ -129,7 +129,7 @@ var (
 	HarmOrder       = []string{HarmNone, HarmMinor, HarmSerious}
 	CapacityOrder   = []string{CapacityFull, CapacityLimited, CapacityNone}
 	DomainOrder     = []string{DomainPublicSecurity, DomainMarketRegulation, DomainTraffic, DomainOther}
-	CaseStatusOrder = []string{CaseDraft, CaseOpen, CaseExecuting, CaseClosed}
+	CaseStatusOrder = []string{CaseDraft, CaseOpen, CaseExecuting, CaseClosed, CaseWithdrawn}
 	// AllRoles lists every role in a stable order.
 	AllRoles = []string{RoleOfficer, RoleReviewer, RoleApprover, RoleClerk, RoleTemplateEditor, RoleAdmin}
 )

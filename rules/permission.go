@@ -57,6 +57,9 @@ const (
 	ActPayment   Action = "payment"
 	ActExecution Action = "execution"
 	ActHearing   Action = "hearing"
+	// ActWithdraw withdraws a case not yet submitted (撤回) or a draft
+	// document (作废), with a reason.
+	ActWithdraw Action = "withdraw"
 )
 
 // Actions on a document.
@@ -70,6 +73,9 @@ const (
 	// ActOpen reads a document's PDF. An issued service receipt prints the
 	// party's access code: only the clerks who print and serve it open it.
 	ActOpen Action = "open"
+	// ActRevise edits the revision of the facts a correction draft
+	// carries.
+	ActRevise Action = "revise"
 )
 
 // ErrReceiptClerksOnly refuses an issued receipt to anyone but a clerk.
@@ -109,6 +115,8 @@ type DocState struct {
 	// penalty decision is the heads' collective decision (APL Art. 57 ¶2);
 	// Discussed: that discussion is recorded.
 	Major, Discussed bool
+	// Correction: the document corrects an issued one.
+	Correction bool
 }
 
 // Approval stages of a document under review.
@@ -151,7 +159,7 @@ func (d DocState) NeedsDiscussion() bool { return d.Major && d.Kind == KindPenal
 func staffFor(who Staff, act Action) error {
 	ok := false
 	switch act {
-	case ActSubmit, ActCorrect:
+	case ActSubmit, ActCorrect, ActWithdraw, ActRevise:
 		ok = who.Has(RoleOfficer)
 	case ActApprove, ActReturn:
 		ok = who.Has(RoleReviewer) || who.Has(RoleApprover)
@@ -172,6 +180,7 @@ var (
 	errNoRole   = errs.E(errs.Forbidden, "当前账号无权执行此操作")
 	errNotDraft = errs.E(errs.Conflict, "案件已提交审核，不能再修改事实；如需更正请制作新的文书")
 	errClosed   = errs.E(errs.Conflict, "案件已作出决定，不能再办理此项")
+	errCaseGone = errs.E(errs.Conflict, "案件已撤回，不能再办理")
 )
 
 // MayCase says whether who may take act on a case in state c: nil when
@@ -190,8 +199,15 @@ func MayCase(who Staff, act Action, c CaseState) error {
 	if !who.Has(RoleOfficer) {
 		return errNoRole
 	}
+	if c.Status == CaseWithdrawn && act != ActFile {
+		return errCaseGone
+	}
 	switch act {
 	case ActFile:
+	case ActWithdraw:
+		if c.Status != CaseDraft {
+			return errs.E(errs.Conflict, "案件已提交审核，不能撤回；尚未签发的文书可以退回或者作废")
+		}
 	case ActEditCase:
 		if c.Status != CaseDraft {
 			return errNotDraft
@@ -225,6 +241,8 @@ func mayDiscuss(who Staff, c CaseState) error {
 	switch {
 	case !who.Has(RoleOfficer) && !who.Has(RoleApprover):
 		return errNoRole
+	case c.Status == CaseWithdrawn:
+		return errCaseGone
 	case Decided(c.Status):
 		return errs.E(errs.Conflict, "案件已作出决定，不能再记录集体讨论")
 	case !c.Major:
@@ -364,6 +382,23 @@ func mayDocument(who Staff, act Action, d DocState) error {
 		}
 		if receipt {
 			return errs.E(errs.Invalid, "送达回证不能更正，请重新记录送达")
+		}
+	case ActWithdraw:
+		if !who.Has(RoleOfficer) {
+			return errNoRole
+		}
+		if d.Status != DocDraft {
+			return errs.E(errs.Conflict, "只有草稿可以作废（当前状态：%s）；审核中的文书请先退回", DocStatusName(d.Status))
+		}
+	case ActRevise:
+		if !who.Has(RoleOfficer) {
+			return errNoRole
+		}
+		if !d.Correction {
+			return errs.E(errs.Conflict, "只有更正文书可以修改更正内容；草稿案件请修改案件事实")
+		}
+		if d.Status != DocDraft {
+			return errs.E(errs.Conflict, "更正文书已提交审核，不能再修改更正内容（当前状态：%s）", DocStatusName(d.Status))
 		}
 	default:
 		return errs.E(errs.Invalid, "未知的操作")

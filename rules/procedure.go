@@ -22,6 +22,9 @@ const (
 	CaseDraft  = "draft"
 	CaseOpen   = "open" // documents in progress
 	CaseClosed = "closed"
+	// CaseWithdrawn: withdrawn before it was submitted (撤回); kept and
+	// audited, out of the default lists.
+	CaseWithdrawn = "withdrawn"
 )
 
 // Document statuses: draft → reviewing → approved → issued → served, and
@@ -33,6 +36,9 @@ const (
 	DocIssued     = "issued"
 	DocServed     = "served"
 	DocSuperseded = "superseded"
+	// DocWithdrawn: a draft withdrawn (作废); kept and audited, never
+	// submitted again.
+	DocWithdrawn = "withdrawn"
 )
 
 // FrozenStatuses are the statuses of an issued document: its bytes never

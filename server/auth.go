@@ -27,6 +27,9 @@ type userJSON struct {
 	// MustChangePassword: an admin reset the password (POST
 	// /api/v1/me/password first).
 	MustChangePassword bool `json:"must_change_password"`
+	// CertificateNumber (执法证号) and Area (执法区域/执法类别).
+	CertificateNumber string `json:"certificate_number"`
+	Area              string `json:"area"`
 }
 
 func toUserJSON(u *models.User) userJSON {
@@ -35,7 +38,7 @@ func toUserJSON(u *models.User) userJSON {
 		ids = []uint{}
 	}
 	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.RoleList(), AuthorityID: u.AuthorityID,
-		Authorities: ids, Active: u.Active, MustChangePassword: u.MustChangePassword}
+		Authorities: ids, Active: u.Active, MustChangePassword: u.MustChangePassword, CertificateNumber: u.CertificateNumber, Area: u.Area}
 }
 
 // handleLogin signs in with a user name and password and returns a bearer

@@ -97,6 +97,16 @@ func (b tab) text(sel string) string {
 	return s
 }
 
+// selectAllOfficers selects every officer the case form offers.
+func (b tab) selectAllOfficers() {
+	b.t.Helper()
+	n, err := chromedp.Run(step(b.t, b.ctx), chromedp.Evaluate[int](
+		`(() => { const os = document.querySelectorAll("#f-officers option"); os.forEach(o => o.selected = true); return os.length })()`))
+	if err != nil || n < 2 {
+		b.t.Fatalf("officers offered: %d (%v)", n, err)
+	}
+}
+
 // signIn signs in through the staff sign-in page at base.
 func (b tab) signIn(base, user, password string) {
 	b.t.Helper()

@@ -47,9 +47,9 @@ func TestBrowserStaffFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-ddate`), day),
 		chromedp.SendKeys(chromedp.CSS(`#f-facts`), "当事人驾驶浙A12345小型轿车，在文三路与学院路交叉口右转车道内直行。"),
 		chromedp.SendKeys(chromedp.CSS(`#f-evidence`), "现场执法记录仪视频\n驾驶证、行驶证复印件"),
-		chromedp.Click(chromedp.CSS(`#f-corrected`)),
-		chromedp.Click(chromedp.CSS(`#save`)),
-		chromedp.WaitVisible(chromedp.CSS(`#error`)))
+		chromedp.Click(chromedp.CSS(`#f-corrected`)))
+	b.selectAllOfficers() // the officer and a second certified officer (APL Art. 42)
+	run("save", chromedp.Click(chromedp.CSS(`#save`)), chromedp.WaitVisible(chromedp.CSS(`#error`)))
 	if msg := textOf(`#party .invalid .err`); !strings.Contains(msg, "公民身份号码校验位不正确") {
 		t.Fatalf("id number message %q", msg)
 	}

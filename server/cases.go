@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"penaltydoc/casework"
+	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
 )
@@ -38,8 +40,8 @@ type caseJSON struct {
 	Ground         string                 `json:"ground"`
 	DiscoveredDate string                 `json:"discovered_date"`
 	OfficerID      uint                   `json:"officer_id"`
-	Authority      string                 `json:"authority,omitempty"` // lists: the authority's name
-	Officers       []string               `json:"officers,omitempty"`  // lists: the officers' names
+	Authority      string                 `json:"authority,omitempty"`     // lists: the authority's name
+	OfficerNames   []string               `json:"officer_names,omitempty"` // lists: the officers' names
 	Facts          *rules.Facts           `json:"facts,omitempty"`
 	Evaluation     *rules.Evaluation      `json:"evaluation,omitempty"`
 	Statement      string                 `json:"statement"`
@@ -52,8 +54,48 @@ type caseJSON struct {
 	Execution      *executionJSON         `json:"execution,omitempty"`
 	History        []rules.PriorViolation `json:"history,omitempty"`
 	Documents      []documentJSON         `json:"documents,omitempty"`
-	CreatedAt      time.Time              `json:"created_at"`
-	UpdatedAt      time.Time              `json:"updated_at"`
+	// OfficerIDs are the enforcement officers the case names; Officers
+	// them with their certificates (the case view only).
+	OfficerIDs []uint        `json:"officer_ids"`
+	Officers   []officerJSON `json:"officers,omitempty"`
+	// A withdrawn case (撤回): why, by whom, when.
+	WithdrawnReason string     `json:"withdrawn_reason,omitempty"`
+	WithdrawnByID   *uint      `json:"withdrawn_by_id,omitempty"`
+	WithdrawnAt     *time.Time `json:"withdrawn_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// officerJSON is an officer a case names.
+type officerJSON struct {
+	ID                uint   `json:"id"`
+	Username          string `json:"username"`
+	DisplayName       string `json:"display_name"`
+	CertificateNumber string `json:"certificate_number"`
+	Area              string `json:"area"`
+}
+
+// handleListOfficers lists the users a case of authority_id (default: the
+// user's own) may name as its officers.
+func (s *Server) handleListOfficers(c *gin.Context) {
+	var auth uint64
+	if q := c.Query("authority_id"); q != "" {
+		var err error
+		if auth, err = strconv.ParseUint(q, 10, 32); err != nil {
+			s.fail(c, errs.Field("authority_id", "执法机关编号应为数字"))
+			return
+		}
+	}
+	us, err := s.work.Officers(c.Request.Context(), s.actor(c), uint(auth))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := []officerJSON{}
+	for _, u := range us {
+		out = append(out, officerJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, CertificateNumber: u.CertificateNumber, Area: u.Area})
+	}
+	c.JSON(http.StatusOK, gin.H{"officers": out})
 }
 
 // discussionJSON is the heads' collective discussion of a case.
@@ -93,7 +135,11 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 	out := caseJSON{ID: cs.ID, Number: casework.CaseNumber(cs), Status: cs.Status, AuthorityID: cs.AuthorityID, OfficerID: cs.OfficerID, ViolationCode: cs.ViolationCode,
 		PartyName: cs.PartyName, Outcome: cs.Outcome, Ground: cs.Ground, DiscoveredDate: cs.DiscoveredDate,
 		Statement: cs.Statement, HearingHeld: cs.HearingHeld, HearingResult: cs.HearingResult, Waived: cs.Waived,
-		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt}
+		CreatedAt: cs.CreatedAt, UpdatedAt: cs.UpdatedAt, OfficerIDs: cs.Officers(),
+		WithdrawnReason: cs.WithdrawnReason, WithdrawnByID: cs.WithdrawnByID, WithdrawnAt: cs.WithdrawnAt}
+	if out.OfficerIDs == nil {
+		out.OfficerIDs = []uint{}
+	}
 	out.PaymentState = cs.PaymentState
 	if cs.HearingRequested != "" {
 		out.Hearing = &hearingJSON{RequestedDate: cs.HearingRequested, Scheduled: cs.HearingScheduled, Time: cs.HearingTime,
@@ -120,6 +166,10 @@ func toCaseViewJSON(v *casework.CaseView) caseJSON {
 		out.Execution = &executionJSON{ExecutionView: x, DeferralApplied: cs.DeferralApplied, DeferralApproved: cs.DeferralApproved,
 			Instalments: cs.Instalments, OtherExecuted: cs.OtherExecuted, OtherExecutedNote: cs.OtherExecutedNote,
 			EnforcementApplied: cs.EnforcementApplied}
+	}
+	for _, u := range v.Officers {
+		out.Officers = append(out.Officers, officerJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName,
+			CertificateNumber: u.CertificateNumber, Area: u.Area})
 	}
 	for i := range v.Documents {
 		out.Documents = append(out.Documents, toDocumentJSON(&v.Documents[i]))
@@ -240,9 +290,9 @@ func (s *Server) handleListCases(c *gin.Context) {
 	out := make([]caseJSON, 0, len(cs))
 	for i := range cs {
 		j := toCaseJSON(&cs[i].Case, false)
-		j.Authority, j.Officers = cs[i].AuthorityName, cs[i].Officers
-		if j.Officers == nil {
-			j.Officers = []string{}
+		j.Authority, j.OfficerNames = cs[i].AuthorityName, cs[i].Officers
+		if j.OfficerNames == nil {
+			j.OfficerNames = []string{}
 		}
 		out = append(out, j)
 	}

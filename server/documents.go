@@ -43,6 +43,15 @@ type documentJSON struct {
 	// evaluation changed since (the draft can no longer go on).
 	Basis *rules.Basis `json:"basis,omitempty"`
 	Stale bool         `json:"stale,omitempty"`
+	// A correction: why, and its revision of the facts (the facts and the
+	// evaluation the correction prints).
+	CorrectionReason   string            `json:"correction_reason,omitempty"`
+	RevisionFacts      *rules.Facts      `json:"revision_facts,omitempty"`
+	RevisionEvaluation *rules.Evaluation `json:"revision_evaluation,omitempty"`
+	// A withdrawn draft (作废): why, by whom, when.
+	WithdrawnReason string     `json:"withdrawn_reason,omitempty"`
+	WithdrawnByID   *uint      `json:"withdrawn_by_id,omitempty"`
+	WithdrawnAt     *time.Time `json:"withdrawn_at,omitempty"`
 }
 
 // toDocumentJSON is a document's answer.
@@ -52,7 +61,9 @@ func toDocumentJSON(v *casework.DocumentView) documentJSON {
 		IssueDate: d.IssueDate, IssuedAt: d.IssuedAt, SHA256: d.SHA256, Comment: d.Comment, CorrectsID: d.CorrectsID,
 		SupersededByID: d.SupersededByID, ServedAt: d.ServedAt, ServiceMethod: d.ServiceMethod, ServedTo: d.ServedTo,
 		CreatedAt: d.CreatedAt, ReviewStage: d.ReviewStage, LegalReviewDate: d.LegalReviewDate, ServedDate: d.ServedDate,
-		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines, Stale: v.Stale, Stage: v.Stage}
+		ServicePlace: d.ServicePlace, ServesID: d.ServesID, VerifyURL: v.VerifyURL, Deadlines: v.Deadlines, Stale: v.Stale, Stage: v.Stage,
+		CorrectionReason: d.CorrectionReason, RevisionFacts: d.RevisionFacts, RevisionEvaluation: d.RevisionEvaluation,
+		WithdrawnReason: d.WithdrawnReason, WithdrawnByID: d.WithdrawnByID, WithdrawnAt: d.WithdrawnAt}
 	if d.Basis.Hash != "" {
 		b := d.Basis
 		out.Basis = &b

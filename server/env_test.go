@@ -31,6 +31,10 @@ type testEnv struct {
 	store  *models.Store
 	srv    *httptest.Server
 	tokens map[string]string // role → token; "admin" is the seeded admin
+	// officerIDs are the two certified officers (u-officer and its
+	// partner u-officer2) that the officer's cases name unless a test
+	// names its own (APL Art. 42: two officers at least).
+	officerIDs []uint
 }
 
 const testAdminPassword = "admin-password-1"
@@ -79,13 +83,59 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	for _, role := range []string{officer, reviewer, approver, clerk, editor} {
 		// Staff of the default authority who serve the seeded public
 		// security and traffic authorities too.
-		if _, err := store.CreateUser(ctx, models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role},
-			Authorities: []uint{2, 3}}); err != nil {
+		nu := models.NewUser{Username: "u-" + role, Password: "password-" + role, Roles: []string{role}, Authorities: []uint{2, 3}}
+		if role == officer {
+			nu.CertificateNumber = "33010000001"
+		}
+		u, err := store.CreateUser(ctx, nu)
+		if err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[role] = login(t, srv.URL, "u-"+role, "password-"+role)
+		if role == officer {
+			partner, err := store.CreateUser(ctx, models.NewUser{Username: "u-officer2", Password: "password-officer2", DisplayName: "李执法",
+				Roles: []string{officer}, Authorities: []uint{2, 3}, CertificateNumber: "33010000002"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.officerIDs = []uint{u.ID, partner.ID}
+		}
 	}
 	return e
+}
+
+// withOfficers adds the env's two certified officers to the body of a case
+// the officer files, unless it names its officers itself.
+func (e *testEnv) withOfficers(method, path, token string, body any) any {
+	if method != "POST" || path != "/api/v1/cases" || token != e.tokens[officer] || token == "" {
+		return body
+	}
+	var m map[string]any
+	switch b := body.(type) {
+	case []byte:
+		if json.Unmarshal(b, &m) != nil {
+			return body
+		}
+	case map[string]any:
+		m = b
+	default:
+		j, err := json.Marshal(b)
+		if err != nil || json.Unmarshal(j, &m) != nil {
+			return body
+		}
+	}
+	if m == nil {
+		return body
+	}
+	if _, ok := m["officer_ids"]; ok {
+		return body
+	}
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	out["officer_ids"] = e.officerIDs
+	return out
 }
 
 // join makes the test users serve authority id too, through the API.
@@ -120,6 +170,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 // do sends a request; body may be nil, []byte (sent raw) or a value sent as JSON.
 func (e *testEnv) do(method, path, token string, body any) (int, []byte, http.Header) {
 	e.t.Helper()
+	body = e.withOfficers(method, path, token, body)
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:

@@ -50,7 +50,7 @@ type listedCase struct {
 	Number    string   `json:"number"`
 	Status    string   `json:"status"`
 	Authority string   `json:"authority"`
-	Officers  []string `json:"officers"`
+	Officers  []string `json:"officer_names"`
 	OfficerID uint     `json:"officer_id"`
 }
 

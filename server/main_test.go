@@ -116,12 +116,20 @@ func TestRun(t *testing.T) {
 			}
 		}
 	}
-	// The admin creates the staff (it does no case work): an officer
-	// drafts, a head approves, a clerk issues.
-	for _, u := range []struct{ name, role string }{{"officer1", "officer"}, {"head1", "approver"}, {"clerk1", "clerk"}} {
+	// The admin creates the staff (it does no case work): two certified
+	// officers of the traffic police (APL Art. 42), one drafts; a head
+	// approves, a clerk issues.
+	var officers [2]struct {
+		ID uint `json:"id"`
+	}
+	for i := range officers {
+		call("POST", "/api/v1/users", map[string]any{"username": fmt.Sprintf("officer%d", i+1), "password": "officer-password-1", "roles": []string{"officer"},
+			"authority_id": 3, "certificate_number": fmt.Sprintf("3311000000%d", i+1), "area": "莲都区"}, 201, &officers[i])
+	}
+	for _, u := range []struct{ name, role string }{{"head1", "approver"}, {"clerk1", "clerk"}} {
 		call("POST", "/api/v1/users", map[string]any{"username": u.name, "password": u.name + "-password", "roles": []string{u.role}, "authority_id": 3}, 201, nil)
 	}
-	officerToken, headToken, clerkToken = login(t, base, "officer1", "officer1-password"), login(t, base, "head1", "head1-password"), login(t, base, "clerk1", "clerk1-password")
+	officerToken, headToken, clerkToken = login(t, base, "officer1", "officer-password-1"), login(t, base, "head1", "head1-password"), login(t, base, "clerk1", "clerk1-password")
 	var cs struct {
 		ID         uint `json:"id"`
 		Evaluation struct {
@@ -134,6 +142,7 @@ func TestRun(t *testing.T) {
 		"party":          map[string]any{"kind": "person", "name": "张某", "id_number": "33110219880719016X", "address": "丽水市莲都区某路3号"},
 		"violation_date": "2026-10-08", "discovered_date": "2026-10-08", "decision_date": "2026-10-12",
 		"facts": "当事人驾驶浙K·A1234号小型轿车在右转车道内直行，未影响其他车辆正常通行。", "harm": "none",
+		"officer_ids": []uint{officers[0].ID, officers[1].ID},
 	}, 201, &cs)
 	if cs.Evaluation.Outcome != "warning" || cs.Evaluation.DocumentKind != "on_the_spot_decision" {
 		t.Fatalf("evaluation %+v", cs.Evaluation)

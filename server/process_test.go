@@ -75,9 +75,20 @@ func prepareIssuing(t testing.TB, dsn string, n int) []uint {
 	f := rules.Facts{AuthorityID: 1, ViolationCode: item.Code, ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
 		Facts: "经查，当事人未按规定明码标价。", Party: rules.Party{Kind: rules.PartyPerson, Name: "张某", IDNumber: "11010519491231002X", Address: "杭州市"}}
 	ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision, Fine: rules.Fine{Recommended: 1000}}
+	// The case names two certified officers of its authority (APL Art. 42).
+	var officers []uint
+	one := uint(1)
+	for _, name := range []string{"officer-a", "officer-b"} {
+		u, err := store.CreateUser(ctx, models.NewUser{Username: name, Password: "password-1", Roles: []string{models.RoleOfficer},
+			AuthorityID: &one, CertificateNumber: "CERT-" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		officers = append(officers, u.ID)
+	}
 	ids := make([]uint, n)
 	for i := range ids {
-		c := &models.Case{AuthorityID: 1, ItemID: item.ID}
+		c := &models.Case{AuthorityID: 1, ItemID: item.ID, OfficerIDs: models.JoinIDs(officers)}
 		if err := store.CreateCase(ctx, a, c, f, ev); err != nil {
 			t.Fatal(err)
 		}

@@ -142,6 +142,10 @@ func scopeBody(route string) map[string]any {
 		return map[string]any{"kind": "advance_notice"}
 	case strings.HasSuffix(route, "/statement"):
 		return map[string]any{"waived": true}
+	case strings.HasSuffix(route, "/withdraw"): // no reason: the own object is found (422) and left as it is
+		return map[string]any{"reason": ""}
+	case strings.HasSuffix(route, "/correct"), strings.HasSuffix(route, "/revision"):
+		return map[string]any{"reason": "录入有误"}
 	}
 	return map[string]any{}
 }

@@ -511,7 +511,8 @@ func formAuthorities(c *gin.Context, fe errs.Fields) (*uint, []uint) {
 // handleAdminCreateUser creates a user like POST /api/v1/users.
 func (s *Server) handleAdminCreateUser(c *gin.Context) {
 	req := casework.UserInput{Username: c.PostForm("username"), Password: c.PostForm("password"),
-		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles")}
+		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles"),
+		CertificateNumber: c.PostForm("certificate_number"), Area: c.PostForm("area")}
 	fe := errs.Fields{}
 	req.AuthorityID, req.Authorities = formAuthorities(c, fe)
 	err := fe.Err()
@@ -546,6 +547,8 @@ type adminUserPage struct {
 		AuthorityID uint
 		Authorities []uint
 		Active      bool
+
+		CertificateNumber, Area string
 	}
 	Fields map[string]string
 	// TempPassword is the temporary password of a reset, shown once.
@@ -575,6 +578,7 @@ func (s *Server) userPage(c *gin.Context, st int, p adminUserPage) {
 	if p.Fields == nil { // the stored values
 		u := p.Account
 		p.Form.DisplayName, p.Form.Roles, p.Form.Active = u.DisplayName, u.RoleList(), u.Active
+		p.Form.CertificateNumber, p.Form.Area = u.CertificateNumber, u.Area
 		if ids := u.AuthorityIDs(); len(ids) > 0 {
 			if u.AuthorityID != nil {
 				p.Form.AuthorityID, ids = ids[0], ids[1:]
@@ -601,7 +605,9 @@ func (s *Server) handleAdminUpdateUser(c *gin.Context) {
 	fe := errs.Fields{}
 	home, further := formAuthorities(c, fe)
 	display, roles, active := strings.TrimSpace(c.PostForm("display_name")), c.PostFormArray("roles"), c.PostForm("active") == "1"
-	in := casework.UserUpdate{DisplayName: &display, Roles: &roles, AuthorityID: home, Authorities: &further, Active: &active}
+	cert, area := c.PostForm("certificate_number"), c.PostForm("area")
+	in := casework.UserUpdate{DisplayName: &display, Roles: &roles, AuthorityID: home, Authorities: &further, Active: &active,
+		CertificateNumber: &cert, Area: &area}
 	err = fe.Err()
 	if err == nil {
 		_, err = s.work.UpdateUser(c.Request.Context(), s.actor(c), id, in)
@@ -617,6 +623,7 @@ func (s *Server) handleAdminUpdateUser(c *gin.Context) {
 	}
 	p := adminUserPage{uiBase: s.base(c, "用户", "admin"), Fields: e.Fields}
 	p.Form.DisplayName, p.Form.Roles, p.Form.Authorities, p.Form.Active = display, roles, further, active
+	p.Form.CertificateNumber, p.Form.Area = cert, area
 	if home != nil {
 		p.Form.AuthorityID = *home
 	}

@@ -33,6 +33,9 @@ type casePage struct {
 	Execution                      *casework.ExecutionView
 	Hosts                          []option
 	Instalments                    string // the approved plan, one a line
+	CanWithdraw                    bool   // withdraw the case (not yet submitted)
+	// Officers are the officers the case names, with their certificates.
+	Officers []models.User
 	// The inline form that was posted, re-rendered with its messages.
 	FormName string
 	FormDoc  uint
@@ -65,6 +68,9 @@ const (
 	formExecution  = "execution"
 	formHearing    = "hearing"
 	formDocument   = "document"
+	formCorrect    = "correct"
+	formWithdraw   = "withdraw"
+	formCaseGone   = "withdraw_case"
 )
 
 // casePageState is what a failed inline form hands back to the page.
@@ -114,6 +120,7 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 	p := casePage{uiBase: s.base(c, "案件 "+cs.PartyName, "cases"), Case: cs, Facts: cs.Facts, Eval: cs.Evaluation,
 		Authority: v.Authority, ItemName: v.ItemName, History: v.History,
 		CanEdit: v.CanEdit, CanDraft: v.CanDraft, CanState: v.CanState, CanOverride: v.CanOverride, CanDiscuss: v.CanDiscuss,
+		CanWithdraw: v.CanWithdraw, Officers: v.Officers,
 		FormName: st.FormName, FormDoc: st.FormDoc, Form: st.Form, Fields: st.Fields, Today: s.work.Today()}
 	p.Error = st.Error
 	p.CanHearing, p.CanPay, p.CanExecute, p.Execution = v.CanHearing, v.CanPay, v.CanExecute, v.Execution

@@ -32,6 +32,9 @@ var formInputs = map[string][]string{
 	formHearing: {"requested_date", "hearing_scheduled", "hearing_time", "hearing_place", "host_id", "hearing_held",
 		"hearing_date", "hearing_participants", "hearing_summary", "hearing_result"},
 	formDocument: {"kind"},
+	formCorrect:  {"reason"},
+	formWithdraw: {"reason"},
+	formCaseGone: {"reason"},
 }
 
 // actionFailed shows the case page again with the failed form's values and
@@ -212,4 +215,19 @@ func (s *Server) handleHearingForm(c *gin.Context) {
 		}
 		return in, nil
 	}, s.work.RecordHearing)
+}
+
+// handleWithdrawCaseForm withdraws a case not yet submitted, with its
+// drafts.
+func (s *Server) handleWithdrawCaseForm(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if _, err := s.work.WithdrawCase(c.Request.Context(), s.actor(c), id, c.Request.PostForm.Get("reason")); err != nil {
+		s.actionFailed(c, id, err, formCaseGone, 0)
+		return
+	}
+	done(c, casePath(id), "case_withdrawn")
 }

@@ -59,6 +59,8 @@ type caseForm struct {
 	DetentionDays       string
 	VehiclePlate        string
 	ConditionsMet       bool
+	// OfficerIDs are the officers chosen (user ids).
+	OfficerIDs []string
 }
 
 // caseFormPage is the new-case and edit-case page.
@@ -76,6 +78,19 @@ type caseFormPage struct {
 	Proposable  []option
 	// MitigatingHeading names the Art. 32 choices.
 	MitigatingHeading string
+	// Officers are the officers the case may name (certified officers of
+	// its authority, and those it names already).
+	Officers []models.User
+	// Revision: the form edits a correction's revision of the facts
+	// (document DocID), with its reason.
+	Revision bool
+	DocID    uint
+	Reason   string
+}
+
+// HasOfficer reports whether the form names officer id.
+func (f caseForm) HasOfficer(id uint) bool {
+	return slices.Contains(f.OfficerIDs, strconv.FormatUint(uint64(id), 10))
 }
 
 type option struct{ Value, Label string }
@@ -103,7 +118,7 @@ func readCaseForm(v url.Values) caseForm {
 		AffectedTraffic: checked(v.Get("affected_traffic")), ProposedFine: v.Get("proposed_fine"), IllegalGains: v.Get("illegal_gains"),
 		GoodsValue: v.Get("goods_value"), IllegalProperty: v.Get("illegal_property"), ProposedPenalties: v["proposed_penalties"],
 		Licence: v.Get("licence"), DetentionDays: v.Get("detention_days"), VehiclePlate: v.Get("vehicle_plate"),
-		ConditionsMet: checked(v.Get("conditions_met")),
+		ConditionsMet: checked(v.Get("conditions_met")), OfficerIDs: v["officer_ids"],
 	}
 }
 
@@ -260,6 +275,15 @@ func (f caseForm) input() (casework.CaseInput, errs.Fields) {
 		in.DetentionDays = n
 	}
 	in.Licence, in.VehiclePlate, in.ConditionsMet = strings.TrimSpace(f.Licence), strings.TrimSpace(f.VehiclePlate), f.ConditionsMet
+	in.OfficerIDs = []uint{}
+	for _, o := range f.OfficerIDs {
+		id, err := strconv.ParseUint(strings.TrimSpace(o), 10, 32)
+		if err != nil || id == 0 {
+			fe.Add("officer_ids", "请选择执法人员")
+			continue
+		}
+		in.OfficerIDs = append(in.OfficerIDs, uint(id))
+	}
 	return in, fe
 }
 
@@ -305,12 +329,44 @@ func formFields(fields map[string]string, into errs.Fields) {
 			"party.address", "party.legal_representative", "party.phone", "party.guardian", "violation_date", "violation_end_date",
 			"discovered_date", "decision_date", "facts", "evidence", "harm", "mental_capacity", "mitigating",
 			"aggravating", "prior_violations", "proposed_fine", "illegal_gains", "goods_value", "illegal_property",
-			"proposed_penalties", "licence", "detention_days", "vehicle_plate":
+			"proposed_penalties", "licence", "detention_days", "vehicle_plate", "officer_ids", "reason":
 			add(k, msg)
 		default:
 			add("", msg)
 		}
 	}
+}
+
+// officerChoices lists the officers a case of authority id may name: the
+// certified ones, and those named already.
+func (s *Server) officerChoices(c *gin.Context, authorityID uint, named []uint) ([]models.User, error) {
+	us, err := s.work.Officers(c.Request.Context(), s.actor(c), authorityID)
+	if err != nil {
+		return nil, err
+	}
+	out := us[:0]
+	for _, u := range us {
+		if u.CertificateNumber != "" || slices.Contains(named, u.ID) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// formOfficers fills the page's officer choices for the form's authority
+// (the user's own when none is chosen).
+func (s *Server) formOfficers(c *gin.Context, p *caseFormPage) error {
+	auth, _ := strconv.ParseUint(p.Form.AuthorityID, 10, 32)
+	if auth == 0 && len(p.Authorities) > 0 {
+		auth = uint64(p.Authorities[0].ID)
+		if h := s.actor(c).Home(); h != 0 {
+			auth = uint64(h)
+		}
+	}
+	in, _ := p.Form.input()
+	var err error
+	p.Officers, err = s.officerChoices(c, uint(auth), in.OfficerIDs)
+	return err
 }
 
 // newCaseFormPage fills the page's choices.
@@ -361,21 +417,26 @@ func (s *Server) handleNewCasePage(c *gin.Context) {
 	today := s.work.Today()
 	p.Action = "/cases/new"
 	p.Form = caseForm{PartyKind: rules.PartyPerson, Harm: rules.HarmNone, MentalCapacity: rules.CapacityFull,
-		DiscoveredDate: today, DecisionDate: today}
+		DiscoveredDate: today, DecisionDate: today, OfficerIDs: []string{strconv.FormatUint(uint64(s.actor(c).UserID), 10)}}
+	if err := s.formOfficers(c, &p); err != nil {
+		s.uiError(c, err)
+		return
+	}
 	s.ui(c, http.StatusOK, "ui_case_form", p)
 }
 
 // submitCaseForm stores the posted facts through save (which evaluates
 // them); on any problem it re-renders the form with every message and
 // every value kept.
-func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in casework.CaseInput) (*models.Case, error), flash string) {
+func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in casework.CaseInput) (string, error), flash string) {
 	p.Form = readCaseForm(c.Request.PostForm)
+	p.Reason = c.Request.PostForm.Get("reason")
 	in, fe := p.Form.input()
 	var err error
 	if len(fe) == 0 {
-		var cs *models.Case
-		if cs, err = save(in); err == nil {
-			done(c, casePath(cs.ID), flash)
+		var next string
+		if next, err = save(in); err == nil {
+			done(c, next, flash)
 			return
 		}
 	} else {
@@ -404,6 +465,12 @@ func (s *Server) submitCaseForm(c *gin.Context, p caseFormPage, save func(in cas
 	if msg, ok := fe[""]; ok {
 		p.Error += " " + msg
 	}
+	if !p.Revision {
+		if err := s.formOfficers(c, &p); err != nil {
+			s.uiError(c, err)
+			return
+		}
+	}
 	s.ui(c, http.StatusUnprocessableEntity, "ui_case_form", p)
 }
 
@@ -415,8 +482,15 @@ func (s *Server) handleNewCaseForm(c *gin.Context) {
 		return
 	}
 	p.Action = "/cases/new"
-	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
-		return s.work.CreateCase(c.Request.Context(), s.actor(c), in)
+	s.submitCaseForm(c, p, func(in casework.CaseInput) (string, error) {
+		if len(in.OfficerIDs) == 0 {
+			in.OfficerIDs = nil // none chosen: the officer filing it
+		}
+		cs, err := s.work.CreateCase(c.Request.Context(), s.actor(c), in)
+		if err != nil {
+			return "", err
+		}
+		return casePath(cs.ID), nil
 	}, "created")
 }
 
@@ -447,6 +521,13 @@ func (s *Server) handleEditCasePage(c *gin.Context) {
 		return
 	}
 	p.Action, p.CaseID, p.Form = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID, formFromFacts(cs.Facts)
+	for _, id := range cs.Officers() {
+		p.Form.OfficerIDs = append(p.Form.OfficerIDs, strconv.FormatUint(uint64(id), 10))
+	}
+	if err := s.formOfficers(c, &p); err != nil {
+		s.uiError(c, err)
+		return
+	}
 	s.ui(c, http.StatusOK, "ui_case_form", p)
 }
 
@@ -462,7 +543,70 @@ func (s *Server) handleEditCaseForm(c *gin.Context) {
 		return
 	}
 	p.Action, p.CaseID = fmt.Sprintf("/cases/%d/edit", cs.ID), cs.ID
-	s.submitCaseForm(c, p, func(in casework.CaseInput) (*models.Case, error) {
-		return s.work.UpdateCase(c.Request.Context(), s.actor(c), cs.ID, in)
+	s.submitCaseForm(c, p, func(in casework.CaseInput) (string, error) {
+		if _, err := s.work.UpdateCase(c.Request.Context(), s.actor(c), cs.ID, in); err != nil {
+			return "", err
+		}
+		return casePath(cs.ID), nil
 	}, "updated")
+}
+
+// revisionDoc loads the correction draft whose revision the user may edit.
+func (s *Server) revisionDoc(c *gin.Context) (*casework.DocumentView, bool) {
+	d, ok := s.webDocument(c)
+	if !ok {
+		return nil, false
+	}
+	if !d.CanRevise {
+		s.uiError(c, errs.E(errs.Conflict, "该文书不是可以修改的更正文书草稿"))
+		return nil, false
+	}
+	return d, true
+}
+
+// revisionPage is the case form as a correction's revision of the facts.
+func (s *Server) revisionPage(c *gin.Context, d *casework.DocumentView) (caseFormPage, error) {
+	p, err := s.newCaseFormPage(c, fmt.Sprintf("更正文书#%d：修改需要更正的事实", d.ID))
+	p.Revision, p.DocID, p.CaseID, p.Action = true, d.ID, d.CaseID, fmt.Sprintf("/documents/%d/revision", d.ID)
+	p.Nav = "cases"
+	return p, err
+}
+
+// handleRevisionPage shows a correction's revision of the facts in the
+// case form, with the reason.
+func (s *Server) handleRevisionPage(c *gin.Context) {
+	d, ok := s.revisionDoc(c)
+	if !ok {
+		return
+	}
+	p, err := s.revisionPage(c, d)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	if d.RevisionFacts != nil {
+		p.Form = formFromFacts(*d.RevisionFacts)
+	}
+	p.Reason = d.CorrectionReason
+	s.ui(c, http.StatusOK, "ui_case_form", p)
+}
+
+// handleRevisionForm stores the revision like PUT /api/v1/documents/{id}/revision.
+func (s *Server) handleRevisionForm(c *gin.Context) {
+	d, ok := s.revisionDoc(c)
+	if !ok {
+		return
+	}
+	p, err := s.revisionPage(c, d)
+	if err != nil {
+		s.uiError(c, err)
+		return
+	}
+	s.submitCaseForm(c, p, func(in casework.CaseInput) (string, error) {
+		rv := casework.RevisionInput{CaseInput: in, Reason: c.Request.PostForm.Get("reason")}
+		if _, err := s.work.Revise(c.Request.Context(), s.actor(c), d.ID, rv); err != nil {
+			return "", err
+		}
+		return casePath(d.CaseID), nil
+	}, "revised")
 }

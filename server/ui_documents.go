@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -47,7 +48,28 @@ func (s *Server) webStep(c *gin.Context, form, flash string, step func(ctx conte
 
 func (s *Server) handleSubmitForm(c *gin.Context)  { s.webStep(c, "", "submitted", s.work.Submit) }
 func (s *Server) handleApproveForm(c *gin.Context) { s.webStep(c, "", "approved", s.work.Approve) }
-func (s *Server) handleCorrectForm(c *gin.Context) { s.webStep(c, "", "corrected", s.work.Correct) }
+
+// handleCorrectForm starts a correction with its reason and opens its
+// revision of the facts.
+func (s *Server) handleCorrectForm(c *gin.Context) {
+	d, ok := s.webDocument(c)
+	if !ok {
+		return
+	}
+	out, err := s.work.Correct(c.Request.Context(), s.actor(c), d.ID, c.Request.PostForm.Get("reason"))
+	if err != nil {
+		s.actionFailed(c, d.CaseID, err, formCorrect, d.ID)
+		return
+	}
+	done(c, fmt.Sprintf("/documents/%d/revision", out.ID), "corrected")
+}
+
+func (s *Server) handleWithdrawDocumentForm(c *gin.Context) {
+	reason := c.Request.PostForm.Get("reason")
+	s.webStep(c, formWithdraw, "withdrawn", func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.WithdrawDocument(ctx, a, id, reason)
+	})
+}
 
 func (s *Server) handleReturnForm(c *gin.Context) {
 	comment := c.Request.PostForm.Get("comment")

@@ -3,10 +3,12 @@ package main
 import (
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,9 @@ type webClient struct {
 	base string
 	c    *http.Client
 	csrf string
+	// officers are the officer ids a new case names when the form names
+	// none (the env's two certified officers).
+	officers []string
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -38,6 +43,9 @@ func (e *testEnv) signIn(t testing.TB, role string) *webClient {
 	t.Helper()
 	w := newWebClient(t, e.srv.URL)
 	w.login(usernameFor(role), passwordFor(role))
+	for _, id := range e.officerIDs {
+		w.officers = append(w.officers, strconv.FormatUint(uint64(id), 10))
+	}
 	return w
 }
 
@@ -91,6 +99,10 @@ func (w *webClient) post(path string, form url.Values) (int, string, http.Header
 	}
 	if _, ok := form["csrf_token"]; !ok {
 		form.Set("csrf_token", w.csrf)
+	}
+	if _, ok := form["officer_ids"]; !ok && path == "/cases/new" && len(w.officers) > 0 && form.Get("violation_code") != "" {
+		form = maps.Clone(form)
+		form["officer_ids"] = w.officers
 	}
 	return w.do("POST", path, form)
 }

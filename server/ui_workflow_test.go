@@ -146,7 +146,7 @@ func TestWebPenaltyPath(t *testing.T) {
 			t.Errorf("print nothing: %d", st)
 		}
 		// The draft PDF (样稿) through the web route, for any signed-in user.
-		expect(off, dp+"/correct", nil, "corrected")
+		expect(off, dp+"/correct", url.Values{"reason": {"决定书的当事人住址有误"}}, "corrected")
 		_, page, _ = off.get(cp)
 		st, _, h = rev.get("/documents/" + lastDoc(t, page) + "/pdf")
 		if st != 200 || h.Get("Content-Type") != "application/pdf" {

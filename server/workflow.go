@@ -25,8 +25,58 @@ func (s *Server) docStep(c *gin.Context, st int, step func(ctx context.Context, 
 
 func (s *Server) handleSubmitDocument(c *gin.Context)  { s.docStep(c, http.StatusOK, s.work.Submit) }
 func (s *Server) handleApproveDocument(c *gin.Context) { s.docStep(c, http.StatusOK, s.work.Approve) }
+
+// reasonRequest is the body of correct and withdraw.
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
 func (s *Server) handleCorrectDocument(c *gin.Context) {
-	s.docStep(c, http.StatusCreated, s.work.Correct)
+	var req reasonRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.docStep(c, http.StatusCreated, func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.Correct(ctx, a, id, req.Reason)
+	})
+}
+
+func (s *Server) handleReviseCorrection(c *gin.Context) {
+	var in casework.RevisionInput
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.docStep(c, http.StatusOK, func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.Revise(ctx, a, id, in)
+	})
+}
+
+func (s *Server) handleWithdrawDocument(c *gin.Context) {
+	var req reasonRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.docStep(c, http.StatusOK, func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
+		return s.work.WithdrawDocument(ctx, a, id, req.Reason)
+	})
+}
+
+func (s *Server) handleWithdrawCase(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var req reasonRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.work.WithdrawCase(c.Request.Context(), s.actor(c), id, req.Reason)
+	s.respondCase(c, http.StatusOK, cs, err)
 }
 
 type returnRequest struct {

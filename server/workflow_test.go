@@ -292,11 +292,12 @@ func TestDocumentLifecycle(t *testing.T) {
 
 		// A correction: new draft naming the old one; issuing it supersedes the old.
 		var corr docResp
-		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], nil, 201, &corr)
+		e.wantField(t, "POST", e.docPath(dec.ID, "correct"), e.tokens[officer], map[string]string{}, 422, "reason") // the reason is required
+		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], map[string]string{"reason": "决定书所载当事人住址有误"}, 201, &corr)
 		if corr.Status != "draft" || corr.CorrectsID == nil || *corr.CorrectsID != dec.ID {
 			t.Fatalf("correction %+v", corr)
 		}
-		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], nil, 409, &ae) // one open correction at a time
+		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], map[string]string{"reason": "再次更正"}, 409, &ae) // one open correction at a time
 		e.approve(t, corr.ID)
 		e.doJSON("POST", e.docPath(corr.ID, "issue"), e.tokens[clerk], nil, 200, &corr)
 		if want := fmt.Sprintf("示公（治）行罚决字〔%d〕2号", time.Now().In(models.China).Year()); corr.Number != want {

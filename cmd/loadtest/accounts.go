@@ -20,6 +20,7 @@ import (
 // the service answers 401. Safe for concurrent use.
 type account struct {
 	username, password string
+	id                 uint       // the user's id, once created
 	mu                 sync.Mutex // guards token
 	token              string
 	relogin            sync.Mutex // one sign-in after a 401 at a time
@@ -75,7 +76,13 @@ type team struct {
 	authorityID                   uint
 	officers                      []*account
 	reviewer, head, clerk, editor *account
+	// partner is the second certified officer every case names beside
+	// its drafter (APL Art. 42: two officers at least).
+	partner *account
 }
+
+// officerIDs are the officers a case drafted by officer names.
+func (t *team) officerIDs(officer *account) []uint { return []uint{officer.id, t.partner.id} }
 
 // The roles of the team's members (docs/api.md).
 var teamRoles = []struct {
@@ -230,6 +237,8 @@ func newTeam(ctx context.Context, a *api, admin *account, run string, authorityI
 		*shared[i] = acc
 		users = append(users, want{acc, r.roles})
 	}
+	t.partner = &account{username: prefix + "partner", password: randomID(16)}
+	users = append(users, want{t.partner, []string{"officer"}})
 	// Created and signed in a few at a time: bcrypt is most of the cost.
 	sem := make(chan struct{}, 4)
 	errc := make(chan error, len(users))
@@ -240,9 +249,19 @@ func newTeam(ctx context.Context, a *api, admin *account, run string, authorityI
 			defer func() { <-sem }()
 			body := map[string]any{"username": u.acc.username, "password": u.acc.password,
 				"display_name": fmt.Sprintf("压测%s", u.acc.username[len(prefix):]), "roles": u.roles, "authority_id": authorityID}
-			if err := admin.call(ctx, a, "setup", "POST", "/api/v1/users", body, 201, nil); err != nil {
+			if slices.Contains(u.roles, "officer") { // enforcement officers hold a certificate
+				body["certificate_number"] = fmt.Sprintf("LT%s%d%03d", run, authorityID, i+1)
+			}
+			var created struct {
+				ID uint `json:"id"`
+			}
+			if err := admin.call(ctx, a, "setup", "POST", "/api/v1/users", body, 201, &created); err != nil {
 				errc <- err
 				return
+			}
+			u.acc.id = created.ID
+			if u.acc == t.partner {
+				return // named in the cases; never signs in
 			}
 			if i >= clients { // the officers sign in in their clients
 				if _, err := u.acc.login(ctx, a); err != nil {

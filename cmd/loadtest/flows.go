@@ -154,12 +154,20 @@ func (w *worker) flow(ctx context.Context, kind string, t *team, officer *accoun
 	if ev.DocumentKind != wantKind {
 		return fmt.Errorf("%w: evaluate answered %s/%s, want %s", errUnexpected, ev.Outcome, ev.DocumentKind, wantKind)
 	}
+	facts["officer_ids"] = t.officerIDs(officer)
 	var cs caseAnswer
 	if err := officer.call(ctx, w.a, "create_case", "POST", "/api/v1/cases", facts, 201, &cs); err != nil {
 		return err
 	}
 	if kind == flowPenalty {
 		if err := w.notice(ctx, t, officer, cs.ID); err != nil {
+			return err
+		}
+		// A major case: the heads discuss it before the decision is
+		// approved (APL Art. 57 ¶2).
+		discussion := map[string]string{"date": w.now().In(china).Format("2006-01-02"), "participants": "局长、副局长",
+			"conclusion": "同意给予行政处罚"}
+		if err := t.head.call(ctx, w.a, "discussion", "POST", fmt.Sprintf("/api/v1/cases/%d/discussion", cs.ID), discussion, 200, nil); err != nil {
 			return err
 		}
 	}

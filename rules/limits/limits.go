@@ -129,6 +129,10 @@ var (
 	AuthorityPhone    = Field{"phone", "联系电话", Line, 50}
 	Username          = Field{"username", "用户名", Code, 64}
 	DisplayName       = Field{"display_name", "姓名", Line, 100}
+	CertificateNumber = Field{"certificate_number", "执法证号", Code, 50}
+	OfficerArea       = Field{"area", "执法区域（类别）", Line, 100}
+	WithdrawReason    = Field{"reason", "撤回（作废）原因", Text, 2000}
+	CorrectionReason  = Field{"reason", "更正原因", Text, 2000}
 	ItemCode          = Field{"code", "事项编码", Code, 64}
 	ItemName          = Field{"name", "违法行为名称", Line, 300}
 	ViolatedProvision = Field{"violated_provision", "违反条款", Line, 500}
@@ -164,7 +168,7 @@ var Fields = []Field{
 	Statement, StatementReason, HearingResult, Participants, Conclusion,
 	PaymentReceipt, ExecutionNote, HearingPlace, HearingAttendees, HearingSummary, ReturnComment, ServiceRecipient, ServicePlace,
 	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, CasePrefix, Reconsideration, Court,
-	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName,
+	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName, CertificateNumber, OfficerArea, WithdrawReason, CorrectionReason,
 	ItemCode, ItemName, ViolatedProvision, PenaltyProvision, Conditions, FineBasis, ImportFileName,
 }
 
