@@ -95,7 +95,11 @@ func enoughOfficers(tx *gorm.DB, c *Case) error {
 	for i := range us {
 		os[i] = officerState(&us[i], c.AuthorityID)
 	}
-	return rules.EnoughOfficers(os)
+	var domain string
+	if err := tx.Model(&CatalogItem{}).Where("id = ?", c.ItemID).Pluck("domain", &domain).Error; err != nil {
+		return errs.Wrap(err, "load the case's item")
+	}
+	return rules.EnoughOfficers(os, c.Evaluation.DocumentKind, domain)
 }
 
 // CaseOfficers loads the officers case c names, in its order (a user who
