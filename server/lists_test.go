@@ -20,7 +20,7 @@ import (
 // by a second officer of A, under another item and in another year.
 type listWorld struct {
 	*scopeWorld
-	case2   uint // u-officer2's case (PUB-ORDER, filed 2026-05-02)
+	case2   uint // 王二's case (PUB-ORDER, filed 2026-05-02)
 	officer string
 	today   string
 }
@@ -29,11 +29,11 @@ func newListWorld(t *testing.T, e *testEnv) *listWorld {
 	t.Helper()
 	w := &listWorld{scopeWorld: newScopeWorld(t, e)}
 	a := w.a
-	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "u-officer2", Password: "password-officer2", DisplayName: "王二",
+	if _, err := e.store.CreateUser(t.Context(), models.NewUser{Username: "u-wanger", Password: "password-wanger", DisplayName: "王二",
 		Roles: []string{officer}, AuthorityID: &a}); err != nil {
 		t.Fatal(err)
 	}
-	w.officer = login(t, e.srv.URL, "u-officer2", "password-officer2")
+	w.officer = login(t, e.srv.URL, "u-wanger", "password-wanger")
 	facts := loadPublicCases(t).Cases[4].Facts
 	facts["authority_id"] = w.a
 	var c struct {
@@ -127,13 +127,19 @@ func TestCaseListFilters(t *testing.T) {
 		// Columns: the officer and the authority.
 		_, rows, _ := e.listCases(t, e.tokens[officer], "mine=0")
 		for _, r := range rows {
-			wantOfficer := "u-officer"
+			want := []string{"u-officer", "李执法"} // the two officers the env's cases name
 			if r.ID == w.case2 {
-				wantOfficer = "王二"
+				want = []string{"王二"} // filed naming nobody: its filing officer
 			}
-			if !slices.Equal(r.Officers, []string{wantOfficer}) || r.Authority != "示例县公安局" || r.OfficerID == 0 {
+			if !slices.Equal(r.Officers, want) || r.Authority != "示例县公安局" || r.OfficerID == 0 {
 				t.Errorf("case %d: officers %v authority %q", r.ID, r.Officers, r.Authority)
 			}
+		}
+		// My cases are also the cases that name me: 李执法 is named on the
+		// env's cases, not on 王二's.
+		partner := login(t, e.srv.URL, "u-officer2", "password-officer2")
+		if got, _, _ := e.listCases(t, partner, "mine=1"); !slices.Equal(got, sorted(issued, draft)) {
+			t.Errorf("the named officer's cases: %v, want %v", got, sorted(issued, draft))
 		}
 		// Pages.
 		got, rows, total := e.listCases(t, e.tokens[officer], "mine=0&per_page=1&page=2")

@@ -31,11 +31,15 @@ type reasonRequest struct {
 	Reason string `json:"reason"`
 }
 
+// handleCorrectDocument takes the reason; a request without a body (as
+// before the reason was asked for) meets the reason's 422, not a 400.
 func (s *Server) handleCorrectDocument(c *gin.Context) {
 	var req reasonRequest
-	if err := bindJSON(c, &req); err != nil {
-		s.fail(c, err)
-		return
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	s.docStep(c, http.StatusCreated, func(ctx context.Context, a casework.Actor, id uint) (*casework.DocumentView, error) {
 		return s.work.Correct(ctx, a, id, req.Reason)

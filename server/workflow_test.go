@@ -293,6 +293,7 @@ func TestDocumentLifecycle(t *testing.T) {
 		// A correction: new draft naming the old one; issuing it supersedes the old.
 		var corr docResp
 		e.wantField(t, "POST", e.docPath(dec.ID, "correct"), e.tokens[officer], map[string]string{}, 422, "reason") // the reason is required
+		e.wantField(t, "POST", e.docPath(dec.ID, "correct"), e.tokens[officer], nil, 422, "reason")                 // no body, as before the reason: the same 422
 		e.doJSON("POST", e.docPath(dec.ID, "correct"), e.tokens[officer], map[string]string{"reason": "决定书所载当事人住址有误"}, 201, &corr)
 		if corr.Status != "draft" || corr.CorrectsID == nil || *corr.CorrectsID != dec.ID {
 			t.Fatalf("correction %+v", corr)
