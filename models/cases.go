@@ -409,7 +409,7 @@ type RegisterRow struct {
 // registerColumns are the columns of cases the register reads (not the
 // facts: the largest, and not needed); officerNames' columns among them.
 var registerColumns = []string{"cases.id", "cases.number", "cases.authority_id", "cases.item_id", "cases.violation_code", "cases.party_name",
-	"cases.party_key", "cases.status", "cases.outcome", "cases.ground", "cases.discovered_date", "cases.evaluation_json", "cases.officer_id"}
+	"cases.party_key", "cases.status", "cases.outcome", "cases.ground", "cases.discovered_date", "cases.evaluation_json", "cases.officer_id", "cases.officer_ids"}
 
 // registerChunk is how many cases one statement of the register reads.
 const registerChunk = 500

@@ -375,7 +375,7 @@ func (e *evaluation) firstOffense(lighter []lighterGround) (Evaluation, bool) {
 			ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，承办人认定当事人的情形符合清单所列适用条件："+c+"。")
 			ev.Findings = append(ev.Findings, "本事项列入首次违法可以不予行政处罚事项清单，当事人的情形符合清单所列适用条件："+c+"。")
 		} else {
-			ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，适用条件为："+c+"。承办人尚未确认当事人的情形符合上述条件（conditions_met），文书不引用清单条件。")
+			ev.Reasons = append(ev.Reasons, "本事项列入首次违法可以不予行政处罚清单，适用条件为："+c+"。承办人尚未确认当事人的情形符合上述条件（案件表单“当事人的情形符合清单所列适用条件”一项未勾选），文书不引用清单条件。")
 		}
 	}
 	p := e.penalty(lighter, true)

@@ -318,6 +318,7 @@ func normalise(f *Facts) {
 	if f.Harm == "" {
 		f.Harm = HarmNone
 	}
+	f.Facts = trimFindingLead(f.Facts)
 	f.MentalCapacity = strings.TrimSpace(f.MentalCapacity)
 	if f.MentalCapacity == "" {
 		f.MentalCapacity = CapacityFull
@@ -326,6 +327,34 @@ func normalise(f *Facts) {
 		f.PriorViolations[i].ViolationCode = strings.TrimSpace(f.PriorViolations[i].ViolationCode)
 		f.PriorViolations[i].Date = strings.TrimSpace(f.PriorViolations[i].Date)
 	}
+}
+
+// findingLeads are the words officers open the facts with that every
+// letter already prints before them ("经查，{{facts}}"): kept, the letter
+// read "经查，经查，".
+var findingLeads = []string{"经查明", "经调查", "经查"}
+
+// trimFindingLead drops a leading 经查 (经查明, 经调查) and the comma or
+// colon after it from the facts.
+func trimFindingLead(s string) string {
+	t := strings.TrimSpace(s)
+	for _, lead := range findingLeads {
+		rest, ok := strings.CutPrefix(t, lead)
+		if !ok || !strings.ContainsAny(firstRune(rest), "，,：:") { // 经查验… is not the lead
+			continue
+		}
+		if rest = strings.TrimLeft(rest, "，,：: \t"); rest != "" {
+			return rest
+		}
+	}
+	return s
+}
+
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
 }
 
 func requiredDate(fe errs.Fields, field, label, s string) (date, bool) {

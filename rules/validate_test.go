@@ -202,3 +202,20 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// TestTrimFindingLead: the letters print "经查，" before the facts; an
+// officer's own 经查 goes, other openings stay.
+func TestTrimFindingLead(t *testing.T) {
+	for in, want := range map[string]string{
+		"经查，当事人于2026年5月1日……": "当事人于2026年5月1日……",
+		"经查明：当事人销售……":        "当事人销售……",
+		"  经调查, 当事人……":       "当事人……",
+		"经查验，当事人的营业执照已过期。":   "经查验，当事人的营业执照已过期。",
+		"当事人于2026年5月1日经查，……": "当事人于2026年5月1日经查，……",
+		"经查，": "经查，",
+	} {
+		if got := trimFindingLead(in); got != want {
+			t.Errorf("trimFindingLead(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

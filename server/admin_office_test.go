@@ -385,6 +385,24 @@ func TestNotFoundAndFavicon(t *testing.T) {
 			t.Errorf("%s (%q): %s %.200s", c.path, c.accept, ct, body)
 		}
 	}
+	// The address a form posted to, opened again (reload, bookmark, back):
+	// a case's step goes back to the case, another is a Chinese page; the
+	// API keeps its JSON 405.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/cases/7/discussion", nil)
+	req.Header.Set("Accept", browser)
+	if r, err := noRedirect.Do(req); err != nil || r.StatusCode != 303 || r.Header.Get("Location") != "/cases/7" {
+		t.Errorf("GET a case's step: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
+	if resp, body := get("/documents/3/issue", browser); resp.StatusCode != 405 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(body, "请从页面上的按钮办理") {
+		t.Errorf("GET a document's step in a browser: %d %.200s", resp.StatusCode, body)
+	}
+	if resp, body := get("/api/v1/documents/3/issue", browser); resp.StatusCode != 405 || !strings.Contains(body, `"method_not_allowed"`) {
+		t.Errorf("GET an API step: %d %.200s", resp.StatusCode, body)
+	}
 	resp, body := get("/favicon.ico", "")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(body, "\x00\x00\x01\x00\x01\x00") {
 		t.Errorf("favicon: %d %s % x", resp.StatusCode, resp.Header.Get("Content-Type"), body[:min(8, len(body))])

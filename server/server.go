@@ -90,9 +90,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	r.HandleMethodNotAllowed = true
 	r.Use(s.securityHeaders(), s.requestID(), s.recoverer(), s.accessLog(), s.metrics.middleware(), s.deadline())
 	r.NoRoute(s.handleNotFound)
-	r.NoMethod(func(c *gin.Context) {
-		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方法")
-	})
+	r.NoMethod(s.handleMethodNotAllowed)
 	s.routes(r)
 	return r, nil
 }
