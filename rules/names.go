@@ -4,6 +4,11 @@ package rules
 // outcomes and circumstances, used by the staff pages, the letters and the
 // API's messages alike.
 
+import (
+	"slices"
+	"strings"
+)
+
 var kindNames = map[string]string{
 	KindAdvanceNotice:     "行政处罚事先告知书",
 	KindPenaltyDecision:   "行政处罚决定书",
@@ -176,4 +181,72 @@ var letterLabels = map[string]string{
 	KindHearingNotice:            "听证通知书",
 	KindReminder:                 "催告书",
 	KindClosingReport:            "结案审批表",
+}
+
+// auditActionNames are the audit log's actions in Chinese (the audit log
+// page; the log stores the codes).
+var auditActionNames = map[string]string{
+	"login": "登录", "change_password": "修改密码", "reset_password": "重置密码",
+	"create_user": "新建用户", "update_user": "修改用户",
+	"create_authority": "新建执法机关", "update_authority": "修改执法机关",
+	"create_item": "新建违法行为事项", "update_item": "修改违法行为事项", "retire_item": "停用事项", "reactivate_item": "恢复事项",
+	"import_catalog": "导入事项清单", "set_calendar": "设置节假日",
+	"create_template": "保存模板版本", "activate_template": "启用模板版本",
+	"create_case": "立案", "edit": "修改案件事实", "open_case": "案件进入办理", "correct_case": "按更正文书修改案件",
+	"withdraw_case": "撤回案件", "close_case": "结案", "execute_case": "进入执行",
+	"record_statement": "记录陈述申辩", "record_discussion": "记录集体讨论", "record_hearing": "记录听证",
+	"record_payment": "记录缴款", "record_deferral": "记录延期（分期）缴纳", "record_execution": "记录执行情况",
+	"create_document": "制作文书", "create_correction": "制作更正文书", "correction_started": "开始更正",
+	"revise_correction": "修改更正内容", "submit": "提交审核", "legal_review": "法制审核通过", "approve": "负责人批准",
+	"return": "退回修改", "issue": "签发", "serve": "记录送达", "supersede": "被更正", "withdraw": "作废文书",
+	"print": "打印", "receipt_open": "查看送达回证（查询码）", "public_download": "当事人下载", "export_cases": "导出案件登记表",
+	"check_audit": "校验审计链", "emergency_separation_override": "紧急设置下越过职责分离",
+}
+
+// AuditActionName is an audit action's Chinese name (the code itself when
+// it has none).
+func AuditActionName(action string) string {
+	if n, ok := auditActionNames[action]; ok {
+		return n
+	}
+	return action
+}
+
+// AuditActionCode finds the action a user typed by its Chinese name or
+// code (the audit log page's filter); "" when it names none.
+func AuditActionCode(typed string) string {
+	typed = strings.TrimSpace(typed)
+	if _, ok := auditActionNames[typed]; ok {
+		return typed
+	}
+	for code, name := range auditActionNames {
+		if name == typed {
+			return code
+		}
+	}
+	return typed
+}
+
+// AuditActions are the actions with their names, for the filter's list.
+func AuditActions() [][2]string {
+	out := make([][2]string, 0, len(auditActionNames))
+	for code, name := range auditActionNames {
+		out = append(out, [2]string{code, name})
+	}
+	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	return out
+}
+
+// auditEntityNames are what an audit entry is about, in Chinese.
+var auditEntityNames = map[string]string{
+	"case": "案件", "document": "文书", "user": "用户", "authority": "执法机关", "catalog_item": "违法行为事项",
+	"item": "违法行为事项", "template": "模板", "calendar": "节假日", "audit": "审计日志",
+}
+
+// AuditEntityName is an audit entity's Chinese name.
+func AuditEntityName(entity string) string {
+	if n, ok := auditEntityNames[entity]; ok {
+		return n
+	}
+	return entity
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -275,6 +276,15 @@ func TestAuditPage(t *testing.T) {
 		_, byUser := rows("user=u-reviewer")
 		if len(byDoc) < 2 || len(byCase) <= len(byDoc) || len(byAction) == 0 || len(byUser) == 0 {
 			t.Errorf("filters: document %d, case %d, action %d, user %d rows", len(byDoc), len(byCase), len(byAction), len(byUser))
+		}
+		// In Chinese: the action typed by its name filters as its code, and
+		// the rows say what happened in words, not codes.
+		if _, r := rows("action=" + url.QueryEscape("负责人批准")); !slices.Equal(r, byAction) {
+			t.Errorf("action typed in Chinese: %v, want %v", r, byAction)
+		}
+		_, page, _ := w.get("/admin/audit?action=approve")
+		if pt := text(page); !strings.Contains(pt, "负责人批准") || !strings.Contains(pt, "文书#") || strings.Contains(pt, "reviewing →") {
+			t.Errorf("the rows are not in Chinese: %.600s", pt)
 		}
 		st, body, _ := w.get("/admin/audit?user=u-reviewer")
 		if st != 200 || strings.Contains(text(body), "u-officer ") {

@@ -287,7 +287,18 @@ var uiFuncs = template.FuncMap{
 		}
 		return s
 	},
-	"cndate":     pageDate,
+	"cndate":      pageDate,
+	"auditAction": rules.AuditActionName,
+	"auditEntity": rules.AuditEntityName,
+	"auditStatus": func(entity, st string) string {
+		if st == "" {
+			return ""
+		}
+		if entity == "case" {
+			return rules.CaseStatusName(st)
+		}
+		return rules.DocStatusName(st)
+	},
 	"cntime":     pageTime,
 	"cnday":      func(t *time.Time) string { return pageDate(t.In(models.China).Format("2006-01-02")) },
 	"can":        func(u *models.User, role string) bool { return u != nil && u.HasRole(role) },

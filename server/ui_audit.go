@@ -23,6 +23,8 @@ type auditFilter struct {
 
 type adminAuditPage struct {
 	uiBase
+	// Actions are the filter's choices: code and Chinese name.
+	Actions    [][2]string
 	Filter     auditFilter
 	Entries    []models.AuditEntry
 	More       string // the next page's URL
@@ -36,7 +38,7 @@ func auditQuery(c *gin.Context, fe errs.Fields) (auditFilter, models.AuditQuery)
 	f := auditFilter{User: strings.TrimSpace(c.Query("user")), Case: strings.TrimSpace(c.Query("case")),
 		Document: strings.TrimSpace(c.Query("document")), Action: strings.TrimSpace(c.Query("action")),
 		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
-	q := models.AuditQuery{Username: f.User, Action: f.Action}
+	q := models.AuditQuery{Username: f.User, Action: rules.AuditActionCode(f.Action)}
 	id := func(field, v string) uint {
 		if v == "" {
 			return 0
@@ -65,6 +67,7 @@ func (s *Server) auditPage(c *gin.Context, st int, p adminAuditPage) {
 	fe := errs.Fields{}
 	var q models.AuditQuery
 	p.Filter, q = auditQuery(c, fe)
+	p.Actions = rules.AuditActions()
 	p.Deployment = s.actor(c).Deployment()
 	if len(fe) > 0 {
 		p.Fields, p.Error = fe, "筛选条件有误，请按提示修改。"
