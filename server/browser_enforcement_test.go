@@ -96,7 +96,7 @@ func TestBrowserPaymentAndClosing(t *testing.T) {
 
 	b.signIn(base, "u-clerk", "password-clerk")
 	run("issue", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.CSS(d+`-issue`)),
-		chromedp.Click(chromedp.CSS(d+`-issue`)), chromedp.Sleep(300*time.Millisecond),
+		chromedp.Click(chromedp.CSS(d+`-issue`)), chromedp.WaitVisible(chromedp.CSS(`#issued`)), // the issued page: the issue is done
 		chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.CSS(`#case-status`)))
 	if got := textOf(`#case-status`); got != "已结案" {
 		t.Errorf("case status %q, want 已结案", got)
