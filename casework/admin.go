@@ -334,7 +334,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*model
 	}
 	u, err := s.store.CreateUser(ctx, models.NewUser{Username: in.Username, Password: in.Password,
 		DisplayName: in.DisplayName, Roles: in.Roles, AuthorityID: in.AuthorityID, Authorities: in.Authorities,
-		CertificateNumber: in.CertificateNumber, Area: in.Area})
+		CertificateNumber: in.CertificateNumber, Area: in.Area, MustChangePassword: in.MustChangePassword})
 	if err != nil {
 		return nil, err
 	}
@@ -429,6 +429,9 @@ type UserInput struct {
 	// enforcement officer (APL Art. 42, 55).
 	CertificateNumber string `json:"certificate_number"`
 	Area              string `json:"area"`
+	// MustChangePassword: the user changes the password the admin set at
+	// the first sign-in (the admin pages' default; the API's is false).
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // trimChecked trims *v and checks it against field (nil stays nil).

@@ -46,6 +46,9 @@ type NewUser struct {
 	Authorities []uint
 	// CertificateNumber and Area: an enforcement officer's certificate.
 	CertificateNumber, Area string
+	// MustChangePassword: the password is the admin's; the user chooses
+	// their own at the first sign-in.
+	MustChangePassword bool
 }
 
 // BcryptCost is the work factor; tests lower it.
@@ -79,6 +82,8 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		AuthorityID:  nu.AuthorityID,
 		Authorities:  JoinIDs(nu.Authorities),
 		Active:       true,
+		// The admin knows it: the user's own comes first.
+		MustChangePassword: nu.MustChangePassword,
 
 		CertificateNumber: nu.CertificateNumber,
 		Area:              nu.Area,

@@ -479,7 +479,7 @@ func (s *Server) usersPage(c *gin.Context, st int, p adminUsersPage) {
 }
 
 func (s *Server) handleAdminUsersPage(c *gin.Context) {
-	s.usersPage(c, http.StatusOK, adminUsersPage{uiBase: s.base(c, "用户", "admin")})
+	s.usersPage(c, http.StatusOK, adminUsersPage{uiBase: s.base(c, "用户", "admin"), Form: casework.UserInput{MustChangePassword: true}})
 }
 
 // formAuthorities reads the authority_id select and the authorities
@@ -512,7 +512,8 @@ func formAuthorities(c *gin.Context, fe errs.Fields) (*uint, []uint) {
 func (s *Server) handleAdminCreateUser(c *gin.Context) {
 	req := casework.UserInput{Username: c.PostForm("username"), Password: c.PostForm("password"),
 		DisplayName: strings.TrimSpace(c.PostForm("display_name")), Roles: c.PostFormArray("roles"),
-		CertificateNumber: c.PostForm("certificate_number"), Area: c.PostForm("area")}
+		CertificateNumber: c.PostForm("certificate_number"), Area: c.PostForm("area"),
+		MustChangePassword: c.PostForm("must_change_password") != ""}
 	fe := errs.Fields{}
 	req.AuthorityID, req.Authorities = formAuthorities(c, fe)
 	err := fe.Err()

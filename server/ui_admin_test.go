@@ -244,6 +244,25 @@ func TestWebAdminUsers(t *testing.T) {
 		if st, body, _ = w.post("/admin/users", url.Values{"username": {"wang.wu"}, "password": {"password-wang"}, "roles": {"officer"}}); st != 409 || !strings.Contains(text(body), "用户名已存在") {
 			t.Fatalf("duplicate user: %d", st)
 		}
+		// The form's default: the new user replaces the admin's password at
+		// the first sign-in.
+		if _, body, _ := w.get("/admin/users"); !strings.Contains(body, `id="u-must-change" checked`) {
+			t.Error("the new-user form does not ask for a password change by default")
+		}
+		if st, _, _ := w.post("/admin/users", url.Values{"username": {"zhao.liu"}, "password": {"password-zhao"}, "roles": {"officer"},
+			"must_change_password": {"1"}}); st != 303 {
+			t.Fatalf("create user who must change: %d", st)
+		}
+		zw := newWebClient(t, e.srv.URL)
+		st, loginPage, _ := zw.get("/login")
+		tok := csrfRE.FindStringSubmatch(loginPage)
+		if st != 200 || tok == nil {
+			t.Fatalf("GET /login: %d", st)
+		}
+		zw.do("POST", "/login", url.Values{"username": {"zhao.liu"}, "password": {"password-zhao"}, "csrf_token": {tok[1]}})
+		if st, _, h := zw.get("/cases"); st != 303 || !strings.HasPrefix(h.Get("Location"), "/account/password") {
+			t.Errorf("first sign-in with the admin's password: %d %s, want the password page", st, h.Get("Location"))
+		}
 
 		// Editing: the user's offices and status; a refusal keeps what was typed.
 		us, err := e.store.ListUsers(t.Context(), models.Everything)
