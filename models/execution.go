@@ -287,12 +287,27 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 			if err := tx.First(&u, *h.HostID).Error; err != nil || !u.Active || !u.Scope().Allows(c.AuthorityID) {
 				return errs.Field("host_id", "听证主持人应为本机关在职的工作人员")
 			}
-			if u.ID == c.OfficerID {
-				return errs.Field("host_id", "听证由行政机关指定的非本案调查人员主持（"+rules.HearingArticles[0]+"第一款第（四）项），本案承办人不能主持")
+			if err := rules.CheckHearingHost(u.ID, append(c.Officers(), c.OfficerID)); err != nil {
+				return err
 			}
 			host = u.DisplayName
 			if host == "" {
 				host = u.Username
+			}
+		}
+		if h.Requested != c.HearingRequested {
+			notice, err := servedAdvanceNotice(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if notice != nil {
+				cal, err := s.calendar(tx)
+				if err != nil {
+					return err
+				}
+				if err := rules.CheckHearingRequest(cal, notice.ServedDate, h.Requested); err != nil {
+					return err
+				}
 			}
 		}
 		if h.Scheduled != "" && h.Scheduled != c.HearingScheduled {

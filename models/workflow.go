@@ -884,6 +884,21 @@ func (s *Store) DocumentContext(ctx context.Context, sc Scope, id uint) (*Docume
 	return dc, err
 }
 
+// servedAdvanceNotice is the case's latest served advance notice, nil for
+// none.
+func servedAdvanceNotice(tx *gorm.DB, caseID uint) (*Document, error) {
+	var n Document
+	err := tx.Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", caseID, rules.KindAdvanceNotice, DocServed).
+		Order("id DESC").First(&n).Error
+	switch {
+	case err == nil:
+		return &n, nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, nil
+	}
+	return nil, errs.Wrap(err, "load advance notice")
+}
+
 // documentContext reads, in tx, what document d of case c prints beside
 // them (Corrects is the caller's: issuing has it locked already).
 func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentContext, error) {
@@ -894,16 +909,12 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	if err := tx.First(dc.Item, c.ItemID).Error; err != nil {
 		return nil, notFound(err, "违法行为事项")
 	}
-	if d.Kind == rules.KindPenaltyDecision {
-		var n Document
-		err := tx.Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", c.ID, rules.KindAdvanceNotice, DocServed).
-			Order("id DESC").First(&n).Error
-		switch {
-		case err == nil:
-			dc.Notice = &n
-		case !errors.Is(err, gorm.ErrRecordNotFound):
-			return nil, errs.Wrap(err, "load advance notice")
+	if d.Kind == rules.KindPenaltyDecision || d.Kind == rules.KindHearingNotice {
+		n, err := servedAdvanceNotice(tx, c.ID)
+		if err != nil {
+			return nil, err
 		}
+		dc.Notice = n
 	}
 	if d.ServesID != nil {
 		var sv Document

@@ -50,6 +50,9 @@ const (
 	// the end of the remedy periods (行政强制法 Art. 53), or of the
 	// deferral or the instalments (APL Art. 72 ¶2).
 	CourtMonths = 3
+	// HearingRequestDays: the party asks for a hearing within 5 days of
+	// the advance notice (APL Art. 64 ¶1 (1)), working days (Art. 85).
+	HearingRequestDays = 5
 )
 
 // Payment states of a decided fine, as lists show them.
@@ -414,6 +417,49 @@ func CheckHearingDate(cal Calendar, notified, hearing string) error {
 	if hearing < earliest {
 		return errs.Field("hearing_date", fmt.Sprintf("行政机关应当在举行听证的七日（工作日）前通知当事人听证的时间、地点（%s、第八十五条）：于%s通知的，听证日期最早为%s",
 			Article(LawAPL, 64, 1, 2), ChineseDate(notified), ChineseDate(earliest)))
+	}
+	return nil
+}
+
+// HearingHostArticle: the hearing is held by staff the authority names who
+// are not investigators of the case.
+var HearingHostArticle = Article(LawAPL, 64, 1, 4)
+
+// CheckHearingHost refuses a hearing host who investigated the case: every
+// officer the case names is an investigator (APL Art. 64 ¶1 (4):
+// "听证由行政机关指定的非本案调查人员主持").
+func CheckHearingHost(hostID uint, investigators []uint) error {
+	if slices.Contains(investigators, hostID) {
+		return errs.Field("host_id", "听证由行政机关指定的非本案调查人员主持（"+HearingHostArticle+"）：本案的执法人员不能主持听证")
+	}
+	return nil
+}
+
+// HearingRequestLast is the last day the party may ask for a hearing: the
+// 5th working day after the day the advance notice was served (APL Art. 64
+// ¶1 (1), Art. 85).
+func HearingRequestLast(cal Calendar, noticeServed string) (string, error) {
+	return cal.AddWorkdays(noticeServed, HearingRequestDays)
+}
+
+// CheckHearingRequest refuses a hearing request made after the 5 working
+// days that follow the service of the advance notice (APL Art. 64 ¶1 (1):
+// "当事人要求听证的，应当在行政机关告知后五日内提出"; Art. 85). No served
+// notice: nothing to check against.
+func CheckHearingRequest(cal Calendar, noticeServed, requested string) error {
+	if noticeServed == "" || !ValidDate(requested) {
+		return nil
+	}
+	last, err := HearingRequestLast(cal, noticeServed)
+	if err != nil {
+		return errs.Field("requested_date", "要求听证的日期无效")
+	}
+	if requested < noticeServed {
+		return errs.Field("requested_date", "要求听证的日期不得早于告知书送达之日"+ChineseDate(noticeServed))
+	}
+	if requested > last {
+		return errs.Field("requested_date", fmt.Sprintf("当事人要求听证的，应当在行政机关告知后五日（工作日）内提出（%s、第八十五条）：告知书于%s送达，最后一日为%s",
+			Article(LawAPL, 64, 1, 1), ChineseDate(noticeServed), ChineseDate(last)))
 	}
 	return nil
 }

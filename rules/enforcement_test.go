@@ -161,3 +161,49 @@ func TestDraftKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckHearingHost(t *testing.T) {
+	for _, tc := range []struct {
+		host          uint
+		investigators []uint
+		ok            bool
+	}{
+		{5, []uint{1, 2}, true},
+		{1, []uint{1, 2}, false},
+		{2, []uint{1, 2}, false}, // the second named officer investigated too
+		{3, nil, true},
+	} {
+		err := CheckHearingHost(tc.host, tc.investigators)
+		if (err == nil) != tc.ok {
+			t.Errorf("host %d of %v: %v", tc.host, tc.investigators, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "第六十四条第一款第四项") {
+			t.Errorf("message %q does not cite Art. 64 ¶1 (4)", err)
+		}
+	}
+}
+
+func TestCheckHearingRequest(t *testing.T) {
+	hol, _ := NewCalendar([]string{"2026-03-05"}, nil)
+	for _, tc := range []struct {
+		cal               Calendar
+		served, requested string
+		ok                bool
+		last              string
+	}{
+		{Calendar{}, "2026-03-02", "2026-03-09", true, ""}, // Mon + 5 working days = next Mon
+		{Calendar{}, "2026-03-02", "2026-03-10", false, "2026年3月9日"},
+		{hol, "2026-03-02", "2026-03-10", true, ""}, // a holiday moves the last day
+		{hol, "2026-03-02", "2026-03-11", false, "2026年3月10日"},
+		{Calendar{}, "2026-03-02", "2026-03-01", false, ""},
+		{Calendar{}, "", "2026-05-01", true, ""}, // no served notice
+	} {
+		err := CheckHearingRequest(tc.cal, tc.served, tc.requested)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s → %s: %v", tc.served, tc.requested, err)
+		}
+		if tc.last != "" && (err == nil || !strings.Contains(err.Error(), tc.last)) {
+			t.Errorf("%s → %s: message %v does not name %s", tc.served, tc.requested, err, tc.last)
+		}
+	}
+}
