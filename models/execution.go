@@ -70,7 +70,7 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 		r.Input.Fine = r.Decision.Fine
 		r.Input.Deadlines = rules.ComputeDeadlines(r.Calendar, r.Decision.Kind, r.Decision.ServedDate, r.Decision.Fine, 0)
 	}
-	r.Input.Instalments = c.Instalments
+	r.Input.Instalments, r.Input.DeferralApproved = c.Instalments, c.DeferralApproved
 	r.Input.EnforcementApplied = c.EnforcementApplied
 	r.Input.OtherPenalties, r.Input.OtherExecuted = rules.OtherPenalties(c.Evaluation.Penalties), c.OtherExecuted
 	return r, nil

@@ -98,8 +98,12 @@ type Execution struct {
 	Deadlines *Deadlines
 	Payments  []Payment
 	// Instalments are the approved deferral (one date) or instalments (APL
-	// Art. 66 ¶2); nil for none.
-	Instalments []Instalment
+	// Art. 66 ¶2); nil for none. DeferralApproved is the day they were
+	// approved: the late fee accrued on the decision's own due date up to
+	// that day stays owed (only an execution agreement, 行政强制法 Art.
+	// 42, may reduce it).
+	Instalments      []Instalment
+	DeferralApproved string
 	// ReminderServed is the day the reminder (催告书) was served.
 	ReminderServed string
 	// EnforcementApplied is the day the court was asked to enforce.
@@ -186,7 +190,8 @@ func OtherPenalties(ps []Penalty) bool {
 // 72 ¶1 (1); natural days), and stops at the fine's amount. A payment
 // covers the unpaid fine first (the earliest instalment first), then the
 // late fee. Deferral and instalments move the due dates (Art. 66 ¶2) and
-// the start of the court window (Art. 72 ¶2).
+// the start of the court window (Art. 72 ¶2); approved after the due date,
+// they leave the fee accrued up to the approval day (included) owed.
 func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 	var st ExecutionStatus
 	fine := cents(e.Fine)
@@ -236,7 +241,16 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 	}
 	pi := 0
 	if len(sched) > 0 {
-		for pi < len(pays) && pays[pi].Date <= sched[0].Due { // before the first late day
+		start := sched[0].Due
+		// A deferral approved after the decision's due date leaves the
+		// whole unpaid fine overdue from then to the approval.
+		origDue := ""
+		if len(e.Instalments) > 0 && e.DeferralApproved != "" && e.Deadlines != nil && e.Deadlines.PaymentDue != "" &&
+			e.Deadlines.PaymentDue < e.DeferralApproved {
+			origDue = e.Deadlines.PaymentDue
+			start = min(start, origDue)
+		}
+		for pi < len(pays) && pays[pi].Date <= start { // before the first late day
 			apply(cents(pays[pi].Amount))
 			pi++
 		}
@@ -244,7 +258,7 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 		if len(pays) > 0 {
 			last = max(last, pays[len(pays)-1].Date)
 		}
-		d, _ := time.Parse(calendarLayout, sched[0].Due)
+		d, _ := time.Parse(calendarLayout, start)
 		for i := 0; i < maxDayShift; i++ {
 			d = d.AddDate(0, 0, 1)
 			day := d.Format(calendarLayout)
@@ -254,7 +268,7 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 			if day <= end && fee < capFee {
 				var overdue int64
 				for k, in := range sched {
-					if in.Due < day {
+					if in.Due < day || origDue != "" && day <= e.DeferralApproved {
 						overdue += unpaid[k]
 					}
 				}

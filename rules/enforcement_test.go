@@ -207,3 +207,30 @@ func TestCheckHearingRequest(t *testing.T) {
 		}
 	}
 }
+
+// A deferral approved after the due date keeps the late fee accrued up to
+// the approval (行政强制法 Art. 42 alone may reduce 加处罚款).
+func TestDeferralAfterDue(t *testing.T) {
+	cal := Calendar{}
+	dl := ComputeDeadlines(cal, KindPenaltyDecision, "2026-03-02", 1000, 0) // due 2026-03-17
+	for _, tc := range []struct {
+		name, approved, today string
+		plan                  []Instalment
+		payments              []Payment
+		fee                   float64
+		days                  int
+	}{
+		{"approved in time", "2026-03-10", "2026-04-20", []Instalment{{"2026-04-30", 1000}}, nil, 0, 0},
+		{"approved late: 20 days stay", "2026-04-06", "2026-04-20", []Instalment{{"2026-04-30", 1000}}, nil, 600, 20},
+		{"approved late, deferral overdue too", "2026-04-06", "2026-05-02", []Instalment{{"2026-04-30", 1000}}, nil, 660, 22},
+		{"approved late after a part paid", "2026-04-06", "2026-04-20", []Instalment{{"2026-04-30", 500}}, []Payment{{"2026-03-27", 500}},
+			450, 20}, // 10 days of 1,000 yuan, then 10 of 500
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := ComputeExecution(cal, Execution{Fine: 1000, Deadlines: dl, Instalments: tc.plan, DeferralApproved: tc.approved, Payments: tc.payments}, tc.today)
+			if x.LateFee != tc.fee || x.LateFeeDays != tc.days {
+				t.Errorf("fee %.2f over %d days, want %.2f over %d", x.LateFee, x.LateFeeDays, tc.fee, tc.days)
+			}
+		})
+	}
+}
