@@ -310,14 +310,20 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 				}
 			}
 		}
-		if h.Scheduled != "" && h.Scheduled != c.HearingScheduled {
+		if changed := noticedChanges(c, h); len(changed) > 0 {
 			noticed, err := s.hearingNoticed(tx, c.ID)
 			if err != nil {
 				return err
 			}
 			if noticed {
-				return errs.Field("hearing_scheduled", "听证通知书已签发，改变听证时间须重新制作听证通知书；请先更正听证通知书")
+				f := errs.Fields{}
+				for _, k := range changed {
+					f.Add(k, "听证通知书已签发，改变听证的时间、地点或者主持人须重新制作听证通知书；请先更正听证通知书")
+				}
+				return f.Err()
 			}
+		}
+		if h.Scheduled != "" && h.Scheduled != c.HearingScheduled {
 			cal, err := s.calendar(tx)
 			if err != nil {
 				return err
@@ -342,6 +348,25 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 			Detail: fmt.Sprintf("requested=%s scheduled=%s %s place=%q host=%q held=%t date=%s participants=%q", h.Requested, h.Scheduled, h.Time, h.Place, host, h.Held, h.Date, h.Participants)})
 	})
 	return c, err
+}
+
+// noticedChanges lists the fields h changes that an issued hearing notice
+// told the party: the date, time, place and host.
+func noticedChanges(c *Case, h Hearing) []string {
+	var out []string
+	if h.Scheduled != c.HearingScheduled {
+		out = append(out, "hearing_scheduled")
+	}
+	if h.Time != c.HearingTime {
+		out = append(out, "hearing_time")
+	}
+	if h.Place != c.HearingPlace {
+		out = append(out, "hearing_place")
+	}
+	if (h.HostID == nil) != (c.HearingHostID == nil) || h.HostID != nil && *h.HostID != *c.HearingHostID {
+		out = append(out, "host_id")
+	}
+	return out
 }
 
 // hearingNoticed reports whether a hearing notice of the case is issued.

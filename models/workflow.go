@@ -664,6 +664,28 @@ type Service struct {
 	Place     string
 }
 
+// checkHearingService refuses serving a hearing notice on date when the
+// hearing lies less than 7 working days after it: the law counts from the
+// party's notification ("举行听证的七日前，通知当事人", APL Art. 64 ¶1 (2)).
+func (s *Store) checkHearingService(tx *gorm.DB, caseID uint, date string) error {
+	var c Case
+	if err := tx.Select("id", "hearing_scheduled").First(&c, caseID).Error; err != nil {
+		return notFound(err, "案件")
+	}
+	cal, err := s.calendar(tx)
+	if err != nil {
+		return err
+	}
+	if err := rules.CheckHearingDate(cal, date, c.HearingScheduled); err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) {
+			return errs.Field("date", e.Message)
+		}
+		return err
+	}
+	return nil
+}
+
 // ServeDocument records service of an issued document (and of the service
 // receipt issued with it): issued → served. The date may not lie before the
 // issue date or in the future.
@@ -682,6 +704,11 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 		}
 		if sv.Date > s.Today() {
 			return errs.Field("date", "送达日期不能晚于今天")
+		}
+		if d.Kind == rules.KindHearingNotice {
+			if err := s.checkHearingService(tx, d.CaseID, sv.Date); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		set := map[string]any{"status": DocServed, "served_date": sv.Date, "served_at": now,
