@@ -193,7 +193,7 @@ func documentData(dc *models.DocumentContext) render.Data {
 			data.Notice.Number, data.Notice.Date = *d.Number, d.IssueDate
 		}
 		data.Notice.Served = d.ServedDate
-	case rules.KindPenaltyDecision:
+	case rules.KindPenaltyDecision, rules.KindHearingNotice:
 		if n := dc.Notice; n != nil && n.Number != nil {
 			data.Notice.Number, data.Notice.Date, data.Notice.Served = *n.Number, n.IssueDate, n.ServedDate
 		}
