@@ -180,6 +180,7 @@ func documentData(dc *models.DocumentContext) render.Data {
 	data.Case.Officers = OfficersText(dc.Officers)
 	data.Kind = d.Kind
 	data.Draft = !rules.IsFrozen(d.Status)
+	data.Approved = d.Status == models.DocApproved || rules.IsFrozen(d.Status)
 	if d.IssueDate != "" {
 		data.IssueDate = d.IssueDate
 	}

@@ -189,7 +189,15 @@ func TestLetterBranches(t *testing.T) {
 			want:    []string{"本局于2026年3月4日向当事人送达了《行政处罚事先告知书》（江南市监告〔2026〕5号）"},
 			notWant: []string{"2026年3月2日"}},
 		{name: "closing report paid", kind: rules.KindClosingReport, party: rules.PartyPerson,
-			want: []string{"结案审批表", "本案行政处罚已执行完毕，拟予结案。", "已缴清"}, notWant: []string{"申请人民法院强制执行，拟予结案"}},
+			want: []string{"结案审批表", "罚款：已缴清", "执法人员签名："}, notWant: []string{"拟予结案", "同意结案"}},
+		{name: "closing report approved", kind: rules.KindClosingReport, party: rules.PartyPerson,
+			change: func(d *Data) { d.Approved = true },
+			want:   []string{"同意结案。"}},
+		{name: "closing report without a fine", kind: rules.KindClosingReport, party: rules.PartyOrganization,
+			change: func(d *Data) {
+				d.Execution.Fine, d.Execution.State, d.Execution.OtherExecuted = 0, "", "2026-03-12"
+			},
+			want: []string{"无罚款；其他行政处罚已于2026年3月12日执行完毕"}},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s/%s/%s", c.kind, c.party, c.name), func(t *testing.T) {
