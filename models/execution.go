@@ -223,9 +223,9 @@ func (s *Store) RecordExecution(ctx context.Context, a Actor, caseID uint, in Ex
 			x := r.Status(in.EnforcementApplied)
 			switch {
 			case r.Input.ReminderServed == "":
-				f.Add("enforcement_applied", "申请人民法院强制执行前，应当催告当事人履行义务（"+rules.ReminderArticles[2]+"）：请先签发并送达催告书")
+				f.Add("enforcement_applied", "申请人民法院强制执行前，应当催告当事人履行义务（"+rules.ReminderArticle+"）：请先签发并送达催告书")
 			case in.EnforcementApplied < x.CourtFrom:
-				f.Add("enforcement_applied", "催告书送达十日（工作日）后、复议和诉讼期限届满后方可申请，最早为"+x.CourtFrom)
+				f.Add("enforcement_applied", "催告书送达"+rules.ReminderPeriod+"后、复议和诉讼期限届满后方可申请，最早为"+x.CourtFrom)
 			case in.EnforcementApplied > x.CourtLast:
 				f.Add("enforcement_applied", "申请人民法院强制执行的期限已于"+x.CourtLast+"届满（"+rules.CourtArticle+"）")
 			case x.Executed:
@@ -377,15 +377,6 @@ func (s *Store) hearingNoticed(tx *gorm.DB, caseID uint) (bool, error) {
 		return false, errs.Wrap(err, "count hearing notices")
 	}
 	return n > 0, nil
-}
-
-// CasePayments lists the payments of a case, oldest first.
-func (s *Store) CasePayments(ctx context.Context, caseID uint) ([]Payment, error) {
-	var ps []Payment
-	if err := s.conn(ctx).Where("case_id = ?", caseID).Order("date, id").Find(&ps).Error; err != nil {
-		return nil, errs.Wrap(err, "load payments")
-	}
-	return ps, nil
 }
 
 func plainJSON(v any) string {

@@ -478,12 +478,26 @@ func CheckHearingRequest(cal Calendar, noticeServed, requested string) error {
 	return nil
 }
 
+// The periods of execution as letters, messages and pages write them.
+var (
+	// HearingNoticePeriod: 七个工作日 (HearingNoticeDays).
+	HearingNoticePeriod = ChineseNumeral(HearingNoticeDays) + "个工作日"
+	// ReminderPeriod: 十个工作日 (ReminderDays).
+	ReminderPeriod = ChineseNumeral(ReminderDays) + "个工作日"
+	// CourtPeriod: 三个月 (CourtMonths).
+	CourtPeriod = ChineseNumeral(CourtMonths) + "个月"
+)
+
+// ReminderArticle: the reminder comes before the application to the court
+// (行政强制法 Art. 54).
+var ReminderArticle = Article(LawCoercion, 54, 0, 0)
+
 // Articles the execution documents cite.
 var (
 	// HearingArticles: the hearing's procedure and the right to recusal.
 	HearingArticles = []string{Article(LawAPL, 64, 0, 0)}
 	// ReminderArticles: the reminder before enforcement and the court.
-	ReminderArticles = []string{Article(LawCoercion, 35, 0, 0), Article(LawCoercion, 45, 0, 0), Article(LawCoercion, 54, 0, 0)}
+	ReminderArticles = []string{Article(LawCoercion, 35, 0, 0), Article(LawCoercion, 45, 0, 0), ReminderArticle}
 	// LateFeeArticle: the late fee.
 	LateFeeArticle = Article(LawAPL, 72, 1, 1)
 	// CourtArticle: the court window.

@@ -234,3 +234,17 @@ func TestDeferralAfterDue(t *testing.T) {
 		})
 	}
 }
+
+// The periods pages and messages print follow the numbers the rules count.
+func TestPeriodTexts(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{HearingNoticePeriod, "七个工作日"},
+		{ReminderPeriod, "十个工作日"},
+		{CourtPeriod, "三个月"},
+		{ReminderArticle, LawCoercion + "第五十四条"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}
