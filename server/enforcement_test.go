@@ -133,6 +133,10 @@ func TestEnforcementAPI(t *testing.T) {
 		if body := e.doJSON("POST", hp, e.tokens[officer], h, 422, nil); !strings.Contains(string(body), "非本案调查人员") {
 			t.Errorf("the investigator as host: %s", body)
 		}
+		h["host_id"] = e.officerIDs[1] // the second officer the case names investigated too
+		if body := e.doJSON("POST", hp, e.tokens[officer], h, 422, nil); !strings.Contains(string(body), "非本案调查人员") {
+			t.Errorf("the second named officer as host: %s", body)
+		}
 		h["host_id"] = me.User.ID
 		e.doJSON("POST", hp, e.tokens[officer], h, 200, &cs)
 		if cs.Hearing == nil || cs.Hearing.Host == "" {
@@ -186,6 +190,12 @@ func TestEnforcementAPI(t *testing.T) {
 			t.Errorf("hearing notice served 3 days before the hearing: %s", body)
 		}
 		e.doJSON("POST", e.docPath(hn.ID, "serve"), e.tokens[clerk], map[string]string{"method": "direct", "date": today, "recipient": "陈某"}, 200, nil)
+		// A request later than 5 working days after the advance notice's service.
+		late := maps.Clone(h)
+		late["requested_date"] = then.AddDate(0, 0, 14).Format("2006-01-02")
+		if body := e.doJSON("POST", hp, e.tokens[officer], late, 422, nil); !strings.Contains(string(body), "五日（工作日）内") {
+			t.Errorf("a hearing request 14 days after the notice: %s", body)
+		}
 		e.doJSON("POST", hp, e.tokens[officer], h, 200, &cs)
 		e.doJSON("POST", e.docPath(pd.ID, "issue"), e.tokens[clerk], nil, 200, nil)
 		e.doJSON("POST", hp, e.tokens[officer], h, 409, nil) // decided
