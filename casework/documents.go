@@ -180,6 +180,7 @@ func documentData(dc *models.DocumentContext) render.Data {
 	data.Case.Officers = OfficersText(dc.Officers)
 	data.Kind = d.Kind
 	data.Draft = !rules.IsFrozen(d.Status)
+	data.Approved = d.Status == models.DocApproved || rules.IsFrozen(d.Status)
 	if d.IssueDate != "" {
 		data.IssueDate = d.IssueDate
 	}
@@ -193,7 +194,7 @@ func documentData(dc *models.DocumentContext) render.Data {
 			data.Notice.Number, data.Notice.Date = *d.Number, d.IssueDate
 		}
 		data.Notice.Served = d.ServedDate
-	case rules.KindPenaltyDecision:
+	case rules.KindPenaltyDecision, rules.KindHearingNotice:
 		if n := dc.Notice; n != nil && n.Number != nil {
 			data.Notice.Number, data.Notice.Date, data.Notice.Served = *n.Number, n.IssueDate, n.ServedDate
 		}

@@ -70,7 +70,7 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 		r.Input.Fine = r.Decision.Fine
 		r.Input.Deadlines = rules.ComputeDeadlines(r.Calendar, r.Decision.Kind, r.Decision.ServedDate, r.Decision.Fine, 0)
 	}
-	r.Input.Instalments = c.Instalments
+	r.Input.Instalments, r.Input.DeferralApproved = c.Instalments, c.DeferralApproved
 	r.Input.EnforcementApplied = c.EnforcementApplied
 	r.Input.OtherPenalties, r.Input.OtherExecuted = rules.OtherPenalties(c.Evaluation.Penalties), c.OtherExecuted
 	return r, nil
@@ -223,9 +223,9 @@ func (s *Store) RecordExecution(ctx context.Context, a Actor, caseID uint, in Ex
 			x := r.Status(in.EnforcementApplied)
 			switch {
 			case r.Input.ReminderServed == "":
-				f.Add("enforcement_applied", "申请人民法院强制执行前，应当催告当事人履行义务（"+rules.ReminderArticles[2]+"）：请先签发并送达催告书")
+				f.Add("enforcement_applied", "申请人民法院强制执行前，应当催告当事人履行义务（"+rules.ReminderArticle+"）：请先签发并送达催告书")
 			case in.EnforcementApplied < x.CourtFrom:
-				f.Add("enforcement_applied", "催告书送达十日（工作日）后、复议和诉讼期限届满后方可申请，最早为"+x.CourtFrom)
+				f.Add("enforcement_applied", "催告书送达"+rules.ReminderPeriod+"后、复议和诉讼期限届满后方可申请，最早为"+x.CourtFrom)
 			case in.EnforcementApplied > x.CourtLast:
 				f.Add("enforcement_applied", "申请人民法院强制执行的期限已于"+x.CourtLast+"届满（"+rules.CourtArticle+"）")
 			case x.Executed:
@@ -287,22 +287,43 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 			if err := tx.First(&u, *h.HostID).Error; err != nil || !u.Active || !u.Scope().Allows(c.AuthorityID) {
 				return errs.Field("host_id", "听证主持人应为本机关在职的工作人员")
 			}
-			if u.ID == c.OfficerID {
-				return errs.Field("host_id", "听证由行政机关指定的非本案调查人员主持（"+rules.HearingArticles[0]+"第一款第（四）项），本案承办人不能主持")
+			if err := rules.CheckHearingHost(u.ID, append(c.Officers(), c.OfficerID)); err != nil {
+				return err
 			}
 			host = u.DisplayName
 			if host == "" {
 				host = u.Username
 			}
 		}
-		if h.Scheduled != "" && h.Scheduled != c.HearingScheduled {
+		if h.Requested != c.HearingRequested {
+			notice, err := servedAdvanceNotice(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if notice != nil {
+				cal, err := s.calendar(tx)
+				if err != nil {
+					return err
+				}
+				if err := rules.CheckHearingRequest(cal, notice.ServedDate, h.Requested); err != nil {
+					return err
+				}
+			}
+		}
+		if changed := noticedChanges(c, h); len(changed) > 0 {
 			noticed, err := s.hearingNoticed(tx, c.ID)
 			if err != nil {
 				return err
 			}
 			if noticed {
-				return errs.Field("hearing_scheduled", "听证通知书已签发，改变听证时间须重新制作听证通知书；请先更正听证通知书")
+				f := errs.Fields{}
+				for _, k := range changed {
+					f.Add(k, "听证通知书已签发，改变听证的时间、地点或者主持人须重新制作听证通知书；请先更正听证通知书")
+				}
+				return f.Err()
 			}
+		}
+		if h.Scheduled != "" && h.Scheduled != c.HearingScheduled {
 			cal, err := s.calendar(tx)
 			if err != nil {
 				return err
@@ -329,6 +350,25 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 	return c, err
 }
 
+// noticedChanges lists the fields h changes that an issued hearing notice
+// told the party: the date, time, place and host.
+func noticedChanges(c *Case, h Hearing) []string {
+	var out []string
+	if h.Scheduled != c.HearingScheduled {
+		out = append(out, "hearing_scheduled")
+	}
+	if h.Time != c.HearingTime {
+		out = append(out, "hearing_time")
+	}
+	if h.Place != c.HearingPlace {
+		out = append(out, "hearing_place")
+	}
+	if (h.HostID == nil) != (c.HearingHostID == nil) || h.HostID != nil && *h.HostID != *c.HearingHostID {
+		out = append(out, "host_id")
+	}
+	return out
+}
+
 // hearingNoticed reports whether a hearing notice of the case is issued.
 func (s *Store) hearingNoticed(tx *gorm.DB, caseID uint) (bool, error) {
 	var n int64
@@ -337,15 +377,6 @@ func (s *Store) hearingNoticed(tx *gorm.DB, caseID uint) (bool, error) {
 		return false, errs.Wrap(err, "count hearing notices")
 	}
 	return n > 0, nil
-}
-
-// CasePayments lists the payments of a case, oldest first.
-func (s *Store) CasePayments(ctx context.Context, caseID uint) ([]Payment, error) {
-	var ps []Payment
-	if err := s.conn(ctx).Where("case_id = ?", caseID).Order("date, id").Find(&ps).Error; err != nil {
-		return nil, errs.Wrap(err, "load payments")
-	}
-	return ps, nil
 }
 
 func plainJSON(v any) string {

@@ -107,7 +107,8 @@ func TestRecordPaymentConcurrent(t *testing.T) {
 				t.Errorf("payment: %v", err)
 			}
 		}
-		ps, _ := s.CasePayments(ctx, c.ID)
+		var ps []Payment
+		s.conn(ctx).Where("case_id = ?", c.ID).Find(&ps)
 		if ok != 1 || refused != 1 || len(ps) != 1 {
 			t.Fatalf("%d passed, %d refused, %d stored", ok, refused, len(ps))
 		}

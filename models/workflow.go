@@ -664,6 +664,28 @@ type Service struct {
 	Place     string
 }
 
+// checkHearingService refuses serving a hearing notice on date when the
+// hearing lies less than 7 working days after it: the law counts from the
+// party's notification ("举行听证的七日前，通知当事人", APL Art. 64 ¶1 (2)).
+func (s *Store) checkHearingService(tx *gorm.DB, caseID uint, date string) error {
+	var c Case
+	if err := tx.Select("id", "hearing_scheduled").First(&c, caseID).Error; err != nil {
+		return notFound(err, "案件")
+	}
+	cal, err := s.calendar(tx)
+	if err != nil {
+		return err
+	}
+	if err := rules.CheckHearingDate(cal, date, c.HearingScheduled); err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) {
+			return errs.Field("date", e.Message)
+		}
+		return err
+	}
+	return nil
+}
+
 // ServeDocument records service of an issued document (and of the service
 // receipt issued with it): issued → served. The date may not lie before the
 // issue date or in the future.
@@ -682,6 +704,11 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 		}
 		if sv.Date > s.Today() {
 			return errs.Field("date", "送达日期不能晚于今天")
+		}
+		if d.Kind == rules.KindHearingNotice {
+			if err := s.checkHearingService(tx, d.CaseID, sv.Date); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		set := map[string]any{"status": DocServed, "served_date": sv.Date, "served_at": now,
@@ -884,6 +911,21 @@ func (s *Store) DocumentContext(ctx context.Context, sc Scope, id uint) (*Docume
 	return dc, err
 }
 
+// servedAdvanceNotice is the case's latest served advance notice, nil for
+// none.
+func servedAdvanceNotice(tx *gorm.DB, caseID uint) (*Document, error) {
+	var n Document
+	err := tx.Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", caseID, rules.KindAdvanceNotice, DocServed).
+		Order("id DESC").First(&n).Error
+	switch {
+	case err == nil:
+		return &n, nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, nil
+	}
+	return nil, errs.Wrap(err, "load advance notice")
+}
+
 // documentContext reads, in tx, what document d of case c prints beside
 // them (Corrects is the caller's: issuing has it locked already).
 func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentContext, error) {
@@ -894,16 +936,12 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	if err := tx.First(dc.Item, c.ItemID).Error; err != nil {
 		return nil, notFound(err, "违法行为事项")
 	}
-	if d.Kind == rules.KindPenaltyDecision {
-		var n Document
-		err := tx.Omit("pdf").Where("case_id = ? AND kind = ? AND status = ?", c.ID, rules.KindAdvanceNotice, DocServed).
-			Order("id DESC").First(&n).Error
-		switch {
-		case err == nil:
-			dc.Notice = &n
-		case !errors.Is(err, gorm.ErrRecordNotFound):
-			return nil, errs.Wrap(err, "load advance notice")
+	if d.Kind == rules.KindPenaltyDecision || d.Kind == rules.KindHearingNotice {
+		n, err := servedAdvanceNotice(tx, c.ID)
+		if err != nil {
+			return nil, err
 		}
+		dc.Notice = n
 	}
 	if d.ServesID != nil {
 		var sv Document

@@ -18,6 +18,9 @@ type Data struct {
 	// QR code, no seal. The template's @number line stays empty (the space
 	// is kept, so a draft paginates as the issued document will).
 	Draft bool
+	// Approved: the head approved the document (approved, issued or
+	// served); an internal form prints the approval in its box then.
+	Approved bool
 	// Number is the document number, e.g. 江市监处罚〔2026〕12号; empty on drafts.
 	Number string
 	// IssueDate is the decision (or issue) date; for drafts the planned

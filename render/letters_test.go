@@ -172,9 +172,32 @@ func TestLetterBranches(t *testing.T) {
 		{name: "hearing notice", kind: rules.KindHearingNotice, party: rules.PartyOrganization,
 			want: []string{"本次听证由陈立新主持。", "有权申请回避", "营业执照和法定代表人身份证明", "《中华人民共和国行政处罚法》第六十四条"}},
 		{name: "reminder", kind: rules.KindReminder, party: rules.PartyPerson,
-			want: []string{"自收到本催告书之日起十个工作日内", "有权进行陈述和申辩", "《中华人民共和国行政强制法》第三十五条、第四十五条、第五十四条", "每日按罚款数额的百分之三加处罚款"}},
+			want: []string{"自收到本催告书之日起十个工作日内", "有权进行陈述和申辩", "《中华人民共和国行政强制法》第三十五条、第四十五条、第五十四条",
+				"自缴纳期限届满的次日起，每日按尚未缴纳的罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额", "作出行政处罚决定（江南市监处罚〔2026〕97号）", "但仅缴纳了罚款"},
+			notWant: []string{"每日按罚款数额的百分之三", "作出行政处罚决定书"}},
+		{name: "reminder, fine paid late, fee owed", kind: rules.KindReminder, party: rules.PartyPerson,
+			change: func(d *Data) {
+				d.Execution.PaidFine, d.Execution.Outstanding, d.Execution.LateFeeOutstanding = d.Execution.Fine, 0, 90
+				d.Execution.Total = 90
+			},
+			want:    []string{"当事人逾期缴纳了罚款", "但未缴清依法加处的罚款", "当事人尚欠加处罚款"},
+			notWant: []string{"仅缴纳了", "尚欠罚款", "零元"}},
+		{name: "hearing notice prints the advance notice's service", kind: rules.KindHearingNotice, party: rules.PartyPerson,
+			change: func(d *Data) {
+				d.Notice.Number, d.Notice.Date, d.Notice.Served = "江南市监告〔2026〕5号", "2026-03-02", "2026-03-04"
+			},
+			want:    []string{"本局于2026年3月4日向当事人送达了《行政处罚事先告知书》（江南市监告〔2026〕5号）"},
+			notWant: []string{"2026年3月2日"}},
 		{name: "closing report paid", kind: rules.KindClosingReport, party: rules.PartyPerson,
-			want: []string{"结案审批表", "本案行政处罚已执行完毕，拟予结案。", "已缴清"}, notWant: []string{"申请人民法院强制执行，拟予结案"}},
+			want: []string{"结案审批表", "罚款：已缴清", "执法人员签名："}, notWant: []string{"拟予结案", "同意结案"}},
+		{name: "closing report approved", kind: rules.KindClosingReport, party: rules.PartyPerson,
+			change: func(d *Data) { d.Approved = true },
+			want:   []string{"同意结案。"}},
+		{name: "closing report without a fine", kind: rules.KindClosingReport, party: rules.PartyOrganization,
+			change: func(d *Data) {
+				d.Execution.Fine, d.Execution.State, d.Execution.OtherExecuted = 0, "", "2026-03-12"
+			},
+			want: []string{"无罚款；其他行政处罚已于2026年3月12日执行完毕"}},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s/%s/%s", c.kind, c.party, c.name), func(t *testing.T) {

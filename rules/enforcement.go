@@ -50,6 +50,9 @@ const (
 	// the end of the remedy periods (行政强制法 Art. 53), or of the
 	// deferral or the instalments (APL Art. 72 ¶2).
 	CourtMonths = 3
+	// HearingRequestDays: the party asks for a hearing within 5 days of
+	// the advance notice (APL Art. 64 ¶1 (1)), working days (Art. 85).
+	HearingRequestDays = 5
 )
 
 // Payment states of a decided fine, as lists show them.
@@ -95,8 +98,12 @@ type Execution struct {
 	Deadlines *Deadlines
 	Payments  []Payment
 	// Instalments are the approved deferral (one date) or instalments (APL
-	// Art. 66 ¶2); nil for none.
-	Instalments []Instalment
+	// Art. 66 ¶2); nil for none. DeferralApproved is the day they were
+	// approved: the late fee accrued on the decision's own due date up to
+	// that day stays owed (only an execution agreement, 行政强制法 Art.
+	// 42, may reduce it).
+	Instalments      []Instalment
+	DeferralApproved string
 	// ReminderServed is the day the reminder (催告书) was served.
 	ReminderServed string
 	// EnforcementApplied is the day the court was asked to enforce.
@@ -183,7 +190,8 @@ func OtherPenalties(ps []Penalty) bool {
 // 72 ¶1 (1); natural days), and stops at the fine's amount. A payment
 // covers the unpaid fine first (the earliest instalment first), then the
 // late fee. Deferral and instalments move the due dates (Art. 66 ¶2) and
-// the start of the court window (Art. 72 ¶2).
+// the start of the court window (Art. 72 ¶2); approved after the due date,
+// they leave the fee accrued up to the approval day (included) owed.
 func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 	var st ExecutionStatus
 	fine := cents(e.Fine)
@@ -233,7 +241,16 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 	}
 	pi := 0
 	if len(sched) > 0 {
-		for pi < len(pays) && pays[pi].Date <= sched[0].Due { // before the first late day
+		start := sched[0].Due
+		// A deferral approved after the decision's due date leaves the
+		// whole unpaid fine overdue from then to the approval.
+		origDue := ""
+		if len(e.Instalments) > 0 && e.DeferralApproved != "" && e.Deadlines != nil && e.Deadlines.PaymentDue != "" &&
+			e.Deadlines.PaymentDue < e.DeferralApproved {
+			origDue = e.Deadlines.PaymentDue
+			start = min(start, origDue)
+		}
+		for pi < len(pays) && pays[pi].Date <= start { // before the first late day
 			apply(cents(pays[pi].Amount))
 			pi++
 		}
@@ -241,7 +258,7 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 		if len(pays) > 0 {
 			last = max(last, pays[len(pays)-1].Date)
 		}
-		d, _ := time.Parse(calendarLayout, sched[0].Due)
+		d, _ := time.Parse(calendarLayout, start)
 		for i := 0; i < maxDayShift; i++ {
 			d = d.AddDate(0, 0, 1)
 			day := d.Format(calendarLayout)
@@ -251,7 +268,7 @@ func ComputeExecution(cal Calendar, e Execution, today string) ExecutionStatus {
 			if day <= end && fee < capFee {
 				var overdue int64
 				for k, in := range sched {
-					if in.Due < day {
+					if in.Due < day || origDue != "" && day <= e.DeferralApproved {
 						overdue += unpaid[k]
 					}
 				}
@@ -418,12 +435,69 @@ func CheckHearingDate(cal Calendar, notified, hearing string) error {
 	return nil
 }
 
+// HearingHostArticle: the hearing is held by staff the authority names who
+// are not investigators of the case.
+var HearingHostArticle = Article(LawAPL, 64, 1, 4)
+
+// CheckHearingHost refuses a hearing host who investigated the case: every
+// officer the case names is an investigator (APL Art. 64 ¶1 (4):
+// "听证由行政机关指定的非本案调查人员主持").
+func CheckHearingHost(hostID uint, investigators []uint) error {
+	if slices.Contains(investigators, hostID) {
+		return errs.Field("host_id", "听证由行政机关指定的非本案调查人员主持（"+HearingHostArticle+"）：本案的执法人员不能主持听证")
+	}
+	return nil
+}
+
+// HearingRequestLast is the last day the party may ask for a hearing: the
+// 5th working day after the day the advance notice was served (APL Art. 64
+// ¶1 (1), Art. 85).
+func HearingRequestLast(cal Calendar, noticeServed string) (string, error) {
+	return cal.AddWorkdays(noticeServed, HearingRequestDays)
+}
+
+// CheckHearingRequest refuses a hearing request made after the 5 working
+// days that follow the service of the advance notice (APL Art. 64 ¶1 (1):
+// "当事人要求听证的，应当在行政机关告知后五日内提出"; Art. 85). No served
+// notice: nothing to check against.
+func CheckHearingRequest(cal Calendar, noticeServed, requested string) error {
+	if noticeServed == "" || !ValidDate(requested) {
+		return nil
+	}
+	last, err := HearingRequestLast(cal, noticeServed)
+	if err != nil {
+		return errs.Field("requested_date", "要求听证的日期无效")
+	}
+	if requested < noticeServed {
+		return errs.Field("requested_date", "要求听证的日期不得早于告知书送达之日"+ChineseDate(noticeServed))
+	}
+	if requested > last {
+		return errs.Field("requested_date", fmt.Sprintf("当事人要求听证的，应当在行政机关告知后五日（工作日）内提出（%s、第八十五条）：告知书于%s送达，最后一日为%s",
+			Article(LawAPL, 64, 1, 1), ChineseDate(noticeServed), ChineseDate(last)))
+	}
+	return nil
+}
+
+// The periods of execution as letters, messages and pages write them.
+var (
+	// HearingNoticePeriod: 七个工作日 (HearingNoticeDays).
+	HearingNoticePeriod = ChineseNumeral(HearingNoticeDays) + "个工作日"
+	// ReminderPeriod: 十个工作日 (ReminderDays).
+	ReminderPeriod = ChineseNumeral(ReminderDays) + "个工作日"
+	// CourtPeriod: 三个月 (CourtMonths).
+	CourtPeriod = ChineseNumeral(CourtMonths) + "个月"
+)
+
+// ReminderArticle: the reminder comes before the application to the court
+// (行政强制法 Art. 54).
+var ReminderArticle = Article(LawCoercion, 54, 0, 0)
+
 // Articles the execution documents cite.
 var (
 	// HearingArticles: the hearing's procedure and the right to recusal.
 	HearingArticles = []string{Article(LawAPL, 64, 0, 0)}
 	// ReminderArticles: the reminder before enforcement and the court.
-	ReminderArticles = []string{Article(LawCoercion, 35, 0, 0), Article(LawCoercion, 45, 0, 0), Article(LawCoercion, 54, 0, 0)}
+	ReminderArticles = []string{Article(LawCoercion, 35, 0, 0), Article(LawCoercion, 45, 0, 0), ReminderArticle}
 	// LateFeeArticle: the late fee.
 	LateFeeArticle = Article(LawAPL, 72, 1, 1)
 	// CourtArticle: the court window.

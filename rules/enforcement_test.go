@@ -161,3 +161,90 @@ func TestDraftKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckHearingHost(t *testing.T) {
+	for _, tc := range []struct {
+		host          uint
+		investigators []uint
+		ok            bool
+	}{
+		{5, []uint{1, 2}, true},
+		{1, []uint{1, 2}, false},
+		{2, []uint{1, 2}, false}, // the second named officer investigated too
+		{3, nil, true},
+	} {
+		err := CheckHearingHost(tc.host, tc.investigators)
+		if (err == nil) != tc.ok {
+			t.Errorf("host %d of %v: %v", tc.host, tc.investigators, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "第六十四条第一款第四项") {
+			t.Errorf("message %q does not cite Art. 64 ¶1 (4)", err)
+		}
+	}
+}
+
+func TestCheckHearingRequest(t *testing.T) {
+	hol, _ := NewCalendar([]string{"2026-03-05"}, nil)
+	for _, tc := range []struct {
+		cal               Calendar
+		served, requested string
+		ok                bool
+		last              string
+	}{
+		{Calendar{}, "2026-03-02", "2026-03-09", true, ""}, // Mon + 5 working days = next Mon
+		{Calendar{}, "2026-03-02", "2026-03-10", false, "2026年3月9日"},
+		{hol, "2026-03-02", "2026-03-10", true, ""}, // a holiday moves the last day
+		{hol, "2026-03-02", "2026-03-11", false, "2026年3月10日"},
+		{Calendar{}, "2026-03-02", "2026-03-01", false, ""},
+		{Calendar{}, "", "2026-05-01", true, ""}, // no served notice
+	} {
+		err := CheckHearingRequest(tc.cal, tc.served, tc.requested)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s → %s: %v", tc.served, tc.requested, err)
+		}
+		if tc.last != "" && (err == nil || !strings.Contains(err.Error(), tc.last)) {
+			t.Errorf("%s → %s: message %v does not name %s", tc.served, tc.requested, err, tc.last)
+		}
+	}
+}
+
+// A deferral approved after the due date keeps the late fee accrued up to
+// the approval (行政强制法 Art. 42 alone may reduce 加处罚款).
+func TestDeferralAfterDue(t *testing.T) {
+	cal := Calendar{}
+	dl := ComputeDeadlines(cal, KindPenaltyDecision, "2026-03-02", 1000, 0) // due 2026-03-17
+	for _, tc := range []struct {
+		name, approved, today string
+		plan                  []Instalment
+		payments              []Payment
+		fee                   float64
+		days                  int
+	}{
+		{"approved in time", "2026-03-10", "2026-04-20", []Instalment{{"2026-04-30", 1000}}, nil, 0, 0},
+		{"approved late: 20 days stay", "2026-04-06", "2026-04-20", []Instalment{{"2026-04-30", 1000}}, nil, 600, 20},
+		{"approved late, deferral overdue too", "2026-04-06", "2026-05-02", []Instalment{{"2026-04-30", 1000}}, nil, 660, 22},
+		{"approved late after a part paid", "2026-04-06", "2026-04-20", []Instalment{{"2026-04-30", 500}}, []Payment{{"2026-03-27", 500}},
+			450, 20}, // 10 days of 1,000 yuan, then 10 of 500
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := ComputeExecution(cal, Execution{Fine: 1000, Deadlines: dl, Instalments: tc.plan, DeferralApproved: tc.approved, Payments: tc.payments}, tc.today)
+			if x.LateFee != tc.fee || x.LateFeeDays != tc.days {
+				t.Errorf("fee %.2f over %d days, want %.2f over %d", x.LateFee, x.LateFeeDays, tc.fee, tc.days)
+			}
+		})
+	}
+}
+
+// The periods pages and messages print follow the numbers the rules count.
+func TestPeriodTexts(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{HearingNoticePeriod, "七个工作日"},
+		{ReminderPeriod, "十个工作日"},
+		{CourtPeriod, "三个月"},
+		{ReminderArticle, LawCoercion + "第五十四条"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -86,7 +86,7 @@ const (
 	PaymentDays              = 15   // APL Art. 67 ¶3
 	ReconsiderationDays      = 60   // 行政复议法 Art. 20
 	LitigationMonths         = 6    // 行政诉讼法 Art. 46
-	LateFeeRate              = 0.03 // APL Art. 72 ¶1 (1): 3% of the fine per day, never more than the fine
+	LateFeeRate              = 0.03 // APL Art. 72 ¶1 (1): 3% a day of the unpaid fine (LateFeeText), never more than the fine
 )
 
 // AnswerPeriod is the answer period after an advance notice, in working
@@ -104,9 +104,15 @@ func AnswerPeriod(authorityDays int, itemDomain string) int {
 	return AnswerDays
 }
 
+// LateFeeText says what ComputeExecution computes: 3% a day of the part of
+// the fine still unpaid, never more than the fine. APL Art. 72 ¶1 (1) says
+// "每日按罚款数额的百分之三"; reading the base as the unpaid fine favours the
+// party and needs the office's legal sign-off (docs/rules.md §6d).
+const LateFeeText = "每日按尚未缴纳的罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额"
+
 // LateFeeRule is the sentence a letter prints for the late-payment
-// surcharge, in the statute's words.
-var LateFeeRule = "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额（" + Article(LawAPL, 72, 1, 1) + "）"
+// surcharge: exactly what is computed.
+var LateFeeRule = "到期不缴纳罚款的，自缴纳期限届满的次日起，" + LateFeeText + "（" + Article(LawAPL, 72, 1, 1) + "）"
 
 // Deadlines are the periods that run from service of a document.
 type Deadlines struct {
@@ -117,8 +123,10 @@ type Deadlines struct {
 	// PaymentDue is the last day to pay the fine.
 	PaymentDue string `json:"payment_due,omitempty"`
 	// LateFeeFrom is the first day of the late-payment surcharge;
-	// LateFeePerDay is 3% of the fine; LateFeeCap is the fine itself,
-	// reached on LateFeeCapDate.
+	// LateFeePerDay is the surcharge of a day on which the whole fine is
+	// unpaid: 3% of the unpaid fine, which is then the fine (a part paid
+	// lowers it, LateFeeText); LateFeeCap is the fine itself, reached on
+	// LateFeeCapDate if nothing is paid.
 	LateFeeFrom    string  `json:"late_fee_from,omitempty"`
 	LateFeePerDay  float64 `json:"late_fee_per_day,omitempty"`
 	LateFeeCap     float64 `json:"late_fee_cap,omitempty"`
@@ -158,7 +166,7 @@ func ComputeDeadlines(cal Calendar, kind, served string, fine float64, answerDay
 		dl.PaymentDue = cal.PeriodEnd(served, PaymentDays, 0)
 		due, _ := time.Parse(calendarLayout, dl.PaymentDue)
 		dl.LateFeeFrom = due.AddDate(0, 0, 1).Format(calendarLayout)
-		dl.LateFeePerDay = math.Round(fine*LateFeeRate*100) / 100
+		dl.LateFeePerDay = math.Round(fine*LateFeeRate*100) / 100 // nothing is paid yet: the unpaid fine is the fine
 		dl.LateFeeCap = fine
 		days := int(math.Ceil(1 / LateFeeRate)) // 34 days reach the fine
 		dl.LateFeeCapDate = due.AddDate(0, 0, days).Format(calendarLayout)

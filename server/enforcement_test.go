@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,10 @@ func TestEnforcementAPI(t *testing.T) {
 		if body := e.doJSON("POST", hp, e.tokens[officer], h, 422, nil); !strings.Contains(string(body), "非本案调查人员") {
 			t.Errorf("the investigator as host: %s", body)
 		}
+		h["host_id"] = e.officerIDs[1] // the second officer the case names investigated too
+		if body := e.doJSON("POST", hp, e.tokens[officer], h, 422, nil); !strings.Contains(string(body), "非本案调查人员") {
+			t.Errorf("the second named officer as host: %s", body)
+		}
 		h["host_id"] = me.User.ID
 		e.doJSON("POST", hp, e.tokens[officer], h, 200, &cs)
 		if cs.Hearing == nil || cs.Hearing.Host == "" {
@@ -145,6 +150,28 @@ func TestEnforcementAPI(t *testing.T) {
 		if !strings.Contains(hi.Number, "听告") {
 			t.Errorf("hearing notice number %q", hi.Number)
 		}
+		// The issued notice locks what it told the party: date, time, place, host.
+		var clk struct {
+			User struct {
+				ID uint `json:"id"`
+			} `json:"user"`
+		}
+		e.doJSON("GET", "/api/v1/me", e.tokens[clerk], nil, 200, &clk)
+		for _, ch := range []struct {
+			key   string
+			value any
+		}{
+			{"hearing_scheduled", then.AddDate(0, 0, 28).Format("2006-01-02")},
+			{"hearing_time", "14:00"},
+			{"hearing_place", "另一听证室"},
+			{"host_id", clk.User.ID},
+		} {
+			moved := maps.Clone(h)
+			moved[ch.key] = ch.value
+			if body := e.doJSON("POST", hp, e.tokens[officer], moved, 422, nil); !strings.Contains(string(body), "听证通知书已签发") {
+				t.Errorf("%s changed after the notice: %s", ch.key, body)
+			}
+		}
 		// No decision before the hearing's record (APL Art. 65).
 		pd := e.moveToApproved(t, caseID, "penalty_decision")
 		if body := e.doJSON("POST", e.docPath(pd.ID, "issue"), e.tokens[clerk], nil, 409, nil); !strings.Contains(string(body), "听证笔录") {
@@ -157,6 +184,18 @@ func TestEnforcementAPI(t *testing.T) {
 		e.doJSON("POST", hp, e.tokens[officer], h, 422, nil) // and a record cannot be dated in the future
 		e.doJSON("POST", e.docPath(notice.ID, "serve"), e.tokens[clerk], map[string]string{"method": "direct", "date": today, "recipient": "陈某"}, 200, nil)
 		clock.set(0) // the hearing was held yesterday
+		// Seven working days count from the notice's service, not its issue.
+		lateServe := then.AddDate(0, 0, 18).Format("2006-01-02")
+		if body := e.doJSON("POST", e.docPath(hn.ID, "serve"), e.tokens[clerk], map[string]string{"method": "direct", "date": lateServe, "recipient": "陈某"}, 422, nil); !strings.Contains(string(body), "七日") {
+			t.Errorf("hearing notice served 3 days before the hearing: %s", body)
+		}
+		e.doJSON("POST", e.docPath(hn.ID, "serve"), e.tokens[clerk], map[string]string{"method": "direct", "date": today, "recipient": "陈某"}, 200, nil)
+		// A request later than 5 working days after the advance notice's service.
+		late := maps.Clone(h)
+		late["requested_date"] = then.AddDate(0, 0, 14).Format("2006-01-02")
+		if body := e.doJSON("POST", hp, e.tokens[officer], late, 422, nil); !strings.Contains(string(body), "五日（工作日）内") {
+			t.Errorf("a hearing request 14 days after the notice: %s", body)
+		}
 		e.doJSON("POST", hp, e.tokens[officer], h, 200, &cs)
 		e.doJSON("POST", e.docPath(pd.ID, "issue"), e.tokens[clerk], nil, 200, nil)
 		e.doJSON("POST", hp, e.tokens[officer], h, 409, nil) // decided

@@ -318,6 +318,20 @@ var uiFuncs = template.FuncMap{
 	"hasID":      func(list []uint, v uint) bool { return slices.Contains(list, v) },
 	"caseNo":     caseNo,
 	"penalty":    render.PenaltyText,
+	"period":     periodText,
+}
+
+// periodText is the execution period the page names, as rules writes it.
+func periodText(name string) string {
+	switch name {
+	case "hearing_notice":
+		return rules.HearingNoticePeriod
+	case "reminder":
+		return rules.ReminderPeriod
+	case "court":
+		return rules.CourtPeriod
+	}
+	return ""
 }
 
 // pageDate is the one date style of the web pages: 2026年12月2日 (the
