@@ -293,9 +293,36 @@ func (s *Store) ReturnDocument(ctx context.Context, a Actor, id uint, comment st
 			return err
 		}
 		d.Status, d.ReviewStage, d.LegalReviewDate, d.ReviewedByID, d.Comment = DocDraft, 0, "", nil, comment
-		return s.auditDoc(ctx, tx, a, "return", d, c, from, DocDraft, comment)
+		if err := s.auditDoc(ctx, tx, a, "return", d, c, from, DocDraft, comment); err != nil {
+			return err
+		}
+		return s.reopenIfOnlyDrafts(ctx, tx, a, c)
 	})
 	return d, err
+}
+
+// reopenIfOnlyDrafts takes an open case back to draft when none of its
+// documents is past draft any more (the one submitted was returned):
+// nothing has gone out or is under review, so the officer may correct the
+// facts the return asks for (the drafts made from the old facts turn
+// stale).
+func (s *Store) reopenIfOnlyDrafts(ctx context.Context, tx *gorm.DB, a Actor, c *Case) error {
+	if c.Status != CaseOpen {
+		return nil
+	}
+	var beyond int64
+	if err := tx.Model(&Document{}).Where("case_id = ? AND status NOT IN ?", c.ID, []string{DocDraft, DocWithdrawn}).Count(&beyond).Error; err != nil {
+		return errs.Wrap(err, "count the case's documents")
+	}
+	if beyond > 0 {
+		return nil
+	}
+	if err := tx.Model(&Case{}).Where("id = ? AND status = ?", c.ID, CaseOpen).Update("status", CaseDraft).Error; err != nil {
+		return errs.Wrap(err, "reopen case")
+	}
+	c.Status = CaseDraft
+	return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "reopen_case",
+		Entity: "case", EntityID: c.ID, FromStatus: CaseOpen, ToStatus: CaseDraft, Detail: "returned: no document past draft"})
 }
 
 // Rendered is what the issuing callback produces: the final PDF and the

@@ -192,7 +192,7 @@ var auditActionNames = map[string]string{
 	"create_item": "新建违法行为事项", "update_item": "修改违法行为事项", "retire_item": "停用事项", "reactivate_item": "恢复事项",
 	"import_catalog": "导入事项清单", "set_calendar": "设置节假日",
 	"create_template": "保存模板版本", "activate_template": "启用模板版本",
-	"create_case": "立案", "edit": "修改案件事实", "open_case": "案件进入办理", "correct_case": "按更正文书修改案件",
+	"create_case": "立案", "edit": "修改案件事实", "open_case": "案件进入办理", "reopen_case": "退回后恢复修改事实", "correct_case": "按更正文书修改案件",
 	"withdraw_case": "撤回案件", "close_case": "结案", "execute_case": "进入执行",
 	"record_statement": "记录陈述申辩", "record_discussion": "记录集体讨论", "record_hearing": "记录听证",
 	"record_payment": "记录缴款", "record_deferral": "记录延期（分期）缴纳", "record_execution": "记录执行情况",

@@ -379,3 +379,49 @@ func TestWaiverAndSingleApproval(t *testing.T) {
 		}
 	})
 }
+
+// TestReturnReopensFacts: the head returns the case's only submitted
+// document ("证据不足"): nothing has gone out, so the case is a draft again
+// and the officer corrects the facts; the old draft is stale and a new one
+// goes. Once a document has gone out (issued), a return leaves the facts
+// locked.
+func TestReturnReopensFacts(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *testEnv) {
+		caseID := newPenaltyCase(t, e)
+		var d docResp
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", caseID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &d)
+		e.doJSON("POST", e.docPath(d.ID, "submit"), e.tokens[officer], nil, 200, &d)
+		var cs struct {
+			Status string         `json:"status"`
+			Facts  map[string]any `json:"facts"`
+		}
+		path := fmt.Sprintf("/api/v1/cases/%d", caseID)
+		e.doJSON("GET", path, e.tokens[officer], nil, 200, &cs)
+		if cs.Status != "open" {
+			t.Fatalf("after submit: %s", cs.Status)
+		}
+		e.doJSON("POST", e.docPath(d.ID, "return"), e.tokens[approver], map[string]string{"comment": "证据不足，请补充询问笔录。"}, 200, nil)
+		e.doJSON("GET", path, e.tokens[officer], nil, 200, &cs)
+		if cs.Status != "draft" {
+			t.Fatalf("after the return of the only submitted document: %s, want draft", cs.Status)
+		}
+		facts := cs.Facts
+		facts["evidence"] = []string{"询问笔录（补充）", "现场检查笔录"}
+		e.doJSON("PUT", path, e.tokens[officer], facts, 200, nil)
+		var ae apiError
+		e.doJSON("POST", e.docPath(d.ID, "submit"), e.tokens[officer], nil, 409, &ae) // made from the old facts
+		var d2 docResp
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", caseID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &d2)
+		d2 = e.approve(t, d2.ID)
+		e.doJSON("POST", e.docPath(d2.ID, "issue"), e.tokens[clerk], nil, 200, nil)
+		// Gone out: returning another document leaves the case open.
+		var other docResp
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", caseID), e.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &other)
+		e.doJSON("POST", e.docPath(other.ID, "submit"), e.tokens[officer], nil, 200, nil)
+		e.doJSON("POST", e.docPath(other.ID, "return"), e.tokens[approver], map[string]string{"comment": "重复制作"}, 200, nil)
+		e.doJSON("GET", path, e.tokens[officer], nil, 200, &cs)
+		if cs.Status != "open" {
+			t.Fatalf("after the notice was issued: %s", cs.Status)
+		}
+	})
+}
