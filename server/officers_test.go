@@ -287,6 +287,7 @@ func TestCorrectionChangesFacts(t *testing.T) {
 		}{
 			{"no reason", map[string]any{"reason": ""}, e.tokens[officer], 422},
 			{"another item", merge(trafficCase(nil), map[string]any{"violation_code": "TR-002", "reason": "改为其他事项"}), e.tokens[officer], 422},
+			{"the penalty changes", merge(revised, map[string]any{"affected_traffic": true, "reason": "是否影响通行认定有误"}), e.tokens[officer], 409},
 			{"a clerk may not", merge(revised, map[string]any{"reason": "住址及违法事实录入有误"}), e.tokens[clerk], 403},
 			{"the officer revises", merge(revised, map[string]any{"reason": "住址及违法事实录入有误"}), e.tokens[officer], 200},
 		} {
