@@ -26,7 +26,7 @@ type ExecutionRecord struct {
 	// whose service starts the periods: a correction fixes the record and
 	// moves no period (rules.CheckCorrection keeps the fine).
 	Decision, Original *Document
-	Payments []Payment
+	Payments           []Payment
 	// Input is what rules.ComputeExecution takes.
 	Input    rules.Execution
 	Calendar rules.Calendar

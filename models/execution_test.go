@@ -3,8 +3,8 @@ package models
 import (
 	"context"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"penaltydoc/errs"
 	"penaltydoc/models/dbtest"
