@@ -188,9 +188,14 @@ func TestWithdraw(t *testing.T) {
 			t.Errorf("document %s", d.Status)
 		}
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), e.tokens[officer], nil, 201, &d2)
-		// The case: withdrawn with its remaining draft.
-		e.wantField(t, "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{}, 422, "reason")
-		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{"reason": "当事人身份录入错误，重新立案"}, 200, &cs)
+		// The case: withdrawn (撤案) by the head, not the officer alone, with
+		// its remaining draft.
+		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{"reason": "当事人身份录入错误"}); st != 403 ||
+			!strings.Contains(string(b), "须经行政机关负责人批准") {
+			t.Errorf("the officer withdraws the case: %d %s", st, b)
+		}
+		e.wantField(t, "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[approver], map[string]string{}, 422, "reason")
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[approver], map[string]string{"reason": "当事人身份录入错误，重新立案"}, 200, &cs)
 		if cs.Status != "withdrawn" || cs.WithdrawnReason != "当事人身份录入错误，重新立案" {
 			t.Fatalf("case %+v", cs)
 		}
@@ -207,7 +212,11 @@ func TestWithdraw(t *testing.T) {
 			{"submit", "POST", e.docPath(d2.ID, "submit"), nil},
 			{"withdraw again", "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), map[string]string{"reason": "再次撤回"}},
 		} {
-			if st, b, _ := e.do(tc.method, tc.path, e.tokens[officer], tc.body); st != 409 {
+			token := e.tokens[officer]
+			if tc.name == "withdraw again" {
+				token = e.tokens[approver]
+			}
+			if st, b, _ := e.do(tc.method, tc.path, token, tc.body); st != 409 {
 				t.Errorf("%s of a withdrawn case: %d %s", tc.name, st, b)
 			}
 		}
@@ -246,7 +255,7 @@ func TestWithdraw(t *testing.T) {
 		var od docResp
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", open.ID), e.tokens[officer], nil, 201, &od)
 		e.doJSON("POST", e.docPath(od.ID, "submit"), e.tokens[officer], nil, 200, &od)
-		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", open.ID), e.tokens[officer], map[string]string{"reason": "x"}); st != 409 {
+		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", open.ID), e.tokens[approver], map[string]string{"reason": "x"}); st != 409 {
 			t.Errorf("withdrawing a submitted case: %d %s", st, b)
 		}
 		if st, b, _ := e.do("POST", e.docPath(od.ID, "withdraw"), e.tokens[officer], map[string]string{"reason": "x"}); st != 409 {
@@ -387,10 +396,30 @@ func TestWebOfficersWithdrawCorrect(t *testing.T) {
 		}{
 			{"draft, no reason", dp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
 			{"draft", dp + "/withdraw", "重复制作", 303, "withdrawn", ""},
+			{"case, by the officer", cp + "/withdraw", "当事人信息有误，重新立案", 403, "", "须经行政机关负责人批准"},
+		} {
+			st, page, h := w.post(tc.path, url.Values{"reason": {tc.reason}})
+			if st != tc.status || (tc.flash != "" && !flashMatch(h.Get("Location"), tc.flash)) || !strings.Contains(page, tc.shows) {
+				t.Errorf("%s: %d %s %.300s", tc.name, st, h.Get("Location"), text(page))
+			}
+		}
+		// The officer's page offers no 撤回案件; the head's does, and the head withdraws.
+		if _, page, _ = w.get(cp); strings.Contains(page, `id="case-withdraw"`) {
+			t.Errorf("the officer is offered to withdraw the case")
+		}
+		hw := e.signIn(t, approver)
+		if _, page, _ = hw.get(cp); !strings.Contains(page, `id="case-withdraw"`) {
+			t.Errorf("the head is not offered to withdraw the case: %.300s", text(page))
+		}
+		for _, tc := range []struct {
+			name, path, reason string
+			status             int
+			flash, shows       string
+		}{
 			{"case, no reason", cp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
 			{"case", cp + "/withdraw", "当事人信息有误，重新立案", 303, "case_withdrawn", ""},
 		} {
-			st, page, h := w.post(tc.path, url.Values{"reason": {tc.reason}})
+			st, page, h := hw.post(tc.path, url.Values{"reason": {tc.reason}})
 			if st != tc.status || (tc.flash != "" && !flashMatch(h.Get("Location"), tc.flash)) || !strings.Contains(page, tc.shows) {
 				t.Errorf("%s: %d %s %.300s", tc.name, st, h.Get("Location"), text(page))
 			}
