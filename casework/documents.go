@@ -322,7 +322,7 @@ func executionData(r *models.ExecutionRecord, cs *models.Case, today string) ren
 		OtherExecuted: cs.OtherExecuted, OtherExecutedNote: cs.OtherExecutedNote, EnforcementApplied: cs.EnforcementApplied,
 		Instalments: cs.Instalments}
 	if d := r.Decision; d != nil {
-		e.DecisionName, e.DecisionNumber, e.DecisionDate, e.DecisionServed = rules.KindName(d.Kind), deref(d.Number), d.IssueDate, d.ServedDate
+		e.DecisionName, e.DecisionNumber, e.DecisionDate, e.DecisionServed = rules.KindName(d.Kind), deref(d.Number), d.IssueDate, r.Original.ServedDate
 	}
 	for _, p := range r.Payments {
 		e.Payments = append(e.Payments, render.ExecutionPayment{Date: p.Date, Amount: p.Amount, Receipt: p.Receipt})

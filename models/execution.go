@@ -21,8 +21,12 @@ import (
 // ExecutionRecord is what a case holds of its execution: the decision in
 // force, the payments, the reminder's service, and the rule's input.
 type ExecutionRecord struct {
-	Decision *Document
-	Payments []Payment
+	// Decision is the decision in force (a correction when one was
+	// issued); Original is the decision its correction chain starts from,
+	// whose service starts the periods: a correction fixes the record and
+	// moves no period (rules.CheckCorrection keeps the fine).
+	Decision, Original *Document
+	Payments           []Payment
 	// Input is what rules.ComputeExecution takes.
 	Input    rules.Execution
 	Calendar rules.Calendar
@@ -46,19 +50,25 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 	}
 	var docs []Document
 	if err := db.Omit("pdf", "data_json").Where("case_id = ? AND kind IN ? AND status IN ?", c.ID,
-		append(slices.Clone(rules.DecisionKinds), rules.KindReminder), []string{DocIssued, DocServed}).Order("id").Find(&docs).Error; err != nil {
+		append(slices.Clone(rules.DecisionKinds), rules.KindReminder), []string{DocIssued, DocServed, DocSuperseded}).Order("id").Find(&docs).Error; err != nil {
 		return nil, errs.Wrap(err, "load decision of case")
 	}
+	byID := map[uint]*Document{}
 	for i := range docs {
 		d := &docs[i]
+		byID[d.ID] = d
 		switch {
-		case d.Kind == rules.KindReminder:
+		case d.Kind == rules.KindReminder: // the first served, corrected or not
 			if d.ServedDate != "" && r.Input.ReminderServed == "" {
 				r.Input.ReminderServed = d.ServedDate
 			}
-		default:
+		case d.Status != DocSuperseded:
 			r.Decision = d
 		}
+	}
+	r.Original = r.Decision
+	for r.Original != nil && r.Original.CorrectsID != nil && byID[*r.Original.CorrectsID] != nil {
+		r.Original = byID[*r.Original.CorrectsID]
 	}
 	if err := db.Where("case_id = ?", c.ID).Order("date, id").Find(&r.Payments).Error; err != nil {
 		return nil, errs.Wrap(err, "load payments")
@@ -68,7 +78,7 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 	}
 	if r.Decision != nil {
 		r.Input.Fine = r.Decision.Fine
-		r.Input.Deadlines = rules.ComputeDeadlines(r.Calendar, r.Decision.Kind, r.Decision.ServedDate, r.Decision.Fine, 0)
+		r.Input.Deadlines = rules.ComputeDeadlines(r.Calendar, r.Original.Kind, r.Original.ServedDate, r.Decision.Fine, 0)
 	}
 	r.Input.Instalments, r.Input.DeferralApproved = c.Instalments, c.DeferralApproved
 	r.Input.EnforcementApplied = c.EnforcementApplied
@@ -137,10 +147,10 @@ type PaymentInput struct {
 func (s *Store) RecordPayment(ctx context.Context, a Actor, caseID uint, p PaymentInput) (*Case, error) {
 	return s.executionStep(ctx, a, caseID, rules.ActPayment, "record_payment", func(tx *gorm.DB, c *Case, r *ExecutionRecord) (string, error) {
 		served := ""
-		if r.Decision != nil {
-			served = r.Decision.ServedDate
+		if r.Original != nil {
+			served = r.Original.ServedDate
 			if served == "" {
-				served = r.Decision.IssueDate
+				served = r.Original.IssueDate
 			}
 		}
 		if r.Input.Fine <= 0 {
@@ -170,13 +180,13 @@ type DeferralInput struct {
 // one.
 func (s *Store) RecordDeferral(ctx context.Context, a Actor, caseID uint, in DeferralInput) (*Case, error) {
 	return s.executionStep(ctx, a, caseID, rules.ActExecution, "record_deferral", func(tx *gorm.DB, c *Case, r *ExecutionRecord) (string, error) {
-		if r.Input.Fine <= 0 || r.Decision == nil || r.Decision.ServedDate == "" {
+		if r.Input.Fine <= 0 || r.Original == nil || r.Original.ServedDate == "" {
 			return "", errs.E(errs.Conflict, "处罚决定书送达后，方可记录暂缓或者分期缴纳罚款")
 		}
 		plan := r.Input
 		plan.Instalments = nil
 		x := rules.ComputeExecution(r.Calendar, plan, in.Approved)
-		if err := rules.CheckInstalments(in.Applied, in.Approved, in.Instalments, r.Decision.ServedDate, s.Today(), x.Outstanding); err != nil {
+		if err := rules.CheckInstalments(in.Applied, in.Approved, in.Instalments, r.Original.ServedDate, s.Today(), x.Outstanding); err != nil {
 			return "", err
 		}
 		if err := tx.Model(&Case{}).Where("id = ?", c.ID).Updates(map[string]any{"deferral_applied": in.Applied,
@@ -202,8 +212,8 @@ func (s *Store) RecordExecution(ctx context.Context, a Actor, caseID uint, in Ex
 		f := errs.Fields{}
 		today := s.Today()
 		after := ""
-		if r.Decision != nil {
-			after = r.Decision.IssueDate
+		if r.Original != nil {
+			after = r.Original.IssueDate
 		}
 		for _, d := range []struct{ key, v string }{{"other_executed", in.OtherExecuted}, {"enforcement_applied", in.EnforcementApplied}} {
 			switch {

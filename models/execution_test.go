@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"penaltydoc/errs"
 	"penaltydoc/models/dbtest"
@@ -136,4 +137,72 @@ func migrationBefore(t *testing.T, id string) string {
 	}
 	t.Fatalf("no migration before %s", id)
 	return ""
+}
+
+// TestCorrectionMovesNoPeriod: a correction of a decision, issued and
+// served later, fixes the record and moves no period: the payment due
+// date, the late fee and the remedy period still run from the original
+// decision's service, and a payment dated before the correction's service
+// (after the original's) is accepted.
+func TestCorrectionMovesNoPeriod(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		s.Now = func() time.Time { return time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC) }
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates}); err != nil {
+			t.Fatal(err)
+		}
+		ev := rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision,
+			Penalties: []rules.Penalty{{Type: rules.ImposeFine, Amount: 1000}}}
+		f := rules.Facts{AuthorityID: 1, ViolationCode: "X-1", ViolationDate: "2026-01-02", DiscoveredDate: "2026-01-05",
+			Party: rules.Party{Kind: rules.PartyPerson, Name: "当事人", IDNumber: "11010519491231002X"}}
+		c := &Case{AuthorityID: 1, ItemID: 1}
+		if err := s.CreateCase(ctx, officerActor, c, f, ev); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.Model(&Case{}).Where("id = ?", c.ID).Updates(map[string]any{"status": CaseExecuting, "payment_state": rules.PayUnpaid}).Error; err != nil {
+			t.Fatal(err)
+		}
+		orig := &Document{CaseID: c.ID, AuthorityID: 1, Kind: rules.KindPenaltyDecision, Status: DocServed, TemplateVersion: 1,
+			Fine: 1000, IssueDate: "2026-05-04", ServedDate: "2026-05-06", CreatedByID: 1}
+		if err := s.db.Create(orig).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordPayment(ctx, clerkActor, c.ID, PaymentInput{Date: "2026-05-10", Amount: 300, Receipt: "R1"}); err != nil {
+			t.Fatal(err)
+		}
+		status := func() rules.ExecutionStatus {
+			got, err := s.CaseByID(ctx, Everything, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.CaseExecution(ctx, got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.Status(s.Today())
+		}
+		before := status()
+		if before.FinalDue == "" || before.LateFee == 0 {
+			t.Fatalf("before the correction: %+v", before)
+		}
+		// The correction, issued and served in June, supersedes the original.
+		corr := &Document{CaseID: c.ID, AuthorityID: 1, Kind: rules.KindPenaltyDecision, Status: DocServed, TemplateVersion: 1,
+			Fine: 1000, IssueDate: "2026-06-20", ServedDate: "2026-06-22", CreatedByID: 1, CorrectsID: &orig.ID}
+		if err := s.db.Create(corr).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.Model(&Document{}).Where("id = ?", orig.ID).Updates(map[string]any{"status": DocSuperseded, "superseded_by_id": corr.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+		after := status()
+		if after.FinalDue != before.FinalDue || after.LateFee != before.LateFee || after.RemedyEnd != before.RemedyEnd || after.Outstanding != before.Outstanding {
+			t.Errorf("the correction moved the periods: before %+v, after %+v", before, after)
+		}
+		if _, err := s.RecordPayment(ctx, clerkActor, c.ID, PaymentInput{Date: "2026-06-01", Amount: 100, Receipt: "R2"}); err != nil {
+			t.Errorf("a payment dated after the original's service, before the correction's: %v", err)
+		}
+		if _, err := s.RecordPayment(ctx, clerkActor, c.ID, PaymentInput{Date: "2026-05-01", Amount: 1, Receipt: "R3"}); !errs.Is(err, errs.Invalid) {
+			t.Errorf("a payment before the original's service: %v", err)
+		}
+	})
 }

@@ -99,7 +99,7 @@ func enoughOfficers(tx *gorm.DB, c *Case) error {
 	if err := tx.Model(&CatalogItem{}).Where("id = ?", c.ItemID).Pluck("domain", &domain).Error; err != nil {
 		return errs.Wrap(err, "load the case's item")
 	}
-	return rules.EnoughOfficers(os, c.Evaluation.DocumentKind, domain)
+	return rules.EnoughOfficers(os, c.Evaluation.DocumentKind, domain, c.Evaluation.Penalties)
 }
 
 // CaseOfficers loads the officers case c names, in its order (a user who

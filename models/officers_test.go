@@ -108,8 +108,12 @@ func TestOfficersStore(t *testing.T) {
 				if err == nil {
 					return
 				}
-				// Withdrawn: the case and its draft, never submitted afterwards.
-				if _, err := s.WithdrawCase(ctx, officerActor, c.ID, "重复立案"); err != nil {
+				// Withdrawn (撤案) by the head, not the officer alone: the case
+				// and its draft, never submitted afterwards.
+				if _, err := s.WithdrawCase(ctx, officerActor, c.ID, "重复立案"); errs.Code(err) != errs.Forbidden {
+					t.Fatalf("the officer withdraws the case: %v", err)
+				}
+				if _, err := s.WithdrawCase(ctx, reviewerActor, c.ID, "重复立案"); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := s.SubmitDocument(ctx, officerActor, d.ID); errs.Code(err) != errs.Conflict {

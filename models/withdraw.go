@@ -101,8 +101,8 @@ type Revision struct {
 }
 
 // ReviseCorrection stores the revision of the facts correction draft id
-// carries, while it is a draft. The revision must still call for the
-// correction's kind.
+// carries, while it is a draft. The revision must decide what the corrected
+// document decided (rules.CheckCorrection) and call for the correction's kind.
 func (s *Store) ReviseCorrection(ctx context.Context, a Actor, id uint, rv Revision) (*Document, error) {
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
@@ -115,6 +115,9 @@ func (s *Store) ReviseCorrection(ctx context.Context, a Actor, id uint, rv Revis
 			return err
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActRevise, docState(d, c)); err != nil {
+			return err
+		}
+		if err := s.checkCorrection(tx, a.Scope, d, c, rv.Evaluation); err != nil {
 			return err
 		}
 		if rules.Numbered(d.Kind) && !slices.Contains(rules.AllowedKinds(rv.Evaluation), d.Kind) {
@@ -143,6 +146,29 @@ func (s *Store) ReviseCorrection(ctx context.Context, a Actor, id uint, rv Revis
 			fmt.Sprintf("outcome=%s ground=%s reason=%s", rv.Evaluation.Outcome, rv.Evaluation.Ground, rv.Reason))
 	})
 	return d, err
+}
+
+// checkCorrection refuses a revision of correction d that would change
+// the disposition of the document it corrects (rules.CheckCorrection).
+func (s *Store) checkCorrection(tx *gorm.DB, sc Scope, d *Document, c *Case, ev rules.Evaluation) error {
+	if d.CorrectsID == nil {
+		return nil
+	}
+	old, err := s.loadForUpdate(tx, sc, *d.CorrectsID)
+	if err != nil {
+		return err
+	}
+	return rules.CheckCorrection(issuedEvaluation(old, c), ev)
+}
+
+// issuedEvaluation is the evaluation issued document d was made on: a
+// correction's revision, else the case's (an issued correction's revision
+// became the case's own; the case's facts are fixed once it is decided).
+func issuedEvaluation(d *Document, c *Case) rules.Evaluation {
+	if d.RevisionEvaluation != nil {
+		return *d.RevisionEvaluation
+	}
+	return c.Evaluation
 }
 
 // applyRevision makes the facts of issued correction d the case's own.

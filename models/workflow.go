@@ -424,6 +424,11 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			if old.Status != DocIssued && old.Status != DocServed {
 				return errs.E(errs.Conflict, "被更正的文书已不是有效文书（当前状态：%s）", rules.DocStatusName(old.Status))
 			}
+			if d.RevisionEvaluation != nil {
+				if err := rules.CheckCorrection(issuedEvaluation(old, c), *d.RevisionEvaluation); err != nil {
+					return err
+				}
+			}
 		}
 		dc, err := s.documentContext(tx, d, c)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -352,4 +353,40 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestIssueCorrectionKeepsTheDisposition: a correction whose stored
+// revision (as a concurrent writer could leave it) changes the penalties
+// of the document it corrects is refused at issue, in the transaction, and
+// the original stays in force (APL Art. 62).
+func TestIssueCorrectionKeepsTheDisposition(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		id := approvedDocs(t, s, rules.KindAdvanceNotice, 1)[0]
+		if _, err := issue(s, id, fakeRender); err != nil {
+			t.Fatal(err)
+		}
+		corr, err := s.CorrectDocument(ctx, officerActor, id, "金额录入有误")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := *corr.RevisionEvaluation
+		ev.Penalties = append(slices.Clone(ev.Penalties), rules.Penalty{Type: rules.ImposeFine, Amount: 5000})
+		if err := s.db.Model(&Document{}).Where("id = ?", corr.ID).Update("revision_evaluation_json", mustJSON(t, ev)).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitDocument(ctx, officerActor, corr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ApproveDocument(ctx, reviewerActor, corr.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = issue(s, corr.ID, fakeRender)
+		if errs.Code(err) != errs.Conflict || !strings.Contains(err.Error(), "更正不能改变处罚内容") {
+			t.Fatalf("a correction changing the penalties was issued: %v", err)
+		}
+		if d, _ := s.DocumentByID(ctx, Everything, id); d.Status != DocIssued || d.SupersededByID != nil {
+			t.Errorf("the original after the refused correction: %s %v", d.Status, d.SupersededByID)
+		}
+	})
 }

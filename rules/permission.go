@@ -57,8 +57,9 @@ const (
 	ActPayment   Action = "payment"
 	ActExecution Action = "execution"
 	ActHearing   Action = "hearing"
-	// ActWithdraw withdraws a case not yet submitted (撤回) or a draft
-	// document (作废), with a reason.
+	// ActWithdraw withdraws a case not yet submitted (撤回, 撤案: the
+	// authority's decision on a filed case, so its head's, an approver's)
+	// or a draft document (作废, an officer's), with a reason.
 	ActWithdraw Action = "withdraw"
 )
 
@@ -172,6 +173,29 @@ func staffFor(who Staff, act Action) error {
 	return nil
 }
 
+// ErrWithdrawNeedsHead refuses an officer's withdrawal of a case: a filed
+// case (it has its number, 立案) is withdrawn (撤案) by the authority, its
+// head deciding; the officer asks the head, and may still withdraw
+// (作废) their draft documents.
+var ErrWithdrawNeedsHead = errs.E(errs.Forbidden, "案件已立案，撤销案件须经行政机关负责人批准：请由负责人撤回本案；执法人员可以作废尚未提交的文书草稿")
+
+// mayWithdrawCase: an approver (负责人) withdraws a case not yet submitted.
+func mayWithdrawCase(who Staff, c CaseState) error {
+	if !who.Has(RoleApprover) {
+		if who.Has(RoleOfficer) {
+			return ErrWithdrawNeedsHead
+		}
+		return errNoRole
+	}
+	switch c.Status {
+	case CaseWithdrawn:
+		return errCaseGone
+	case CaseDraft:
+		return nil
+	}
+	return errs.E(errs.Conflict, "案件已提交审核，不能撤回；尚未签发的文书可以退回或者作废")
+}
+
 // ErrNoDiscussion refuses the approval of a penalty decision in a complex
 // or major case before the heads' collective discussion is recorded.
 var ErrNoDiscussion = errs.E(errs.Conflict, "本案情节复杂或者属于重大违法行为，应当由行政机关负责人集体讨论决定：请先记录集体讨论情况")
@@ -195,6 +219,8 @@ func MayCase(who Staff, act Action, c CaseState) error {
 		return mayExecute(who, act, c)
 	case ActHearing:
 		return mayHearing(who, c)
+	case ActWithdraw:
+		return mayWithdrawCase(who, c)
 	}
 	if !who.Has(RoleOfficer) {
 		return errNoRole
@@ -204,10 +230,6 @@ func MayCase(who Staff, act Action, c CaseState) error {
 	}
 	switch act {
 	case ActFile:
-	case ActWithdraw:
-		if c.Status != CaseDraft {
-			return errs.E(errs.Conflict, "案件已提交审核，不能撤回；尚未签发的文书可以退回或者作废")
-		}
 	case ActEditCase:
 		if c.Status != CaseDraft {
 			return errNotDraft

@@ -107,6 +107,7 @@ func TestMayDocument(t *testing.T) {
 func TestMayCase(t *testing.T) {
 	officer := Staff{ID: 1, Roles: []string{RoleOfficer}}
 	clerk := Staff{ID: 4, Roles: []string{RoleClerk}}
+	head := Staff{ID: 3, Roles: []string{RoleApprover}}
 	penalty := Evaluation{Outcome: OutcomePenalty, DocumentKind: KindPenaltyDecision}
 	firstOffense := Evaluation{Outcome: OutcomeNoPenalty, Ground: GroundFirstOffense, DocumentKind: KindNoPenaltyDecision}
 	overridden := firstOffense
@@ -134,6 +135,12 @@ func TestMayCase(t *testing.T) {
 		{"statement closed", officer, ActStatement, CaseState{Status: CaseClosed, Evaluation: penalty}, errs.Conflict},
 		{"statement no penalty", officer, ActStatement, CaseState{Status: CaseDraft, Evaluation: firstOffense}, errs.Conflict},
 		{"clerk statement", clerk, ActStatement, CaseState{Status: CaseOpen, Evaluation: penalty}, errs.Forbidden},
+		// A filed case is withdrawn (撤案) by the head, not the officer alone.
+		{"officer withdraws a case", officer, ActWithdraw, CaseState{Status: CaseDraft, Evaluation: penalty}, errs.Forbidden},
+		{"head withdraws a case", head, ActWithdraw, CaseState{Status: CaseDraft, Evaluation: penalty}, ""},
+		{"head withdraws a submitted case", head, ActWithdraw, CaseState{Status: CaseOpen, Evaluation: penalty}, errs.Conflict},
+		{"head withdraws twice", head, ActWithdraw, CaseState{Status: CaseWithdrawn, Evaluation: penalty}, errs.Conflict},
+		{"clerk withdraws a case", clerk, ActWithdraw, CaseState{Status: CaseDraft, Evaluation: penalty}, errs.Forbidden},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ""

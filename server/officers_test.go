@@ -78,8 +78,10 @@ func TestOfficersRule(t *testing.T) {
 			field    string // the field a 422 names
 		}{
 			{"two certified officers", []uint{me, partner}, 201, 200, ""},
-			{"the filing officer by default", nil, 201, 409, ""},
-			{"one certified, one not", []uint{me, uncertified}, 201, 409, ""},
+			// A traffic warning on the spot: one certified officer (道路交通安全法 Art. 107).
+			{"the filing officer by default", nil, 201, 200, ""},
+			{"one certified, one not", []uint{me, uncertified}, 201, 200, ""},
+			{"none certified", []uint{uncertified}, 201, 409, ""},
 			{"another authority's officer", []uint{me, stranger}, 422, 0, "officer_ids"},
 			{"a clerk is no officer", []uint{me, clerkID}, 422, 0, "officer_ids"},
 			{"a missing user", []uint{me, 999999}, 422, 0, "officer_ids"},
@@ -105,7 +107,7 @@ func TestOfficersRule(t *testing.T) {
 				if fmt.Sprint(cs.OfficerIDs) != fmt.Sprint(want) || len(cs.Officers) != len(want) {
 					t.Fatalf("officers %v %+v, want %v", cs.OfficerIDs, cs.Officers, want)
 				}
-				if cs.Officers[0].CertificateNumber != "33010000001" {
+				if want[0] == me && cs.Officers[0].CertificateNumber != "33010000001" {
 					t.Errorf("officer %+v lacks the certificate", cs.Officers[0])
 				}
 				var d docResp
@@ -114,7 +116,7 @@ func TestOfficersRule(t *testing.T) {
 				if st != tc.submit {
 					t.Fatalf("submit: %d %s, want %d", st, b, tc.submit)
 				}
-				if st == 409 && !strings.Contains(string(b), "执法人员不得少于两人，且须持有执法证件") {
+				if st == 409 && !strings.Contains(string(b), "当场处罚决定须由持有执法证件的交通警察作出") {
 					t.Errorf("submit refused with %s", b)
 				}
 				if st == 409 { // naming a second certified officer lets it go
@@ -186,9 +188,14 @@ func TestWithdraw(t *testing.T) {
 			t.Errorf("document %s", d.Status)
 		}
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", cs.ID), e.tokens[officer], nil, 201, &d2)
-		// The case: withdrawn with its remaining draft.
-		e.wantField(t, "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{}, 422, "reason")
-		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{"reason": "当事人身份录入错误，重新立案"}, 200, &cs)
+		// The case: withdrawn (撤案) by the head, not the officer alone, with
+		// its remaining draft.
+		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[officer], map[string]string{"reason": "当事人身份录入错误"}); st != 403 ||
+			!strings.Contains(string(b), "须经行政机关负责人批准") {
+			t.Errorf("the officer withdraws the case: %d %s", st, b)
+		}
+		e.wantField(t, "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[approver], map[string]string{}, 422, "reason")
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), e.tokens[approver], map[string]string{"reason": "当事人身份录入错误，重新立案"}, 200, &cs)
 		if cs.Status != "withdrawn" || cs.WithdrawnReason != "当事人身份录入错误，重新立案" {
 			t.Fatalf("case %+v", cs)
 		}
@@ -205,7 +212,11 @@ func TestWithdraw(t *testing.T) {
 			{"submit", "POST", e.docPath(d2.ID, "submit"), nil},
 			{"withdraw again", "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", cs.ID), map[string]string{"reason": "再次撤回"}},
 		} {
-			if st, b, _ := e.do(tc.method, tc.path, e.tokens[officer], tc.body); st != 409 {
+			token := e.tokens[officer]
+			if tc.name == "withdraw again" {
+				token = e.tokens[approver]
+			}
+			if st, b, _ := e.do(tc.method, tc.path, token, tc.body); st != 409 {
 				t.Errorf("%s of a withdrawn case: %d %s", tc.name, st, b)
 			}
 		}
@@ -244,7 +255,7 @@ func TestWithdraw(t *testing.T) {
 		var od docResp
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", open.ID), e.tokens[officer], nil, 201, &od)
 		e.doJSON("POST", e.docPath(od.ID, "submit"), e.tokens[officer], nil, 200, &od)
-		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", open.ID), e.tokens[officer], map[string]string{"reason": "x"}); st != 409 {
+		if st, b, _ := e.do("POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", open.ID), e.tokens[approver], map[string]string{"reason": "x"}); st != 409 {
 			t.Errorf("withdrawing a submitted case: %d %s", st, b)
 		}
 		if st, b, _ := e.do("POST", e.docPath(od.ID, "withdraw"), e.tokens[officer], map[string]string{"reason": "x"}); st != 409 {
@@ -287,6 +298,7 @@ func TestCorrectionChangesFacts(t *testing.T) {
 		}{
 			{"no reason", map[string]any{"reason": ""}, e.tokens[officer], 422},
 			{"another item", merge(trafficCase(nil), map[string]any{"violation_code": "TR-002", "reason": "改为其他事项"}), e.tokens[officer], 422},
+			{"the penalty changes", merge(revised, map[string]any{"affected_traffic": true, "reason": "是否影响通行认定有误"}), e.tokens[officer], 409},
 			{"a clerk may not", merge(revised, map[string]any{"reason": "住址及违法事实录入有误"}), e.tokens[clerk], 403},
 			{"the officer revises", merge(revised, map[string]any{"reason": "住址及违法事实录入有误"}), e.tokens[officer], 200},
 		} {
@@ -384,10 +396,30 @@ func TestWebOfficersWithdrawCorrect(t *testing.T) {
 		}{
 			{"draft, no reason", dp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
 			{"draft", dp + "/withdraw", "重复制作", 303, "withdrawn", ""},
+			{"case, by the officer", cp + "/withdraw", "当事人信息有误，重新立案", 403, "", "须经行政机关负责人批准"},
+		} {
+			st, page, h := w.post(tc.path, url.Values{"reason": {tc.reason}})
+			if st != tc.status || (tc.flash != "" && !flashMatch(h.Get("Location"), tc.flash)) || !strings.Contains(page, tc.shows) {
+				t.Errorf("%s: %d %s %.300s", tc.name, st, h.Get("Location"), text(page))
+			}
+		}
+		// The officer's page offers no 撤回案件; the head's does, and the head withdraws.
+		if _, page, _ = w.get(cp); strings.Contains(page, `id="case-withdraw"`) {
+			t.Errorf("the officer is offered to withdraw the case")
+		}
+		hw := e.signIn(t, approver)
+		if _, page, _ = hw.get(cp); !strings.Contains(page, `id="case-withdraw"`) {
+			t.Errorf("the head is not offered to withdraw the case: %.300s", text(page))
+		}
+		for _, tc := range []struct {
+			name, path, reason string
+			status             int
+			flash, shows       string
+		}{
 			{"case, no reason", cp + "/withdraw", "", 422, "", "请写明撤回（作废）原因"},
 			{"case", cp + "/withdraw", "当事人信息有误，重新立案", 303, "case_withdrawn", ""},
 		} {
-			st, page, h := w.post(tc.path, url.Values{"reason": {tc.reason}})
+			st, page, h := hw.post(tc.path, url.Values{"reason": {tc.reason}})
 			if st != tc.status || (tc.flash != "" && !flashMatch(h.Get("Location"), tc.flash)) || !strings.Contains(page, tc.shows) {
 				t.Errorf("%s: %d %s %.300s", tc.name, st, h.Get("Location"), text(page))
 			}

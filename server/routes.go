@@ -69,7 +69,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/documents/:id/revision", s.web(officer), s.handleRevisionPage)
 	r.POST("/documents/:id/revision", s.web(officer), s.handleRevisionForm)
 	r.POST("/documents/:id/withdraw", s.web(officer), s.handleWithdrawDocumentForm)
-	r.POST("/cases/:id/withdraw", s.web(officer), s.handleWithdrawCaseForm)
+	r.POST("/cases/:id/withdraw", s.web(officer, approver), s.handleWithdrawCaseForm) // the rule answers an officer why: the head withdraws
 	r.GET("/queue", s.web(), s.handleQueuePage)
 	r.GET("/print", s.web(clerk), s.handlePrintPage)
 	r.GET("/print/pdf", s.web(clerk), s.handlePrintPDF)
@@ -152,7 +152,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/documents/:id/correct", s.authenticate(officer), s.handleCorrectDocument)
 	api.PUT("/documents/:id/revision", s.authenticate(officer), s.handleReviseCorrection)
 	api.POST("/documents/:id/withdraw", s.authenticate(officer), s.handleWithdrawDocument)
-	api.POST("/cases/:id/withdraw", s.authenticate(officer), s.handleWithdrawCase)
+	api.POST("/cases/:id/withdraw", s.authenticate(officer, approver), s.handleWithdrawCase) // the rule answers an officer why: the head withdraws
 	api.POST("/cases/:id/statement", s.authenticate(officer), s.handleStatement)
 	api.POST("/cases/:id/discussion", s.authenticate(officer, approver), s.handleDiscussion)
 	api.POST("/cases/:id/payments", s.authenticate(officer, clerk), s.handlePayment)
