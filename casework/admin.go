@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image/png"
 	"slices"
-	"strconv"
 	"strings"
 
 	"penaltydoc/errs"
@@ -64,9 +63,9 @@ func (s *Service) AuthorityPreview(ctx context.Context, a Actor, id uint) ([]byt
 	}
 	data := render.SampleData(kind, rules.PartyOrganization)
 	data.Authority = authorityData(au)
-	if year, err := strconv.Atoi(data.IssueDate[:min(4, len(data.IssueDate))]); err == nil {
-		data.Number = models.FormatNumber(au.PrefixFor(kind), year, 1)
-	}
+	// A specimen: the seal under a 样稿 watermark, with no number and no QR
+	// code, so that it can never pass for an issued decision.
+	data.Specimen, data.Draft = true, false
 	pdf, err := s.renderer.Render(ctx, t, data)
 	if err != nil {
 		return nil, renderError(err)

@@ -18,6 +18,10 @@ type Data struct {
 	// QR code, no seal. The template's @number line stays empty (the space
 	// is kept, so a draft paginates as the issued document will).
 	Draft bool
+	// Specimen: a sample letter that shows how the authority's seal prints
+	// (the seal preview): the seal and a watermark, no number, no QR code,
+	// so it can never pass for an issued document.
+	Specimen bool
 	// Approved: the head approved the document (approved, issued or
 	// served); an internal form prints the approval in its box then.
 	Approved bool

@@ -58,7 +58,7 @@ const (
 
 // writePDF draws the pages.
 func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, error) {
-	draft := d.Draft
+	draft := d.Draft || d.Specimen // the watermark
 	withQR := !draft && d.VerifyURL != ""
 	ts.decorations(len(pages), draft, withQR)
 
@@ -111,7 +111,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	}
 
 	sealName := ""
-	if len(d.Authority.SealPNG) > 0 && !draft {
+	if len(d.Authority.SealPNG) > 0 && (!d.Draft || d.Specimen) {
 		sealName = "seal"
 		pdf.RegisterImageOptionsReader(sealName, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(d.Authority.SealPNG))
 		if pdf.Err() {

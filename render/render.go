@@ -74,8 +74,11 @@ func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte,
 			pdf, err = nil, fmt.Errorf("render: panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	if d.Draft {
+	if d.Draft || d.Specimen {
 		d.Number = "" // a draft has no number, whatever the caller passed
+	}
+	if d.Specimen {
+		d.VerifyURL = ""
 	}
 	lim := r.limits.withDefaults()
 	select {
@@ -92,7 +95,7 @@ func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte,
 		return nil, err
 	}
 	ts := newTypesetter(r.faces)
-	sealed := !d.Draft && len(d.Authority.SealPNG) > 0
+	sealed := (!d.Draft || d.Specimen) && len(d.Authority.SealPNG) > 0
 	pages, err := ts.layout(blocks, &d, sealed)
 	if err != nil {
 		return nil, err

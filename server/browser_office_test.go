@@ -102,6 +102,10 @@ func TestBrowserAuthoritySeal(t *testing.T) {
 	if st != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF") || !strings.Contains(pdf, "/Subtype /Image") {
 		t.Errorf("preview: %d %s, %d bytes, image %t", st, h.Get("Content-Type"), len(pdf), strings.Contains(pdf, "/Subtype /Image"))
 	}
+	// A specimen: watermarked, no number, no QR code to verify.
+	if pt := strings.Join(strings.Fields(pdfText(t, []byte(pdf))), ""); !strings.Contains(pt, "样稿") || strings.Contains(pt, "处罚〔") || strings.Contains(pt, "扫码核验") {
+		t.Errorf("the seal preview could pass for an issued decision: %.300s", pt)
+	}
 	run("sign out", chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
 
 	b.signIn(base, "u-clerk", "password-clerk")
