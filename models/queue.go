@@ -120,10 +120,17 @@ func (s *Store) lastPrints(ctx context.Context, rows []DocumentRow) error {
 	for i := range marks {
 		byID[marks[i].ID] = &marks[i]
 	}
+	names, err := s.userNames(ctx) // the printer's name, as the lists show officers
+	if err != nil {
+		return err
+	}
 	for i := range rows {
 		if m := byID[rows[i].LastPrintID]; m != nil {
 			at := m.PrintedAt
 			rows[i].PrintedAt, rows[i].PrintedBy = &at, m.Username
+			if n, ok := names[m.UserID]; ok {
+				rows[i].PrintedBy = n
+			}
 		}
 	}
 	return nil
