@@ -245,7 +245,7 @@ func TestCaseRegisterExport(t *testing.T) {
 				fine += p.Amount
 			}
 		}
-		r := rows[1] // filing order: the issued case first
+		r := rows[1]                                                                                                                                                       // filing order: the issued case first
 		want := map[int]string{0: cs.Number, 1: "示例化工有限公司", 2: "91330421MA28ABCDE4", 9: "2022-05-12", 10: w.issued.IssueDate, 11: w.issued.IssueDate, 12: "u-officer、李执法"} // the two officers the case names
 		for i, v := range want {
 			if r[i] != v {
