@@ -160,8 +160,9 @@ type checkResult struct {
 // checkService reads every case and document through the API as admin,
 // checks the numbers, fetches every issued document's PDF and compares
 // its SHA-256 with the one the document and its verify page answer, and
-// holds the service to every issue it acknowledged.
-func checkService(ctx context.Context, a *api, admin *account, acked []issued, workers int) (checkResult, error) {
+// holds the service to every issue it acknowledged. An issued service
+// receipt is read as its authority's clerk (clerks): only clerks open it.
+func checkService(ctx context.Context, a *api, admin *account, clerks map[uint]*account, acked []issued, workers int) (checkResult, error) {
 	var res checkResult
 	var caseIDs []uint
 	for page := 1; ; page++ {
@@ -197,7 +198,8 @@ func checkService(ctx context.Context, a *api, admin *account, acked []issued, w
 		wg.Go(func() {
 			for id := range ids {
 				var cs struct {
-					Documents []checkedDoc `json:"documents"`
+					AuthorityID uint         `json:"authority_id"`
+					Documents   []checkedDoc `json:"documents"`
 				}
 				if err := admin.call(ctx, a, "check", "GET", fmt.Sprintf("/api/v1/cases/%d", id), nil, 200, &cs); err != nil {
 					mu.Lock()
@@ -210,7 +212,11 @@ func checkService(ctx context.Context, a *api, admin *account, acked []issued, w
 				for _, d := range cs.Documents {
 					problem(docProblems(d)...)
 					if len(d.SHA256) == 64 {
-						problem(checkPDF(ctx, a, admin, d)...)
+						reader := admin
+						if c := clerks[cs.AuthorityID]; d.Kind == "service_receipt" && c != nil {
+							reader = c
+						}
+						problem(checkPDF(ctx, a, reader, d)...)
 					}
 				}
 				mu.Lock()
@@ -247,9 +253,9 @@ func checkService(ctx context.Context, a *api, admin *account, acked []issued, w
 
 // checkPDF fetches a document's PDF and compares its SHA-256 with the
 // document's and with its verify page's.
-func checkPDF(ctx context.Context, a *api, admin *account, d checkedDoc) []string {
+func checkPDF(ctx context.Context, a *api, reader *account, d checkedDoc) []string {
 	var pdf []byte
-	if err := admin.call(ctx, a, "check", "GET", docPath(d.ID, "pdf"), nil, 200, &pdf); err != nil {
+	if err := reader.call(ctx, a, "check", "GET", docPath(d.ID, "pdf"), nil, 200, &pdf); err != nil {
 		return []string{fmt.Sprintf("document %d (%s): PDF: %v", d.ID, d.Number, err)}
 	}
 	var out []string

@@ -243,7 +243,11 @@ func (h *harness) run(ctx context.Context) (int, error) {
 		h.printf("  failed requests outside fault windows: %d (tolerated %d)\n", len(out), cfg.MaxErrors)
 	}
 	checkAPI := newAPI(h.base, newRecorder(), cfg.Clients, cfg.Timeout, false)
-	res, err := checkService(context.WithoutCancel(ctx), checkAPI, admin, led.issued, 8)
+	clerks := map[uint]*account{} // issued receipts print the access code: only clerks open them
+	for _, t := range teams {
+		clerks[t.authorityID] = t.clerk
+	}
+	res, err := checkService(context.WithoutCancel(ctx), checkAPI, admin, clerks, led.issued, 8)
 	if err != nil {
 		failed = append(failed, fmt.Sprintf("reading the documents back: %v", err))
 	} else {
