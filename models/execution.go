@@ -104,13 +104,7 @@ func (s *Store) executionStep(ctx context.Context, a Actor, caseID uint, act rul
 	var c *Case
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.caseForUpdate(tx, caseID); err != nil {
-			return err
-		}
-		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
-			return err
-		}
-		if err := rules.MayCase(a.Staff(), act, CaseState(c)); err != nil {
+		if c, err = s.caseToAct(tx, a, caseID, act); err != nil {
 			return err
 		}
 		r, err := s.execution(tx, c)
@@ -282,13 +276,7 @@ func (s *Store) RecordHearing(ctx context.Context, a Actor, caseID uint, h Heari
 	var c *Case
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.caseForUpdate(tx, caseID); err != nil {
-			return err
-		}
-		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
-			return err
-		}
-		if err := rules.MayCase(a.Staff(), rules.ActHearing, CaseState(c)); err != nil {
+		if c, err = s.caseToAct(tx, a, caseID, rules.ActHearing); err != nil {
 			return err
 		}
 		host := ""

@@ -19,13 +19,7 @@ func (s *Store) WithdrawCase(ctx context.Context, a Actor, id uint, reason strin
 	var c *Case
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.caseForUpdate(tx, id); err != nil {
-			return err
-		}
-		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
-			return err
-		}
-		if err := rules.MayCase(a.Staff(), rules.ActWithdraw, CaseState(c)); err != nil {
+		if c, err = s.caseToAct(tx, a, id, rules.ActWithdraw); err != nil {
 			return err
 		}
 		now := s.now()

@@ -827,19 +827,30 @@ type Statement struct {
 	Waived        bool
 }
 
+// caseToAct locks case id for actor a to take act on it: another
+// authority's case is not found, and the permission rule is checked on the
+// locked row.
+func (s *Store) caseToAct(tx *gorm.DB, a Actor, id uint, act rules.Action) (*Case, error) {
+	c, err := s.caseForUpdate(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
+		return nil, err
+	}
+	if err := rules.MayCase(a.Staff(), act, CaseState(c)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // RecordStatement stores what the party said (or that it waived its
 // rights) on the case, until the case is decided.
 func (s *Store) RecordStatement(ctx context.Context, a Actor, caseID uint, st Statement) (*Case, error) {
 	var c *Case
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.caseForUpdate(tx, caseID); err != nil {
-			return err
-		}
-		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
-			return err
-		}
-		if err := rules.MayCase(a.Staff(), rules.ActStatement, CaseState(c)); err != nil {
+		if c, err = s.caseToAct(tx, a, caseID, rules.ActStatement); err != nil {
 			return err
 		}
 		if err := tx.Model(&Case{}).Where("id = ?", caseID).Updates(map[string]any{"statement": st.Statement,
@@ -869,13 +880,7 @@ func (s *Store) RecordDiscussion(ctx context.Context, a Actor, caseID uint, dd D
 	var c *Case
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.caseForUpdate(tx, caseID); err != nil {
-			return err
-		}
-		if err := a.Scope.hide(c.AuthorityID, "案件"); err != nil {
-			return err
-		}
-		if err := rules.MayCase(a.Staff(), rules.ActDiscussion, CaseState(c)); err != nil {
+		if c, err = s.caseToAct(tx, a, caseID, rules.ActDiscussion); err != nil {
 			return err
 		}
 		if err := tx.Model(&Case{}).Where("id = ?", caseID).Updates(map[string]any{"discussion_date": dd.Date,
