@@ -63,7 +63,11 @@ func newEnv(t testing.TB, db dbtest.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	work, err := New(Config{Store: store, Renderer: r, BaseURL: "https://penaltydoc.example/"})
+	keys, err := models.NewAccessKeys(models.NewSecret()) // a random secret per test
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, err := New(Config{Store: store, Renderer: r, BaseURL: "https://penaltydoc.example/", AccessKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
