@@ -540,3 +540,20 @@ func TestTrafficWarningHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestNewNeedsAccessKeys: without the server secret's keys there is no
+// service (no silent default that would lose every code at a restart).
+func TestNewNeedsAccessKeys(t *testing.T) {
+	store, err := models.Open(t.Context(), dbtest.SQLite(t).DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r, err := sharedRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Config{Store: store, Renderer: r}); err == nil || !strings.Contains(err.Error(), "access code keys") {
+		t.Fatalf("New without keys: %v", err)
+	}
+}
