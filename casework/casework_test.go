@@ -63,7 +63,11 @@ func newEnv(t testing.TB, db dbtest.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	work, err := New(Config{Store: store, Renderer: r, BaseURL: "https://penaltydoc.example/"})
+	keys, err := models.NewAccessKeys(models.NewSecret()) // a random secret per test
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, err := New(Config{Store: store, Renderer: r, BaseURL: "https://penaltydoc.example/", AccessKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,4 +539,21 @@ func TestTrafficWarningHistory(t *testing.T) {
 			t.Fatalf("no warning for a changed name: %v", ev.Evaluation.Warnings)
 		}
 	})
+}
+
+// TestNewNeedsAccessKeys: without the server secret's keys there is no
+// service (no silent default that would lose every code at a restart).
+func TestNewNeedsAccessKeys(t *testing.T) {
+	store, err := models.Open(t.Context(), dbtest.SQLite(t).DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	r, err := sharedRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Config{Store: store, Renderer: r}); err == nil || !strings.Contains(err.Error(), "access code keys") {
+		t.Fatalf("New without keys: %v", err)
+	}
 }

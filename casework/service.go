@@ -85,6 +85,9 @@ type Config struct {
 	// drafter, the legal reviewer and the approver are three people); every
 	// such step is audited. Off unless an emergency requires it.
 	EmergencyAdmin bool
+	// AccessKeys make and check the parties' access codes (keyed by the
+	// server secret, which the database does not hold); required.
+	AccessKeys *models.AccessKeys
 }
 
 // Service is the case work.
@@ -93,6 +96,7 @@ type Service struct {
 	renderer  *render.Renderer
 	baseURL   string
 	emergency bool
+	codes     *models.AccessKeys
 	templates sync.Map // templateKey → *render.Template; a version never changes
 	// beforeIssue, when set (tests), runs between Issue's reads and its
 	// transaction.
@@ -104,7 +108,11 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("casework: no store")
 	}
-	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin}
+	if cfg.AccessKeys == nil {
+		return nil, fmt.Errorf("casework: no access code keys (the server secret)")
+	}
+	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin,
+		codes: cfg.AccessKeys}
 	if s.renderer == nil {
 		r, err := render.New()
 		if err != nil {

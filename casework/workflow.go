@@ -221,7 +221,7 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 	var receipt *render.Template
 	var receiptVersion int
 	if models.Numbered(d.Kind) {
-		if code, p.AccessCodeHash, err = models.NewAccessCode(); err != nil {
+		if code, p.AccessCodeHash, err = s.codes.NewAccessCode(); err != nil {
 			return nil, err
 		}
 		p.VerifyToken = models.NewToken(24) // 192 bits

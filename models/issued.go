@@ -2,11 +2,13 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -16,15 +18,65 @@ import (
 // accessAlphabet has no characters that read alike (no 0/O, 1/I).
 const accessAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// AccessCodeCost is the bcrypt work factor of access codes: 8 (about 15 ms
-// on one core) keeps issuing and public downloads cheap while a stolen hash
-// of a 40-bit code still takes hundreds of thousands of CPU-years to guess.
-const AccessCodeCost = 8
+// MinSecretBytes is the shortest server secret AccessKeys take: 256 bits.
+const MinSecretBytes = 32
+
+// accessTag is the stored form of an access code's keyed hash:
+// "h1$" + hex(salt) + "$" + hex(HMAC-SHA256(key, salt ‖ code)), 92
+// characters. Hashes written before it are bcrypt ("$2a$…", "$2b$…") and
+// are still checked as such.
+const (
+	accessTag      = "h1$"
+	accessSaltSize = 12
+)
+
+// AccessKeys checks and makes the parties' access codes with HMAC-SHA256
+// keyed by the server secret, which lives outside the database: the
+// database alone gives no way to test a guess, and a check costs
+// microseconds instead of a bcrypt. The first key makes new codes; the
+// others (a previous secret, kept while its codes are still used) only
+// check them.
+type AccessKeys struct {
+	keys [][]byte // derived from the secrets, current first
+}
+
+// NewAccessKeys derives the keys from the current secret and any previous
+// ones, each at least MinSecretBytes long.
+func NewAccessKeys(current []byte, previous ...[]byte) (*AccessKeys, error) {
+	k := &AccessKeys{}
+	for _, s := range append([][]byte{current}, previous...) {
+		if len(s) < MinSecretBytes {
+			return nil, fmt.Errorf("secret of %d bytes: want at least %d", len(s), MinSecretBytes)
+		}
+		// A key of its own for access codes, so that the same secret can
+		// key other things later without the two meeting.
+		m := hmac.New(sha256.New, s)
+		m.Write([]byte("penaltydoc access code v1"))
+		k.keys = append(k.keys, m.Sum(nil))
+	}
+	return k, nil
+}
+
+// NewSecret returns MinSecretBytes random bytes: a fresh server secret.
+func NewSecret() []byte {
+	b := make([]byte, MinSecretBytes)
+	rand.Read(b) // never fails (crypto/rand)
+	return b
+}
+
+func accessMAC(key, salt []byte, code string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write(salt)
+	m.Write([]byte(code))
+	return m.Sum(nil)
+}
 
 // NewAccessCode returns a random access code for the party, shown as
-// XXXX-XXXX (8 characters of a 32-letter alphabet: 40 bits), and its
-// bcrypt hash, which is all the database keeps of it.
-func NewAccessCode() (code, hash string, err error) {
+// XXXX-XXXX (8 characters of a 32-letter alphabet: 40 bits), and its keyed
+// hash under the current key, which is all the database keeps of it. The
+// random salt makes each document's hash its own: whoever held both the
+// database and the secret would still guess document by document.
+func (k *AccessKeys) NewAccessCode() (code, hash string, err error) {
 	b := make([]byte, 8)
 	for i := range b {
 		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(accessAlphabet))))
@@ -33,11 +85,10 @@ func NewAccessCode() (code, hash string, err error) {
 		}
 		b[i] = accessAlphabet[n.Int64()]
 	}
-	h, err := bcrypt.GenerateFromPassword(b, min(BcryptCost, AccessCodeCost))
-	if err != nil {
-		return "", "", fmt.Errorf("hash access code: %w", err)
-	}
-	return string(b[:4]) + "-" + string(b[4:]), string(h), nil
+	salt := make([]byte, accessSaltSize)
+	rand.Read(salt)
+	mac := accessMAC(k.keys[0], salt, string(b))
+	return string(b[:4]) + "-" + string(b[4:]), accessTag + hex.EncodeToString(salt) + "$" + hex.EncodeToString(mac), nil
 }
 
 // normalizeAccessCode drops dashes and spaces and upper-cases.
@@ -51,23 +102,49 @@ func normalizeAccessCode(code string) string {
 	}, code)
 }
 
-var dummyAccessHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("XXXXXXXX"), min(BcryptCost, AccessCodeCost))
-	return h
-})
+// dummySalt and dummyMAC stand in for a missing or unreadable hash, so
+// that such a check does the same work as a wrong code.
+var dummySalt, dummyMAC = make([]byte, accessSaltSize), make([]byte, sha256.Size)
 
-// CheckAccessCode reports whether code is the document's access code, with
-// or without the dash, in any case. The comparison is bcrypt's (constant
-// time); a document without a code still spends the same time.
-func (d *Document) CheckAccessCode(code string) bool {
+// Check reports whether code is the access code whose stored hash is
+// stored, with or without the dash, in any case. The keyed hash is
+// computed under every key and compared in constant time, whether or not
+// there is a stored hash (an empty one is a missing document: the same
+// work, the same answer as a wrong code). A bcrypt hash from before the
+// keyed hashes is checked with bcrypt.
+func (k *AccessKeys) Check(stored, code string) bool {
 	c := normalizeAccessCode(code)
-	hash := []byte(d.AccessCodeHash)
-	ok := d.AccessCodeHash != "" && len(c) == 8
-	if !ok {
-		hash = dummyAccessHash()
+	if strings.HasPrefix(stored, "$2") {
+		return len(c) == 8 && bcrypt.CompareHashAndPassword([]byte(stored), []byte(c)) == nil
 	}
-	err := bcrypt.CompareHashAndPassword(hash, []byte(c))
-	return ok && err == nil
+	salt, mac, ok := parseAccessHash(stored)
+	ok = ok && len(c) == 8
+	if !ok {
+		salt, mac = dummySalt, dummyMAC
+	}
+	match := false
+	for _, key := range k.keys {
+		match = hmac.Equal(accessMAC(key, salt, c), mac) || match
+	}
+	return ok && match
+}
+
+// parseAccessHash reads "h1$<salt>$<mac>".
+func parseAccessHash(stored string) (salt, mac []byte, ok bool) {
+	rest, ok := strings.CutPrefix(stored, accessTag)
+	if !ok {
+		return nil, nil, false
+	}
+	s, m, ok := strings.Cut(rest, "$")
+	if !ok {
+		return nil, nil, false
+	}
+	salt, err1 := hex.DecodeString(s)
+	mac, err2 := hex.DecodeString(m)
+	if err1 != nil || err2 != nil || len(salt) != accessSaltSize || len(mac) != sha256.Size {
+		return nil, nil, false
+	}
+	return salt, mac, true
 }
 
 // DocumentByNumber returns the issued (served, superseded) document with

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"penaltydoc/errs"
 	"penaltydoc/rules"
 )
@@ -250,35 +252,165 @@ func TestIssuedDocumentFrozen(t *testing.T) {
 	})
 }
 
+// testKeys are access code keys under a random secret.
+func testKeys(t testing.TB, previous ...[]byte) *AccessKeys {
+	t.Helper()
+	k, err := NewAccessKeys(NewSecret(), previous...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestAccessCode(t *testing.T) {
-	code, hash, err := NewAccessCode()
+	keys := testKeys(t)
+	code, hash, err := keys.NewAccessCode()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(code) != 9 || code[4] != '-' || strings.ContainsAny(code, "01IO") {
 		t.Fatalf("code %q", code)
 	}
-	d := &Document{AccessCodeHash: hash}
+	if !strings.HasPrefix(hash, "h1$") || len(hash) != 92 || strings.Contains(hash, code[:4]) {
+		t.Fatalf("hash %q", hash)
+	}
+	if _, again, _ := keys.NewAccessCode(); again == hash {
+		t.Fatal("two codes with one hash")
+	}
+	// A hash written before the keyed hashes (bcrypt, at cost 8 then).
+	legacyCode := "K7PQ-3MXA"
+	legacy, err := bcrypt.GenerateFromPassword([]byte("K7PQ3MXA"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
-		in   string
-		want bool
+		name, stored, in string
+		want             bool
 	}{
-		{code, true},
-		{strings.ReplaceAll(code, "-", ""), true},
-		{strings.ToLower(code), true},
-		{" " + code[:4] + " " + code[5:] + " ", true},
-		{code[:8], false},
-		{code + "A", false},
-		{"", false},
-		{"ABCD-EFGH", code == "ABCD-EFGH"},
+		{"as issued", hash, code, true},
+		{"no dash", hash, strings.ReplaceAll(code, "-", ""), true},
+		{"lower case", hash, strings.ToLower(code), true},
+		{"spaces", hash, " " + code[:4] + " " + code[5:] + " ", true},
+		{"short", hash, code[:8], false},
+		{"long", hash, code + "A", false},
+		{"empty code", hash, "", false},
+		{"other code", hash, "ABCD-EFGH", code == "ABCD-EFGH"},
+		{"no document", "", code, false},
+		{"no document, empty code", "", "", false},
+		{"bcrypt hash", string(legacy), legacyCode, true},
+		{"bcrypt hash, lower case", string(legacy), "k7pq3mxa", true},
+		{"bcrypt hash, other code", string(legacy), "K7PQ-3MXB", false},
+		{"malformed", "h1$zz$" + hash[28:], code, false},
+		{"truncated", hash[:len(hash)-2], code, false},
+		{"unknown version", "h2" + hash[2:], code, false},
+		{"test placeholder", "h", code, false},
 	} {
-		if got := d.CheckAccessCode(tc.in); got != tc.want {
-			t.Errorf("CheckAccessCode(%q) = %v, want %v", tc.in, got, tc.want)
+		t.Run(tc.name, func(t *testing.T) {
+			if got := keys.Check(tc.stored, tc.in); got != tc.want {
+				t.Errorf("Check(%q, %q) = %v, want %v", tc.stored, tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAccessKeyRotation: after the secret changes, codes issued under the
+// previous one verify while it is kept as previous, and not after; new
+// codes use the new secret.
+func TestAccessKeyRotation(t *testing.T) {
+	old := NewSecret()
+	before, err := NewAccessKeys(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, hash, err := before.NewAccessCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := NewSecret()
+	rotated, err := NewAccessKeys(next, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCode, newHash, err := rotated.NewAccessCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := NewAccessKeys(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		keys       *AccessKeys
+		stored, in string
+		want       bool
+	}{
+		{"old code, old secret", before, hash, code, true},
+		{"old code, new secret with the old as previous", rotated, hash, code, true},
+		{"old code, new secret alone", alone, hash, code, false},
+		{"new code, rotated", rotated, newHash, newCode, true},
+		{"new code, new secret alone", alone, newHash, newCode, true},
+		{"new code, old secret", before, newHash, newCode, false},
+	} {
+		if got := tc.keys.Check(tc.stored, tc.in); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if (&Document{}).CheckAccessCode(code) {
-		t.Error("a document without a code accepted one")
+}
+
+// TestAccessHashFormat pins the stored format: a hash written today must
+// verify under every later version. The vector was computed outside Go
+// (Python's hmac): key = HMAC-SHA256(secret, "penaltydoc access code v1"),
+// hash = HMAC-SHA256(key, salt ‖ code), with the secret the bytes 0…31 (a
+// test vector, no deployment's secret).
+func TestAccessHashFormat(t *testing.T) {
+	secret := make([]byte, 32)
+	for i := range secret {
+		secret[i] = byte(i)
 	}
+	keys, err := NewAccessKeys(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const stored = "h1$6465666768696a6b6c6d6e6f$44c093afe153ac2047671203ba5f12a3f5e2a0db1e08b9d47d6461df5cf64d1a"
+	if !keys.Check(stored, "K7PQ-3MXA") || keys.Check(stored, "K7PQ-3MXB") {
+		t.Fatal("the pinned vector does not verify as it should")
+	}
+	for _, n := range []int{0, 16, 31} {
+		if _, err := NewAccessKeys(make([]byte, n)); err == nil {
+			t.Errorf("a %d-byte secret was taken", n)
+		}
+	}
+	if _, err := NewAccessKeys(secret, secret[:31]); err == nil {
+		t.Error("a short previous secret was taken")
+	}
+}
+
+// BenchmarkAccessCheck is one check of a wrong code (what each guess costs
+// whoever holds the secret, and what a download adds), against bcrypt at
+// the cost 8 codes had before:
+//
+//	go test ./models -run '^$' -bench BenchmarkAccessCheck -count 5
+func BenchmarkAccessCheck(b *testing.B) {
+	keys := testKeys(b)
+	_, hash, err := keys.NewAccessCode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("hmac", func(b *testing.B) {
+		for b.Loop() {
+			keys.Check(hash, "AAAA-AAAA")
+		}
+	})
+	b.Run("bcrypt-8", func(b *testing.B) {
+		legacy, err := bcrypt.GenerateFromPassword([]byte("K7PQ3MXA"), 8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			keys.Check(string(legacy), "AAAA-AAAA")
+		}
+	})
 }
 
 // TestIssueChecksTheCaseNow: issuing checks, inside its transaction, that

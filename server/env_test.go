@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ type testEnv struct {
 	t      testing.TB
 	name   string
 	store  *models.Store
+	keys   *models.AccessKeys // the server secret's, random per env
 	srv    *httptest.Server
 	tokens map[string]string // role → token; "admin" is the seeded admin
 	// officerIDs are the two certified officers (u-officer and its
@@ -38,6 +40,20 @@ type testEnv struct {
 }
 
 const testAdminPassword = "admin-password-1"
+
+// testSecret is this test process's server secret (hex), random: the
+// servers a test starts as processes share it, as replicas do.
+var testSecret = hex.EncodeToString(models.NewSecret())
+
+// testKeys are access code keys under a random secret.
+func testKeys(t testing.TB) *models.AccessKeys {
+	t.Helper()
+	k, err := models.NewAccessKeys(models.NewSecret())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
 
 // testSealBase64 is the sample seal as the API takes it (seal_png).
 func testSealBase64() string { return base64.StdEncoding.EncodeToString(render.SampleSeal()) }
@@ -68,7 +84,7 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
 		t.Fatal(err)
 	}
-	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"}
+	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example", AccessKeys: testKeys(t)}
 	if change != nil {
 		change(&deps)
 	}
@@ -78,7 +94,7 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &testEnv{t: t, name: db.Name, store: store, srv: srv, tokens: map[string]string{}}
+	e := &testEnv{t: t, name: db.Name, store: store, keys: deps.AccessKeys, srv: srv, tokens: map[string]string{}}
 	e.tokens[admin] = login(t, srv.URL, "admin", testAdminPassword)
 	for _, role := range []string{officer, reviewer, approver, clerk, editor} {
 		// Staff of the default authority who serve the seeded public

@@ -35,7 +35,7 @@ func BenchmarkIssue(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer store.Close()
-			h, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example"})
+			h, err := NewServer(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example", AccessKeys: testKeys(b)})
 			if err != nil {
 				b.Fatal(err)
 			}

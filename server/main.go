@@ -56,6 +56,11 @@ type Config struct {
 	LongRequestTimeout time.Duration
 	// TrustedProxies: see Deps.TrustedProxies.
 	TrustedProxies string
+	// Secret is where the server secret that keys the access codes comes
+	// from, SecretPrevious the one it replaced (accessKeys in secret.go).
+	// The values come from the environment only, never from flags, which
+	// any user of the host can read.
+	Secret, SecretPrevious secretSource
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -77,6 +82,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("PENALTYDOC_TRUSTED_PROXIES"),
 		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default (PENALTYDOC_TRUSTED_PROXIES)")
+	cfg.Secret.Value, cfg.SecretPrevious.Value = getenv("PENALTYDOC_SECRET"), getenv("PENALTYDOC_SECRET_PREVIOUS")
+	fs.StringVar(&cfg.Secret.File, "secret-file", getenv("PENALTYDOC_SECRET_FILE"),
+		"file holding the server secret that keys the access codes (or its value in PENALTYDOC_SECRET); default on SQLite: secret.key beside the database, created at first start (PENALTYDOC_SECRET_FILE)")
+	fs.StringVar(&cfg.SecretPrevious.File, "secret-previous-file", getenv("PENALTYDOC_SECRET_PREVIOUS_FILE"),
+		"file holding the secret before the current one, so that the codes issued under it still verify (or its value in PENALTYDOC_SECRET_PREVIOUS) (PENALTYDOC_SECRET_PREVIOUS_FILE)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
 	for _, d := range []struct {
@@ -135,6 +145,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.CheckAudit {
 		return checkAudit(ctx, store, cfg.AuditAnchors, stdout)
 	}
+	keys, note, err := accessKeys(cfg.DB, cfg.Secret, cfg.SecretPrevious)
+	if err != nil {
+		return err
+	}
+	log.Info(note)
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
@@ -163,7 +178,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.EmergencyAdmin {
 		log.Warn("emergency setting on: admins may override the separation of duties; every such step is audited as emergency_separation_override")
 	}
-	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin,
+	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err

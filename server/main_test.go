@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -223,6 +224,37 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := net.Dial("tcp", addr); err == nil {
 		t.Error("still listening after stop")
+	}
+
+	// The server secret was created beside the database, for its owner
+	// only; after a restart on the same data the party's code still works.
+	key := filepath.Join(filepath.Dir(dbPath), "secret.key")
+	if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v %v", fi, err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	done = make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"penaltydoc"}, func(k string) string { return env[k] }, stdout, stderr)
+	}()
+	waitHealthy(t, base, done)
+	resp, err = http.Post(base+"/public/download", "application/json", bytes.NewReader(dl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil || resp.StatusCode != 200 {
+		t.Fatalf("download after restart: %d, run: %v", resp.StatusCode, err)
+	}
+	// A secret others may read: the service refuses to start, and says why.
+	if err := os.Chmod(key, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"penaltydoc"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("run with a secret readable by others: %v", err)
 	}
 }
 

@@ -127,7 +127,7 @@ func startServer(t *testing.T, bin, dsn string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "PENALTYDOC_DB="+dsn, "PENALTYDOC_ADDR=127.0.0.1:0",
-		"PENALTYDOC_ADMIN_PASSWORD="+testAdminPassword, "PENALTYDOC_BASE_URL=https://penaltydoc.example")
+		"PENALTYDOC_ADMIN_PASSWORD="+testAdminPassword, "PENALTYDOC_BASE_URL=https://penaltydoc.example", "PENALTYDOC_SECRET="+testSecret)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

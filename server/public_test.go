@@ -14,6 +14,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"golang.org/x/crypto/bcrypt"
 
 	"penaltydoc/casework"
 	"penaltydoc/models/dbtest"
@@ -255,4 +256,36 @@ func TestDownloadBruteForce(t *testing.T) {
 	if at := wrongAt(plain.srv.URL, func(i int) string { return fmt.Sprintf("10.9.%d.1", i) }); at != casework.DownloadPerAddress.Failures {
 		t.Fatalf("spoofed addresses: ceiling met at guess %d, want %d", at, casework.DownloadPerAddress.Failures)
 	}
+}
+
+// TestPublicDownloadLegacyCode: a document issued before the keyed hashes
+// keeps its bcrypt hash, and its code still downloads it; a wrong code is
+// the same 404.
+func TestPublicDownloadLegacyCode(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *testEnv) {
+		doc := issueDecision(t, e)
+		// What the versions before stored: bcrypt at cost 8 of the code
+		// without its dash (written past the model's immutability hooks, as
+		// the row was written then).
+		legacy, err := bcrypt.GenerateFromPassword([]byte(strings.ReplaceAll(doc.AccessCode, "-", "")), 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.SQLDB().Exec("UPDATE documents SET access_code_hash = ? WHERE id = ?", string(legacy), doc.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			code string
+			want int
+		}{
+			{doc.AccessCode, 200},
+			{strings.ToLower(doc.AccessCode), 200},
+			{"AAAA-AAAA", 404},
+		} {
+			st, pdf, _ := e.do("POST", "/public/download", "", map[string]string{"number": doc.Number, "access_code": tc.code})
+			if st != tc.want || (st == 200 && sha(pdf) != doc.SHA256) {
+				t.Errorf("code %s: %d, want %d", tc.code, st, tc.want)
+			}
+		}
+	})
 }

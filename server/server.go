@@ -29,6 +29,9 @@ type Deps struct {
 	// reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count;
 	// empty trusts none (the peer is the client).
 	TrustedProxies string
+	// AccessKeys make and check the parties' access codes: the server
+	// secret, from run() (tests: a random one). Required.
+	AccessKeys *models.AccessKeys
 }
 
 // Default request deadlines.
@@ -61,7 +64,7 @@ func (s *Server) holds(u *models.User, roles []string) bool {
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin})
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys})
 	if err != nil {
 		return nil, err
 	}

@@ -240,7 +240,8 @@ func TestDocumentLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(before.PDF)
-		if hex.EncodeToString(sum[:]) != issued.SHA256 || !before.CheckAccessCode(strings.ToLower(strings.ReplaceAll(issued.AccessCode, "-", ""))) || before.CheckAccessCode("AAAA-AAAA") {
+		if hex.EncodeToString(sum[:]) != issued.SHA256 || !e.keys.Check(before.AccessCodeHash, strings.ToLower(strings.ReplaceAll(issued.AccessCode, "-", ""))) ||
+			e.keys.Check(before.AccessCodeHash, "AAAA-AAAA") || !strings.HasPrefix(before.AccessCodeHash, "h1$") {
 			t.Errorf("stored hash or access code wrong")
 		}
 		for _, want := range []string{statement, notice.Number, issued.Number, `"Draft":false`} {
@@ -347,7 +348,7 @@ func TestIssueDecisionHelper(t *testing.T) {
 			t.Fatalf("issued %+v", d)
 		}
 		doc, err := e.store.DocumentByNumber(t.Context(), d.Number)
-		if err != nil || doc.Status != models.DocServed || !doc.CheckAccessCode(d.AccessCode) {
+		if err != nil || doc.Status != models.DocServed || !e.keys.Check(doc.AccessCodeHash, d.AccessCode) {
 			t.Fatalf("by number: %+v %v", doc, err)
 		}
 	})

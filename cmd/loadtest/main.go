@@ -17,6 +17,8 @@ package main
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -396,6 +398,14 @@ func (h *harness) spawn(ctx context.Context, adminPassword string) error {
 		db = "mysql:" + h.dsn
 	}
 	h.svc = &service{bin: bin, addr: addr, db: db, adminPassword: adminPassword, logPath: dir + "/server.log"}
+	if h.dsn != "" {
+		// MySQL has no file beside the data for the server secret: the
+		// environment carries it, the same across restarts (SQLite keeps
+		// its secret.key beside the database).
+		b := make([]byte, 32)
+		crand.Read(b)
+		h.svc.secret = hex.EncodeToString(b)
+	}
 	h.base = h.svc.url()
 	return h.svc.start(ctx)
 }

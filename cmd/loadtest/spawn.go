@@ -25,6 +25,7 @@ import (
 // killed and started again on the same data.
 type service struct {
 	bin, addr, db, adminPassword string
+	secret                       string // PENALTYDOC_SECRET, when set
 	logPath                      string
 	cmd                          *exec.Cmd
 	exited                       chan error
@@ -133,6 +134,9 @@ func (s *service) start(ctx context.Context) error {
 	cmd := exec.Command(s.bin)
 	cmd.Env = append(os.Environ(), "PENALTYDOC_DB="+s.db, "PENALTYDOC_ADDR="+s.addr,
 		"PENALTYDOC_ADMIN_PASSWORD="+s.adminPassword, "PENALTYDOC_BASE_URL="+s.url())
+	if s.secret != "" {
+		cmd.Env = append(cmd.Env, "PENALTYDOC_SECRET="+s.secret)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group: a Ctrl-C to the harness does not reach it; the
 	// harness stops it.
