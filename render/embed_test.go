@@ -36,7 +36,11 @@ func TestFontFileStream(t *testing.T) {
 			}
 			var first []byte
 			for range 2 { // cold (for these glyphs), then warm
-				z, err := appendFontFile(nil, sub)
+				c, err := coderFor(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				z, err := c.appendFontFile(nil, sub)
 				if err != nil {
 					t.Fatalf("%s: %v", f.Name(), err)
 				}
@@ -78,7 +82,12 @@ func TestFontFileConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			z, err := appendFontFile(nil, sub)
+			c, err := coderFor(f)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			z, err := c.appendFontFile(nil, sub)
 			if err != nil {
 				t.Error(err)
 				return
@@ -119,7 +128,7 @@ func TestDocFontCIDs(t *testing.T) {
 	if df.encode("丐"); df.err == nil {
 		t.Error("a character outside the subset was encoded without error")
 	}
-	tu := string(df.toUnicode())
+	tu := string(df.toUnicode(nil))
 	for _, l := range []string{"<0001> <0001> <0020>\n<0002> <0003> <0028>\n", "<0007> <0008> <4E00>\n"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
@@ -137,7 +146,7 @@ func TestToUnicodeRanges(t *testing.T) {
 	for r := rune(0x5000); len(runes) < 300; r += 2 { // CIDs cross 0x0100; 270 ranges in all
 		runes = append(runes, r)
 	}
-	tu := string((&docFont{runes: runes}).toUnicode())
+	tu := string((&docFont{runes: runes}).toUnicode(nil))
 	for _, l := range []string{"<0001> <0010> <4EF0>\n<0011> <0020> <4F00>\n", "100 beginbfrange", "70 beginbfrange"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q", l)
@@ -196,11 +205,7 @@ func TestEmbeddedFontObjects(t *testing.T) {
 // units), ok false for an empty glyph.
 func glyphBox(t *testing.T, f *fonts.Font, r rune) (xMin, xMax int, ok bool) {
 	t.Helper()
-	sub, err := f.Subset([]rune{r})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := readCmap4(sub)
+	sub, ids, err := f.EmbedSubset(nil, []rune{r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +213,7 @@ func glyphBox(t *testing.T, f *fonts.Font, r rune) (xMin, xMax int, ok bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := c.lookup(r)
+	g := ids[0]
 	data := sub[offs[g]:offs[g+1]]
 	if len(data) < 10 {
 		return 0, 0, false
@@ -246,12 +251,12 @@ func TestAddShifted(t *testing.T) {
 	f := fonts.FangSong()
 	runes := []rune("一（《“")
 	slices.Sort(runes)
-	sub, err := f.Subset(runes)
+	sub, ids, err := f.EmbedSubset(nil, runes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := readCmap4(sub)
-	bases := []uint16{c.lookup('（'), c.lookup('“')}
+	gid := func(r rune) uint16 { i, _ := slices.BinarySearch(runes, r); return ids[i] }
+	bases := []uint16{gid('（'), gid('“')}
 	out, first, err := addShifted(sub, bases)
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +318,7 @@ func TestAddShifted(t *testing.T) {
 	if !strings.Contains(w.String(), "5 7 500") {
 		t.Errorf("/W %s", w.String())
 	}
-	tu := string(df.toUnicode())
+	tu := string(df.toUnicode(nil))
 	for _, l := range []string{"<0005> <0005> <300B>", "<0006> <0006> <FF08>", "<0007> <0007> <201C>"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
