@@ -389,6 +389,14 @@ func TestSubsetComposite(t *testing.T) {
 		t.Errorf("Advance(B) = %v", s.Advance('B'))
 	}
 	renderPDF(t, sub, "B")
+	// for a PDF: B is not the font's data (renumbered), A is
+	e, err := f.EmbedSubset(nil, []rune("B"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []uint16{0, NoSource, f.glyphID('A')}; !slices.Equal(e.Source, want) {
+		t.Errorf("sources %v, want %v", e.Source, want)
+	}
 }
 
 // TestEmbedSubset: the PDF subset has only the tables a CIDFontType2 font
@@ -400,10 +408,11 @@ func TestEmbedSubset(t *testing.T) {
 			slices.Sort(rs)
 			ref := parsedSubset(t, f, rs)
 			prefix := []byte("xyz")
-			out, ids, err := f.EmbedSubset(slices.Clone(prefix), rs)
+			e, err := f.EmbedSubset(slices.Clone(prefix), rs)
 			if err != nil {
 				t.Fatal(err)
 			}
+			out, ids := e.TTF, e.GIDs
 			if !bytes.HasPrefix(out, prefix) || len(ids) != len(rs) {
 				t.Fatalf("%s %s: dst or ids wrong", f.Name(), name)
 			}
@@ -425,10 +434,17 @@ func TestEmbedSubset(t *testing.T) {
 				if !bytes.Equal(got, ref.glyphData(uint16(g))) || be.Uint16(hmtx[4*g:]) != be.Uint16(ref.hmtx[4*g:]) {
 					t.Errorf("%s %s %s: glyph data or advance differs", f.Name(), name, Describe(r))
 				}
+				if src := e.Source[g]; src == NoSource {
+					if int16(be.Uint16(got)) >= 0 {
+						t.Errorf("%s %s %s: a simple glyph without its source", f.Name(), name, Describe(r))
+					}
+				} else if src != f.glyphID(r) || !bytes.Equal(got[:len(f.glyphData(src))], f.glyphData(src)) {
+					t.Errorf("%s %s %s: source glyph %d, want %d", f.Name(), name, Describe(r), src, f.glyphID(r))
+				}
 			}
 		}
 	}
-	if _, _, err := FangSong().EmbedSubset(nil, []rune{'甲', '乙'}); err == nil {
+	if _, err := FangSong().EmbedSubset(nil, []rune{'甲', '乙'}); err == nil {
 		t.Error("unsorted runes accepted")
 	}
 }

@@ -24,28 +24,43 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 	rs := slices.Clone(runes)
 	slices.Sort(rs)
 	rs = slices.Compact(rs)
-	out, _, err := f.subset(nil, rs, false)
-	return out, err
+	e, err := f.subset(nil, rs, false)
+	return e.TTF, err
 }
+
+// Embedded is a subset for a PDF (EmbedSubset).
+type Embedded struct {
+	TTF []byte
+	// GIDs holds the glyph id in TTF of each rune (0: the font lacks it).
+	GIDs []uint16
+	// Source holds, for each glyph of TTF, its id in the font when its data
+	// is the font's as is (padded to 4 bytes), NoSource for a composite
+	// glyph, whose components are renumbered.
+	Source []uint16
+}
+
+// NoSource marks a glyph of a subset whose data is not the font's.
+const NoSource = 0xFFFF
+
+// NumGlyphs is the number of glyphs in the font.
+func (f *Font) NumGlyphs() int { return f.numGlyphs }
 
 // EmbedSubset appends to dst a TrueType file for embedding in a PDF as the
 // FontFile2 of a CIDFontType2 font: the glyphs of runes (sorted, distinct)
 // and only the tables such a font needs (glyf, head, hhea, hmtx, loca,
 // maxp: PDF 32000-1:2008, 9.9; the PDF's CIDToGIDMap and ToUnicode do the
-// work of cmap, and its font descriptor that of OS/2, name and post). It
-// returns the file and the glyph id of each rune in it (0: the font lacks
-// the rune). The same runes always give the same bytes.
-func (f *Font) EmbedSubset(dst []byte, runes []rune) ([]byte, []uint16, error) {
+// work of cmap, and its font descriptor that of OS/2, name and post). The
+// same runes always give the same bytes.
+func (f *Font) EmbedSubset(dst []byte, runes []rune) (Embedded, error) {
 	if !slices.IsSorted(runes) {
-		return nil, nil, fmt.Errorf("fonts: EmbedSubset: runes not sorted")
+		return Embedded{}, fmt.Errorf("fonts: EmbedSubset: runes not sorted")
 	}
 	return f.subset(dst, runes, true)
 }
 
 // subset builds the file for rs (sorted, distinct), appended to dst; pdf
-// leaves out the tables a PDF does not read. It returns the new glyph id
-// of each rune.
-func (f *Font) subset(dst []byte, rs []rune, pdf bool) ([]byte, []uint16, error) {
+// leaves out the tables a PDF does not read.
+func (f *Font) subset(dst []byte, rs []rune, pdf bool) (Embedded, error) {
 
 	// New glyph order: .notdef, then the characters' glyphs in code point
 	// order (so runs of characters get runs of glyph ids and few cmap
@@ -91,12 +106,13 @@ func (f *Font) subset(dst []byte, rs []rune, pdf bool) ([]byte, []uint16, error)
 			}
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("fonts: %s glyph %d: %w", f.name, glyphs[i], err)
+			return Embedded{}, fmt.Errorf("fonts: %s glyph %d: %w", f.name, glyphs[i], err)
 		}
 	}
 	if len(glyphs) > 0xFFFF {
-		return nil, nil, fmt.Errorf("fonts: %s: too many glyphs", f.name)
+		return Embedded{}, fmt.Errorf("fonts: %s: too many glyphs", f.name)
 	}
+	source := slices.Clone(glyphs)
 	var newID map[uint16]uint16 // old → new, to renumber components
 	if composite {
 		newID = make(map[uint16]uint16, len(glyphs))
@@ -172,6 +188,7 @@ func (f *Font) subset(dst []byte, rs []rune, pdf bool) ([]byte, []uint16, error)
 					_ = walkComponents(cw, func(pos int) {
 						be.PutUint16(cw[pos:], newID[be.Uint16(cw[pos:])])
 					})
+					source[n] = NoSource
 					sum += checksum(cw)
 				} else {
 					sum += f.glyphSum[g]
@@ -217,7 +234,7 @@ func (f *Font) subset(dst []byte, rs []rune, pdf bool) ([]byte, []uint16, error)
 	}
 	total += checksum(out[:12+16*len(tbl)])
 	be.PutUint32(out[headOff+8:], 0xB1B0AFBA-total)
-	return buf, ids, nil
+	return Embedded{TTF: buf, GIDs: ids, Source: source}, nil
 }
 
 type table struct {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"penaltydoc/fonts"
 )
 
 // A small deflate (RFC 1951) encoder for what is the same in every
@@ -369,19 +371,20 @@ func appendZlibFixed(dst, data []byte) []byte {
 	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(data))
 }
 
-// fontCoder is a font's fixed dynamic code and its cache of glyph bits.
+// fontCoder is a font's fixed dynamic code and its cache of glyph bits,
+// by the font's glyph id.
 type fontCoder struct {
 	h      huffman
 	header []byte // BFINAL, BTYPE 10 and the code, as bits
 	hbits  int
-	mu     sync.RWMutex
-	glyphs map[string]glyphBits
+	glyphs []atomic.Pointer[glyphBits]
 }
 
 type glyphBits struct {
 	b     []byte
 	nbits int
 	adler uint32 // of the glyph's bytes
+	data  int    // the glyph's length
 }
 
 // adlerCombine is the Adler-32 of a's data followed by b's data of n bytes
@@ -408,8 +411,8 @@ func adlerCombine(a, b uint32, n int) uint32 {
 	return s1 | s2<<16
 }
 
-// glyphCacheSize is the bytes held by all coders' caches (keys and
-// values); past glyphCacheMax, glyphs are encoded per document.
+// glyphCacheSize is the bytes held by all coders' caches; past
+// glyphCacheMax, glyphs are encoded per document.
 var glyphCacheSize atomic.Int64
 
 const glyphCacheMax = 32 << 20
@@ -420,7 +423,7 @@ var clOrder = [19]int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14,
 // newFontCoder builds a code from sample (a subset of the font with many
 // glyphs): the frequencies of its tokens, glyph by glyph as documents
 // encode them, plus one for every symbol, so that any data can be encoded.
-func newFontCoder(sample []byte) (*fontCoder, error) {
+func newFontCoder(sample []byte, numGlyphs int) (*fontCoder, error) {
 	glyphs, err := glyphRanges(sample)
 	if err != nil {
 		return nil, err
@@ -452,7 +455,7 @@ func newFontCoder(sample []byte) (*fontCoder, error) {
 		count(z.tokenize(sample))
 	}
 	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
-	c := &fontCoder{glyphs: map[string]glyphBits{}}
+	c := &fontCoder{glyphs: make([]atomic.Pointer[glyphBits], numGlyphs)}
 	copy(c.h.lit[:], canonical(litL))
 	copy(c.h.dist[:], canonical(distL))
 
@@ -481,35 +484,33 @@ func newFontCoder(sample []byte) (*fontCoder, error) {
 	return c, nil
 }
 
-// glyph returns g's bits, cached.
-func (c *fontCoder) glyph(g []byte, z *lz) glyphBits {
-	c.mu.RLock()
-	gb, ok := c.glyphs[string(g)]
-	c.mu.RUnlock()
-	if ok {
-		return gb
+// glyph returns the bits of g, glyph src of the font (fonts.NoSource or
+// beyond the font: not cached).
+func (c *fontCoder) glyph(g []byte, src uint16, z *lz) *glyphBits {
+	cached := int(src) < len(c.glyphs)
+	if cached {
+		if gb := c.glyphs[src].Load(); gb != nil && gb.data == len(g) {
+			return gb
+		}
 	}
 	w := bitWriter{b: make([]byte, 0, len(g))}
 	c.h.writeTokens(&w, z.tokenize(g))
-	gb = glyphBits{nbits: 8*len(w.b) + int(w.n), adler: adler32.Checksum(g)}
+	gb := &glyphBits{nbits: 8*len(w.b) + int(w.n), adler: adler32.Checksum(g), data: len(g)}
 	w.align()
 	gb.b = slices.Clip(w.b)
-	size := int64(len(g) + len(gb.b))
-	if glyphCacheSize.Load()+size <= glyphCacheMax {
-		c.mu.Lock()
-		if _, dup := c.glyphs[string(g)]; !dup {
-			c.glyphs[string(g)] = gb
-			glyphCacheSize.Add(size)
+	if cached && glyphCacheSize.Load()+int64(len(gb.b)) <= glyphCacheMax {
+		if c.glyphs[src].CompareAndSwap(nil, gb) {
+			glyphCacheSize.Add(int64(len(gb.b)))
 		}
-		c.mu.Unlock()
 	}
 	return gb
 }
 
 // appendFontFile appends ttf as a zlib stream in c's code: the tables
-// before the first glyph, each glyph (its bits cached), the rest, then
-// the Adler-32 of the whole file. The bytes do not depend on the cache.
-func (c *fontCoder) appendFontFile(dst, ttf []byte) ([]byte, error) {
+// before the first glyph, each glyph (its bits cached by source, the
+// font's id of each glyph whose data is the font's), the rest, then the
+// Adler-32 of the whole file. The bytes do not depend on the cache.
+func (c *fontCoder) appendFontFile(dst, ttf []byte, source []uint16) ([]byte, error) {
 	glyphs, err := glyphRanges(ttf)
 	if err != nil {
 		return nil, err
@@ -526,7 +527,11 @@ func (c *fontCoder) appendFontFile(dst, ttf []byte) ([]byte, error) {
 	sum := adler32.Checksum(ttf[:pos])
 	for i := 1; i < len(glyphs); i++ {
 		if g := ttf[glyphs[i-1]:glyphs[i]]; len(g) > 0 {
-			gb := c.glyph(g, z)
+			src := uint16(fonts.NoSource)
+			if i-1 < len(source) {
+				src = source[i-1]
+			}
+			gb := c.glyph(g, src, z)
 			w.writeBits(gb.b, gb.nbits)
 			sum = adlerCombine(sum, gb.adler, len(g))
 		}

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"penaltydoc/fonts"
 )
 
 // Render embeds the fonts itself instead of through fpdf's UTF-8 font path,
@@ -93,7 +95,8 @@ var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDA
 type embedder interface {
 	Advance(r rune) float64
 	Subset(runes []rune) ([]byte, error)
-	EmbedSubset(dst []byte, runes []rune) ([]byte, []uint16, error)
+	EmbedSubset(dst []byte, runes []rune) (fonts.Embedded, error)
+	NumGlyphs() int
 }
 
 var errEncode = errors.New("render: character outside the font's subset")
@@ -104,6 +107,9 @@ type docFont struct {
 	runes []rune   // sorted, distinct; CID i+1 is runes[i] (variants last)
 	gids  []uint16 // CID → glyph id in sub; gids[0] = 0
 	sub   []byte   // TrueType subset (EmbedSubset), in subBuf
+	// source is the font's glyph id of each glyph of sub whose data is the
+	// font's (fonts.NoSource for others; glyphs added after it have none)
+	source []uint16
 	desc  fpdf.FontDescType
 	face  embedder
 	coder *fontCoder
@@ -131,11 +137,12 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 		chars = slices.Compact(chars)
 	}
 	sp := subsetPool.Get().(*[]byte)
-	sub, ids, err := face.EmbedSubset((*sp)[:0], chars)
+	e, err := face.EmbedSubset((*sp)[:0], chars)
 	if err != nil {
 		subsetPool.Put(sp)
 		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 	}
+	sub, ids := e.TTF, e.GIDs
 	*sp = sub
 	gids := make([]uint16, len(runes)+1)
 	var bases []uint16 // glyphs to add moved left, for the shift variants
@@ -166,7 +173,7 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
 	}
-	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, subBuf: sp, desc: desc, face: face, coder: coder}, nil
+	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, source: e.Source, subBuf: sp, desc: desc, face: face, coder: coder}, nil
 }
 
 // release returns df's pooled buffers; df is unusable afterwards.
@@ -191,7 +198,7 @@ func coderFor(face embedder) (*fontCoder, error) {
 			if err != nil {
 				return nil, err
 			}
-			return newFontCoder(sample)
+			return newFontCoder(sample, face.NumGlyphs())
 		}))
 	}
 	return f.(func() (*fontCoder, error))()
@@ -303,7 +310,7 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, scratch
 		first+1, name, flags, d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax,
 		d.ItalicAngle, d.Ascent, d.Descent, d.CapHeight, d.StemV, d.MissingWidth, first+2)
 
-	ff, err := df.coder.appendFontFile((*scratch)[:0], df.sub)
+	ff, err := df.coder.appendFontFile((*scratch)[:0], df.sub, df.source)
 	keep(scratch, ff)
 	if err != nil {
 		return fmt.Errorf("font %s: %w", name, err)

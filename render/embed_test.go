@@ -30,17 +30,19 @@ func TestFontFileStream(t *testing.T) {
 		slices.Sort(runes)
 		runes = slices.Compact(runes)
 		for _, rs := range [][]rune{nil, runes[:1], runes} {
-			sub, err := f.Subset(rs)
+			e, err := f.EmbedSubset(nil, rs)
 			if err != nil {
 				t.Fatal(err)
 			}
+			sub := e.TTF
 			var first []byte
-			for range 2 { // cold (for these glyphs), then warm
+			// cold (for these glyphs), warm, and without the cache
+			for _, source := range [][]uint16{e.Source, e.Source, nil} {
 				c, err := coderFor(f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				z, err := c.appendFontFile(nil, sub)
+				z, err := c.appendFontFile(nil, sub, source)
 				if err != nil {
 					t.Fatalf("%s: %v", f.Name(), err)
 				}
@@ -77,17 +79,18 @@ func TestFontFileConcurrent(t *testing.T) {
 					rs = append(rs, r)
 				}
 			}
-			sub, err := f.Subset(rs)
+			e, err := f.EmbedSubset(nil, rs)
 			if err != nil {
 				t.Error(err)
 				return
 			}
+			sub := e.TTF
 			c, err := coderFor(f)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			z, err := c.appendFontFile(nil, sub)
+			z, err := c.appendFontFile(nil, sub, e.Source)
 			if err != nil {
 				t.Error(err)
 				return
@@ -205,10 +208,11 @@ func TestEmbeddedFontObjects(t *testing.T) {
 // units), ok false for an empty glyph.
 func glyphBox(t *testing.T, f *fonts.Font, r rune) (xMin, xMax int, ok bool) {
 	t.Helper()
-	sub, ids, err := f.EmbedSubset(nil, []rune{r})
+	e, err := f.EmbedSubset(nil, []rune{r})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sub, ids := e.TTF, e.GIDs
 	offs, err := glyphRanges(sub)
 	if err != nil {
 		t.Fatal(err)
@@ -251,10 +255,11 @@ func TestAddShifted(t *testing.T) {
 	f := fonts.FangSong()
 	runes := []rune("一（《“")
 	slices.Sort(runes)
-	sub, ids, err := f.EmbedSubset(nil, runes)
+	e, err := f.EmbedSubset(nil, runes)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sub, ids := e.TTF, e.GIDs
 	gid := func(r rune) uint16 { i, _ := slices.BinarySearch(runes, r); return ids[i] }
 	bases := []uint16{gid('（'), gid('“')}
 	out, first, err := addShifted(sub, bases)
