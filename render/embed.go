@@ -110,10 +110,10 @@ type docFont struct {
 	// source is the font's glyph id of each glyph of sub whose data is the
 	// font's (fonts.NoSource for others; glyphs added after it have none)
 	source []uint16
-	desc  fpdf.FontDescType
-	face  embedder
-	coder *fontCoder
-	err   error // first encoding failure
+	desc   fpdf.FontDescType
+	face   embedder
+	coder  *fontCoder
+	err    error // first encoding failure
 
 	subBuf *[]byte // pooled; see release
 }
