@@ -328,7 +328,14 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, scratch
 		m = binary.BigEndian.AppendUint16(m, g)
 	}
 	keep(scratch, m)
-	keep(scratch, putStream(out, offs, first+4, m, m[len(m):]))
+	// the map's high bytes are mostly zero and its low bytes all differ:
+	// a table of the document's own pays here
+	zb := bytes.NewBuffer(m[len(m):len(m)])
+	if err := zlibCompress(zb, m); err != nil {
+		return err
+	}
+	keep(scratch, zb.Bytes())
+	writeStream(out, offs, first+4, zb.Bytes())
 	return nil
 }
 
@@ -364,9 +371,8 @@ func (df *docFont) appendWidths(out *bytes.Buffer) {
 
 // toUnicode is the ToUnicode CMap: bfrange entries for runs of CIDs whose
 // characters follow each other (within one high byte of both, as CMaps
-// require).
+// require), bfchar entries for the other CIDs (a third shorter).
 func (df *docFont) toUnicode(b []byte) []byte {
-	type rng struct{ lo, hi, r int }
 	var rs []rng
 	for i, r := range df.runes {
 		r, _ = variantOf(r)
@@ -384,20 +390,43 @@ func (df *docFont) toUnicode(b []byte) []byte {
 		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n"+
 		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"+
 		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"...)
-	for len(rs) > 0 {
-		n := min(len(rs), 100) // at most 100 entries per block
-		b = strconv.AppendInt(b, int64(n), 10)
-		b = append(b, " beginbfrange\n"...)
-		for _, r := range rs[:n] {
-			b = appendHex4(append(b, '<'), r.lo)
-			b = appendHex4(append(b, "> <"...), r.hi)
-			b = appendHex4(append(b, "> <"...), r.r)
-			b = append(b, ">\n"...)
+	ranges := rs[:0:0]
+	singles := 0
+	for _, r := range rs {
+		if r.lo == r.hi {
+			rs[singles] = r
+			singles++
+		} else {
+			ranges = append(ranges, r)
 		}
-		b = append(b, "endbfrange\n"...)
+	}
+	b = appendCMapBlocks(b, "bfchar", rs[:singles], func(b []byte, r rng) []byte {
+		return appendHex4(append(appendHex4(append(b, '<'), r.lo), "> <"...), r.r)
+	})
+	b = appendCMapBlocks(b, "bfrange", ranges, func(b []byte, r rng) []byte {
+		b = appendHex4(append(appendHex4(append(b, '<'), r.lo), "> <"...), r.hi)
+		return appendHex4(append(b, "> <"...), r.r)
+	})
+	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
+	return b
+}
+
+// rng maps CIDs lo to hi to the characters from r on.
+type rng struct{ lo, hi, r int }
+
+// appendCMapBlocks appends the entries of rs as blocks of at most 100
+// (begin<kind> … end<kind>), each entry written by entry and a ">\n".
+func appendCMapBlocks(b []byte, kind string, rs []rng, entry func([]byte, rng) []byte) []byte {
+	for len(rs) > 0 {
+		n := min(len(rs), 100)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(append(append(b, " begin"...), kind...), '\n')
+		for _, r := range rs[:n] {
+			b = append(entry(b, r), ">\n"...)
+		}
+		b = append(append(append(b, "end"...), kind...), '\n')
 		rs = rs[n:]
 	}
-	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 	return b
 }
 
@@ -412,11 +441,16 @@ func appendHex4(b []byte, v int) []byte {
 // returns.
 func putStream(out *bytes.Buffer, offs []int, num int, data, scratch []byte) []byte {
 	z := appendZlibFixed(scratch[:0], data)
+	writeStream(out, offs, num, z)
+	return z
+}
+
+// writeStream writes object num as a stream of z, zlib data.
+func writeStream(out *bytes.Buffer, offs []int, num int, z []byte) {
 	offs[num] = out.Len()
 	fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Filter /FlateDecode>>\nstream\n", num, len(z))
 	out.Write(z)
 	out.WriteString("\nendstream\nendobj\n")
-	return z
 }
 
 var errFont = errors.New("render: unexpected TrueType structure")

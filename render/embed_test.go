@@ -132,7 +132,7 @@ func TestDocFontCIDs(t *testing.T) {
 		t.Error("a character outside the subset was encoded without error")
 	}
 	tu := string(df.toUnicode(nil))
-	for _, l := range []string{"<0001> <0001> <0020>\n<0002> <0003> <0028>\n", "<0007> <0008> <4E00>\n"} {
+	for _, l := range []string{"<0001> <0020>\n", "<0002> <0003> <0028>\n", "<0007> <0008> <4E00>\n"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
 		}
@@ -140,17 +140,18 @@ func TestDocFontCIDs(t *testing.T) {
 }
 
 // TestToUnicodeRanges: a bfrange stays within one high byte of the CIDs and
-// of the characters, and a block has at most 100 entries.
+// of the characters, single CIDs are bfchar entries, a block has at most
+// 100 entries, and every CID is mapped once.
 func TestToUnicodeRanges(t *testing.T) {
 	var runes []rune
 	for r := rune(0x4EF0); r < 0x4F10; r++ { // crosses U+4F00
 		runes = append(runes, r)
 	}
-	for r := rune(0x5000); len(runes) < 300; r += 2 { // CIDs cross 0x0100; 270 ranges in all
+	for r := rune(0x5000); len(runes) < 300; r += 2 { // CIDs cross 0x0100; 268 single CIDs
 		runes = append(runes, r)
 	}
 	tu := string((&docFont{runes: runes}).toUnicode(nil))
-	for _, l := range []string{"<0001> <0010> <4EF0>\n<0011> <0020> <4F00>\n", "100 beginbfrange", "70 beginbfrange"} {
+	for _, l := range []string{"2 beginbfrange\n<0001> <0010> <4EF0>\n<0011> <0020> <4F00>\n", "100 beginbfchar", "68 beginbfchar"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q", l)
 		}
@@ -167,6 +168,18 @@ func TestToUnicodeRanges(t *testing.T) {
 		for c := lo; c <= hi; c++ {
 			if runes[c-1] != rune(dst+c-lo) {
 				t.Errorf("CID %d maps to U+%04X, want %q", c, dst+c-lo, runes[c-1])
+			}
+			n++
+		}
+	}
+	char := regexp.MustCompile(`(?m)^<([0-9A-F]{4})> <([0-9A-F]{4})>$`)
+	for _, block := range regexp.MustCompile(`(?s)beginbfchar\n(.*?)endbfchar`).FindAllStringSubmatch(tu, -1) {
+		for _, m := range char.FindAllStringSubmatch(block[1], -1) {
+			c, _ := strconv.ParseUint(m[1], 16, 16)
+			dst, _ := strconv.ParseUint(m[2], 16, 16)
+			if c == 0 || runes[c-1] != rune(dst) {
+				t.Errorf("CID %d maps to U+%04X", c, dst)
+				continue
 			}
 			n++
 		}
@@ -324,7 +337,7 @@ func TestAddShifted(t *testing.T) {
 		t.Errorf("/W %s", w.String())
 	}
 	tu := string(df.toUnicode(nil))
-	for _, l := range []string{"<0005> <0005> <300B>", "<0006> <0006> <FF08>", "<0007> <0007> <201C>"} {
+	for _, l := range []string{"<0005> <300B>", "<0006> <FF08>", "<0007> <201C>"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
 		}
