@@ -303,31 +303,31 @@ func TestSubsetChecksums(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := func(b []byte) uint32 {
-			var s uint32
-			for i := 0; i < len(b); i += 4 {
-				var w [4]byte
-				copy(w[:], b[i:])
-				s += be.Uint32(w[:])
-			}
-			return s
+		checkChecksums(t, f.Name(), data)
+	}
+}
+
+// checkChecksums checks each table's checksum and the whole file's, and
+// returns the tables' tags.
+func checkChecksums(t *testing.T, name string, data []byte) []string {
+	t.Helper()
+	if got := checksum(data); got != 0xB1B0AFBA {
+		t.Errorf("%s: file checksum %#x", name, got)
+	}
+	var tags []string
+	for i := range int(be.Uint16(data[4:])) {
+		rec := data[12+16*i:]
+		tags = append(tags, string(rec[:4]))
+		off, length := be.Uint32(rec[8:]), be.Uint32(rec[12:])
+		tbl := slices.Clone(data[off : off+length])
+		if string(rec[:4]) == "head" {
+			be.PutUint32(tbl[8:], 0)
 		}
-		if got := sum(data); got != 0xB1B0AFBA {
-			t.Errorf("%s: file checksum %#x", f.Name(), got)
-		}
-		n := int(be.Uint16(data[4:]))
-		for i := range n {
-			rec := data[12+16*i:]
-			off, length := be.Uint32(rec[8:]), be.Uint32(rec[12:])
-			tbl := slices.Clone(data[off : off+length])
-			if string(rec[:4]) == "head" {
-				be.PutUint32(tbl[8:], 0)
-			}
-			if got, want := sum(tbl), be.Uint32(rec[4:]); got != want {
-				t.Errorf("%s: table %q checksum %#x, directory says %#x", f.Name(), rec[:4], got, want)
-			}
+		if got, want := checksum(tbl), be.Uint32(rec[4:]); got != want {
+			t.Errorf("%s: table %q checksum %#x, directory says %#x", name, rec[:4], got, want)
 		}
 	}
+	return tags
 }
 
 // TestSubsetReparses checks a subset with our own parser: same metrics and
@@ -335,14 +335,7 @@ func TestSubsetChecksums(t *testing.T) {
 func TestSubsetReparses(t *testing.T) {
 	for _, f := range allFonts() {
 		rs := letterRunes(f)
-		data, err := f.Subset(rs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := parse("sub", data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := parsedSubset(t, f, rs)
 		if s.numGlyphs > len(rs)+1 {
 			t.Errorf("%s: %d glyphs for %d runes", f.Name(), s.numGlyphs, len(rs))
 		}
@@ -396,4 +389,90 @@ func TestSubsetComposite(t *testing.T) {
 		t.Errorf("Advance(B) = %v", s.Advance('B'))
 	}
 	renderPDF(t, sub, "B")
+	// for a PDF: B is not the font's data (renumbered), A is
+	e, err := f.EmbedSubset(nil, []rune("B"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []uint16{0, NoSource, f.glyphID('A')}; !slices.Equal(e.Source, want) {
+		t.Errorf("sources %v, want %v", e.Source, want)
+	}
+}
+
+// TestEmbedSubset: the PDF subset has only the tables a CIDFontType2 font
+// needs, its glyph ids are those of the full subset (same glyph data and
+// advance per rune), its checksums hold, and it appends to dst.
+func TestEmbedSubset(t *testing.T) {
+	for _, f := range allFonts() {
+		for name, rs := range map[string][]rune{"none": nil, "one": runes("中"), "letter": letterRunes(f), "missing": runes("\U0010FFFF中")} {
+			slices.Sort(rs)
+			ref := parsedSubset(t, f, rs)
+			prefix := []byte("xyz")
+			e, err := f.EmbedSubset(slices.Clone(prefix), rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, ids := e.TTF, e.GIDs
+			if !bytes.HasPrefix(out, prefix) || len(ids) != len(rs) {
+				t.Fatalf("%s %s: dst or ids wrong", f.Name(), name)
+			}
+			data := out[len(prefix):]
+			tags := checkChecksums(t, f.Name()+" "+name, data)
+			if want := []string{"glyf", "head", "hhea", "hmtx", "loca", "maxp"}; !slices.Equal(tags, want) {
+				t.Errorf("%s %s: tables %v, want %v", f.Name(), name, tags, want)
+			}
+			// the same glyphs as the full subset: compare through its cmap
+			glyf, loca := sfntTable(t, data, "glyf"), sfntTable(t, data, "loca")
+			hmtx := sfntTable(t, data, "hmtx")
+			for i, r := range rs {
+				if g := ref.glyphID(r); g != ids[i] {
+					t.Errorf("%s %s %s: glyph %d, full subset %d", f.Name(), name, Describe(r), ids[i], g)
+					continue
+				}
+				g := int(ids[i])
+				got := glyf[be.Uint32(loca[4*g:]):be.Uint32(loca[4*g+4:])]
+				if !bytes.Equal(got, ref.glyphData(uint16(g))) || be.Uint16(hmtx[4*g:]) != be.Uint16(ref.hmtx[4*g:]) {
+					t.Errorf("%s %s %s: glyph data or advance differs", f.Name(), name, Describe(r))
+				}
+				if src := e.Source[g]; src == NoSource {
+					if int16(be.Uint16(got)) >= 0 {
+						t.Errorf("%s %s %s: a simple glyph without its source", f.Name(), name, Describe(r))
+					}
+				} else if src != f.glyphID(r) || !bytes.Equal(got[:len(f.glyphData(src))], f.glyphData(src)) {
+					t.Errorf("%s %s %s: source glyph %d, want %d", f.Name(), name, Describe(r), src, f.glyphID(r))
+				}
+			}
+		}
+	}
+	if _, err := FangSong().EmbedSubset(nil, []rune{'甲', '乙'}); err == nil {
+		t.Error("unsorted runes accepted")
+	}
+}
+
+// parsedSubset is f's subset for rs, parsed.
+func parsedSubset(t *testing.T, f *Font, rs []rune) *Font {
+	t.Helper()
+	data, err := f.Subset(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := parse("sub", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// sfntTable returns the named table of an sfnt file.
+func sfntTable(t *testing.T, data []byte, tag string) []byte {
+	t.Helper()
+	for i := range int(be.Uint16(data[4:])) {
+		rec := data[12+16*i:]
+		if string(rec[:4]) == tag {
+			off, l := be.Uint32(rec[8:]), be.Uint32(rec[12:])
+			return data[off : off+l]
+		}
+	}
+	t.Fatalf("no %s table", tag)
+	return nil
 }

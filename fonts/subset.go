@@ -24,6 +24,43 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 	rs := slices.Clone(runes)
 	slices.Sort(rs)
 	rs = slices.Compact(rs)
+	e, err := f.subset(nil, rs, false)
+	return e.TTF, err
+}
+
+// Embedded is a subset for a PDF (EmbedSubset).
+type Embedded struct {
+	TTF []byte
+	// GIDs holds the glyph id in TTF of each rune (0: the font lacks it).
+	GIDs []uint16
+	// Source holds, for each glyph of TTF, its id in the font when its data
+	// is the font's as is (padded to 4 bytes), NoSource for a composite
+	// glyph, whose components are renumbered.
+	Source []uint16
+}
+
+// NoSource marks a glyph of a subset whose data is not the font's.
+const NoSource = 0xFFFF
+
+// NumGlyphs is the number of glyphs in the font.
+func (f *Font) NumGlyphs() int { return f.numGlyphs }
+
+// EmbedSubset appends to dst a TrueType file for embedding in a PDF as the
+// FontFile2 of a CIDFontType2 font: the glyphs of runes (sorted, distinct)
+// and only the tables such a font needs (glyf, head, hhea, hmtx, loca,
+// maxp: PDF 32000-1:2008, 9.9; the PDF's CIDToGIDMap and ToUnicode do the
+// work of cmap, and its font descriptor that of OS/2, name and post). The
+// same runes always give the same bytes.
+func (f *Font) EmbedSubset(dst []byte, runes []rune) (Embedded, error) {
+	if !slices.IsSorted(runes) {
+		return Embedded{}, fmt.Errorf("fonts: EmbedSubset: runes not sorted")
+	}
+	return f.subset(dst, runes, true)
+}
+
+// subset builds the file for rs (sorted, distinct), appended to dst; pdf
+// leaves out the tables a PDF does not read.
+func (f *Font) subset(dst []byte, rs []rune, pdf bool) (Embedded, error) {
 
 	// New glyph order: .notdef, then the characters' glyphs in code point
 	// order (so runs of characters get runs of glyph ids and few cmap
@@ -40,7 +77,8 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 	glyphs := make([]uint16, 1, len(rs)+1) // new id → old id
 	mark(0)
 	chars := make([]cmapEntry, 0, len(rs))
-	for _, r := range rs {
+	ids := make([]uint16, len(rs))
+	for i, r := range rs {
 		g := f.glyphID(r)
 		if g == 0 {
 			continue
@@ -52,6 +90,7 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 		} else { // a glyph shared by two characters (rare)
 			n = uint16(slices.Index(glyphs, g))
 		}
+		ids[i] = n
 		chars = append(chars, cmapEntry{code: uint16(r), new: n})
 	}
 	composite := false
@@ -67,12 +106,13 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 			}
 		})
 		if err != nil {
-			return nil, fmt.Errorf("fonts: %s glyph %d: %w", f.name, glyphs[i], err)
+			return Embedded{}, fmt.Errorf("fonts: %s glyph %d: %w", f.name, glyphs[i], err)
 		}
 	}
 	if len(glyphs) > 0xFFFF {
-		return nil, fmt.Errorf("fonts: %s: too many glyphs", f.name)
+		return Embedded{}, fmt.Errorf("fonts: %s: too many glyphs", f.name)
 	}
+	source := slices.Clone(glyphs)
 	var newID map[uint16]uint16 // old → new, to renumber components
 	if composite {
 		newID = make(map[uint16]uint16, len(glyphs))
@@ -86,18 +126,20 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 	for _, g := range glyphs {
 		glyfLen += pad4(len(f.glyphData(g)))
 	}
-	cmap := buildCmap(chars)
 	tbl := []table{ // sorted by tag
-		{tag: "OS/2", data: f.os2},
-		{tag: "cmap", data: cmap},
 		{tag: "glyf", size: glyfLen},
 		{tag: "head", size: len(f.head)},
 		{tag: "hhea", size: len(f.hhea)},
 		{tag: "hmtx", size: 4 * len(glyphs)},
 		{tag: "loca", size: 4 * (len(glyphs) + 1)},
 		{tag: "maxp", size: len(f.maxp)},
-		{tag: "name", data: f.nameTbl},
-		{tag: "post", size: 32},
+	}
+	if !pdf {
+		tbl = append([]table{{tag: "OS/2", data: f.os2}, {tag: "cmap", data: buildCmap(chars)}}, tbl...)
+		tbl = append(tbl, table{tag: "name", data: f.nameTbl}, table{tag: "post", size: 32})
+	}
+	at := func(tag string) int {
+		return slices.IndexFunc(tbl, func(t table) bool { return t.tag == tag })
 	}
 	off := 12 + 16*len(tbl)
 	for i := range tbl {
@@ -107,7 +149,10 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 		tbl[i].off = off
 		off += pad4(tbl[i].size)
 	}
-	out := make([]byte, off)
+	start := len(dst)
+	buf := slices.Grow(dst, off)[:start+off]
+	out := buf[start:]
+	clear(out)
 
 	// Header.
 	be.PutUint32(out, 0x00010000)
@@ -128,8 +173,8 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 		w := out[t.off : t.off+t.size]
 		switch t.tag {
 		case "glyf":
-			loca := out[tbl[6].off:]
-			hmtx := out[tbl[5].off:]
+			loca := out[tbl[at("loca")].off:]
+			hmtx := out[tbl[at("hmtx")].off:]
 			p, sum := 0, uint32(0)
 			for n, g := range glyphs {
 				be.PutUint32(loca[4*n:], uint32(p))
@@ -143,6 +188,7 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 					_ = walkComponents(cw, func(pos int) {
 						be.PutUint16(cw[pos:], newID[be.Uint16(cw[pos:])])
 					})
+					source[n] = NoSource
 					sum += checksum(cw)
 				} else {
 					sum += f.glyphSum[g]
@@ -188,7 +234,7 @@ func (f *Font) Subset(runes []rune) ([]byte, error) {
 	}
 	total += checksum(out[:12+16*len(tbl)])
 	be.PutUint32(out[headOff+8:], 0xB1B0AFBA-total)
-	return out, nil
+	return Embedded{TTF: buf, GIDs: ids, Source: source}, nil
 }
 
 type table struct {

@@ -81,19 +81,16 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	if len(objs) == 0 {
 		return nil, errXref
 	}
-	size := len(pdf)
-	for _, df := range fonts {
-		if df != nil {
-			size += len(df.sub)
-		}
-	}
-	out := bytes.NewBuffer(make([]byte, 0, size))
+	bufs := finishPool.Get().(*finishBufs)
+	defer finishPool.Put(bufs)
+	out := &bufs.out
+	out.Reset()
 	out.Write(pdf[:objs[0].off])
 	const perFont = 5 // objects appended per font (docFont.fontObjects)
 	newOff := make([]int, n+perFont*nFonts)
 	next := n // the next free object number
 	var appended [nFonts]int
-	var cbuf bytes.Buffer
+	cbuf := &bufs.cbuf
 	for k, o := range objs {
 		end := xrefAt
 		if k+1 < len(objs) {
@@ -138,7 +135,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		}
 		data := chunk[start : start+length]
 		cbuf.Reset()
-		if err := zlibCompress(&cbuf, data); err != nil {
+		if err := zlibCompress(cbuf, data); err != nil {
 			return nil, err
 		}
 		out.Write(dict[:li])
@@ -153,7 +150,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		if first == 0 {
 			continue
 		}
-		if err := fonts[slot].fontObjects(out, newOff, first, &cbuf); err != nil {
+		if err := fonts[slot].fontObjects(out, newOff, first, &bufs.scratch); err != nil {
 			return nil, err
 		}
 	}
@@ -179,8 +176,18 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	out.WriteString("startxref\n")
 	out.WriteString(strconv.Itoa(xref))
 	out.WriteString("\n%%EOF\n")
-	return out.Bytes(), nil
+	return bytes.Clone(out.Bytes()), nil
 }
+
+// finishBufs are finishPDF's buffers, reused across documents: the output
+// (copied at the end), a content stream's compressed data, and room for
+// the font objects' streams.
+type finishBufs struct {
+	out, cbuf bytes.Buffer
+	scratch   []byte
+}
+
+var finishPool = sync.Pool{New: func() any { return new(finishBufs) }}
 
 // placeholderSlot returns the font slot whose placeholder chunk is (an fpdf
 // core font object), -1 for any other object. A Type1 font object that is

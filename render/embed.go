@@ -2,16 +2,16 @@ package render
 
 import (
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/adler32"
 	"slices"
 	"strconv"
 	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"penaltydoc/fonts"
 )
 
 // Render embeds the fonts itself instead of through fpdf's UTF-8 font path,
@@ -32,9 +32,8 @@ import (
 // descendant, font descriptor, FontFile2 (the subset from package fonts),
 // ToUnicode CMap and CIDToGIDMap.
 //
-// The font file is compressed per glyph: each glyph's deflate data is
-// computed once per process (glyphCache) and concatenated; see
-// appendFontFile.
+// The font file is one deflate block in a code fixed per font, each
+// glyph's bits computed once per process (deflate.go).
 
 // Squeezed punctuation (squeezePunct) is drawn with half-wide variants of
 // the marks, so that text extraction sees each mark as wide as the space
@@ -68,6 +67,26 @@ var (
 	placeholderBase   = [nFonts]string{"Helvetica", "Times-Roman", "Courier"}
 )
 
+// placeholderDefs are fpdf font definitions of the placeholders: a core
+// font's type and name without its width table. SetFont would otherwise
+// parse the core font's JSON (256 widths) for every document; these are
+// registered instead, and fpdf writes the same font object from them.
+var placeholderDefs = func() (defs [nFonts][]byte) {
+	for i, base := range placeholderBase {
+		defs[i] = []byte(`{"Tp":"Core","Name":"` + base + `","Up":-100,"Ut":50}`)
+	}
+	return defs
+}()
+
+// addPlaceholders registers the placeholder fonts of the slots in use.
+func addPlaceholders(pdf *fpdf.Fpdf, fonts *[nFonts]*docFont) {
+	for slot, df := range fonts {
+		if df != nil {
+			pdf.AddFontFromReader(placeholderFamily[slot], "", bytes.NewReader(placeholderDefs[slot]))
+		}
+	}
+}
+
 // subsetNames are the embedded fonts' PDF names: a subset tag, "+", the
 // font's name.
 var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDAAAC+NotoSerifSC-Bold"}
@@ -76,6 +95,8 @@ var subsetNames = [nFonts]string{"PDAAAA+FandolFang", "PDAAAB+NotoSerifSC", "PDA
 type embedder interface {
 	Advance(r rune) float64
 	Subset(runes []rune) ([]byte, error)
+	EmbedSubset(dst []byte, runes []rune) (fonts.Embedded, error)
+	NumGlyphs() int
 }
 
 var errEncode = errors.New("render: character outside the font's subset")
@@ -85,10 +106,16 @@ type docFont struct {
 	slot  int
 	runes []rune   // sorted, distinct; CID i+1 is runes[i] (variants last)
 	gids  []uint16 // CID → glyph id in sub; gids[0] = 0
-	sub   []byte   // TrueType subset
-	desc  fpdf.FontDescType
-	face  embedder
-	err   error // first encoding failure
+	sub   []byte   // TrueType subset (EmbedSubset), in subBuf
+	// source is the font's glyph id of each glyph of sub whose data is the
+	// font's (fonts.NoSource for others; glyphs added after it have none)
+	source []uint16
+	desc   fpdf.FontDescType
+	face   embedder
+	coder  *fontCoder
+	err    error // first encoding failure
+
+	subBuf *[]byte // pooled; see release
 }
 
 func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
@@ -109,19 +136,21 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 		slices.Sort(chars)
 		chars = slices.Compact(chars)
 	}
-	sub, err := face.Subset(chars)
+	sp := subsetPool.Get().(*[]byte)
+	e, err := face.EmbedSubset((*sp)[:0], chars)
 	if err != nil {
+		subsetPool.Put(sp)
 		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 	}
-	cmap, err := readCmap4(sub)
-	if err != nil {
-		return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
-	}
+	sub, ids := e.TTF, e.GIDs
+	*sp = sub
 	gids := make([]uint16, len(runes)+1)
 	var bases []uint16 // glyphs to add moved left, for the shift variants
 	for i, r := range runes {
 		base, kind := variantOf(r)
-		gids[i+1] = cmap.lookup(base)
+		if j, ok := slices.BinarySearch(chars, base); ok {
+			gids[i+1] = ids[j]
+		}
 		if kind == shiftVariant {
 			bases = append(bases, gids[i+1])
 		}
@@ -140,8 +169,59 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
 	}
-	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, desc: desc, face: face}, nil
+	coder, err := coderFor(face)
+	if err != nil {
+		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
+	}
+	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, source: e.Source, subBuf: sp, desc: desc, face: face, coder: coder}, nil
 }
+
+// release returns df's pooled buffers; df is unusable afterwards.
+func (df *docFont) release() {
+	if df.subBuf != nil && cap(*df.subBuf) <= 1<<20 {
+		subsetPool.Put(df.subBuf)
+	}
+	df.subBuf, df.sub = nil, nil
+}
+
+// subsetPool holds buffers for the per-document font subsets.
+var subsetPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// coders holds each face's fontCoder, built on first use.
+var coders sync.Map // embedder → func() (*fontCoder, error)
+
+func coderFor(face embedder) (*fontCoder, error) {
+	f, ok := coders.Load(face)
+	if !ok {
+		f, _ = coders.LoadOrStore(face, sync.OnceValues(func() (*fontCoder, error) {
+			sample, err := face.Subset(coderSample)
+			if err != nil {
+				return nil, err
+			}
+			return newFontCoder(sample, face.NumGlyphs())
+		}))
+	}
+	return f.(func() (*fontCoder, error))()
+}
+
+// coderSample are the characters whose glyphs a font's code is built
+// from: ASCII, CJK and fullwidth punctuation, and every 16th ideograph.
+var coderSample = func() []rune {
+	var rs []rune
+	for r := rune(0x20); r < 0x7F; r++ {
+		rs = append(rs, r)
+	}
+	for r := rune(0x3000); r < 0x3020; r++ {
+		rs = append(rs, r)
+	}
+	for r := rune(0x4E00); r < 0xA000; r += 16 {
+		rs = append(rs, r)
+	}
+	for r := rune(0xFF01); r < 0xFF5F; r++ {
+		rs = append(rs, r)
+	}
+	return rs
+}()
 
 // advance is r's advance in 1/1000 em, half the mark's for a variant.
 func (df *docFont) advance(r rune) float64 {
@@ -210,7 +290,8 @@ func descriptor(face embedder) (fpdf.FontDescType, error) {
 // fontObjects appends the objects of df after its Type0 font: the
 // CIDFontType2 font (number first), font descriptor (first+1), FontFile2
 // (first+2), ToUnicode (first+3) and CIDToGIDMap (first+4).
-func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, zbuf *bytes.Buffer) error {
+// scratch is spare room, grown as needed.
+func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, scratch *[]byte) error {
 	name := subsetNames[df.slot]
 	d := df.desc
 
@@ -229,9 +310,8 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, zbuf *b
 		first+1, name, flags, d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax,
 		d.ItalicAngle, d.Ascent, d.Descent, d.CapHeight, d.StemV, d.MissingWidth, first+2)
 
-	zbuf.Reset()
-	zbuf.Grow(len(df.sub))
-	ff, err := appendFontFile(zbuf.AvailableBuffer(), df.sub)
+	ff, err := df.coder.appendFontFile((*scratch)[:0], df.sub, df.source)
+	keep(scratch, ff)
 	if err != nil {
 		return fmt.Errorf("font %s: %w", name, err)
 	}
@@ -240,14 +320,30 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, zbuf *b
 	out.Write(ff)
 	out.WriteString("\nendstream\nendobj\n")
 
-	if err := putStream(out, offs, first+3, df.toUnicode(), zbuf); err != nil {
+	tu := df.toUnicode((*scratch)[:0])
+	keep(scratch, tu)
+	keep(scratch, putStream(out, offs, first+3, tu, tu[len(tu):]))
+	m := (*scratch)[:0]
+	for _, g := range df.gids {
+		m = binary.BigEndian.AppendUint16(m, g)
+	}
+	keep(scratch, m)
+	// the map's high bytes are mostly zero and its low bytes all differ:
+	// a table of the document's own pays here
+	zb := bytes.NewBuffer(m[len(m):len(m)])
+	if err := zlibCompress(zb, m); err != nil {
 		return err
 	}
-	m := make([]byte, 2*len(df.gids))
-	for cid, g := range df.gids {
-		binary.BigEndian.PutUint16(m[2*cid:], g)
+	keep(scratch, zb.Bytes())
+	writeStream(out, offs, first+4, zb.Bytes())
+	return nil
+}
+
+// keep makes b's array the scratch buffer if it is larger.
+func keep(scratch *[]byte, b []byte) {
+	if cap(b) > cap(*scratch) {
+		*scratch = b[:0]
 	}
-	return putStream(out, offs, first+4, m, zbuf)
 }
 
 // appendWidths writes the /W entries: runs of CIDs of one width as
@@ -275,9 +371,8 @@ func (df *docFont) appendWidths(out *bytes.Buffer) {
 
 // toUnicode is the ToUnicode CMap: bfrange entries for runs of CIDs whose
 // characters follow each other (within one high byte of both, as CMaps
-// require).
-func (df *docFont) toUnicode() []byte {
-	type rng struct{ lo, hi, r int }
+// require), bfchar entries for the other CIDs (a third shorter).
+func (df *docFont) toUnicode(b []byte) []byte {
 	var rs []rng
 	for i, r := range df.runes {
 		r, _ = variantOf(r)
@@ -291,25 +386,47 @@ func (df *docFont) toUnicode() []byte {
 		}
 		rs = append(rs, rng{cid, cid, int(r)})
 	}
-	b := make([]byte, 0, 300+len(rs)*20)
 	b = append(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
 		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n"+
 		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"+
 		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"...)
-	for len(rs) > 0 {
-		n := min(len(rs), 100) // at most 100 entries per block
-		b = strconv.AppendInt(b, int64(n), 10)
-		b = append(b, " beginbfrange\n"...)
-		for _, r := range rs[:n] {
-			b = appendHex4(append(b, '<'), r.lo)
-			b = appendHex4(append(b, "> <"...), r.hi)
-			b = appendHex4(append(b, "> <"...), r.r)
-			b = append(b, ">\n"...)
+	ranges := rs[:0:0]
+	singles := 0
+	for _, r := range rs {
+		if r.lo == r.hi {
+			rs[singles] = r
+			singles++
+		} else {
+			ranges = append(ranges, r)
 		}
-		b = append(b, "endbfrange\n"...)
+	}
+	b = appendCMapBlocks(b, "bfchar", rs[:singles], func(b []byte, r rng) []byte {
+		return appendHex4(append(appendHex4(append(b, '<'), r.lo), "> <"...), r.r)
+	})
+	b = appendCMapBlocks(b, "bfrange", ranges, func(b []byte, r rng) []byte {
+		b = appendHex4(append(appendHex4(append(b, '<'), r.lo), "> <"...), r.hi)
+		return appendHex4(append(b, "> <"...), r.r)
+	})
+	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
+	return b
+}
+
+// rng maps CIDs lo to hi to the characters from r on.
+type rng struct{ lo, hi, r int }
+
+// appendCMapBlocks appends the entries of rs as blocks of at most 100
+// (begin<kind> … end<kind>), each entry written by entry and a ">\n".
+func appendCMapBlocks(b []byte, kind string, rs []rng, entry func([]byte, rng) []byte) []byte {
+	for len(rs) > 0 {
+		n := min(len(rs), 100)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(append(append(b, " begin"...), kind...), '\n')
+		for _, r := range rs[:n] {
+			b = append(entry(b, r), ">\n"...)
+		}
+		b = append(append(append(b, "end"...), kind...), '\n')
 		rs = rs[n:]
 	}
-	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 	return b
 }
 
@@ -319,24 +436,21 @@ func appendHex4(b []byte, v int) []byte {
 	return append(b, digits[v>>12&15], digits[v>>8&15], digits[v>>4&15], digits[v&15])
 }
 
-// putStream writes object num as a stream of data, compressed.
-func putStream(out *bytes.Buffer, offs []int, num int, data []byte, zbuf *bytes.Buffer) error {
-	zbuf.Reset()
-	if err := zlibCompress(zbuf, data); err != nil {
-		return err
-	}
-	offs[num] = out.Len()
-	fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Filter /FlateDecode>>\nstream\n", num, zbuf.Len())
-	out.Write(zbuf.Bytes())
-	out.WriteString("\nendstream\nendobj\n")
-	return nil
+// putStream writes object num as a stream of data, compressed with the
+// fixed code (the streams are small), appended to scratch[:0], which it
+// returns.
+func putStream(out *bytes.Buffer, offs []int, num int, data, scratch []byte) []byte {
+	z := appendZlibFixed(scratch[:0], data)
+	writeStream(out, offs, num, z)
+	return z
 }
 
-// cmap4 is a format 4 cmap subtable's segments.
-type cmap4 struct {
-	t                               []byte
-	segX2                           int
-	ends, starts, deltas, rangeOffs []byte
+// writeStream writes object num as a stream of z, zlib data.
+func writeStream(out *bytes.Buffer, offs []int, num int, z []byte) {
+	offs[num] = out.Len()
+	fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Filter /FlateDecode>>\nstream\n", num, len(z))
+	out.Write(z)
+	out.WriteString("\nendstream\nendobj\n")
 }
 
 var errFont = errors.New("render: unexpected TrueType structure")
@@ -368,170 +482,6 @@ func sfntTableAt(ttf []byte, tag string) ([]byte, int, error) {
 		return ttf[off : off+l], int(off), nil
 	}
 	return nil, 0, fmt.Errorf("%w: no %s table", errFont, tag)
-}
-
-// readCmap4 finds the (3,1) format 4 subtable of a TrueType file.
-func readCmap4(ttf []byte) (*cmap4, error) {
-	cmap, err := sfntTable(ttf, "cmap")
-	if err != nil {
-		return nil, err
-	}
-	be := binary.BigEndian
-	if len(cmap) < 4 {
-		return nil, errFont
-	}
-	n := int(be.Uint16(cmap[2:]))
-	if len(cmap) < 4+8*n {
-		return nil, errFont
-	}
-	for i := range n {
-		rec := cmap[4+8*i:]
-		if be.Uint16(rec) != 3 || be.Uint16(rec[2:]) != 1 {
-			continue
-		}
-		off := int(be.Uint32(rec[4:]))
-		if off < 0 || off+14 > len(cmap) || be.Uint16(cmap[off:]) != 4 {
-			continue
-		}
-		t := cmap[off:]
-		segX2 := int(be.Uint16(t[6:]))
-		if segX2%2 != 0 || len(t) < 16+4*segX2 {
-			return nil, errFont
-		}
-		return &cmap4{t: t, segX2: segX2, ends: t[14:], starts: t[16+segX2:],
-			deltas: t[16+2*segX2:], rangeOffs: t[16+3*segX2:]}, nil
-	}
-	return nil, fmt.Errorf("%w: no (3,1) format 4 cmap", errFont)
-}
-
-// lookup returns r's glyph id, 0 if the subset lacks r.
-func (c *cmap4) lookup(r rune) uint16 {
-	if r < 0 || r > 0xFFFF {
-		return 0
-	}
-	be := binary.BigEndian
-	segs := c.segX2 / 2
-	// Binary search for the first segment whose end is >= r.
-	lo, hi := 0, segs
-	for lo < hi {
-		m := (lo + hi) / 2
-		if rune(be.Uint16(c.ends[2*m:])) < r {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo == segs {
-		return 0
-	}
-	start := rune(be.Uint16(c.starts[2*lo:]))
-	if r < start {
-		return 0
-	}
-	delta := be.Uint16(c.deltas[2*lo:])
-	ro := int(be.Uint16(c.rangeOffs[2*lo:]))
-	if ro == 0 {
-		return uint16(r) + delta
-	}
-	p := 16 + 3*c.segX2 + 2*lo + ro + 2*int(r-start)
-	if p+2 > len(c.t) {
-		return 0
-	}
-	g := be.Uint16(c.t[p:])
-	if g == 0 {
-		return 0
-	}
-	return g + delta
-}
-
-// flatePool holds raw deflate writers (the font file is assembled from
-// raw deflate pieces).
-var flatePool = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return w
-}}
-
-// glyphCache maps a glyph's bytes (as in the subset's glyf table, padded)
-// to their deflate data, ended by a sync flush so that pieces concatenate.
-// Each piece is compressed by a fresh compressor and so refers to nothing
-// before it. The cache stops growing at glyphCacheMax bytes (keys and
-// values); beyond that, glyphs are compressed per document.
-var glyphCache = struct {
-	sync.RWMutex
-	m    map[string][]byte
-	size int
-}{m: make(map[string][]byte)}
-
-const glyphCacheMax = 32 << 20
-
-// appendWriter appends to a byte slice.
-type appendWriter struct{ b []byte }
-
-func (w *appendWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
-}
-
-// appendFontFile appends ttf as a zlib stream: the part before the first
-// glyph, each glyph (cached), and the rest, deflated separately and
-// concatenated (each piece ends on a byte boundary), then the Adler-32 of
-// the whole file. The bytes do not depend on the cache's state.
-func appendFontFile(dst, ttf []byte) ([]byte, error) {
-	glyphs, err := glyphRanges(ttf)
-	if err != nil {
-		return nil, err
-	}
-	fw := flatePool.Get().(*flate.Writer)
-	defer flatePool.Put(fw)
-	w := &appendWriter{b: append(dst, 0x78, 0x01)}
-	deflate := func(p []byte, final bool) error {
-		fw.Reset(w)
-		if _, err := fw.Write(p); err != nil {
-			return err
-		}
-		if final {
-			return fw.Close()
-		}
-		return fw.Flush()
-	}
-	pos := 0
-	if len(glyphs) > 0 {
-		pos = glyphs[0]
-	}
-	if err := deflate(ttf[:pos], false); err != nil {
-		return nil, err
-	}
-	for i := 1; i < len(glyphs); i++ {
-		g := ttf[glyphs[i-1]:glyphs[i]]
-		if len(g) == 0 {
-			continue
-		}
-		glyphCache.RLock()
-		z, ok := glyphCache.m[string(g)]
-		glyphCache.RUnlock()
-		if ok {
-			w.b = append(w.b, z...)
-			continue
-		}
-		at := len(w.b)
-		if err := deflate(g, false); err != nil {
-			return nil, err
-		}
-		z = w.b[at:]
-		glyphCache.Lock()
-		if _, dup := glyphCache.m[string(g)]; !dup && glyphCache.size+len(g)+len(z) <= glyphCacheMax {
-			glyphCache.m[string(g)] = slices.Clone(z)
-			glyphCache.size += len(g) + len(z)
-		}
-		glyphCache.Unlock()
-	}
-	if len(glyphs) > 0 {
-		pos = glyphs[len(glyphs)-1]
-	}
-	if err := deflate(ttf[pos:], true); err != nil {
-		return nil, err
-	}
-	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(ttf)), nil
 }
 
 // glyphRanges returns the offsets in ttf where the glyphs start, and after

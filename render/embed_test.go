@@ -30,13 +30,19 @@ func TestFontFileStream(t *testing.T) {
 		slices.Sort(runes)
 		runes = slices.Compact(runes)
 		for _, rs := range [][]rune{nil, runes[:1], runes} {
-			sub, err := f.Subset(rs)
+			e, err := f.EmbedSubset(nil, rs)
 			if err != nil {
 				t.Fatal(err)
 			}
+			sub := e.TTF
 			var first []byte
-			for range 2 { // cold (for these glyphs), then warm
-				z, err := appendFontFile(nil, sub)
+			// cold (for these glyphs), warm, and without the cache
+			for _, source := range [][]uint16{e.Source, e.Source, nil} {
+				c, err := coderFor(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				z, err := c.appendFontFile(nil, sub, source)
 				if err != nil {
 					t.Fatalf("%s: %v", f.Name(), err)
 				}
@@ -73,12 +79,18 @@ func TestFontFileConcurrent(t *testing.T) {
 					rs = append(rs, r)
 				}
 			}
-			sub, err := f.Subset(rs)
+			e, err := f.EmbedSubset(nil, rs)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			z, err := appendFontFile(nil, sub)
+			sub := e.TTF
+			c, err := coderFor(f)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			z, err := c.appendFontFile(nil, sub, e.Source)
 			if err != nil {
 				t.Error(err)
 				return
@@ -119,8 +131,8 @@ func TestDocFontCIDs(t *testing.T) {
 	if df.encode("丐"); df.err == nil {
 		t.Error("a character outside the subset was encoded without error")
 	}
-	tu := string(df.toUnicode())
-	for _, l := range []string{"<0001> <0001> <0020>\n<0002> <0003> <0028>\n", "<0007> <0008> <4E00>\n"} {
+	tu := string(df.toUnicode(nil))
+	for _, l := range []string{"<0001> <0020>\n", "<0002> <0003> <0028>\n", "<0007> <0008> <4E00>\n"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
 		}
@@ -128,17 +140,18 @@ func TestDocFontCIDs(t *testing.T) {
 }
 
 // TestToUnicodeRanges: a bfrange stays within one high byte of the CIDs and
-// of the characters, and a block has at most 100 entries.
+// of the characters, single CIDs are bfchar entries, a block has at most
+// 100 entries, and every CID is mapped once.
 func TestToUnicodeRanges(t *testing.T) {
 	var runes []rune
 	for r := rune(0x4EF0); r < 0x4F10; r++ { // crosses U+4F00
 		runes = append(runes, r)
 	}
-	for r := rune(0x5000); len(runes) < 300; r += 2 { // CIDs cross 0x0100; 270 ranges in all
+	for r := rune(0x5000); len(runes) < 300; r += 2 { // CIDs cross 0x0100; 268 single CIDs
 		runes = append(runes, r)
 	}
-	tu := string((&docFont{runes: runes}).toUnicode())
-	for _, l := range []string{"<0001> <0010> <4EF0>\n<0011> <0020> <4F00>\n", "100 beginbfrange", "70 beginbfrange"} {
+	tu := string((&docFont{runes: runes}).toUnicode(nil))
+	for _, l := range []string{"2 beginbfrange\n<0001> <0010> <4EF0>\n<0011> <0020> <4F00>\n", "100 beginbfchar", "68 beginbfchar"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q", l)
 		}
@@ -155,6 +168,18 @@ func TestToUnicodeRanges(t *testing.T) {
 		for c := lo; c <= hi; c++ {
 			if runes[c-1] != rune(dst+c-lo) {
 				t.Errorf("CID %d maps to U+%04X, want %q", c, dst+c-lo, runes[c-1])
+			}
+			n++
+		}
+	}
+	char := regexp.MustCompile(`(?m)^<([0-9A-F]{4})> <([0-9A-F]{4})>$`)
+	for _, block := range regexp.MustCompile(`(?s)beginbfchar\n(.*?)endbfchar`).FindAllStringSubmatch(tu, -1) {
+		for _, m := range char.FindAllStringSubmatch(block[1], -1) {
+			c, _ := strconv.ParseUint(m[1], 16, 16)
+			dst, _ := strconv.ParseUint(m[2], 16, 16)
+			if c == 0 || runes[c-1] != rune(dst) {
+				t.Errorf("CID %d maps to U+%04X", c, dst)
+				continue
 			}
 			n++
 		}
@@ -196,19 +221,16 @@ func TestEmbeddedFontObjects(t *testing.T) {
 // units), ok false for an empty glyph.
 func glyphBox(t *testing.T, f *fonts.Font, r rune) (xMin, xMax int, ok bool) {
 	t.Helper()
-	sub, err := f.Subset([]rune{r})
+	e, err := f.EmbedSubset(nil, []rune{r})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := readCmap4(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub, ids := e.TTF, e.GIDs
 	offs, err := glyphRanges(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := c.lookup(r)
+	g := ids[0]
 	data := sub[offs[g]:offs[g+1]]
 	if len(data) < 10 {
 		return 0, 0, false
@@ -246,12 +268,13 @@ func TestAddShifted(t *testing.T) {
 	f := fonts.FangSong()
 	runes := []rune("一（《“")
 	slices.Sort(runes)
-	sub, err := f.Subset(runes)
+	e, err := f.EmbedSubset(nil, runes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := readCmap4(sub)
-	bases := []uint16{c.lookup('（'), c.lookup('“')}
+	sub, ids := e.TTF, e.GIDs
+	gid := func(r rune) uint16 { i, _ := slices.BinarySearch(runes, r); return ids[i] }
+	bases := []uint16{gid('（'), gid('“')}
 	out, first, err := addShifted(sub, bases)
 	if err != nil {
 		t.Fatal(err)
@@ -313,8 +336,8 @@ func TestAddShifted(t *testing.T) {
 	if !strings.Contains(w.String(), "5 7 500") {
 		t.Errorf("/W %s", w.String())
 	}
-	tu := string(df.toUnicode())
-	for _, l := range []string{"<0005> <0005> <300B>", "<0006> <0006> <FF08>", "<0007> <0007> <201C>"} {
+	tu := string(df.toUnicode(nil))
+	for _, l := range []string{"<0005> <300B>", "<0006> <FF08>", "<0007> <201C>"} {
 		if !strings.Contains(tu, l) {
 			t.Errorf("ToUnicode lacks %q:\n%s", l, tu)
 		}

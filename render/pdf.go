@@ -7,6 +7,7 @@ import (
 	"penaltydoc/rules"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -104,6 +105,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		}
 		fonts[f] = df
 	}
+	addPlaceholders(pdf, &fonts)
 	numbered := len(pages) > 1 // a letter of one page carries no page number
 	deco := fonts[ts.decoFont]
 	if ((numbered || withQR) && deco == nil) || (draft && fonts[fontBold] == nil) {
@@ -120,11 +122,12 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	}
 
 	k := 72 / 25.4
+	fs := fontState{pdf: pdf, slot: -1}
 	for pi, ops := range pages {
-		pdf.AddPage()
+		pdf.AddPage() // fpdf sets the current font again on the new page
 		tc := 0.0
 		if draft {
-			drawWatermark(pdf, fonts[fontBold])
+			drawWatermark(&fs, fonts[fontBold])
 		}
 		var seals []op
 		for _, o := range ops {
@@ -133,7 +136,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 				if fonts[o.font] == nil {
 					continue
 				}
-				pdf.SetFont(placeholderFamily[o.font], "", o.size)
+				fs.set(int(o.font), o.size)
 				if o.tc != tc {
 					pdf.RawWriteStr(strconv.FormatFloat(o.tc*k, 'f', 3, 64) + " Tc")
 					tc = o.tc
@@ -151,7 +154,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		}
 		if numbered {
 			// page number: — N —, odd pages right, even pages left, one character in
-			pdf.SetFont(placeholderFamily[ts.decoFont], "", pagenoPt)
+			fs.set(int(ts.decoFont), pagenoPt)
 			num := "— " + strconv.Itoa(pi+1) + " —"
 			w := deco.width(num, pagenoPt)
 			em := pagenoPt * mmPerPt
@@ -162,7 +165,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			pdf.Text(x, pagenoBaseline, deco.encode(num))
 		}
 		if pi == 0 && withQR {
-			if err := drawQR(pdf, d.VerifyURL, deco); err != nil {
+			if err := drawQR(&fs, d.VerifyURL, deco); err != nil {
 				return nil, err
 			}
 		}
@@ -175,30 +178,63 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			}
 		}
 	}
-	var buf bytes.Buffer
-	buf.Grow(64 << 10)
-	if err := pdf.Output(&buf); err != nil {
+	buf := outPool.Get().(*bytes.Buffer)
+	defer outPool.Put(buf)
+	buf.Reset()
+	if err := pdf.Output(buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	return finishPDF(buf.Bytes(), fonts)
+	out, err := finishPDF(buf.Bytes(), fonts)
+	for _, df := range fonts {
+		if df != nil {
+			df.release()
+		}
+	}
+	return out, err
 }
+
+// outPool holds buffers for fpdf's output, which finishPDF rewrites.
+var outPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+// fontState sets fpdf's font only when it changes: fpdf writes a Tf
+// operator for every SetFont, though the font is part of the graphics
+// state and stays set across text objects.
+type fontState struct {
+	pdf  *fpdf.Fpdf
+	slot int // -1: unknown
+	size float64
+}
+
+func (fs *fontState) set(slot int, size float64) {
+	if slot == fs.slot && size == fs.size {
+		return
+	}
+	fs.pdf.SetFont(placeholderFamily[slot], "", size)
+	fs.slot, fs.size = slot, size
+}
+
+// restore is called after a Q operator, which restores the font that was
+// set before the matching q, unknown here.
+func (fs *fontState) restore() { fs.slot = -1 }
 
 // drawWatermark puts a large light 样稿 diagonally across the page, under
 // the text. It is text in the bold Song font (with its ToUnicode CMap),
 // marked with its ActualText: text extraction reads rotated glyphs one by
 // one (pdftotext puts 样 and 稿 on lines of their own) and gives the word
 // whole only so.
-func drawWatermark(pdf *fpdf.Fpdf, font *docFont) {
+func drawWatermark(fs *fontState, font *docFont) {
+	pdf := fs.pdf
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
 	pdf.SetTextColor(195, 195, 195)
-	pdf.SetFont(placeholderFamily[font.slot], "", watermarkPt)
+	fs.set(font.slot, watermarkPt)
 	w := font.width(watermarkText, watermarkPt)
 	pdf.RawWriteStr(watermarkSpan)
 	pdf.Text(pageW/2-w/2, pageH/2+watermarkPt*mmPerPt*0.35, font.encode(watermarkText))
 	pdf.RawWriteStr("EMC")
 	pdf.SetTextColor(0, 0, 0)
 	pdf.TransformEnd()
+	fs.restore()
 }
 
 // watermarkSpan opens the marked content of the watermark: a span whose
@@ -213,7 +249,8 @@ var watermarkSpan = func() string {
 
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.
-func drawQR(pdf *fpdf.Fpdf, url string, font *docFont) error {
+func drawQR(fs *fontState, url string, font *docFont) error {
+	pdf := fs.pdf
 	code, err := qr.Encode(url, qr.M)
 	if err != nil {
 		return fmt.Errorf("核验二维码生成失败：%w", err)
@@ -250,7 +287,7 @@ func drawQR(pdf *fpdf.Fpdf, url string, font *docFont) error {
 	}
 	b = append(b, "f Q"...)
 	pdf.RawWriteStr(string(b))
-	pdf.SetFont(placeholderFamily[font.slot], "", qrCaptionPt)
+	fs.set(font.slot, qrCaptionPt)
 	w := font.width(qrCaption, qrCaptionPt)
 	pdf.Text(x0+qrSize/2-w/2, y0+qrSize+3, font.encode(qrCaption))
 	return nil

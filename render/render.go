@@ -34,13 +34,21 @@ type Renderer struct {
 func Workers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // New returns a Renderer with the embedded fonts and DefaultLimits. It
-// parses the fonts and renders a test letter, so a broken font shows at
-// start-up rather than in a document.
+// parses the fonts, builds their deflate codes (deflate.go) and renders a
+// test letter, so a broken font shows at start-up rather than in a
+// document.
 func New() (*Renderer, error) {
 	r := &Renderer{
 		faces:  [nFonts]face{fonts.FangSong(), fonts.Song(), fonts.SongBold()},
 		limits: DefaultLimits,
 		slots:  make(chan struct{}, Workers()),
+	}
+	for _, f := range r.faces {
+		if e, ok := f.(embedder); ok {
+			if _, err := coderFor(e); err != nil { // once per process: not in a letter's time
+				return nil, fmt.Errorf("render self-test: %w", err)
+			}
+		}
 	}
 	t, err := Parse("advance_notice", "@title 字体自检\n检查字体：永、。（¥1,000.00）")
 	if err != nil {

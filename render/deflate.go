@@ -1,0 +1,548 @@
+package render
+
+import (
+	"encoding/binary"
+	"hash/adler32"
+	"math/bits"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"penaltydoc/fonts"
+)
+
+// A small deflate (RFC 1951) encoder for what is the same in every
+// document. compress/flate builds Huffman tables for every block it writes,
+// which is most of its cost on small streams, and a font file assembled
+// from separately flushed pieces pays a table (~80 bytes) per glyph.
+//
+// Here a font file is one dynamic block whose Huffman code is fixed per
+// font and process (a coder, built from a constant sample of the font), so
+// each glyph's bits can be computed once and cached, and a document's font
+// file is the code's header, its tables' tokens, the cached bits of its
+// glyphs and the end-of-block code, concatenated at bit level. Matches stay
+// within a glyph (or a table), so the bits do not depend on what precedes
+// them and the bytes do not depend on the cache. Small streams (ToUnicode,
+// CIDToGIDMap) use the fixed code of RFC 1951, which needs no table.
+
+const (
+	dfMinMatch = 3
+	dfMaxMatch = 258
+	dfWindow   = 1 << 15
+	dfHashBits = 12
+	dfEOB      = 256
+	dfNumLit   = 286
+	dfNumDist  = 30
+	dfMaxChain = 16
+)
+
+// Length and distance code tables (RFC 1951, 3.2.5).
+var (
+	lenBase   = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
+	lenExtra  = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase  = [30]uint16{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577}
+	distExtra = [30]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+	// lenCode[l-3] and distCode (by distance-1 below 256, else by (d-1)>>7 + 256)
+	lenCode  [256]uint8
+	distCode [512]uint8
+)
+
+func init() {
+	for c := range 28 {
+		for l := int(lenBase[c]); l < int(lenBase[c])+1<<lenExtra[c]; l++ {
+			lenCode[l-3] = uint8(c)
+		}
+	}
+	lenCode[258-3] = 28
+	for c := range 30 {
+		for d := int(distBase[c]); d < int(distBase[c])+1<<distExtra[c] && d <= dfWindow; d++ {
+			if d <= 256 {
+				distCode[d-1] = uint8(c)
+			} else {
+				distCode[256+(d-1)>>7] = uint8(c)
+			}
+		}
+	}
+}
+
+func distSym(d int) int {
+	if d <= 256 {
+		return int(distCode[d-1])
+	}
+	return int(distCode[256+(d-1)>>7])
+}
+
+// token is a literal (len 0) or a match.
+type token struct {
+	len  uint16 // 0 for a literal
+	val  uint16 // the literal byte or the distance
+	_pad uint32
+}
+
+// lz is a tokenizer's state, reused across calls: hash chains whose
+// entries are positions offset by a base that grows with every call, so
+// that entries of earlier calls (below the base) need no clearing.
+type lz struct {
+	head [1 << dfHashBits]int32
+	prev [dfWindow]int32
+	base int32
+	ts   []token
+}
+
+var lzPool = sync.Pool{New: func() any { return &lz{ts: make([]token, 0, 4096)} }}
+
+// tokenize sets z.ts to p's LZ77 tokens (greedy, hash chains, matches
+// inside p only).
+func (z *lz) tokenize(p []byte) []token {
+	ts := z.ts[:0]
+	if len(p) < dfMinMatch+1 {
+		for _, c := range p {
+			ts = append(ts, token{val: uint16(c)})
+		}
+		z.ts = ts
+		return ts
+	}
+	if z.base > 1<<30 {
+		clear(z.head[:])
+		z.base = 0
+	}
+	base := z.base
+	z.base += int32(len(p)) + 1
+	hash := func(i int) uint32 {
+		return (uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16) * 2654435761 >> (32 - dfHashBits)
+	}
+	insert := func(i int) {
+		h := hash(i)
+		z.prev[i%dfWindow] = z.head[h]
+		z.head[h] = base + int32(i) + 1
+	}
+	for i := 0; i < len(p); {
+		if i+dfMinMatch > len(p) {
+			ts = append(ts, token{val: uint16(p[i])})
+			i++
+			continue
+		}
+		best, bestD := 0, 0
+		maxLen := min(dfMaxMatch, len(p)-i)
+		for c, n := z.head[hash(i)], 0; c > base && n < dfMaxChain; n++ {
+			j := int(c - base - 1)
+			if i-j > dfWindow-1 {
+				break
+			}
+			c = z.prev[j%dfWindow]
+			if p[j+best] != p[i+best] {
+				continue
+			}
+			l := 0
+			for l < maxLen && p[j+l] == p[i+l] {
+				l++
+			}
+			if l > best {
+				best, bestD = l, i-j
+				if l == maxLen {
+					break
+				}
+			}
+		}
+		insert(i)
+		if best >= dfMinMatch {
+			ts = append(ts, token{len: uint16(best), val: uint16(bestD)})
+			for k := i + 1; k < i+best && k+dfMinMatch <= len(p); k++ {
+				insert(k)
+			}
+			i += best
+			continue
+		}
+		ts = append(ts, token{val: uint16(p[i])})
+		i++
+	}
+	z.ts = ts
+	return ts
+}
+
+// hcode is a Huffman code word, bit-reversed for LSB-first output.
+type hcode struct {
+	code uint16
+	len  uint8
+}
+
+// huffLengths returns code lengths (at most maxLen bits) for freq; every
+// symbol with a non-zero frequency gets a code.
+func huffLengths(freq []int, maxLen int) []uint8 {
+	f := slices.Clone(freq)
+	for {
+		l := huffLengthsOnce(f)
+		if slices.Max(l) <= uint8(maxLen) {
+			return l
+		}
+		for i := range f {
+			if f[i] > 0 {
+				f[i] = f[i]/2 + 1
+			}
+		}
+	}
+}
+
+func huffLengthsOnce(freq []int) []uint8 {
+	type node struct {
+		w           int
+		left, right int // -1 for a leaf
+		sym         int
+	}
+	var nodes []node
+	var live []int
+	for s, w := range freq {
+		if w > 0 {
+			nodes = append(nodes, node{w: w, left: -1, right: -1, sym: s})
+			live = append(live, len(nodes)-1)
+		}
+	}
+	lens := make([]uint8, len(freq))
+	if len(live) == 1 {
+		lens[nodes[0].sym] = 1
+		return lens
+	}
+	// deterministic: ties by node index
+	less := func(a, b int) int {
+		if nodes[a].w != nodes[b].w {
+			return nodes[a].w - nodes[b].w
+		}
+		return a - b
+	}
+	for len(live) > 1 {
+		slices.SortFunc(live, less)
+		a, b := live[0], live[1]
+		nodes = append(nodes, node{w: nodes[a].w + nodes[b].w, left: a, right: b})
+		live = append(live[2:], len(nodes)-1)
+	}
+	var walk func(n int, d uint8)
+	walk = func(n int, d uint8) {
+		if nodes[n].left < 0 {
+			lens[nodes[n].sym] = d
+			return
+		}
+		walk(nodes[n].left, d+1)
+		walk(nodes[n].right, d+1)
+	}
+	walk(live[0], 0)
+	return lens
+}
+
+// canonical returns the canonical codes for lens (RFC 1951, 3.2.2).
+func canonical(lens []uint8) []hcode {
+	var count [16]int
+	for _, l := range lens {
+		count[l]++
+	}
+	count[0] = 0
+	var next [16]int
+	code := 0
+	for b := 1; b < 16; b++ {
+		code = (code + count[b-1]) << 1
+		next[b] = code
+	}
+	out := make([]hcode, len(lens))
+	for s, l := range lens {
+		if l == 0 {
+			continue
+		}
+		out[s] = hcode{code: bits.Reverse16(uint16(next[l])) >> (16 - l), len: l}
+		next[l]++
+	}
+	return out
+}
+
+// bitWriter writes deflate's LSB-first bit stream.
+type bitWriter struct {
+	b   []byte
+	acc uint64
+	n   uint // bits in acc, < 8 after each write
+}
+
+func (w *bitWriter) write(v uint64, n uint) {
+	w.acc |= v << w.n
+	w.n += n
+	for w.n >= 8 {
+		w.b = append(w.b, byte(w.acc))
+		w.acc >>= 8
+		w.n -= 8
+	}
+}
+
+// writeBits appends nbits bits from src (LSB-first, as bitWriter packs them).
+func (w *bitWriter) writeBits(src []byte, nbits int) {
+	full := nbits / 8
+	if w.n == 0 {
+		w.b = append(w.b, src[:full]...)
+	} else {
+		k := w.n
+		acc := w.acc
+		i := 0
+		for ; i+8 <= full; i += 8 {
+			x := binary.LittleEndian.Uint64(src[i:])
+			w.b = binary.LittleEndian.AppendUint64(w.b, acc|x<<k)
+			acc = x >> (64 - k)
+		}
+		for ; i < full; i++ {
+			x := uint64(src[i])
+			w.b = append(w.b, byte(acc|x<<k))
+			acc = x >> (8 - k)
+		}
+		w.acc = acc
+	}
+	if r := uint(nbits % 8); r > 0 {
+		w.write(uint64(src[full])&(1<<r-1), r)
+	}
+}
+
+// align pads to a byte boundary.
+func (w *bitWriter) align() {
+	if w.n > 0 {
+		w.b = append(w.b, byte(w.acc))
+		w.acc, w.n = 0, 0
+	}
+}
+
+// huffman is one literal/length and distance code.
+type huffman struct {
+	lit  [dfNumLit]hcode
+	dist [dfNumDist]hcode
+}
+
+func (h *huffman) writeTokens(w *bitWriter, ts []token) {
+	for _, t := range ts {
+		if t.len == 0 {
+			c := h.lit[t.val]
+			w.write(uint64(c.code), uint(c.len))
+			continue
+		}
+		lc := int(lenCode[t.len-3])
+		c := h.lit[257+lc]
+		w.write(uint64(c.code), uint(c.len))
+		if e := lenExtra[lc]; e > 0 {
+			w.write(uint64(int(t.len)-int(lenBase[lc])), uint(e))
+		}
+		dc := distSym(int(t.val))
+		c = h.dist[dc]
+		w.write(uint64(c.code), uint(c.len))
+		if e := distExtra[dc]; e > 0 {
+			w.write(uint64(int(t.val)-int(distBase[dc])), uint(e))
+		}
+	}
+}
+
+// fixedHuffman is RFC 1951's fixed code (3.2.6).
+var fixedHuffman = func() *huffman {
+	lens := make([]uint8, 288)
+	for i := range lens {
+		switch {
+		case i < 144:
+			lens[i] = 8
+		case i < 256:
+			lens[i] = 9
+		case i < 280:
+			lens[i] = 7
+		default:
+			lens[i] = 8
+		}
+	}
+	h := &huffman{}
+	copy(h.lit[:], canonical(lens))
+	dl := make([]uint8, dfNumDist)
+	for i := range dl {
+		dl[i] = 5
+	}
+	copy(h.dist[:], canonical(dl))
+	return h
+}()
+
+// appendZlibFixed appends data as a zlib stream of one block with the
+// fixed code: for small streams, where a table would cost more than it
+// saves.
+func appendZlibFixed(dst, data []byte) []byte {
+	z := lzPool.Get().(*lz)
+	w := bitWriter{b: append(dst, 0x78, 0x01)}
+	w.write(1|1<<1, 3) // BFINAL, BTYPE 01
+	fixedHuffman.writeTokens(&w, z.tokenize(data))
+	c := fixedHuffman.lit[dfEOB]
+	w.write(uint64(c.code), uint(c.len))
+	w.align()
+	lzPool.Put(z)
+	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(data))
+}
+
+// fontCoder is a font's fixed dynamic code and its cache of glyph bits,
+// by the font's glyph id.
+type fontCoder struct {
+	h      huffman
+	header []byte // BFINAL, BTYPE 10 and the code, as bits
+	hbits  int
+	glyphs []atomic.Pointer[glyphBits]
+}
+
+type glyphBits struct {
+	b     []byte
+	nbits int
+	adler uint32 // of the glyph's bytes
+	data  int    // the glyph's length
+}
+
+// adlerCombine is the Adler-32 of a's data followed by b's data of n bytes
+// (zlib's adler32_combine).
+func adlerCombine(a, b uint32, n int) uint32 {
+	const base = 65521
+	rem := uint32(n % base)
+	s1 := a & 0xffff
+	s2 := rem * s1 % base
+	s1 += (b & 0xffff) + base - 1
+	s2 += (a >> 16) + (b >> 16) + base - rem
+	if s1 >= base {
+		s1 -= base
+	}
+	if s1 >= base {
+		s1 -= base
+	}
+	if s2 >= 2*base {
+		s2 -= 2 * base
+	}
+	if s2 >= base {
+		s2 -= base
+	}
+	return s1 | s2<<16
+}
+
+// glyphCacheSize is the bytes held by all coders' caches; past
+// glyphCacheMax, glyphs are encoded per document.
+var glyphCacheSize atomic.Int64
+
+const glyphCacheMax = 32 << 20
+
+// clOrder is the order of the code length code's lengths in the header.
+var clOrder = [19]int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+
+// newFontCoder builds a code from sample (a subset of the font with many
+// glyphs): the frequencies of its tokens, glyph by glyph as documents
+// encode them, plus one for every symbol, so that any data can be encoded.
+func newFontCoder(sample []byte, numGlyphs int) (*fontCoder, error) {
+	glyphs, err := glyphRanges(sample)
+	if err != nil {
+		return nil, err
+	}
+	litF := make([]int, dfNumLit)
+	distF := make([]int, dfNumDist)
+	for i := range litF {
+		litF[i] = 1
+	}
+	for i := range distF {
+		distF[i] = 1
+	}
+	count := func(ts []token) {
+		for _, t := range ts {
+			if t.len == 0 {
+				litF[t.val]++
+			} else {
+				litF[257+int(lenCode[t.len-3])]++
+				distF[distSym(int(t.val))]++
+			}
+		}
+	}
+	z := lzPool.Get().(*lz)
+	defer lzPool.Put(z)
+	for i := 1; i < len(glyphs); i++ {
+		count(z.tokenize(sample[glyphs[i-1]:glyphs[i]]))
+	}
+	if len(glyphs) == 0 {
+		count(z.tokenize(sample))
+	}
+	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
+	c := &fontCoder{glyphs: make([]atomic.Pointer[glyphBits], numGlyphs)}
+	copy(c.h.lit[:], canonical(litL))
+	copy(c.h.dist[:], canonical(distL))
+
+	// the header: every length written with the code length code (no runs)
+	all := append(slices.Clone(litL), distL...)
+	clF := make([]int, 19)
+	for _, l := range all {
+		clF[l]++
+	}
+	clL := huffLengths(clF, 7)
+	clC := canonical(clL)
+	w := bitWriter{}
+	w.write(1|2<<1, 3) // BFINAL, BTYPE 10
+	w.write(dfNumLit-257, 5)
+	w.write(dfNumDist-1, 5)
+	w.write(19-4, 4)
+	for _, s := range clOrder {
+		w.write(uint64(clL[s]), 3)
+	}
+	for _, l := range all {
+		w.write(uint64(clC[l].code), uint(clC[l].len))
+	}
+	c.hbits = 8*len(w.b) + int(w.n)
+	w.align()
+	c.header = w.b
+	return c, nil
+}
+
+// glyph returns the bits of g, glyph src of the font (fonts.NoSource or
+// beyond the font: not cached).
+func (c *fontCoder) glyph(g []byte, src uint16, z *lz) *glyphBits {
+	cached := int(src) < len(c.glyphs)
+	if cached {
+		if gb := c.glyphs[src].Load(); gb != nil && gb.data == len(g) {
+			return gb
+		}
+	}
+	w := bitWriter{b: make([]byte, 0, len(g))}
+	c.h.writeTokens(&w, z.tokenize(g))
+	gb := &glyphBits{nbits: 8*len(w.b) + int(w.n), adler: adler32.Checksum(g), data: len(g)}
+	w.align()
+	gb.b = slices.Clip(w.b)
+	if cached && glyphCacheSize.Load()+int64(len(gb.b)) <= glyphCacheMax {
+		if c.glyphs[src].CompareAndSwap(nil, gb) {
+			glyphCacheSize.Add(int64(len(gb.b)))
+		}
+	}
+	return gb
+}
+
+// appendFontFile appends ttf as a zlib stream in c's code: the tables
+// before the first glyph, each glyph (its bits cached by source, the
+// font's id of each glyph whose data is the font's), the rest, then the
+// Adler-32 of the whole file. The bytes do not depend on the cache.
+func (c *fontCoder) appendFontFile(dst, ttf []byte, source []uint16) ([]byte, error) {
+	glyphs, err := glyphRanges(ttf)
+	if err != nil {
+		return nil, err
+	}
+	z := lzPool.Get().(*lz)
+	defer lzPool.Put(z)
+	w := bitWriter{b: append(dst, 0x78, 0x01)}
+	w.writeBits(c.header, c.hbits)
+	pos := len(ttf)
+	if len(glyphs) > 0 {
+		pos = glyphs[0]
+	}
+	c.h.writeTokens(&w, z.tokenize(ttf[:pos]))
+	sum := adler32.Checksum(ttf[:pos])
+	for i := 1; i < len(glyphs); i++ {
+		if g := ttf[glyphs[i-1]:glyphs[i]]; len(g) > 0 {
+			src := uint16(fonts.NoSource)
+			if i-1 < len(source) {
+				src = source[i-1]
+			}
+			gb := c.glyph(g, src, z)
+			w.writeBits(gb.b, gb.nbits)
+			sum = adlerCombine(sum, gb.adler, len(g))
+		}
+	}
+	if len(glyphs) > 0 {
+		rest := ttf[glyphs[len(glyphs)-1]:]
+		c.h.writeTokens(&w, z.tokenize(rest))
+		sum = adlerCombine(sum, adler32.Checksum(rest), len(rest))
+	}
+	e := c.h.lit[dfEOB]
+	w.write(uint64(e.code), uint(e.len))
+	w.align()
+	return binary.BigEndian.AppendUint32(w.b, sum), nil
+}

@@ -1,0 +1,113 @@
+package render
+
+import (
+	"bytes"
+	"compress/zlib"
+	"hash/adler32"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"penaltydoc/fonts"
+)
+
+func inflate(t *testing.T, z []byte) []byte {
+	t.Helper()
+	zr, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr) // checks the Adler-32 too
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// deflateInputs are streams of the shapes that matter: empty, shorter than
+// a match, long runs, text, noise, and more than the 32 KB window.
+func deflateInputs() map[string][]byte {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	noise := make([]byte, 5000)
+	for i := range noise {
+		noise[i] = byte(rnd.IntN(256))
+	}
+	text := bytes.Repeat([]byte("BT 79.37 600.47 Td (\x00\x81\x00/\x003) Tj ET\n"), 40)
+	big := make([]byte, 0, 80000)
+	for len(big) < 80000 {
+		big = append(big, noise[:rnd.IntN(300)]...)
+		big = append(big, bytes.Repeat([]byte{byte(rnd.IntN(4))}, rnd.IntN(600))...)
+	}
+	return map[string][]byte{
+		"empty": nil, "one": {7}, "three": []byte("abc"), "run": bytes.Repeat([]byte{0}, 1000),
+		"text": text, "noise": noise, "big": big,
+	}
+}
+
+// TestZlibFixed: the fixed-code streams inflate to their input.
+func TestZlibFixed(t *testing.T) {
+	for name, in := range deflateInputs() {
+		z := appendZlibFixed([]byte("keep"), in)
+		if !bytes.HasPrefix(z, []byte("keep")) {
+			t.Fatalf("%s: prefix lost", name)
+		}
+		if got := inflate(t, z[4:]); !bytes.Equal(got, in) {
+			t.Errorf("%s: inflates to %d bytes, want %d", name, len(got), len(in))
+		}
+	}
+}
+
+// TestFontCoderAnyData: a font's code encodes any bytes, not only the
+// glyphs it was built from (every symbol has a code).
+func TestFontCoderAnyData(t *testing.T) {
+	c, err := coderFor(fonts.Song())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range deflateInputs() {
+		w := bitWriter{b: []byte{0x78, 0x01}}
+		w.writeBits(c.header, c.hbits)
+		z := lzPool.Get().(*lz)
+		c.h.writeTokens(&w, z.tokenize(in))
+		lzPool.Put(z)
+		e := c.h.lit[dfEOB]
+		w.write(uint64(e.code), uint(e.len))
+		w.align()
+		out := append(w.b, byte(adler32.Checksum(in)>>24), byte(adler32.Checksum(in)>>16), byte(adler32.Checksum(in)>>8), byte(adler32.Checksum(in)))
+		if got := inflate(t, out); !bytes.Equal(got, in) {
+			t.Errorf("%s: inflates to %d bytes, want %d", name, len(got), len(in))
+		}
+	}
+}
+
+// TestWriteBits: a bit string appended at every bit offset is the same
+// as writing its bits one by one.
+func TestWriteBits(t *testing.T) {
+	src := []byte{0xA5, 0x3C, 0xFF, 0x00, 0x81, 0x7E, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0, 0x0F, 0x55, 0xAA, 0x01}
+	for off := range 8 {
+		for _, nbits := range []int{0, 1, 7, 8, 9, 63, 64, 65, 8*len(src) - 3, 8 * len(src)} {
+			var a, b bitWriter
+			a.write(0x5&(1<<off-1), uint(off))
+			b.write(0x5&(1<<off-1), uint(off))
+			a.writeBits(src, nbits)
+			for i := range nbits {
+				b.write(uint64(src[i/8]>>(i%8)&1), 1)
+			}
+			a.align()
+			b.align()
+			if !bytes.Equal(a.b, b.b) {
+				t.Errorf("offset %d, %d bits: % x, want % x", off, nbits, a.b, b.b)
+			}
+		}
+	}
+}
+
+func TestAdlerCombine(t *testing.T) {
+	in := deflateInputs()["big"]
+	for _, cut := range []int{0, 1, 5552, 65521, 70000, len(in)} {
+		a, b := in[:cut], in[cut:]
+		if got, want := adlerCombine(adler32.Checksum(a), adler32.Checksum(b), len(b)), adler32.Checksum(in); got != want {
+			t.Errorf("cut %d: %08x, want %08x", cut, got, want)
+		}
+	}
+}
