@@ -327,6 +327,9 @@ func (s *Service) UpdatePublication(ctx context.Context, a Actor, id uint, in Pu
 	if err != nil {
 		return nil, err
 	}
+	if err := rules.MayPublication(a.staff(), rules.ActPubEdit, p.State()); err != nil {
+		return nil, err
+	}
 	if err := in.check(); err != nil {
 		return nil, err
 	}
