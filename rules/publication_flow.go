@@ -92,3 +92,14 @@ func MayPublication(who Staff, act Action, st PubState) error {
 // reISODate is a date as the service writes it (2026-10-01): kept by
 // MaskText, though its digits run to eight.
 var reISODate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// The audit log's names of the publication steps.
+func init() {
+	for k, v := range map[string]string{"create_publication": "生成公示记录", "publication_pub_edit": "修改公示设置",
+		"publication_pub_review": "审核公示", "publication_pub_approve": "批准公示", "publication_pub_publish": "发布公示",
+		"publication_pub_withdraw": "撤回公示", "publication_pub_end": "提前结束公示", "publication_stale": "公示应撤回（决定已更正或撤销）",
+		"publication_expired": "公示期满", "export_publications": "导出公示信息"} {
+		auditActionNames[k] = v
+	}
+	auditEntityNames["publication"] = "公示记录"
+}
