@@ -128,6 +128,12 @@ type AuthorityInput struct {
 	HearingFineOrg      float64  `json:"hearing_fine_org"`
 	AnswerPeriodDays    int      `json:"answer_period_days"`
 	SealPNG             *string  `json:"seal_png"`
+	// Publication settings (docs/publication.md): 较低数额罚款 (yuan, 0:
+	// none), the period outside market regulation (months, 0: 36), the
+	// authority's 统一社会信用代码.
+	LowerFine         float64 `json:"lower_fine"`
+	PublicationMonths int     `json:"publication_months"`
+	CreditCode        string  `json:"credit_code"`
 }
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
@@ -234,6 +240,18 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 	if r.AnswerPeriodDays < 1 || r.AnswerPeriodDays > 30 {
 		f.Add("answer_period_days", "陈述申辩期限应为1至30个工作日")
 	}
+	if r.LowerFine < 0 {
+		f.Add("lower_fine", "较低数额罚款不能为负数（不设置填0）")
+	} else if r.LowerFine > 0 {
+		limits.CheckMoney(f, "lower_fine", "金额", r.LowerFine)
+	}
+	if r.PublicationMonths < 0 || r.PublicationMonths > 120 {
+		f.Add("publication_months", "公示期限应为1至120个月（不设置填0，即三年）")
+	}
+	text(limits.AuthorityCreditCode, &r.CreditCode, false)
+	if r.CreditCode != "" && !rules.ValidCreditCode(r.CreditCode) {
+		f.Add("credit_code", "统一社会信用代码应为18位且校验码正确")
+	}
 	var seal []byte
 	if r.SealPNG != nil && *r.SealPNG != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(*r.SealPNG))
@@ -274,6 +292,7 @@ func (r *AuthorityInput) toModel() (*models.Authority, []byte, error) {
 		ReconsiderationBody: r.ReconsiderationBody, Court: r.Court, PaymentInstructions: r.PaymentInstructions,
 		Address: r.Address, Phone: r.Phone, HearingFinePerson: r.HearingFinePerson, HearingFineOrg: r.HearingFineOrg,
 		AnswerPeriodDays: r.AnswerPeriodDays, SealPNG: seal,
+		LowerFine: r.LowerFine, PublicationMonths: r.PublicationMonths, CreditCode: r.CreditCode,
 	}
 	return a, seal, nil
 }

@@ -278,6 +278,7 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.publishIssued(ctx, issued) // its own transaction; the reconcile step covers a crash here
 	v, err := s.view(ctx, a, issued)
 	if err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ func (s *Store) CreateAuthority(ctx context.Context, a *Authority) error {
 func (s *Store) UpdateAuthority(ctx context.Context, a *Authority, keepSeal bool) error {
 	cols := []string{"name", "short_name", "domain", "domains", "number_prefix", "no_penalty_prefix", "notice_prefix",
 		"on_the_spot_prefix", "case_prefix", "reconsideration_body", "court", "payment_instructions", "address", "phone",
-		"hearing_fine_person", "hearing_fine_org", "answer_period_days", "updated_at"}
+		"hearing_fine_person", "hearing_fine_org", "answer_period_days", "lower_fine", "publication_months", "credit_code", "updated_at"}
 	if !keepSeal {
 		cols = append(cols, "seal_png")
 	}

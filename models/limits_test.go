@@ -79,6 +79,9 @@ var columnLimits = []struct {
 	{"catalog_items.penalty_provision", limits.PenaltyProvision},
 	{"catalog_items.conditions", limits.Conditions},
 	{"catalog_items.fine_basis", limits.FineBasis},
+	{"authorities.credit_code", limits.AuthorityCreditCode},
+	{"publications.withdraw_reason", limits.PublicationReason},
+	{"publications.end_reason", limits.PublicationReason},
 }
 
 // inJSON are the fields stored only inside the JSON columns (the case's
@@ -86,14 +89,15 @@ var columnLimits = []struct {
 var inJSON = []limits.Field{
 	limits.PartyGuardian, limits.Facts, limits.Evidence, limits.Aggravating, limits.PriorCode,
 	limits.PropertyName, limits.PropertyQuantity, limits.Licence, limits.OverrideReason,
+	limits.MaskName, // publications.mask_names_json
 }
 
-var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "documents.data_json", "documents.basis_json"}
+var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "documents.data_json", "documents.basis_json", "publications.masked_data_json"}
 
 var moneyColumns = []string{
 	"authorities.hearing_fine_person", "authorities.hearing_fine_org",
 	"catalog_items.fine_min", "catalog_items.fine_max", "catalog_items.hearing_fine_person", "catalog_items.hearing_fine_org",
-	"documents.fine",
+	"documents.fine", "authorities.lower_fine",
 }
 
 // columns reads the real schema: table.column → its type.

@@ -36,18 +36,25 @@ type Authority struct {
 	OnTheSpotPrefix string `gorm:"size:100;not null;default:''" json:"on_the_spot_prefix"`
 	// CasePrefix is the case file series (立案编号): 杭市监立字 gives
 	// 杭市监立字〔2026〕12号.
-	CasePrefix          string    `gorm:"size:100;not null;default:''" json:"case_prefix"`
-	ReconsiderationBody string    `gorm:"size:200;not null" json:"reconsideration_body"`
-	Court               string    `gorm:"size:200;not null" json:"court"`
-	PaymentInstructions string    `gorm:"type:text" json:"payment_instructions"`
-	Address             string    `gorm:"size:300;not null;default:''" json:"address"`
-	Phone               string    `gorm:"size:50;not null;default:''" json:"phone"`
-	HearingFinePerson   float64   `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_person"`
-	HearingFineOrg      float64   `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_org"`
-	AnswerPeriodDays    int       `gorm:"not null;default:5" json:"answer_period_days"`
-	SealPNG             []byte    `gorm:"type:longblob" json:"-"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	CasePrefix          string  `gorm:"size:100;not null;default:''" json:"case_prefix"`
+	ReconsiderationBody string  `gorm:"size:200;not null" json:"reconsideration_body"`
+	Court               string  `gorm:"size:200;not null" json:"court"`
+	PaymentInstructions string  `gorm:"type:text" json:"payment_instructions"`
+	Address             string  `gorm:"size:300;not null;default:''" json:"address"`
+	Phone               string  `gorm:"size:50;not null;default:''" json:"phone"`
+	HearingFinePerson   float64 `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_person"`
+	HearingFineOrg      float64 `gorm:"type:decimal(14,2);not null;default:0" json:"hearing_fine_org"`
+	AnswerPeriodDays    int     `gorm:"not null;default:5" json:"answer_period_days"`
+	SealPNG             []byte  `gorm:"type:longblob" json:"-"`
+	// Publication settings (行政执法公示): the province's 较低数额罚款 (45号令
+	// Art. 13 ¶2; 0: none is lower), the publication period outside market
+	// regulation in months (0: 36) and the authority's own 统一社会信用代码
+	// for the credit platforms' export.
+	LowerFine         float64   `gorm:"type:decimal(14,2);not null;default:0" json:"lower_fine"`
+	PublicationMonths int       `gorm:"not null;default:0" json:"publication_months"`
+	CreditCode        string    `gorm:"size:18;not null;default:''" json:"credit_code"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // User is a staff account.

@@ -287,7 +287,8 @@ const units = "元万亿%‰件个次台辆吨斤克米平方份人户天日月�
 
 // removeNumbers replaces each run of minRemovedDigits or more digits
 // (spaces, dashes and a leading +86 between them allowed, an id number's
-// final X included) by Removed, unless a decimal point or a unit follows.
+// final X included) by Removed, unless a decimal point or a unit follows
+// or the run is a date (2026-10-01).
 func removeNumbers(text string) string {
 	var b strings.Builder
 	rs := []rune(text)
@@ -320,7 +321,7 @@ func removeNumbers(text string) string {
 		if j < len(rs) {
 			next = rs[j]
 		}
-		if n >= minRemovedDigits && next != '.' && !strings.ContainsRune(units, next) {
+		if n >= minRemovedDigits && next != '.' && !strings.ContainsRune(units, next) && !reISODate.MatchString(string(rs[i:j])) {
 			b.WriteString(Removed)
 		} else {
 			b.WriteString(string(rs[i:j]))

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"penaltydoc/errs"
 )
 
 func TestPlanPublication(t *testing.T) {
@@ -124,6 +126,65 @@ func TestMaskText(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := MaskText(tc.text, tc.o); got != tc.want {
 				t.Errorf("MaskText\n got  %s\n want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMaskTextKeepsDates(t *testing.T) {
+	for in, want := range map[string]string{
+		"于2026-10-01查获":         "于2026-10-01查获",
+		"电话0571-88888888":       "电话×××",
+		"编号2026-1001-0001":      "编号×××",
+		"2026-10-01至2026-10-05": "2026-10-01至2026-10-05",
+	} {
+		if got := MaskText(in, MaskOptions{Person: true}); got != want {
+			t.Errorf("MaskText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMayPublication(t *testing.T) {
+	officer := Staff{ID: 1, Roles: []string{RoleOfficer}}
+	reviewer := Staff{ID: 2, Roles: []string{RoleReviewer}}
+	head := Staff{ID: 3, Roles: []string{RoleApprover}}
+	both := Staff{ID: 2, Roles: []string{RoleReviewer, RoleApprover}}
+	clerk := Staff{ID: 4, Roles: []string{RoleClerk}}
+	tests := []struct {
+		name string
+		who  Staff
+		act  Action
+		st   PubState
+		want string // "" allowed, else the error code
+	}{
+		{"officer edits pending", officer, ActPubEdit, PubState{Status: PubPending}, ""},
+		{"officer edits a refused one", officer, ActPubEdit, PubState{Status: PubNotPublished}, ""},
+		{"officer cannot edit published", officer, ActPubEdit, PubState{Status: PubPublished}, errs.Conflict},
+		{"clerk cannot edit", clerk, ActPubEdit, PubState{Status: PubPending}, errs.Forbidden},
+		{"reviewer reviews", reviewer, ActPubReview, PubState{Status: PubPending}, ""},
+		{"officer cannot review", officer, ActPubReview, PubState{Status: PubPending}, errs.Forbidden},
+		{"review twice", reviewer, ActPubReview, PubState{Status: PubReviewed}, errs.Conflict},
+		{"head approves", head, ActPubApprove, PubState{Status: PubReviewed, ReviewedBy: 2}, ""},
+		{"reviewer cannot approve own review", both, ActPubApprove, PubState{Status: PubReviewed, ReviewedBy: 2}, errs.Forbidden},
+		{"approve before review", head, ActPubApprove, PubState{Status: PubPending}, errs.Conflict},
+		{"clerk publishes", clerk, ActPubPublish, PubState{Status: PubApproved}, ""},
+		{"head publishes", head, ActPubPublish, PubState{Status: PubApproved}, ""},
+		{"officer cannot publish", officer, ActPubPublish, PubState{Status: PubApproved}, errs.Forbidden},
+		{"publish unapproved", clerk, ActPubPublish, PubState{Status: PubReviewed}, errs.Conflict},
+		{"head withdraws", head, ActPubWithdraw, PubState{Status: PubPublished}, ""},
+		{"withdraw twice", head, ActPubWithdraw, PubState{Status: PubWithdrawn}, errs.Conflict},
+		{"early end", head, ActPubEnd, PubState{Status: PubPublished, EarlyEnd: true}, ""},
+		{"early end refused after licence revoked", head, ActPubEnd, PubState{Status: PubPublished}, errs.Conflict},
+		{"officer cannot end", officer, ActPubEnd, PubState{Status: PubPublished, EarlyEnd: true}, errs.Forbidden},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := MayPublication(tc.who, tc.act, tc.st)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want != "" && !errs.Is(err, tc.want):
+				t.Fatalf("err = %v, want %s", err, tc.want)
 			}
 		})
 	}

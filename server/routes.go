@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
 )
 
@@ -37,6 +38,9 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/public/download", s.handleDownloadPage)
 	r.POST("/public/download", s.handleDownload)
 	r.GET("/verify/:token", s.handleVerify)
+	r.GET("/public/decisions", s.handlePublicDecisions)
+	r.GET("/public/decisions/:id", s.handlePublicDecision)
+	r.GET("/public/decisions/:id/pdf", s.handlePublicDecisionPDF)
 
 	// The staff web UI (server/ui*.go): the session cookie, CSRF on every
 	// POST, the same roles as the API.
@@ -71,6 +75,19 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/documents/:id/withdraw", s.web(officer), s.handleWithdrawDocumentForm)
 	r.POST("/cases/:id/withdraw", s.web(officer, approver), s.handleWithdrawCaseForm) // the rule answers an officer why: the head withdraws
 	r.GET("/queue", s.web(), s.handleQueuePage)
+	// Publication (行政执法公示): the officer marks, the reviewer checks, the
+	// head approves and withdraws or ends, a clerk (or the head) publishes.
+	r.GET("/publications", s.web(officer, reviewer, approver, clerk), s.handlePublicationsPage)
+	r.GET("/publications/export.csv", s.web(officer, reviewer, approver, clerk), s.handleExportPublicationsPage)
+	r.GET("/publications/export.xlsx", s.web(officer, reviewer, approver, clerk), s.handleExportPublicationsPage)
+	r.GET("/publications/:id", s.web(officer, reviewer, approver, clerk), s.handlePublicationPage)
+	r.GET("/publications/:id/pdf", s.web(officer, reviewer, approver, clerk), s.handlePublicationPDFPage)
+	r.POST("/publications/:id", s.web(officer), s.handlePublicationSettingsForm)
+	r.POST("/publications/:id/review", s.web(reviewer), s.pubFormAction("review", "pub_reviewed", (*casework.Service).ReviewPublication))
+	r.POST("/publications/:id/approve", s.web(approver), s.pubFormAction("approve", "pub_approved", (*casework.Service).ApprovePublication))
+	r.POST("/publications/:id/publish", s.web(clerk, approver), s.pubFormAction("publish", "pub_published", (*casework.Service).PublishPublication))
+	r.POST("/publications/:id/withdraw", s.web(approver), s.pubFormReasoned("withdraw", "pub_withdrawn", (*casework.Service).WithdrawPublication))
+	r.POST("/publications/:id/end", s.web(approver), s.pubFormReasoned("end", "pub_ended", (*casework.Service).EndPublication))
 	r.GET("/print", s.web(clerk), s.handlePrintPage)
 	r.GET("/print/pdf", s.web(clerk), s.handlePrintPDF)
 	r.GET("/admin/templates", s.web(admin, editor), s.handleAdminTemplatesPage)
@@ -159,6 +176,19 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/cases/:id/deferral", s.authenticate(officer), s.handleDeferral)
 	api.POST("/cases/:id/execution", s.authenticate(officer), s.handleExecution)
 	api.POST("/cases/:id/hearing", s.authenticate(officer), s.handleHearing)
+
+	api.GET("/publications", signedIn, s.handleListPublications)
+	api.GET("/publications/overdue", signedIn, s.handleOverduePublications)
+	api.GET("/publications/export.csv", signedIn, s.handleExportPublications)
+	api.GET("/publications/export.xlsx", signedIn, s.handleExportPublications)
+	api.GET("/publications/:id", signedIn, s.handleGetPublication)
+	api.GET("/publications/:id/pdf", signedIn, s.handlePublicationPDF)
+	api.PUT("/publications/:id", s.authenticate(officer), s.handleUpdatePublication)
+	api.POST("/publications/:id/review", s.authenticate(reviewer), s.pubAction((*casework.Service).ReviewPublication))
+	api.POST("/publications/:id/approve", s.authenticate(approver), s.pubAction((*casework.Service).ApprovePublication))
+	api.POST("/publications/:id/publish", s.authenticate(clerk, approver), s.pubAction((*casework.Service).PublishPublication))
+	api.POST("/publications/:id/withdraw", s.authenticate(approver), s.pubReasoned((*casework.Service).WithdrawPublication))
+	api.POST("/publications/:id/end", s.authenticate(approver), s.pubReasoned((*casework.Service).EndPublication))
 
 	api.GET("/templates", signedIn, s.handleListTemplates)
 	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -10,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // scopeWorld is one deployment with two offices: A (the public cases'
@@ -27,6 +31,7 @@ type scopeWorld struct {
 	caseB      uint
 	docB       uint
 	userB      uint
+	pubA, pubB uint              // A's publication record (of its decision), B's (published)
 	tokens     map[string]string // role → B's token
 	partyAName string
 }
@@ -101,23 +106,36 @@ func newScopeWorld(t *testing.T, e *testEnv) *scopeWorld {
 	w.caseB = c2.ID
 	e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/documents", w.caseB), w.tokens[officer], map[string]string{"kind": "advance_notice"}, 201, &d)
 	w.docB = d.ID
+	pa, err := e.store.PublicationOf(context.Background(), w.issued.ID)
+	if err != nil || pa == nil {
+		t.Fatalf("A's publication: %v %v", pa, err)
+	}
+	w.pubA = pa.ID
+	pb := &models.Publication{DocumentID: 999990, CaseID: w.caseB, AuthorityID: w.b, Status: rules.PubPublished, Number: "乙公（治）行罚决字〔2026〕1号",
+		PublishedDate: "2026-01-01", EndDate: "2099-01-01", PDF: []byte("%PDF-1.4 B"), SHA256: strings.Repeat("0", 64), MaskNames: []string{}}
+	if _, err := e.store.CreatePublication(context.Background(), models.Actor{Username: "test", Scope: models.Everything}, pb); err != nil {
+		t.Fatal(err)
+	}
+	w.pubB = pb.ID
 	return w
 }
 
 // ids is what a route's parameters stand for: another office's objects
 // (other), missing ones (missing) or the caller's own (own).
 func (w *scopeWorld) path(route string, which string) string {
-	var c, d, u, a, v string
+	var c, d, u, a, v, p string
 	switch which {
 	case "other":
-		c, d, u, a, v = itoa(w.caseA), itoa(w.draftDoc), itoa(w.userA), itoa(w.a), strconv.Itoa(w.versionA)
+		c, d, u, a, v, p = itoa(w.caseA), itoa(w.draftDoc), itoa(w.userA), itoa(w.a), strconv.Itoa(w.versionA), itoa(w.pubA)
 	case "missing":
-		c, d, u, a, v = "999999", "999999", "999999", "999999", "999999"
+		c, d, u, a, v, p = "999999", "999999", "999999", "999999", "999999", "999999"
 	default:
-		c, d, u, a, v = itoa(w.caseB), itoa(w.docB), itoa(w.userB), itoa(w.b), "1"
+		c, d, u, a, v, p = itoa(w.caseB), itoa(w.docB), itoa(w.userB), itoa(w.b), "1", itoa(w.pubB)
 	}
 	id := c
 	switch {
+	case strings.Contains(route, "/publications/") || strings.Contains(route, "/decisions/"):
+		id = p
 	case strings.Contains(route, "/documents/"):
 		id = d
 	case strings.Contains(route, "/users/"):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -68,6 +69,13 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Publication records for decisions issued while the service was down
+	// or lost between an issue and its record (docs/publication.md).
+	rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if err := work.ReconcilePublications(rctx); err != nil && d.Log != nil {
+		d.Log.Warn("reconcile publications at start-up", "err", err)
+	}
+	cancel()
 	s := &Server{work: work, log: d.Log, requestTimeout: d.RequestTimeout, longTimeout: d.LongRequestTimeout, emergency: d.EmergencyAdmin}
 	if s.requestTimeout <= 0 {
 		s.requestTimeout = DefaultRequestTimeout

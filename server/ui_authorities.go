@@ -43,6 +43,7 @@ func (s *Server) handleAdminAuthoritiesPage(c *gin.Context) {
 type authorityForm struct {
 	casework.AuthorityInput
 	HearingPerson, HearingOrg, AnswerDays string
+	LowerFineText, PublicationMonthsText  string
 }
 
 type adminAuthorityPage struct {
@@ -64,12 +65,17 @@ func amount(v float64) string {
 }
 
 func authorityFormOf(a *models.Authority) authorityForm {
-	return authorityForm{AuthorityInput: casework.AuthorityInput{Name: a.Name, ShortName: a.ShortName, Domain: a.Domain,
+	f := authorityForm{AuthorityInput: casework.AuthorityInput{Name: a.Name, ShortName: a.ShortName, Domain: a.Domain,
 		Domains: a.DomainList(), NumberPrefix: a.NumberPrefix, NoPenaltyPrefix: a.NoPenaltyPrefix, NoticePrefix: a.NoticePrefix,
 		OnTheSpotPrefix: a.OnTheSpotPrefix, CasePrefix: a.CasePrefix, ReconsiderationBody: a.ReconsiderationBody,
-		Court: a.Court, PaymentInstructions: a.PaymentInstructions, Address: a.Address, Phone: a.Phone},
+		Court: a.Court, PaymentInstructions: a.PaymentInstructions, Address: a.Address, Phone: a.Phone,
+		LowerFine: a.LowerFine, PublicationMonths: a.PublicationMonths, CreditCode: a.CreditCode},
 		HearingPerson: amount(a.HearingFinePerson), HearingOrg: amount(a.HearingFineOrg),
-		AnswerDays: strconv.Itoa(a.AnswerPeriodDays)}
+		AnswerDays: strconv.Itoa(a.AnswerPeriodDays), LowerFineText: amount(a.LowerFine)}
+	if a.PublicationMonths > 0 {
+		f.PublicationMonthsText = strconv.Itoa(a.PublicationMonths)
+	}
+	return f
 }
 
 func (s *Server) authorityPage(c *gin.Context, st int, p adminAuthorityPage) {
@@ -120,10 +126,12 @@ func authorityInput(c *gin.Context, fe errs.Fields) authorityForm {
 		OnTheSpotPrefix: c.PostForm("on_the_spot_prefix"), CasePrefix: c.PostForm("case_prefix"),
 		ReconsiderationBody: c.PostForm("reconsideration_body"), Court: c.PostForm("court"),
 		PaymentInstructions: strings.ReplaceAll(c.PostForm("payment_instructions"), "\r\n", "\n"),
-		Address:             c.PostForm("address"), Phone: c.PostForm("phone")},
-		HearingPerson: strings.TrimSpace(c.PostForm("hearing_fine_person")),
-		HearingOrg:    strings.TrimSpace(c.PostForm("hearing_fine_org")),
-		AnswerDays:    strings.TrimSpace(c.PostForm("answer_period_days"))}
+		Address:             c.PostForm("address"), Phone: c.PostForm("phone"), CreditCode: c.PostForm("credit_code")},
+		LowerFineText:         strings.TrimSpace(c.PostForm("lower_fine")),
+		PublicationMonthsText: strings.TrimSpace(c.PostForm("publication_months")),
+		HearingPerson:         strings.TrimSpace(c.PostForm("hearing_fine_person")),
+		HearingOrg:            strings.TrimSpace(c.PostForm("hearing_fine_org")),
+		AnswerDays:            strings.TrimSpace(c.PostForm("answer_period_days"))}
 	if f.Domain == "" {
 		f.Domain = rules.DomainOther
 	}
@@ -140,6 +148,15 @@ func authorityInput(c *gin.Context, fe errs.Fields) authorityForm {
 	}
 	money("hearing_fine_person", f.HearingPerson, &f.HearingFinePerson)
 	money("hearing_fine_org", f.HearingOrg, &f.HearingFineOrg)
+	money("lower_fine", f.LowerFineText, &f.LowerFine)
+	if f.PublicationMonthsText != "" {
+		n, err := strconv.Atoi(f.PublicationMonthsText)
+		if err != nil {
+			fe.Add("publication_months", "公示期限应为1至120个月（不设置填0，即三年）")
+		} else {
+			f.PublicationMonths = n
+		}
+	}
 	if f.AnswerDays != "" {
 		n, err := strconv.Atoi(f.AnswerDays)
 		if err != nil || n == 0 {

@@ -14,13 +14,16 @@ import (
 //go:embed web/templates/*.html web/static/*
 var webFS embed.FS
 
+// publicPages are the public pages, parsed with layout.html.
+var publicPages = []string{"download", "verify"}
+
 // pages are the HTML pages, each parsed with the layout once at start-up,
 // so a broken page stops the service before it serves anything.
 type pages map[string]*template.Template
 
 func parsePages() (pages, error) {
 	p := pages{}
-	for _, name := range []string{"download", "verify"} {
+	for _, name := range publicPages {
 		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)

@@ -140,6 +140,11 @@ var (
 	Conditions        = Field{"conditions", "适用条件", Text, 5000}
 	FineBasis         = Field{"fine_basis", "罚款幅度的法定表述", Text, 2000}
 	ImportFileName    = Field{"file", "文件名", Line, 255}
+	// Publication (行政执法公示): the authority's credit code, the names an
+	// officer adds to mask, the reason of a withdrawal or early end.
+	AuthorityCreditCode = Field{"credit_code", "机关统一社会信用代码", Code, 18}
+	MaskName            = Field{"mask_names[]", "须遮蔽的姓名", Line, 50}
+	PublicationReason   = Field{"reason", "撤回或提前结束公示的原因", Text, 2000}
 )
 
 // The list fields.
@@ -158,6 +163,7 @@ var (
 	AuthorityItems = List{"authorities", "兼管执法机关", 16}
 	HolidayItems   = List{"holidays", "放假日期", 366}
 	WorkdayItems   = List{"workdays", "调休上班日期", 366}
+	MaskNameItems  = List{"mask_names", "须遮蔽的姓名", 30}
 )
 
 // Fields is every text field of the table, for the schema tests and the
@@ -170,12 +176,13 @@ var Fields = []Field{
 	AuthorityName, AuthorityShort, NumberPrefix, NoPenaltyPrefix, NoticePrefix, OnTheSpotPrefix, CasePrefix, Reconsideration, Court,
 	Payment, AuthorityAddress, AuthorityPhone, Username, DisplayName, CertificateNumber, OfficerArea, WithdrawReason, CorrectionReason,
 	ItemCode, ItemName, ViolatedProvision, PenaltyProvision, Conditions, FineBasis, ImportFileName,
+	AuthorityCreditCode, MaskName, PublicationReason,
 }
 
 // Lists is every list limit of the table.
 var Lists = []List{
 	EvidenceItems, AggravatingItems, MitigatingItems, PriorItems, PropertyItems, ProposedItems,
-	PenaltyTypeItems, DomainItems, RoleItems, AuthorityItems, HolidayItems, WorkdayItems,
+	PenaltyTypeItems, DomainItems, RoleItems, AuthorityItems, HolidayItems, WorkdayItems, MaskNameItems,
 }
 
 // Check adds a message under path (f.Path when path is "") when v breaks
