@@ -12,6 +12,7 @@ import (
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // MaxPrintBatch bounds one print job.
@@ -47,7 +48,10 @@ func (s *Service) Print(ctx context.Context, a Actor, ids []uint, opt PrintOptio
 	}
 	f := errs.Fields{}
 	for i := range docs {
-		if len(docs[i].PDF) == 0 {
+		switch {
+		case len(docs[i].PDF) == 0 && rules.IsFrozen(docs[i].Status):
+			f.Add("ids", "文书"+itoa(docs[i].ID)+"为批量生成的演示数据，没有存储正式文本")
+		case len(docs[i].PDF) == 0:
 			f.Add("ids", "文书"+itoa(docs[i].ID)+"尚未签发，不能打印正式文本")
 		}
 	}

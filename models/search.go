@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -129,7 +130,7 @@ func (s *Store) rarestGram(db *gorm.DB, part string, authorities []uint) (string
 	for _, g := range gs {
 		var n int64
 		sub := db.Session(&gorm.Session{NewDB: true}).Table("case_grams").Select("1").Where("gram = ? AND authority_id IN ?", g, authorities).Limit(gramCap)
-		if err := db.Session(&gorm.Session{NewDB: true}).Table("(?) AS g", sub).Count(&n).Error; err != nil {
+		if err := db.Session(&gorm.Session{NewDB: true}).Table("(?) AS t", sub).Count(&n).Error; err != nil {
 			return "", errs.Wrap(err, "count name grams")
 		}
 		if bestN < 0 || n < bestN {
@@ -246,3 +247,17 @@ func mergeByID[T any](parts [][]T, id func(*T) uint, desc bool, limit int) []T {
 // TotalCap is where a list stops counting: a total of TotalCap means
 // "TotalCap or more" (the page shows 10000+).
 const TotalCap = 10000
+
+// Analyze refreshes the planner's statistics after a bulk load (SQLite
+// ANALYZE, MySQL ANALYZE TABLE), so that it picks the lists' indexes.
+func (s *Store) Analyze(ctx context.Context) error {
+	q := "ANALYZE"
+	if s.dialect == DialectMySQL {
+		q = "ANALYZE TABLE cases, documents, case_grams, parties, print_marks"
+	}
+	rows, err := s.SQLDB().QueryContext(withoutQueryDeadline(ctx), q)
+	if err != nil {
+		return errs.Wrap(err, "analyze")
+	}
+	return rows.Close()
+}
