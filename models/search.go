@@ -19,7 +19,7 @@ import (
 // through an index, never by OR-ing every column into one scan:
 //
 //   - an id number or credit code (15 or 18 letters and digits): cases.party_key
-//   - a number with 〔〕 or 号: documents.number and cases.number, exactly
+//   - a number with 〔〕: documents.number and cases.number, exactly
 //   - a vehicle plate (浙A12345): cases.vehicle_plate
 //   - a catalogue code (SP-001): cases.violation_code
 //   - anything else, a part of the party's name: the name index case_grams
@@ -61,7 +61,7 @@ func classify(q string) search {
 	switch {
 	case partyKeyShape.MatchString(up) && digit.MatchString(up):
 		return search{searchParty, up}
-	case strings.ContainsAny(t, "〔〕[]") || (strings.HasSuffix(t, "号") && digit.MatchString(t)):
+	case strings.ContainsAny(t, "〔〕[]"): // FormatNumber's year brackets
 		return search{searchNumber, t}
 	case itemShape.MatchString(up):
 		return search{searchItem, up}

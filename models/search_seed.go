@@ -518,9 +518,9 @@ func (g *seeder) documents(b *seedBatch, sa *seedAuthority, caseID, officer uint
 		g.nextID.doc++
 		var (
 			series, number, issueDate, servedDate, method, servedTo any = "", nil, "", "", "", ""
-			year, serial                                           any = 0, 0
-			issuedAt, servedAt                                     any
-			sum                                                    any = ""
+			year, serial                                            any = 0, 0
+			issuedAt, servedAt                                      any
+			sum                                                     any = ""
 		)
 		if issued != nil {
 			issueDate, issuedAt = issued.Format(dateLayout), issued.UTC()
