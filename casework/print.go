@@ -187,6 +187,10 @@ type PrintQuery struct {
 	// Printed is models.PrintedYes (已打印), models.PrintedNo (未打印) or
 	// empty (both).
 	Printed string
+	// Before and After are the pager's cursors (document ids): the page
+	// after the one ending at Before, the page before the one starting at
+	// After.
+	Before, After uint
 }
 
 // PrintList lists issued documents (with their receipts) for printing,
@@ -196,5 +200,6 @@ func (s *Service) PrintList(ctx context.Context, a Actor, q PrintQuery) ([]model
 		q.Printed = ""
 	}
 	return s.store.ListDocuments(ctx, models.DocumentQuery{
-		Statuses: []string{models.DocIssued, models.DocServed}, Q: q.Q, Printed: q.Printed, Newest: true, Limit: MaxPrintBatch, Scope: a.Scope})
+		Statuses: []string{models.DocIssued, models.DocServed}, Q: q.Q, Printed: q.Printed, Newest: true, Limit: MaxPrintBatch, Scope: a.Scope,
+		Before: q.Before, After: q.After})
 }

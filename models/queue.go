@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,7 +48,7 @@ type DocumentQuery struct {
 	Printed string
 	Limit   int
 	// Before and After are the cursors: documents with an id below
-	// Before (newest first), above After (oldest first).
+	// Before, above After (newest first: the page just before After).
 	Before, After uint
 	// Scope is the authorities whose documents are listed.
 	Scope Scope
@@ -91,8 +92,11 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 	if err != nil {
 		return nil, err
 	}
+	// back: the page before After of a newest-first list, read upwards
+	// and turned.
+	back := q.Newest && q.After != 0 && q.Before == 0
 	order := "documents.id"
-	if q.Newest {
+	if q.Newest && !back {
 		order += " DESC"
 	}
 	var parts [][]DocumentRow
@@ -132,7 +136,10 @@ func (s *Store) ListDocuments(ctx context.Context, q DocumentQuery) ([]DocumentR
 			parts = append(parts, rows)
 		}
 	}
-	rows := mergeByID(parts, func(r *DocumentRow) uint { return r.ID }, q.Newest, q.Limit)
+	rows := mergeByID(parts, func(r *DocumentRow) uint { return r.ID }, q.Newest && !back, q.Limit)
+	if back {
+		slices.Reverse(rows)
+	}
 	return rows, s.lastPrints(ctx, rows)
 }
 
