@@ -466,11 +466,13 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 			d = d.Table("case_grams AS g").Joins("JOIN cases ON cases.id = g.case_id").
 				Where("g.gram = ? AND g.authority_id = ? AND cases.party_name LIKE ? ESCAPE '!'", gram, a, "%"+escapeLike(sr.value)+"%")
 		case searchNumber:
-			d = d.Table("cases").Where("cases.authority_id = ? AND cases.id IN ?", a, append(ids, 0))
+			d = d.Table("cases").Where("cases.authority_id + 0 = ? AND cases.id IN ?", a, append(ids, 0))
 		case searchNone:
 			d = d.Table(s.casesByAuthority()).Where("cases.authority_id = ?", a)
 		default:
-			d = searchWhere(d.Table("cases").Where("cases.authority_id = ?", a), sr)
+			// authority_id + 0: not through the authority's index, which a
+			// planner without statistics may prefer to the key's.
+			d = searchWhere(d.Table("cases").Where("cases.authority_id + 0 = ?", a), sr)
 		}
 		return s.caseFilters(ctx, d, q), key
 	}

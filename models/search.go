@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -251,13 +252,18 @@ const TotalCap = 10000
 // Analyze refreshes the planner's statistics after a bulk load (SQLite
 // ANALYZE, MySQL ANALYZE TABLE), so that it picks the lists' indexes.
 func (s *Store) Analyze(ctx context.Context) error {
-	q := "ANALYZE"
-	if s.dialect == DialectMySQL {
-		q = "ANALYZE TABLE cases, documents, case_grams, parties, print_marks"
+	ctx = withoutQueryDeadline(ctx)
+	if s.dialect != DialectMySQL {
+		if _, err := s.SQLDB().ExecContext(ctx, "ANALYZE"); err != nil {
+			return errs.Wrap(err, "analyze")
+		}
+		return nil
 	}
-	rows, err := s.SQLDB().QueryContext(withoutQueryDeadline(ctx), q)
+	rows, err := s.SQLDB().QueryContext(ctx, "ANALYZE TABLE cases, documents, case_grams, parties, print_marks")
 	if err != nil {
 		return errs.Wrap(err, "analyze")
 	}
-	return rows.Close()
+	for rows.Next() { // MySQL answers a row per table
+	}
+	return errors.Join(rows.Err(), rows.Close())
 }
