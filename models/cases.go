@@ -476,16 +476,22 @@ func (s *Store) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
 		}
 		return s.caseFilters(ctx, d, q), key
 	}
+	// A name search counts up to NameTotalCap: each match it counts is a
+	// case row read to check the name.
+	limit := int64(TotalCap)
+	if sr.kind == searchName {
+		limit = NameTotalCap
+	}
 	var total int64
 	for _, a := range auths {
 		d, _ := query(a)
 		var n int64
-		if err := s.conn(ctx).Table("(?) AS t", d.Select("1").Limit(TotalCap+1)).Count(&n).Error; err != nil {
+		if err := s.conn(ctx).Table("(?) AS t", d.Select("1").Limit(int(limit)+1)).Count(&n).Error; err != nil {
 			return CasePage{}, errs.Wrap(err, "count cases")
 		}
 		total += n
 	}
-	p := CasePage{Total: min(total, TotalCap), Capped: total > TotalCap}
+	p := CasePage{Total: min(total, limit), Capped: total > limit}
 	p.Page, p.PerPage = PageOf(q.Page, q.PerPage, p.Total)
 	offset := 0
 	if q.Before == 0 && q.After == 0 {

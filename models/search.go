@@ -249,6 +249,9 @@ func mergeByID[T any](parts [][]T, id func(*T) uint, desc bool, limit int) []T {
 // "TotalCap or more" (the page shows 10000+).
 const TotalCap = 10000
 
+// NameTotalCap is TotalCap of a search by a part of the name (1000+).
+const NameTotalCap = 1000
+
 // Analyze refreshes the planner's statistics after a bulk load (SQLite
 // ANALYZE, MySQL ANALYZE TABLE), so that it picks the lists' indexes.
 func (s *Store) Analyze(ctx context.Context) error {
