@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/go-gormigrate/gormigrate/v2"
+
+	"penaltydoc/models/dbtest"
 	"penaltydoc/rules"
 )
 
@@ -129,4 +132,42 @@ func TestCasePaging(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSearchMigration: migration 202612020010_search builds the name
+// index of the cases already there, and rolls back.
+func TestSearchMigration(t *testing.T) {
+	for _, db := range dbtest.DSNs(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openAt(t, db.DSN, "202612020006_lists")
+			for _, q := range []string{
+				"INSERT INTO authorities (name, short_name, domain, number_prefix, reconsideration_body, court) VALUES ('甲局', '甲', 'other', '甲市监处罚', '甲政府', '甲法院')",
+				"INSERT INTO cases (authority_id, item_id, violation_code, party_id, party_name, party_key, status, violation_date, discovered_date, facts_json, evaluation_json, officer_id, created_at, updated_at) " +
+					"VALUES (1, 1, 'X', 1, '杭州恒达商行', 'K', 'closed', '2025-01-01', '2025-01-02', '{}', '{}', 1, '2025-01-02 01:00:00', '2025-01-02 01:00:00')",
+			} {
+				if err := s.conn(ctx).Exec(q).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var n int64
+			if err := s.conn(ctx).Table("case_grams").Where("case_id = 1 AND authority_id = 1").Count(&n).Error; err != nil || n != int64(len(nameGrams("杭州恒达商行"))) {
+				t.Fatalf("grams of the existing case: %d %v, want %d", n, err, len(nameGrams("杭州恒达商行")))
+			}
+			p, err := s.ListCases(ctx, CaseQuery{Q: "恒达", Scope: Everything, Status: CaseClosed})
+			if err != nil || len(p.Cases) != 1 {
+				t.Fatalf("search after the migration: %+v %v", p, err)
+			}
+			i := slices.IndexFunc(migrations, func(m *gormigrate.Migration) bool { return m.ID == "202612020010_search" })
+			if err := s.migrator(ctx).RollbackMigration(migrations[i]); err != nil {
+				t.Fatal(err)
+			}
+			if s.db.Migrator().HasTable("case_grams") || s.db.Migrator().HasIndex("documents", "idx_documents_authority_status") {
+				t.Error("rollback left the name index or the list index")
+			}
+		})
+	}
 }
