@@ -335,10 +335,11 @@ func (s *Service) RecordStatement(ctx context.Context, a Actor, id uint, in Stat
 	return s.store.RecordStatement(ctx, a.record(), id, st)
 }
 
-// ListCases is a page of cases, newest first, and the total.
-func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) ([]models.CaseRow, int64, error) {
+// ListCases is a page of cases, newest first, with the (capped) total
+// and the next page's cursor.
+func (s *Service) ListCases(ctx context.Context, a Actor, q models.CaseQuery) (models.CasePage, error) {
 	if err := checkCaseQuery(&q, a); err != nil {
-		return nil, 0, err
+		return models.CasePage{}, err
 	}
 	return s.store.ListCases(ctx, q)
 }

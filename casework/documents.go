@@ -120,6 +120,10 @@ func (s *Service) Draft(ctx context.Context, a Actor, caseID uint, kind string) 
 	return s.view(ctx, a, d)
 }
 
+// ErrSeeded answers the opening of an issued document that has no stored
+// PDF: only the bulk seed (cmd/seed) makes such documents.
+var ErrSeeded = errs.E(errs.Conflict, "该文书为批量生成的演示数据，没有存储正式文本（PDF）")
+
 // PDF is a document's PDF and file name: the frozen bytes once issued,
 // else a draft (样稿, no number) rendered now from the template version the
 // document keeps.
@@ -130,6 +134,9 @@ func (s *Service) PDF(ctx context.Context, a Actor, id uint) ([]byte, string, er
 	}
 	if err := rules.MayDocument(a.staff(), rules.ActOpen, models.DocState(d, nil)); err != nil {
 		return nil, "", err
+	}
+	if len(d.PDF) == 0 && rules.IsFrozen(d.Status) {
+		return nil, "", ErrSeeded
 	}
 	if len(d.PDF) > 0 {
 		if d.Kind == rules.KindServiceReceipt {

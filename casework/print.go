@@ -12,6 +12,7 @@ import (
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
+	"penaltydoc/rules"
 )
 
 // MaxPrintBatch bounds one print job.
@@ -47,7 +48,10 @@ func (s *Service) Print(ctx context.Context, a Actor, ids []uint, opt PrintOptio
 	}
 	f := errs.Fields{}
 	for i := range docs {
-		if len(docs[i].PDF) == 0 {
+		switch {
+		case len(docs[i].PDF) == 0 && rules.IsFrozen(docs[i].Status):
+			f.Add("ids", "文书"+itoa(docs[i].ID)+"为批量生成的演示数据，没有存储正式文本")
+		case len(docs[i].PDF) == 0:
 			f.Add("ids", "文书"+itoa(docs[i].ID)+"尚未签发，不能打印正式文本")
 		}
 	}
@@ -183,6 +187,10 @@ type PrintQuery struct {
 	// Printed is models.PrintedYes (已打印), models.PrintedNo (未打印) or
 	// empty (both).
 	Printed string
+	// Before and After are the pager's cursors (document ids): the page
+	// after the one ending at Before, the page before the one starting at
+	// After.
+	Before, After uint
 }
 
 // PrintList lists issued documents (with their receipts) for printing,
@@ -192,5 +200,6 @@ func (s *Service) PrintList(ctx context.Context, a Actor, q PrintQuery) ([]model
 		q.Printed = ""
 	}
 	return s.store.ListDocuments(ctx, models.DocumentQuery{
-		Statuses: []string{models.DocIssued, models.DocServed}, Q: q.Q, Printed: q.Printed, Newest: true, Limit: MaxPrintBatch, Scope: a.Scope})
+		Statuses: []string{models.DocIssued, models.DocServed}, Q: q.Q, Printed: q.Printed, Newest: true, Limit: MaxPrintBatch, Scope: a.Scope,
+		Before: q.Before, After: q.After})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,9 @@ func (s *Store) CreateCase(ctx context.Context, a Actor, c *Case, f rules.Facts,
 		if err := tx.Create(c).Error; err != nil {
 			return errs.Wrap(err, "create case")
 		}
+		if err := reindexName(tx, c.ID, 0, "", c.AuthorityID, c.PartyName); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_case",
 			Entity: "case", EntityID: c.ID, ToStatus: CaseDraft, Detail: fmt.Sprintf("number=%s outcome=%s ground=%s officers=%s", *c.Number, ev.Outcome, ev.Ground, c.OfficerIDs)})
 	})
@@ -157,6 +161,7 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 		if err := rules.MayCase(a.Staff(), act, CaseState(&out)); err != nil {
 			return err
 		}
+		oldName, oldAuthority := out.PartyName, out.AuthorityID
 		out.SetFacts(f, ev)
 		pid, err := upsertParty(tx, f.Party)
 		if err != nil {
@@ -172,6 +177,9 @@ func (s *Store) UpdateCase(ctx context.Context, a Actor, id uint, act rules.Acti
 		}
 		if err := tx.Select("*").Omit("created_at").Updates(&out).Error; err != nil {
 			return errs.Wrap(err, "update case")
+		}
+		if err := reindexName(tx, id, oldAuthority, oldName, out.AuthorityID, out.PartyName); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: action,
 			Entity: "case", EntityID: id, FromStatus: out.Status, ToStatus: out.Status,
@@ -200,7 +208,7 @@ func (s *Store) CaseByID(ctx context.Context, sc Scope, id uint) (*Case, error) 
 // filter is a column with an index (cases: authority_id, officer_id,
 // status, violation_code, discovered_date; documents: case_id, issue_date).
 type CaseQuery struct {
-	Q      string // party name, id number, credit code or document number
+	Q      string // id number, credit code, number, plate, item code or a part of the party's name (classify)
 	Status string
 	// PaymentState filters on the payment state (rules.Pay*).
 	PaymentState string
@@ -211,7 +219,13 @@ type CaseQuery struct {
 	// (an issued or served decision; a superseded one no longer counts).
 	DecidedFrom, DecidedTo string
 	// Mine, when set, keeps the cases of that user ("my cases"; see mine).
-	Mine    uint
+	Mine uint
+	// Before keeps the cases with an id below it (the next page's cursor,
+	// CasePage.NextBefore); Page is an offset page when Before is 0.
+	Before uint
+	// After keeps the cases with an id above it, the page just before
+	// (CasePage.PrevAfter), still newest first.
+	After   uint
 	Page    int
 	PerPage int
 	// Scope is the authorities whose cases are listed.
@@ -296,14 +310,63 @@ func (s *Store) authorityNames(ctx context.Context) (map[uint]string, error) {
 // decidedStatuses are the states of a decision that decides its case.
 var decidedStatuses = []string{DocIssued, DocServed}
 
-// casesWhere is the case list's query: q's scope and filters on cases.
-func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
+// casesWhere is the register's and the count's query: q's scope, search
+// and filters on cases.
+func (s *Store) casesWhere(ctx context.Context, q CaseQuery) (*gorm.DB, error) {
 	db := q.Scope.filter(s.conn(ctx).Model(&Case{}), "cases.authority_id")
-	if t := strings.TrimSpace(q.Q); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		sub := s.conn(ctx).Model(&Document{}).Select("case_id").Where("number LIKE ? ESCAPE '!'", like)
-		db = db.Where("cases.party_name LIKE ? ESCAPE '!' OR cases.party_key = ? OR cases.violation_code = ? OR cases.number = ? OR cases.id IN (?)", like, strings.ToUpper(t), t, t, sub)
+	sr := classify(q.Q)
+	switch sr.kind {
+	case searchName:
+		auths, err := s.scopeAuthorities(s.conn(ctx), q.Scope)
+		if err != nil {
+			return nil, err
+		}
+		gram, err := s.rarestGram(s.conn(ctx), sr.value, auths)
+		if err != nil {
+			return nil, err
+		}
+		sub := s.conn(ctx).Table("case_grams").Select("case_id").Where("gram = ? AND authority_id IN ?", gram, auths)
+		db = db.Where("cases.id IN (?) AND cases.party_name LIKE ? ESCAPE '!'", sub, "%"+escapeLike(sr.value)+"%")
+	case searchNumber:
+		ids, err := s.casesNumbered(ctx, sr.value)
+		if err != nil {
+			return nil, err
+		}
+		db = db.Where("cases.id IN ?", append(ids, 0))
+	default:
+		db = searchWhere(db, sr)
 	}
+	return s.caseFilters(ctx, db, q), nil
+}
+
+// searchWhere is the condition of an exact search (party key, plate,
+// item code) on cases.
+func searchWhere(db *gorm.DB, sr search) *gorm.DB {
+	switch sr.kind {
+	case searchParty:
+		return db.Where("cases.party_key = ?", sr.value)
+	case searchPlate:
+		return db.Where("cases.vehicle_plate = ?", sr.value)
+	case searchItem:
+		return db.Where("cases.violation_code = ?", sr.value)
+	}
+	return db
+}
+
+// casesNumbered are the cases numbered n or with a document numbered n.
+func (s *Store) casesNumbered(ctx context.Context, n string) ([]uint, error) {
+	var ids, more []uint
+	if err := s.conn(ctx).Table("cases").Where("number = ?", n).Pluck("id", &ids).Error; err != nil {
+		return nil, errs.Wrap(err, "find case by number")
+	}
+	if err := s.conn(ctx).Table("documents").Where("number = ?", n).Pluck("case_id", &more).Error; err != nil {
+		return nil, errs.Wrap(err, "find document by number")
+	}
+	return append(ids, more...), nil
+}
+
+// caseFilters adds q's filters but the scope and the search to db.
+func (s *Store) caseFilters(ctx context.Context, db *gorm.DB, q CaseQuery) *gorm.DB {
 	if q.Status != "" {
 		db = db.Where("cases.status = ?", q.Status)
 	} else {
@@ -340,19 +403,152 @@ func (s *Store) casesWhere(ctx context.Context, q CaseQuery) *gorm.DB {
 // MaxCasesPerPage bounds a page of the case list.
 const MaxCasesPerPage = 100
 
-// ListCases returns a page of cases, newest first, and the total count.
-func (s *Store) ListCases(ctx context.Context, q CaseQuery) ([]CaseRow, int64, error) {
+// caseListColumns are the columns a case list shows and answers: not the
+// facts, the evaluation or the instalments (JSON).
+var caseListColumns = []string{"cases.id", "cases.number", "cases.authority_id", "cases.item_id", "cases.violation_code", "cases.party_id",
+	"cases.party_name", "cases.party_key", "cases.status", "cases.violation_date", "cases.discovered_date", "cases.decision_date",
+	"cases.outcome", "cases.ground", "cases.statement", "cases.hearing_held", "cases.hearing_result", "cases.waived",
+	"cases.statement_outcome", "cases.hearing_date", "cases.discussion_date", "cases.discussion_participants", "cases.discussion_conclusion",
+	"cases.vehicle_plate", "cases.payment_state", "cases.hearing_requested", "cases.hearing_scheduled", "cases.hearing_time",
+	"cases.hearing_place", "cases.hearing_host_id", "cases.hearing_host", "cases.hearing_participants", "cases.hearing_summary",
+	"cases.officer_id", "cases.officer_ids", "cases.withdrawn_reason", "cases.withdrawn_by_id", "cases.withdrawn_at",
+	"cases.created_at", "cases.updated_at"}
+
+// CasePage is a page of the case list.
+type CasePage struct {
+	Cases []CaseRow
+	// Total counts the cases up to TotalCap; Capped says there are more.
+	Total  int64
+	Capped bool
+	// Page is the page asked for (by page=, or carried beside before=).
+	Page, PerPage int
+	// More says a further page follows: NextBefore is its cursor.
+	More       bool
+	NextBefore uint
+	// Prev says a newer page comes before: PrevAfter is its cursor.
+	Prev      bool
+	PrevAfter uint
+}
+
+// ListCases returns a page of cases, newest first: those below q.Before
+// (keyset), else page q.Page (an offset, bounded by TotalCap). Each of
+// the scope's authorities is read from its own index range in id order
+// and the ranges merged, so that a page costs the same at any size.
+func (s *Store) ListCases(ctx context.Context, q CaseQuery) (CasePage, error) {
+	db := s.conn(ctx)
+	auths, err := s.scopeAuthorities(db, q.Scope)
+	if err != nil {
+		return CasePage{}, err
+	}
+	sr := classify(q.Q)
+	var (
+		gram string
+		ids  []uint
+	)
+	switch sr.kind {
+	case searchName:
+		if gram, err = s.rarestGram(db, sr.value, auths); err != nil {
+			return CasePage{}, err
+		}
+	case searchNumber:
+		if ids, err = s.casesNumbered(ctx, sr.value); err != nil {
+			return CasePage{}, err
+		}
+	}
+	// query is authority a's cases of q, without the keyset, the order and
+	// the limit; key is the column the order and the keyset run on.
+	query := func(a uint) (*gorm.DB, string) {
+		d := s.conn(ctx)
+		key := "cases.id"
+		switch sr.kind {
+		case searchName:
+			key = "g.case_id"
+			d = d.Table("case_grams AS g").Joins("JOIN cases ON cases.id = g.case_id").
+				Where("g.gram = ? AND g.authority_id = ? AND cases.party_name LIKE ? ESCAPE '!'", gram, a, "%"+escapeLike(sr.value)+"%")
+		case searchNumber:
+			d = d.Table("cases").Where("cases.authority_id + 0 = ? AND cases.id IN ?", a, append(ids, 0))
+		case searchNone:
+			d = d.Table(s.casesByAuthority()).Where("cases.authority_id = ?", a)
+		default:
+			// authority_id + 0: not through the authority's index, which a
+			// planner without statistics may prefer to the key's.
+			d = searchWhere(d.Table("cases").Where("cases.authority_id + 0 = ?", a), sr)
+		}
+		return s.caseFilters(ctx, d, q), key
+	}
+	// A name search counts up to NameTotalCap: each match it counts is a
+	// case row read to check the name.
+	limit := int64(TotalCap)
+	if sr.kind == searchName {
+		limit = NameTotalCap
+	}
 	var total int64
-	if err := s.casesWhere(ctx, q).Count(&total).Error; err != nil {
-		return nil, 0, errs.Wrap(err, "count cases")
+	for _, a := range auths {
+		d, _ := query(a)
+		var n int64
+		if err := s.conn(ctx).Table("(?) AS t", d.Select("1").Limit(int(limit)+1)).Count(&n).Error; err != nil {
+			return CasePage{}, errs.Wrap(err, "count cases")
+		}
+		total += n
 	}
-	q.Page, q.PerPage = PageOf(q.Page, q.PerPage, total)
-	var cs []Case
-	if err := s.casesWhere(ctx, q).Order("cases.id DESC").Limit(q.PerPage).Offset((q.Page - 1) * q.PerPage).Find(&cs).Error; err != nil {
-		return nil, 0, errs.Wrap(err, "list cases")
+	p := CasePage{Total: min(total, limit), Capped: total > limit}
+	p.Page, p.PerPage = PageOf(q.Page, q.PerPage, p.Total)
+	offset := 0
+	if q.Before == 0 && q.After == 0 {
+		offset = (p.Page - 1) * p.PerPage
 	}
-	rows, err := s.caseRows(ctx, cs)
-	return rows, total, err
+	want := offset + p.PerPage + 1
+	back := q.After != 0 && q.Before == 0 // the page before After: read upwards, then turned
+	parts := make([][]Case, 0, len(auths))
+	for _, a := range auths {
+		d, key := query(a)
+		order := key + " DESC"
+		switch {
+		case q.Before != 0:
+			d = d.Where(key+" < ?", q.Before)
+		case back:
+			d, order = d.Where(key+" > ?", q.After), key
+		}
+		var cs []Case
+		if err := d.Select(caseListColumns).Order(order).Limit(want).Find(&cs).Error; err != nil {
+			return CasePage{}, errs.Wrap(err, "list cases")
+		}
+		parts = append(parts, cs)
+	}
+	cs := mergeByID(parts, func(c *Case) uint { return c.ID }, !back, want)
+	cs = cs[min(offset, len(cs)):]
+	beyond := len(cs) > p.PerPage
+	if beyond {
+		cs = cs[:p.PerPage]
+	}
+	if back {
+		slices.Reverse(cs)
+		p.Prev, p.More = beyond, true
+	} else {
+		p.Prev, p.More = q.Before != 0 || offset > 0, beyond
+	}
+	if len(cs) > 0 {
+		if p.More {
+			p.NextBefore = cs[len(cs)-1].ID
+		}
+		if p.Prev {
+			p.PrevAfter = cs[0].ID
+		}
+	}
+	p.Cases, err = s.caseRows(ctx, cs)
+	return p, err
+}
+
+// casesByAuthority is the cases table as the unsearched list reads it:
+// MariaDB's planner, left alone, may walk the primary key backwards for
+// the order and filter by authority, which reads the whole table for a
+// small authority; told to, it reads the authority's index range, in id
+// order as InnoDB's secondary indexes end with the primary key.
+func (s *Store) casesByAuthority() string {
+	if s.dialect == DialectMySQL {
+		return "cases FORCE INDEX (idx_cases_authority_id, idx_cases_authority_status)"
+	}
+	return "cases"
 }
 
 // PageOf is the page a list answers for page and perPage over total rows:
@@ -369,7 +565,11 @@ func PageOf(page, perPage int, total int64) (int, int) {
 // CountCases counts the cases q selects.
 func (s *Store) CountCases(ctx context.Context, q CaseQuery) (int64, error) {
 	var total int64
-	if err := s.casesWhere(ctx, q).Count(&total).Error; err != nil {
+	db, err := s.casesWhere(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	if err := db.Count(&total).Error; err != nil {
 		return 0, errs.Wrap(err, "count cases")
 	}
 	return total, nil
@@ -430,7 +630,11 @@ func (s *Store) CaseRegister(ctx context.Context, q CaseQuery, fn func(*Register
 	var after uint
 	for {
 		var cs []Case
-		if err := s.casesWhere(ctx, q).Select(registerColumns).Where("cases.id > ?", after).Order("cases.id").Limit(registerChunk).Find(&cs).Error; err != nil {
+		db, err := s.casesWhere(ctx, q)
+		if err != nil {
+			return err
+		}
+		if err := db.Select(registerColumns).Where("cases.id > ?", after).Order("cases.id").Limit(registerChunk).Find(&cs).Error; err != nil {
 			return errs.Wrap(err, "read case register")
 		}
 		if len(cs) == 0 {

@@ -65,14 +65,15 @@ func TestListsMigration(t *testing.T) {
 				{CaseQuery{Mine: 2}, 0},
 			} {
 				tc.q.Scope = Everything
-				cs, total, err := s.ListCases(ctx, tc.q)
+				p, err := s.ListCases(ctx, tc.q)
+				cs, total := p.Cases, p.Total
 				if err != nil || len(cs) != tc.want || total != int64(tc.want) {
 					t.Errorf("%+v: %d cases (%d) %v, want %d", tc.q, len(cs), total, err, tc.want)
 				}
 			}
 			// The zero scope sees nothing.
-			if cs, _, err := s.ListCases(ctx, CaseQuery{}); err != nil || len(cs) != 0 {
-				t.Errorf("zero scope: %d cases %v", len(cs), err)
+			if p, err := s.ListCases(ctx, CaseQuery{}); err != nil || len(p.Cases) != 0 {
+				t.Errorf("zero scope: %d cases %v", len(p.Cases), err)
 			}
 		})
 	}

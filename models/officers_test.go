@@ -123,13 +123,14 @@ func TestOfficersStore(t *testing.T) {
 				if err != nil || got.Status != DocWithdrawn || got.WithdrawnReason != "重复立案" || got.WithdrawnByID == nil {
 					t.Errorf("draft after the case's withdrawal: %+v %v", got, err)
 				}
-				cs, _, err := s.ListCases(ctx, CaseQuery{Scope: Everything})
+				p, err := s.ListCases(ctx, CaseQuery{Scope: Everything})
+				cs := p.Cases
 				for _, x := range cs {
 					if x.ID == c.ID {
 						t.Errorf("withdrawn case %d in the default list", c.ID)
 					}
 				}
-				if cs, _, err = s.ListCases(ctx, CaseQuery{Scope: Everything, Status: CaseWithdrawn}); err != nil || len(cs) == 0 {
+				if p, err = s.ListCases(ctx, CaseQuery{Scope: Everything, Status: CaseWithdrawn}); err != nil || len(p.Cases) == 0 {
 					t.Errorf("withdrawn filter: %d cases, %v", len(cs), err)
 				}
 			})

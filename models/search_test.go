@@ -29,8 +29,8 @@ func TestSearchLiteral(t *testing.T) {
 		}
 		for q, want := range map[string]int{"张_": 1, "_": 1, "%": 1, "百分%": 1, `\`: 1, `反\斜`: 1, "!": 1, "!号": 1,
 			"张": 2, "商行": 5, "%%": 0, "!%": 0, `\%`: 0} {
-			_, n, err := s.ListCases(ctx, CaseQuery{Q: q, Scope: Everything})
-			if err != nil || n != int64(want) {
+			p, err := s.ListCases(ctx, CaseQuery{Q: q, Scope: Everything})
+			if n := p.Total; err != nil || n != int64(want) {
 				t.Errorf("cases matching %q: %d %v, want %d", q, n, err, want)
 			}
 			docs, err := s.ListDocuments(ctx, DocumentQuery{Q: q, Scope: Everything})

@@ -170,7 +170,11 @@ func applyRevision(tx *gorm.DB, d *Document, c *Case) error {
 	if d.RevisionFacts == nil || d.RevisionEvaluation == nil {
 		return nil
 	}
+	oldName := c.PartyName
 	c.SetFacts(*d.RevisionFacts, *d.RevisionEvaluation)
+	if err := reindexName(tx, c.ID, c.AuthorityID, oldName, c.AuthorityID, c.PartyName); err != nil {
+		return err
+	}
 	pid, err := upsertParty(tx, c.Facts.Party)
 	if err != nil {
 		return err

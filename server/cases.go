@@ -282,11 +282,12 @@ func (s *Server) handleDiscussion(c *gin.Context) {
 
 func (s *Server) handleListCases(c *gin.Context) {
 	q := caseQueryOf(c, s.actor(c), false)
-	cs, total, err := s.work.ListCases(c.Request.Context(), s.actor(c), q)
+	p, err := s.work.ListCases(c.Request.Context(), s.actor(c), q)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	cs := p.Cases
 	out := make([]caseJSON, 0, len(cs))
 	for i := range cs {
 		j := toCaseJSON(&cs[i].Case, false)
@@ -296,8 +297,14 @@ func (s *Server) handleListCases(c *gin.Context) {
 		}
 		out = append(out, j)
 	}
-	page, _ := models.PageOf(q.Page, q.PerPage, total)
-	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total, "page": page})
+	body := gin.H{"cases": out, "total": p.Total, "total_capped": p.Capped, "page": p.Page, "more": p.More}
+	if p.More {
+		body["next_before"] = p.NextBefore
+	}
+	if p.Prev {
+		body["prev_after"] = p.PrevAfter
+	}
+	c.JSON(http.StatusOK, body)
 }
 
 // caseStep binds the JSON body into in and answers the case fn returns.

@@ -16,7 +16,7 @@ import (
 
 // caseQueryOf reads the case list's filters from the URL, the same for the
 // API, the page and the register: q, status, item, from/to (filed),
-// decided_from/decided_to, mine, page, per_page. mine is "1" (my cases) or
+// decided_from/decided_to, mine, before and after (the cursors), page, per_page. mine is "1" (my cases) or
 // "0" (all); absent, it is myDefault.
 func caseQueryOf(c *gin.Context, a casework.Actor, myDefault bool) models.CaseQuery {
 	q := models.CaseQuery{Q: strings.TrimSpace(c.Query("q")), Status: strings.TrimSpace(c.Query("status")),
@@ -26,6 +26,12 @@ func caseQueryOf(c *gin.Context, a casework.Actor, myDefault bool) models.CaseQu
 		DecidedFrom: strings.TrimSpace(c.Query("decided_from")), DecidedTo: strings.TrimSpace(c.Query("decided_to"))}
 	q.Page, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
 	q.PerPage, _ = strconv.Atoi(c.DefaultQuery("per_page", "20"))
+	if b, err := strconv.ParseUint(c.Query("before"), 10, 64); err == nil {
+		q.Before = uint(b)
+	}
+	if b, err := strconv.ParseUint(c.Query("after"), 10, 64); err == nil {
+		q.After = uint(b)
+	}
 	mine := myDefault
 	switch c.Query("mine") {
 	case "1", "true":

@@ -22,6 +22,7 @@ type casesPage struct {
 	PaymentStates []option
 	Cases         []models.CaseRow
 	Total         int64
+	Capped        bool // Total is TotalCap: 10000+ cases
 	Page          int
 	Pages         int
 	// MineURL and AllURL are the two tabs, ExportURL the register of the
@@ -60,7 +61,7 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 	for _, it := range items {
 		p.Items = append(p.Items, option{it.Code, it.Code + " " + it.Name})
 	}
-	p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), a, q)
+	list, err := s.work.ListCases(c.Request.Context(), a, q)
 	var e *errs.Error
 	if errors.As(err, &e) && e.Code == errs.Invalid {
 		// A date typed by hand into the URL: the list without the bad dates,
@@ -72,14 +73,14 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 				*d = ""
 			}
 		}
-		p.Cases, p.Total, err = s.work.ListCases(c.Request.Context(), a, clean)
+		list, err = s.work.ListCases(c.Request.Context(), a, clean)
 	}
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
 	p.Query = q
-	p.Page, _ = models.PageOf(q.Page, casesPerPage, p.Total)
+	p.Cases, p.Total, p.Capped, p.Page = list.Cases, list.Total, list.Capped, list.Page
 	p.Pages = int((p.Total + casesPerPage - 1) / casesPerPage)
 	link := func(path string, change func(v map[string][]string)) string {
 		v := caseFilterValues(q)
@@ -89,14 +90,18 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 	p.MineURL = link("/cases", func(v map[string][]string) { v["mine"] = []string{"1"} })
 	p.AllURL = link("/cases", func(v map[string][]string) { v["mine"] = []string{"0"} })
 	p.ExportURL = link("/cases/export.xlsx", func(map[string][]string) {})
-	page := func(n int) func(v map[string][]string) {
-		return func(v map[string][]string) { v["page"] = []string{itoa(uint(n))} }
+	// The pager carries the cursor (before/after) with the filters, and the
+	// page number only to show it.
+	cursor := func(name string, id uint, page int) func(v map[string][]string) {
+		return func(v map[string][]string) {
+			v[name], v["page"] = []string{itoa(id)}, []string{itoa(uint(max(page, 1)))}
+		}
 	}
-	if p.Page > 1 {
-		p.PrevURL = link("/cases", page(p.Page-1))
+	if list.Prev {
+		p.PrevURL = link("/cases", cursor("after", list.PrevAfter, p.Page-1))
 	}
-	if p.Page < p.Pages {
-		p.NextURL = link("/cases", page(p.Page+1))
+	if list.More {
+		p.NextURL = link("/cases", cursor("before", list.NextBefore, p.Page+1))
 	}
 	s.ui(c, http.StatusOK, "ui_cases", p)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,18 +23,45 @@ type printPage struct {
 	Selected map[uint]bool
 	// Receipts and Duplex are the print options as last chosen.
 	Receipts, Duplex bool
+	// PrevURL and NextURL are the pager's links (上一页/下一页), with the
+	// filters and a cursor.
+	PrevURL, NextURL string
 }
 
 // printList lists issued documents (with their receipts) for printing,
 // newest first, with their print marks.
 func (s *Server) printList(c *gin.Context, st int, p printPage) {
-	rows, err := s.work.PrintList(c.Request.Context(), s.actor(c), casework.PrintQuery{Q: p.Q, Printed: p.Printed})
+	before, _ := strconv.ParseUint(c.Query("before"), 10, 64)
+	after, _ := strconv.ParseUint(c.Query("after"), 10, 64)
+	rows, err := s.work.PrintList(c.Request.Context(), s.actor(c), casework.PrintQuery{Q: p.Q, Printed: p.Printed, Before: uint(before), After: uint(after)})
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
 	for _, r := range rows {
 		p.Rows = append(p.Rows, queueRow{DocumentRow: r, Name: rules.KindName(r.Kind), StatusName: rules.DocStatusName(r.Status)})
+	}
+	// The pager: a full page has one after it; a page reached by a cursor
+	// (or a back page that came full) one before it.
+	link := func(name string, id uint) string {
+		v := url.Values{}
+		if p.Q != "" {
+			v.Set("q", p.Q)
+		}
+		if p.Printed != "" {
+			v.Set("printed", p.Printed)
+		}
+		v.Set(name, itoa(id))
+		return "/print?" + v.Encode()
+	}
+	if n := len(rows); n > 0 {
+		full := n == casework.MaxPrintBatch
+		if full || after != 0 {
+			p.NextURL = link("before", rows[n-1].ID)
+		}
+		if before != 0 || (after != 0 && full) {
+			p.PrevURL = link("after", rows[0].ID)
+		}
 	}
 	s.ui(c, st, "ui_print", p)
 }

@@ -267,8 +267,8 @@ func TestWebCaseForm(t *testing.T) {
 		if !strings.Contains(body, "当事人驾驶浙A12345小型轿车") || !strings.Contains(body, "TR-003</textarea>") {
 			t.Error("textareas not kept")
 		}
-		if _, n, _ := e.store.ListCases(t.Context(), models.CaseQuery{Scope: models.Everything}); n != 0 {
-			t.Errorf("%d cases stored from a bad form", n)
+		if p, _ := e.store.ListCases(t.Context(), models.CaseQuery{Scope: models.Everything}); p.Total != 0 {
+			t.Errorf("%d cases stored from a bad form", p.Total)
 		}
 		// Fixed: stored, evaluated, shown.
 		st, b, h := w.post("/cases/new", trafficForm(goodID))
