@@ -24,7 +24,11 @@ import (
 
 func init() { models.BcryptCost = bcrypt.MinCost }
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	stopBrowser()
+	os.Exit(code)
+}
 
 // envDB is the database newEnv boots on, migrated and seeded once per test
 // binary and copied for every test (newEnv's own Migrate and Seed then
