@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -45,6 +46,29 @@ func (e *env) at(day string) {
 	e.now = t
 }
 
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// envDB is the database newEnv works on, migrated and seeded once per test
+// binary and copied for every test (newEnv's own Migrate and Seed then
+// find nothing to do).
+var envDB = &dbtest.Template{Name: "casework", Prepare: func(ctx context.Context, dsn string) error {
+	store, err := models.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err = store.Seed(ctx, envSeed())
+	return err
+}}
+
+// envSeed is what newEnv seeds with.
+func envSeed() models.SeedOptions {
+	return models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All(), Seal: render.SampleSeal()}
+}
+
 func newEnv(t testing.TB, db dbtest.DB) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -56,7 +80,7 @@ func newEnv(t testing.TB, db dbtest.DB) *env {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: "admin-password-1", Templates: templates.All(), Seal: render.SampleSeal()}); err != nil {
+	if _, err := store.Seed(ctx, envSeed()); err != nil {
 		t.Fatal(err)
 	}
 	r, err := sharedRenderer()
@@ -104,7 +128,7 @@ func (e *env) named(in CaseInput) CaseInput {
 }
 
 func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, db := range dbtest.DSNs(t) {
+	for _, db := range envDB.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) { fn(t, newEnv(t, db)) })
 	}
 }

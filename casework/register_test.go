@@ -14,7 +14,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"penaltydoc/models"
-	"penaltydoc/models/dbtest"
 	"penaltydoc/rules"
 )
 
@@ -40,7 +39,7 @@ func fillRegister(tb testing.TB, e *env, n int) {
 //
 //	go test ./casework -run '^$' -bench ExportRegister -benchtime 1x
 func BenchmarkExportRegister(b *testing.B) {
-	e := newEnv(b, dbtest.SQLite(b))
+	e := newEnv(b, envDB.SQLite(b))
 	fillRegister(b, e, MaxExportRows)
 	ctx := context.Background()
 	for b.Loop() {
@@ -81,7 +80,7 @@ func BenchmarkExportRegister(b *testing.B) {
 func TestExportRegister(t *testing.T) {
 	defer func(m int) { MaxExportRows = m }(MaxExportRows)
 	MaxExportRows = 2600
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	ctx := context.Background()
 	n := MaxExportRows
 	fillRegister(t, e, n)

@@ -12,6 +12,7 @@ import (
 // TestAdminMigration: users stored before 202612020003_admin need no
 // password change; their sessions still resolve.
 func TestAdminMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

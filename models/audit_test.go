@@ -364,6 +364,7 @@ func TestAuditConcurrentAppends(t *testing.T) {
 // in id order (ids with gaps, times with nanoseconds), later entries link
 // on, and it rolls back and runs again.
 func TestAuditChainMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -420,7 +421,7 @@ func TestAuditChainMigration(t *testing.T) {
 // chain's head meanwhile, so another transaction holding that row can
 // append its entry and commit: no deadlock.
 func TestAuditHeadLockedLast(t *testing.T) {
-	s := openMigrated(t, dbtest.MySQL(t).DSN)
+	s := openMigrated(t, migratedDB.MySQL(t).DSN)
 	ctx := t.Context()
 	c := &Case{AuthorityID: 1, ItemID: 1}
 	if err := s.conn(ctx).Create(c).Error; err != nil {

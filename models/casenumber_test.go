@@ -62,6 +62,7 @@ func TestCaseNumbersConcurrent(t *testing.T) {
 // get them in id order, by authority and the year they were filed, and the
 // series goes on from there.
 func TestCaseNumberMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

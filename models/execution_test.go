@@ -16,6 +16,7 @@ import (
 // migration; a no-penalty case stays closed; the new columns and the
 // payments table work, and the rollback takes them away.
 func TestEnforcementMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

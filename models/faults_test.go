@@ -16,7 +16,6 @@ import (
 	"gorm.io/gorm"
 
 	"penaltydoc/errs"
-	"penaltydoc/models/dbtest"
 )
 
 // sqliteErr has the driver's error's Code method.
@@ -91,7 +90,7 @@ func openWith(t testing.TB, dsn string, opts Options) *Store {
 // here are indexed look-ups, and its one outage, a write lock held
 // elsewhere, is bounded by the busy timeout (TestSQLiteLocked).
 func TestQueryDeadline(t *testing.T) {
-	for _, db := range dbtest.DSNs(t) {
+	for _, db := range migratedDB.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			s := openWith(t, db.DSN, Options{QueryTimeout: 300 * time.Millisecond})
 			// Endless on SQLite (a recursive count), five seconds on MySQL.
@@ -139,7 +138,7 @@ func TestQueryDeadline(t *testing.T) {
 // unavailable within the query deadline instead of internal after a
 // ten-second wait; reads go on (WAL); writes go through once it is let go.
 func TestSQLiteLocked(t *testing.T) {
-	db := dbtest.SQLite(t)
+	db := migratedDB.SQLite(t)
 	s := openWith(t, db.DSN, Options{QueryTimeout: 300 * time.Millisecond})
 	path := strings.TrimPrefix(db.DSN, "sqlite:")
 	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate")

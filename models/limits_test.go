@@ -201,6 +201,7 @@ func TestSchemaHoldsLimits(t *testing.T) {
 // TestLimitsMigrationRollback: 202612010004_limits widens basis_json on
 // MySQL and its rollback narrows it again; on SQLite it changes nothing.
 func TestLimitsMigrationRollback(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		db := s.conn(context.Background())
 		typ := func() string { return strings.ToLower(columns(t, db)["documents.basis_json"].DatabaseTypeName()) }

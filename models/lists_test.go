@@ -13,6 +13,7 @@ import (
 // documents already there list as never printed, print marks and the
 // decided-between filter work on them.
 func TestListsMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 // migration adds the officers' columns, names every case's creating
 // officer, and rolls back.
 func TestOfficersMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

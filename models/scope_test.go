@@ -11,6 +11,7 @@ import (
 // 202612010003 join the first authority; admins without one stay the
 // deployment's admins.
 func TestScopingMigration(t *testing.T) {
+	t.Parallel() // its own fresh databases; DDL waits on the database, not the CPU
 	for _, db := range dbtest.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()

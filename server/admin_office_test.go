@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"penaltydoc/models/dbtest"
 )
 
 // auditRowRE finds the entries' ids in the audit table.
@@ -349,7 +347,7 @@ func TestAuditPage(t *testing.T) {
 // TestNotFoundAndFavicon: a browser gets the Chinese 404 page, the API and
 // clients that do not ask for HTML JSON; the favicon is an ICO.
 func TestNotFoundAndFavicon(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	get := func(path, accept string) (*http.Response, string) {
 		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
 		if accept != "" {

@@ -9,15 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestCheckAudit: -check-audit through run() reports a clean chain with
 // its head, checks an anchor, and names the first bad entry of a chain
 // altered through raw SQL with a non-nil error; it starts no server.
 func TestCheckAudit(t *testing.T) {
-	for _, db := range dbtest.DSNs(t) {
+	for _, db := range envDB.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			e := newEnv(t, db) // seeding and the sign-ins write entries
 			check := func(args ...string) (string, error) {

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-
-	"penaltydoc/models/dbtest"
 )
 
 // access says who may call a route: "public" (anyone), "signed-in" (any
@@ -174,7 +172,7 @@ var access = map[string][]string{
 // included: 401 without a token, 403 for a role the route does not allow,
 // neither for one it does. A route missing from the table fails the test.
 func TestAuthorizationMatrix(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	engine := e.srv.Config.Handler.(*gin.Engine)
 	roles := []string{"", officer, reviewer, approver, clerk, editor, admin}
 	for _, rt := range engine.Routes() {
@@ -236,7 +234,7 @@ func passwordFor(role string) string {
 // a POST without the session's CSRF token gets the 403 page even for a role
 // that is allowed; an allowed role gets through.
 func TestWebAuthorizationMatrix(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	engine := e.srv.Config.Handler.(*gin.Engine)
 	clients := map[string]*webClient{"": newWebClient(t, e.srv.URL)}
 	for _, role := range []string{officer, reviewer, approver, clerk, editor, admin} {

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserAdminTemplate: an admin reaches the template editor through
@@ -14,7 +12,7 @@ import (
 // textarea with the typed body kept.
 func TestBrowserAdminTemplate(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	b := tab{t, ctx}
 	run := b.run

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserCorrection drives a correction that changes the facts in
@@ -22,7 +20,7 @@ import (
 // verify pages answer.
 func TestBrowserCorrection(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	b := tab{t, ctx}
 	run, textOf := b.run, b.text

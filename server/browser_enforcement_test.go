@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserPaymentAndClosing: the clerk records a partial payment of a
@@ -18,7 +16,7 @@ import (
 // issues it and the case shows 已结案.
 func TestBrowserPaymentAndClosing(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	dec := issueDecision(t, e)
 	var cs execCase
 	e.doJSON("GET", fmt.Sprintf("/api/v1/cases/%d", dec.CaseID), e.tokens[officer], nil, 200, &cs)
@@ -115,7 +113,7 @@ func TestBrowserPaymentAndClosing(t *testing.T) {
 // drafted.
 func TestBrowserHearing(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	caseID := newPenaltyCase(t, e)
 	base := e.srv.URL
 	b := tab{t, ctx}

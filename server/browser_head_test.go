@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserHeadApprovesNoPenalty: a first offence's 不予行政处罚决定书 is
@@ -17,7 +15,7 @@ import (
 // decision.
 func TestBrowserHeadApprovesNoPenalty(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	b := tab{t, ctx}
 	b.run("desktop size", chromedp.EmulateViewport(1280, 900))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"penaltydoc/models/dbtest"
 	"penaltydoc/rules"
 )
 
@@ -19,7 +18,7 @@ import (
 // forward buttons bring each list back with its filters shown.
 func TestBrowserCaseList(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	w := newListWorld(t, e)
 	b := tab{t, ctx}
 	b.run("desktop size", chromedp.EmulateViewport(1280, 900))
@@ -115,7 +114,7 @@ type printResult struct {
 // 未打印 no longer lists them.
 func TestBrowserBatchPrint(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	dec := issueDecision(t, e)
 	docs, err := e.store.CaseDocuments(t.Context(), dec.CaseID)
 	if err != nil {

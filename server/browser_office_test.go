@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"penaltydoc/models"
-	"penaltydoc/models/dbtest"
 	"penaltydoc/render"
 )
 
@@ -21,7 +20,7 @@ import (
 // then the clerk issues.
 func TestBrowserAuthoritySeal(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	caseID := newPenaltyCase(t, e)
 	cs, err := e.store.CaseByID(context.Background(), models.Everything, caseID)
@@ -122,7 +121,7 @@ func TestBrowserAuthoritySeal(t *testing.T) {
 // they sign in again.
 func TestBrowserDeactivateUser(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	officerCtx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
@@ -176,7 +175,7 @@ func userNamed(t *testing.T, e *testEnv, name string) models.User {
 // page a reset user meets, and the 404 page, as pictures for docs/ui.
 func TestBrowserAdminPages(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	caseID := newPenaltyCase(t, e)
 	e.moveToApproved(t, caseID, "advance_notice")

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserPublicPages drives the public pages in headless Chromium at a
@@ -17,7 +15,7 @@ import (
 // issued hash in the browser.
 func TestBrowserPublicPages(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	doc := issueDecision(t, e)
 
 	// Download form, wrong code.

@@ -5,32 +5,78 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
-// newBrowser starts headless Chromium for a test. Where no Chromium is
-// installed (.ci/run installs Debian's chromium) the test is skipped with a
-// message saying so; any other failure fails the test.
+// browser is the one headless Chromium the browser tests share: starting
+// one per test took seconds each. Every test gets a tab in a browser
+// context of its own (no cookies, storage or cache shared with another
+// test); TestMain stops it.
+var browser struct {
+	once   sync.Once
+	ctx    context.Context // the first tab's: the browser lives as long as it
+	cancel func()
+	path   string
+	err    error
+}
+
+// stopBrowser ends the shared Chromium, if one was started.
+func stopBrowser() {
+	if browser.cancel != nil {
+		browser.cancel()
+	}
+}
+
+// newBrowser gives a test a tab of the shared headless Chromium, in a new
+// browser context. Where no Chromium is installed (.ci/run installs
+// Debian's chromium) the test is skipped with a message saying so; any
+// other failure fails the test.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := ""
+	browser.once.Do(startBrowser)
+	if browser.path == "" {
+		t.Skip("no Chromium on this machine (apt-get install chromium; .ci/run installs it): browser test skipped")
+	}
+	if browser.err != nil {
+		t.Fatalf("start chromium: %v", browser.err)
+	}
+	ctx, cancel := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// The first run opens the tab; the tab lives as long as ctx, so ctx
+	// carries no timeout (chromedp's rule). Steps get theirs from step().
+	// A new browser context's window does not take --window-size: the
+	// tab is given the phone's size itself.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(412, 915)); err != nil {
+		t.Fatalf("open a chromium tab: %v", err)
+	}
+	return ctx
+}
+
+// startBrowser starts the shared Chromium.
+func startBrowser() {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
-			path = p
+			browser.path = p
 			break
 		}
 	}
-	if path == "" {
-		t.Skip("no Chromium on this machine (apt-get install chromium; .ci/run installs it): browser test skipped")
+	if browser.path == "" {
+		return
+	}
+	dir, err := os.MkdirTemp("", "pdchromium-")
+	if err != nil {
+		browser.err = err
+		return
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
+		chromedp.ExecPath(browser.path),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -39,13 +85,9 @@ func newBrowser(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	// The first run starts the browser; it lives as long as ctx, so ctx
-	// carries no timeout (chromedp's rule). Steps get theirs from step().
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	browser.ctx = ctx
+	browser.cancel = func() { cancelCtx(); cancelAlloc(); _ = os.RemoveAll(dir) }
+	browser.err = chromedp.Do(ctx)
 }
 
 // step bounds one browser step in time.

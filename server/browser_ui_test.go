@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserStaffFlow drives the staff web UI in headless Chromium at a
@@ -19,7 +17,7 @@ import (
 // the verify page shows it.
 func TestBrowserStaffFlow(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	b := tab{t, ctx}
 	run, textOf := b.run, b.text

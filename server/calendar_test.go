@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"penaltydoc/models/dbtest"
 )
 
 // at moves the test clock to noon (China time) of a date.
@@ -22,7 +20,7 @@ func (c *testClock) at(date string) {
 // decision cannot be issued while the party's period still runs over the
 // National Day week.
 func TestCalendarAnswerPeriod(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	clock := useClock(e)
 	clock.at("2026-09-28")
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -23,6 +24,34 @@ import (
 )
 
 func init() { models.BcryptCost = bcrypt.MinCost }
+
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	stopBrowser()
+	os.Exit(code)
+}
+
+// envDB is the database newEnv boots on, migrated and seeded once per test
+// binary and copied for every test (newEnv's own Migrate and Seed then
+// find nothing to do). Tests of migrating and seeding themselves use
+// dbtest's fresh databases.
+var envDB = &dbtest.Template{Name: "server", Prepare: func(ctx context.Context, dsn string) error {
+	store, err := models.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err = store.Seed(ctx, envSeed())
+	return err
+}}
+
+// envSeed is what newEnv seeds with.
+func envSeed() models.SeedOptions {
+	return models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}
+}
 
 // testEnv is the real stack (store, migrations, seeding, handler) on one
 // database, with a signed-in user per role.
@@ -81,7 +110,7 @@ func newEnvOpts(t testing.TB, db dbtest.DB, opts models.Options, change func(*De
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Seed(ctx, models.SeedOptions{AdminPassword: testAdminPassword, Templates: defaultTemplates(), Seal: render.SampleSeal()}); err != nil {
+	if _, err := store.Seed(ctx, envSeed()); err != nil {
 		t.Fatal(err)
 	}
 	deps := Deps{Store: store, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), BaseURL: "https://penaltydoc.example", AccessKeys: testKeys(t)}
@@ -178,7 +207,7 @@ func (e *testEnv) join(id float64) {
 
 // forEachDB runs fn against a fresh environment per configured database.
 func forEachDB(t *testing.T, fn func(t *testing.T, e *testEnv)) {
-	for _, db := range dbtest.DSNs(t) {
+	for _, db := range envDB.DSNs(t) {
 		t.Run(db.Name, func(t *testing.T) { fn(t, newEnv(t, db)) })
 	}
 }

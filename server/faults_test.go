@@ -188,7 +188,7 @@ func mariaDBEnv(t *testing.T, requestTimeout time.Duration) (*faultProxy, *fault
 	if os.Getenv(dbtest.EnvMySQL) == "" {
 		t.Skipf("%s not set: the MariaDB fault tests (a proxy that refuses, drops and hangs) need a server", dbtest.EnvMySQL)
 	}
-	proxy, db := proxied(t, dbtest.MySQL(t))
+	proxy, db := proxied(t, envDB.MySQL(t))
 	f := newFaultEnv(t, db, requestTimeout)
 	t.Cleanup(proxy.close) // before the server's: no request stays hanging
 	return proxy, f
@@ -240,7 +240,7 @@ func TestDatabaseFaults(t *testing.T) {
 		f.wantNoErrors(t)
 	})
 	t.Run("sqlite", func(t *testing.T) {
-		db := dbtest.SQLite(t)
+		db := envDB.SQLite(t)
 		f := newFaultEnv(t, db, 0)
 		body := mustRead(t, "testdata/traffic_case.json")
 		release := lockSQLite(t, db)
@@ -272,7 +272,7 @@ func TestRequestDeadline(t *testing.T) {
 		f.wantNoErrors(t)
 	})
 	t.Run("sqlite", func(t *testing.T) {
-		db := dbtest.SQLite(t)
+		db := envDB.SQLite(t)
 		f := newFaultEnv(t, db, requestTimeout)
 		lockSQLite(t, db)
 		st, h, b := f.call(t, "POST", "/api/v1/cases", mustRead(t, "testdata/traffic_case.json"))
@@ -291,7 +291,7 @@ func TestClientCancel(t *testing.T) {
 		proxy.set(proxyPass)
 	})
 	t.Run("sqlite", func(t *testing.T) {
-		db := dbtest.SQLite(t)
+		db := envDB.SQLite(t)
 		f := newFaultEnv(t, db, 0)
 		lockSQLite(t, db) // the write waits on the lock
 		f.cancelled(t, "POST", "/api/v1/cases", mustRead(t, "testdata/traffic_case.json"))

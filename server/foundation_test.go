@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-
-	"penaltydoc/models/dbtest"
 )
 
 func hasHan(s string) bool {
@@ -135,7 +133,7 @@ func TestAuthoritiesAndUsers(t *testing.T) {
 func jsonID(m map[string]any) string { return strconv.FormatFloat(m["id"].(float64), 'f', -1, 64) }
 
 func TestLoginThrottleHTTP(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	for i := 0; i < 5; i++ {
 		e.doJSON("POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": "wrong"}, 401, nil)
 	}
@@ -221,7 +219,7 @@ func postFile(t *testing.T, e *testEnv, path, name string, data []byte) (int, []
 }
 
 func TestMetricsAndHealth(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	e.doJSON("GET", "/api/v1/catalog", e.tokens[officer], nil, 200, nil)
 	st, body, _ := e.do("GET", "/healthz", "", nil)
 	if st != 200 || string(body) != "ok" {

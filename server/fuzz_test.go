@@ -13,8 +13,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"penaltydoc/models/dbtest"
 )
 
 // Fuzz tests of the JSON API and the staff forms, on the real server on
@@ -40,7 +38,7 @@ type fuzzEnv struct {
 
 func newFuzzEnv(f *testing.F) *fuzzEnv {
 	f.Helper()
-	e := newEnv(f, dbtest.SQLite(f))
+	e := newEnv(f, envDB.SQLite(f))
 	var cs struct {
 		ID uint `json:"id"`
 	}

@@ -3,14 +3,12 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestGuardianPrinted: a minor's guardian, given with the party, is printed
 // in the decision's party block; an organisation has none.
 func TestGuardianPrinted(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	pc := loadPublicCases(t)
 	authID := setupPublic(t, e, pc)
 	facts := map[string]any{}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"penaltydoc/models/dbtest"
 	"penaltydoc/rules/limits"
 )
 
@@ -65,7 +64,7 @@ func TestCatalogImportCaps(t *testing.T) {
 // TestCatalogImportXLSX: a workbook streams through the same checks; the
 // rows are named by their spreadsheet row, blank rows counted.
 func TestCatalogImportXLSX(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	book := func(rows [][]any) []byte {
 		f := excelize.NewFile()
 		defer f.Close()

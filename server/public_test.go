@@ -17,7 +17,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"penaltydoc/casework"
-	"penaltydoc/models/dbtest"
 )
 
 func sha(b []byte) string {
@@ -192,7 +191,7 @@ func decodeJSON(t *testing.T, resp *http.Response, v any) {
 // right code still downloads, and right codes never count. The addresses
 // come through a trusted proxy's X-Forwarded-For.
 func TestDownloadBruteForce(t *testing.T) {
-	e := newEnvWith(t, dbtest.SQLite(t), func(d *Deps) { d.TrustedProxies = "127.0.0.1" })
+	e := newEnvWith(t, envDB.SQLite(t), func(d *Deps) { d.TrustedProxies = "127.0.0.1" })
 	doc := issueDecision(t, e)
 	from := func(srv string, ip string, body map[string]string) (int, []byte) {
 		t.Helper()
@@ -252,7 +251,7 @@ func TestDownloadBruteForce(t *testing.T) {
 	}
 	// Without a trusted proxy X-Forwarded-For is ignored: a client cannot
 	// pick its address to escape the limits.
-	plain := newEnv(t, dbtest.SQLite(t))
+	plain := newEnv(t, envDB.SQLite(t))
 	if at := wrongAt(plain.srv.URL, func(i int) string { return fmt.Sprintf("10.9.%d.1", i) }); at != casework.DownloadPerAddress.Failures {
 		t.Fatalf("spoofed addresses: ceiling met at guess %d, want %d", at, casework.DownloadPerAddress.Failures)
 	}

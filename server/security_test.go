@@ -6,14 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"penaltydoc/models/dbtest"
 )
 
 // TestSecurityHeaders: every kind of answer carries them: a page, a JSON
 // error, the API's 404, a static file, the health check, a PDF.
 func TestSecurityHeaders(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	doc := issueDecision(t, e)
 	for _, path := range []string{"/login", "/api/v1/me", "/api/v1/nope", "/nope", "/static/staff.css", "/healthz",
 		e.docPath(doc.ID, "pdf"), "/verify/" + strings.Repeat("x", 32)} {
@@ -46,7 +44,7 @@ func TestSecurityHeaders(t *testing.T) {
 // an API token as a cookie; signing in ends the session the browser held
 // before (rotation: a token planted before sign-in is worth nothing after).
 func TestSessionKinds(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	w := e.signIn(t, officer)
 	u, _ := url.Parse(e.srv.URL)
 	var webToken string
@@ -111,7 +109,7 @@ func TestTrustedProxy(t *testing.T) {
 		{"loopback trusted", "127.0.0.1, ::1", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnvWith(t, dbtest.SQLite(t), func(d *Deps) { d.TrustedProxies = tc.proxies })
+			e := newEnvWith(t, envDB.SQLite(t), func(d *Deps) { d.TrustedProxies = tc.proxies })
 			req, _ := http.NewRequest("GET", e.srv.URL+"/login", nil)
 			req.Header.Set("X-Forwarded-Proto", "https")
 			req.Header.Set("X-Forwarded-For", "203.0.113.9")

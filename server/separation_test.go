@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"penaltydoc/models"
-	"penaltydoc/models/dbtest"
 )
 
 // TestReviewAndApprovalAreTwoPeople: a user holding both roles cannot
@@ -12,7 +11,7 @@ import (
 // not take both steps either, unless the deployment's emergency setting
 // is on, and then the step is audited.
 func TestReviewAndApprovalAreTwoPeople(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	caseID := newPenaltyCase(t, e)
 	cs, err := e.store.CaseByID(t.Context(), models.Everything, caseID)
 	if err != nil {
@@ -75,7 +74,7 @@ func TestReviewAndApprovalAreTwoPeople(t *testing.T) {
 // TestEmergencyAdmin: with the emergency setting an admin takes both
 // approval stages, and the log says so.
 func TestEmergencyAdmin(t *testing.T) {
-	e := newEnvWith(t, dbtest.SQLite(t), func(d *Deps) { d.EmergencyAdmin = true })
+	e := newEnvWith(t, envDB.SQLite(t), func(d *Deps) { d.EmergencyAdmin = true })
 	caseID := newPenaltyCase(t, e)
 	var d docResp
 	e.doJSON("POST", "/api/v1/cases/"+itoa(caseID)+"/documents", e.tokens[officer], map[string]string{"kind": "penalty_decision"}, 201, &d)

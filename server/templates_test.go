@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"penaltydoc/models/dbtest"
 	"penaltydoc/templates"
 	"strings"
 	"testing"
@@ -149,7 +148,7 @@ func TestTemplateVersionsAndPreview(t *testing.T) {
 // TestHostileTemplateOverHTTP: the bodies of the attack report answer 422
 // naming the limit within a second, and the server keeps serving.
 func TestHostileTemplateOverHTTP(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	for _, body := range []string{
 		`{{$s := "0123456789abcdef"}}{{range 40}}{{$s = print $s $s}}{{end}}@title {{len $s}}`,
 		`{{$s := "0123456789abcdef"}}` + strings.Repeat(`{{$s = print $s $s}}`, 34) + "\n@title {{len $s}}",

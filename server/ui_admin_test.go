@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"penaltydoc/models"
-	"penaltydoc/models/dbtest"
 )
 
 // postMultipart sends a multipart form with one file, with the session's
@@ -305,7 +304,7 @@ func TestWebAdminUsers(t *testing.T) {
 
 // TestWebAdminForbidden: other roles get the 403 page and no 管理 item.
 func TestWebAdminForbidden(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	for _, role := range []string{officer, reviewer, approver, clerk} {
 		w := e.signIn(t, role)
 		if _, body, _ := w.get("/cases"); strings.Contains(body, `id="nav-admin"`) {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"penaltydoc/models"
-	"penaltydoc/models/dbtest"
 )
 
 // webClient is a browser without JavaScript: a cookie jar, redirects not
@@ -143,7 +142,7 @@ const (
 )
 
 func TestWebSignInAndGate(t *testing.T) {
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	anon := newWebClient(t, e.srv.URL)
 	// Anonymous: pages go to sign-in and come back; / too.
 	st, _, h := anon.get("/cases?q=%E6%9D%8E")
