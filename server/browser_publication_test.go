@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"penaltydoc/models/dbtest"
 )
 
 // TestBrowserPublication drives the publication of a decision in headless
@@ -17,7 +16,7 @@ import (
 // withdraws it, and it is gone from the public list, its page saying so.
 func TestBrowserPublication(t *testing.T) {
 	ctx := newBrowser(t)
-	e := newEnv(t, dbtest.SQLite(t))
+	e := newEnv(t, envDB.SQLite(t))
 	base := e.srv.URL
 	b := tab{t, ctx}
 	run, textOf := b.run, b.text
