@@ -32,6 +32,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 	{ID: "202612020005_enforcement", Migrate: migrateEnforcement, Rollback: rollbackEnforcement},
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
+	{ID: "202612020022_supervision", Migrate: migrateSupervision, Rollback: rollbackSupervision},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.
