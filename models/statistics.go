@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"penaltydoc/errs"
 	"penaltydoc/rules"
@@ -39,14 +40,24 @@ type StatDecision struct {
 	Evaluation       rules.Evaluation
 }
 
+// instants are the period's bounds as instants: from the start of From
+// (China) to the start of the day after To.
+func (q StatisticsQuery) instants() (time.Time, time.Time, error) {
+	from, err := chinaStart(q.From)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	to, err := chinaStart(q.To)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return from, to.AddDate(0, 0, 1), nil
+}
+
 // FiledCounts counts the cases filed in the period (their creation, China
 // dates) by status, withdrawn ones included.
 func (s *Store) FiledCounts(ctx context.Context, q StatisticsQuery) (map[string]int64, error) {
-	from, err := chinaStart(q.From)
-	if err != nil {
-		return nil, err
-	}
-	to, err := chinaStart(q.To)
+	from, to, err := q.instants()
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +66,35 @@ func (s *Store) FiledCounts(ctx context.Context, q StatisticsQuery) (map[string]
 		N      int64
 	}
 	if err := q.Scope.filter(s.conn(ctx).Table("cases"), "authority_id").Select("status, COUNT(*) AS n").
-		Where("created_at >= ? AND created_at < ?", from, to.AddDate(0, 0, 1)).Group("status").Scan(&rows).Error; err != nil {
+		Where("created_at >= ? AND created_at < ?", from, to).Group("status").Scan(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "count filed cases")
 	}
 	out := map[string]int64{}
 	for _, r := range rows {
 		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// FiledByItem counts the cases filed in the period (withdrawn ones left
+// out) by item code.
+func (s *Store) FiledByItem(ctx context.Context, q StatisticsQuery) (map[string]int64, error) {
+	from, to, err := q.instants()
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ViolationCode string
+		N             int64
+	}
+	if err := q.Scope.filter(s.conn(ctx).Table("cases"), "authority_id").Select("violation_code, COUNT(*) AS n").
+		Where("created_at >= ? AND created_at < ? AND status <> ?", from, to, CaseWithdrawn).
+		Group("violation_code").Scan(&rows).Error; err != nil {
+		return nil, errs.Wrap(err, "count filed cases by item")
+	}
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.ViolationCode] = r.N
 	}
 	return out, nil
 }

@@ -167,6 +167,9 @@ func daysBetween(a, b string) int {
 	return int(tb.Sub(ta).Hours() / 24)
 }
 
+// PeriodDays is the number of days from from to to, both included.
+func PeriodDays(from, to string) int { return daysBetween(from, to) + 1 }
+
 // workdaysUntil counts the working days after today up to due included.
 func workdaysUntil(cal Calendar, today, due string) int {
 	t, err1 := time.Parse(calendarLayout, today)
