@@ -222,8 +222,8 @@ func sortRows(rows []SupervisionRow) {
 	})
 }
 
-// Digest is the start page's line: the rows 超期, 异常 and 临期 of the
-// actor's scope today (an officer's own cases when they hold no other
+// Digest is the start page's line: the cases with a row 超期, 异常 or 临期
+// (a case counts once under each state it shows) in the actor's scope today (an officer's own cases when they hold no other
 // role that supervises).
 type Digest struct {
 	Today   string `json:"today"`
@@ -240,16 +240,13 @@ func (s *Service) DigestOf(ctx context.Context, a Actor) (Digest, error) {
 	if a.Has(rules.RoleOfficer) && !a.Has(rules.RoleApprover) && !a.Has(rules.RoleReviewer) {
 		f.Officer, d.Mine = a.UserID, true
 	}
+	cases := map[string]map[uint]bool{rules.SupOverdue: {}, rules.SupDefect: {}, rules.SupDue: {}}
 	_, err := s.superviseAll(ctx, a, f, func(r SupervisionRow) {
-		switch r.State {
-		case rules.SupOverdue:
-			d.Overdue++
-		case rules.SupDefect:
-			d.Defect++
-		case rules.SupDue:
-			d.Due++
+		if m, ok := cases[r.State]; ok {
+			m[r.CaseID] = true
 		}
 	})
+	d.Overdue, d.Defect, d.Due = len(cases[rules.SupOverdue]), len(cases[rules.SupDefect]), len(cases[rules.SupDue])
 	return d, err
 }
 
