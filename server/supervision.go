@@ -103,10 +103,10 @@ type supervisionPage struct {
 	States   []option
 	Officers []option
 	// CheckURL links each check's count to its rows; StateURL each state.
-	CheckURL                   map[string]string
+	CheckURL                    map[string]string
 	ExportURL, PrevURL, NextURL string
-	Pages                      int
-	Approver                   bool
+	Pages                       int
+	Approver                    bool
 }
 
 // handleSupervisionPage shows GET /supervision.
@@ -357,4 +357,3 @@ func (s *Server) handleStatisticsPage(c *gin.Context) {
 	p.ExportURL = "/statistics/export.xlsx?" + v.Encode()
 	s.ui(c, http.StatusOK, "ui_statistics", p)
 }
-
