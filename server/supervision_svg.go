@@ -22,8 +22,8 @@ type chart struct {
 
 // Bar chart geometry (SVG user units).
 const (
-	chartWidth  = 640
-	chartLabel  = 220 // the label column
+	chartWidth  = 460
+	chartLabel  = 170 // the label column
 	chartBarH   = 22
 	chartGap    = 8
 	chartPadTop = 8
@@ -53,13 +53,13 @@ func barChart(id, title string, counts []casework.StatCount, top int) chart {
 		y := chartPadTop + i*(chartBarH+chartGap)
 		w := max(2, c.Count*barMax/maxN)
 		label := c.Label
-		if utf8.RuneCountInString(label) > 15 {
-			label = string([]rune(label)[:14]) + "…"
+		if utf8.RuneCountInString(label) > 11 {
+			label = string([]rune(label)[:10]) + "…"
 		}
 		fmt.Fprintf(&b, `<g class="bar"><title>%s：%d件</title>`, html.EscapeString(c.Label), c.Count)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="13" fill="#24292f">%s</text>`, chartLabel-8, y+16, html.EscapeString(label))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="14" fill="#24292f">%s</text>`, chartLabel-8, y+16, html.EscapeString(label))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="3" fill="#0969da"></rect>`, chartLabel, y, w, chartBarH)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" fill="#24292f">%d件</text></g>`, chartLabel+w+6, y+16, c.Count)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" fill="#24292f">%d件</text></g>`, chartLabel+w+6, y+16, c.Count)
 	}
 	b.WriteString(`</svg>`)
 	ch.SVG = template.HTML(b.String()) // every text above is escaped
