@@ -219,6 +219,7 @@ type extensionPage struct {
 	Deadline   string
 	Reason     string
 	Extended   string
+	Basis      string
 	Fields     map[string]string
 }
 
@@ -235,6 +236,9 @@ func (s *Server) extensionPage(c *gin.Context, st int, p extensionPage) {
 	}
 	p.uiBase.Title, p.uiBase.Nav = "延长办案期限", "supervision"
 	p.CaseID, p.CaseNumber, p.Party, p.Due = cs.ID, casework.CaseNumber(cs), cs.PartyName, due
+	if ch, ok := rules.CheckByCode("decision_period"); ok {
+		p.Basis = ch.Basis
+	}
 	if cs.ExtensionDeadline != "" {
 		p.Extended = cs.ExtensionBy + "于" + pageDateOf(cs.ExtensionApproved) + "批准延长至" + pageDateOf(cs.ExtensionDeadline) + "，理由：" + cs.ExtensionReason
 	}
