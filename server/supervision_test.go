@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -243,7 +244,25 @@ func TestStatisticsAPI(t *testing.T) {
 // carries the digest.
 func TestSupervisionPages(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
-	supervisionCases(t, e)
+	_, open := supervisionCases(t, e)
+	ext := fmt.Sprintf("/cases/%d/extension", open)
+	if st, b := e.page(t, approver, ext); st != 200 || !strings.Contains(b, "第六十条") || !strings.Contains(b, `id="extension-form"`) {
+		t.Errorf("extension page %d", st)
+	}
+	if st, _ := e.page(t, officer, ext); st != 403 {
+		t.Errorf("extension page for an officer: %d", st)
+	}
+	head := e.signIn(t, approver)
+	if st, b, _ := head.post(ext, url.Values{"csrf_token": {head.csrf}, "deadline": {"2020-01-01"}, "reason": {"案情复杂，需要补充检验检测报告"}}); st != 422 || !strings.Contains(b, "应晚于") {
+		t.Errorf("an earlier deadline: %d", st)
+	}
+	later := time.Now().In(chinaZone).AddDate(0, 4, 0).Format("2006-01-02")
+	if st, _, h := head.post(ext, url.Values{"csrf_token": {head.csrf}, "deadline": {later}, "reason": {"案情复杂，需要补充检验检测报告"}}); st != 303 || h.Get("Location") != "/supervision?done=extended" {
+		t.Errorf("extension: %d %s", st, h.Get("Location"))
+	}
+	if st, b := e.page(t, approver, ext); st != 200 || !strings.Contains(b, "批准延长至") {
+		t.Errorf("extension page after: %d", st)
+	}
 	for _, role := range []string{officer, reviewer, approver, clerk} {
 		for _, path := range []string{"/supervision", "/statistics", "/cases"} {
 			st, b := e.page(t, role, path)
