@@ -198,6 +198,23 @@ func (s *Server) startDigest(c *gin.Context) *casework.Digest {
 
 // ---- the head's extension ----
 
+// caseExtensionJSON is a case's extension as the case JSON shows it.
+type caseExtensionJSON struct {
+	Deadline     string `json:"deadline"`
+	Reason       string `json:"reason"`
+	ApprovedByID *uint  `json:"approved_by_id"`
+	ApprovedBy   string `json:"approved_by"`
+	Approved     string `json:"approved"`
+}
+
+func extensionOf(cs *models.Case) *caseExtensionJSON {
+	if cs.ExtensionDeadline == "" {
+		return nil
+	}
+	return &caseExtensionJSON{Deadline: cs.ExtensionDeadline, Reason: cs.ExtensionReason, ApprovedByID: cs.ExtensionByID,
+		ApprovedBy: cs.ExtensionBy, Approved: cs.ExtensionApproved}
+}
+
 type extensionJSON struct {
 	Deadline string `json:"deadline"`
 	Reason   string `json:"reason"`

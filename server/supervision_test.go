@@ -113,7 +113,15 @@ func TestSupervisionAPI(t *testing.T) {
 		body := map[string]string{"deadline": time.Now().In(chinaZone).Add(130 * 24 * time.Hour).Format("2006-01-02"), "reason": "案情复杂，需要补充检验检测报告"}
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/extension", open), e.tokens[officer], body, 403, nil)
 		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/extension", open), e.tokens[approver], map[string]string{"deadline": "2020-01-01", "reason": "案情复杂，需要补充检验检测报告"}, 422, nil)
-		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/extension", open), e.tokens[approver], body, 200, nil)
+		var extended struct {
+			Extension struct {
+				Deadline string `json:"deadline"`
+			} `json:"extension"`
+		}
+		e.doJSON("POST", fmt.Sprintf("/api/v1/cases/%d/extension", open), e.tokens[approver], body, 200, &extended)
+		if extended.Extension.Deadline != body["deadline"] {
+			t.Errorf("the case answered: %+v", extended)
+		}
 		if r := rowOf(get("?check=decision_period"), open, "decision_period"); r == nil || r.State != "ok" || r.Due != body["deadline"] || !strings.Contains(r.Note, "批准延长") {
 			t.Fatalf("extended: %+v", r)
 		}
