@@ -43,19 +43,37 @@ func (s *Store) CaseExecution(ctx context.Context, c *Case) (*ExecutionRecord, e
 }
 
 func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
-	r := &ExecutionRecord{}
-	var err error
-	if r.Calendar, err = s.calendar(db); err != nil {
+	cal, err := s.calendar(db)
+	if err != nil {
 		return nil, err
 	}
 	var docs []Document
 	if err := db.Omit("pdf", "data_json").Where("case_id = ? AND kind IN ? AND status IN ?", c.ID,
-		append(slices.Clone(rules.DecisionKinds), rules.KindReminder), []string{DocIssued, DocServed, DocSuperseded}).Order("id").Find(&docs).Error; err != nil {
+		executionKinds(), []string{DocIssued, DocServed, DocSuperseded}).Order("id").Find(&docs).Error; err != nil {
 		return nil, errs.Wrap(err, "load decision of case")
 	}
+	var pays []Payment
+	if err := db.Where("case_id = ?", c.ID).Order("date, id").Find(&pays).Error; err != nil {
+		return nil, errs.Wrap(err, "load payments")
+	}
+	return executionOf(cal, c, docs, pays), nil
+}
+
+// executionKinds are the kinds of the documents an execution record reads:
+// the decisions and the reminder.
+func executionKinds() []string { return append(slices.Clone(rules.DecisionKinds), rules.KindReminder) }
+
+// executionOf is case c's execution record from its issued decisions and
+// reminders (docs, by id; other documents are skipped) and its payments
+// (by date): the one reading of them, for a case and for lists.
+func executionOf(cal rules.Calendar, c *Case, docs []Document, pays []Payment) *ExecutionRecord {
+	r := &ExecutionRecord{Calendar: cal, Payments: pays}
 	byID := map[uint]*Document{}
 	for i := range docs {
 		d := &docs[i]
+		if !slices.Contains(executionKinds(), d.Kind) || !rules.IsFrozen(d.Status) {
+			continue
+		}
 		byID[d.ID] = d
 		switch {
 		case d.Kind == rules.KindReminder: // the first served, corrected or not
@@ -70,9 +88,6 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 	for r.Original != nil && r.Original.CorrectsID != nil && byID[*r.Original.CorrectsID] != nil {
 		r.Original = byID[*r.Original.CorrectsID]
 	}
-	if err := db.Where("case_id = ?", c.ID).Order("date, id").Find(&r.Payments).Error; err != nil {
-		return nil, errs.Wrap(err, "load payments")
-	}
 	for _, p := range r.Payments {
 		r.Input.Payments = append(r.Input.Payments, rules.Payment{Date: p.Date, Amount: p.Amount})
 	}
@@ -83,7 +98,7 @@ func (s *Store) execution(db *gorm.DB, c *Case) (*ExecutionRecord, error) {
 	r.Input.Instalments, r.Input.DeferralApproved = c.Instalments, c.DeferralApproved
 	r.Input.EnforcementApplied = c.EnforcementApplied
 	r.Input.OtherPenalties, r.Input.OtherExecuted = rules.OtherPenalties(c.Evaluation.Penalties), c.OtherExecuted
-	return r, nil
+	return r
 }
 
 // ExecutionCaseState is CaseState with what the execution adds on day

@@ -34,6 +34,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
 	{ID: "202612020010_search", Migrate: migrateSearch, Rollback: rollbackSearch},
 	{ID: "202612020016_publications", Migrate: migratePublications, Rollback: rollbackPublications},
+	{ID: "202612020022_supervision", Migrate: migrateSupervision, Rollback: rollbackSupervision},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

@@ -220,6 +220,14 @@ type Case struct {
 	HearingHost         string `gorm:"size:100;not null;default:''" json:"hearing_host"`
 	HearingParticipants string `gorm:"size:300;not null;default:''" json:"hearing_participants"`
 	HearingSummary      string `gorm:"type:text" json:"hearing_summary"`
+	// The head's extension of the decision period (APL Art. 60; migration
+	// 202612020022_supervision): the new last day, why, who approved it
+	// (an approver) and when.
+	ExtensionDeadline string `gorm:"size:10;not null;default:''" json:"extension_deadline,omitempty"`
+	ExtensionReason   string `gorm:"type:text" json:"extension_reason,omitempty"`
+	ExtensionByID     *uint  `json:"extension_by_id,omitempty"`
+	ExtensionBy       string `gorm:"size:100;not null;default:''" json:"extension_by,omitempty"`
+	ExtensionApproved string `gorm:"size:10;not null;default:''" json:"extension_approved,omitempty"`
 	// BasisHash is rules.BasisOf(facts, evaluation).Hash: drafts made from
 	// another one are stale.
 	BasisHash string `gorm:"size:64;not null;default:''" json:"-"`

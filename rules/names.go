@@ -200,6 +200,7 @@ var auditActionNames = map[string]string{
 	"revise_correction": "修改更正内容", "submit": "提交审核", "legal_review": "法制审核通过", "approve": "负责人批准",
 	"return": "退回修改", "issue": "签发", "serve": "记录送达", "supersede": "被更正", "withdraw": "作废文书",
 	"print": "打印", "receipt_open": "查看送达回证（查询码）", "public_download": "当事人下载", "export_cases": "导出案件登记表",
+	"extend_case": "延长办案期限", "export_supervision": "导出执法监督表", "export_statistics": "导出统计表",
 	"check_audit": "校验审计链", "emergency_separation_override": "紧急设置下越过职责分离",
 }
 

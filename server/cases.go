@@ -29,31 +29,34 @@ func (s *Server) handleEvaluate(c *gin.Context) {
 }
 
 type caseJSON struct {
-	ID             uint                   `json:"id"`
-	Number         string                 `json:"number"`
-	Status         string                 `json:"status"`
-	AuthorityID    uint                   `json:"authority_id"`
-	ViolationCode  string                 `json:"violation_code"`
-	ItemName       string                 `json:"item_name,omitempty"`
-	PartyName      string                 `json:"party_name"`
-	Outcome        string                 `json:"outcome"`
-	Ground         string                 `json:"ground"`
-	DiscoveredDate string                 `json:"discovered_date"`
-	OfficerID      uint                   `json:"officer_id"`
-	Authority      string                 `json:"authority,omitempty"`     // lists: the authority's name
-	OfficerNames   []string               `json:"officer_names,omitempty"` // lists: the officers' names
-	Facts          *rules.Facts           `json:"facts,omitempty"`
-	Evaluation     *rules.Evaluation      `json:"evaluation,omitempty"`
-	Statement      string                 `json:"statement"`
-	HearingHeld    bool                   `json:"hearing_held"`
-	HearingResult  string                 `json:"hearing_result"`
-	Waived         bool                   `json:"waived"`
-	Discussion     *discussionJSON        `json:"discussion,omitempty"`
-	PaymentState   string                 `json:"payment_state"`
-	Hearing        *hearingJSON           `json:"hearing,omitempty"`
-	Execution      *executionJSON         `json:"execution,omitempty"`
-	History        []rules.PriorViolation `json:"history,omitempty"`
-	Documents      []documentJSON         `json:"documents,omitempty"`
+	ID             uint   `json:"id"`
+	Number         string `json:"number"`
+	Status         string `json:"status"`
+	AuthorityID    uint   `json:"authority_id"`
+	ViolationCode  string `json:"violation_code"`
+	ItemName       string `json:"item_name,omitempty"`
+	PartyName      string `json:"party_name"`
+	Outcome        string `json:"outcome"`
+	Ground         string `json:"ground"`
+	DiscoveredDate string `json:"discovered_date"`
+	OfficerID      uint   `json:"officer_id"`
+	Authority      string `json:"authority,omitempty"` // lists: the authority's name
+	// Extension is the head's extension of the decision period, once
+	// recorded (supervision.go).
+	Extension     *caseExtensionJSON     `json:"extension,omitempty"`
+	OfficerNames  []string               `json:"officer_names,omitempty"` // lists: the officers' names
+	Facts         *rules.Facts           `json:"facts,omitempty"`
+	Evaluation    *rules.Evaluation      `json:"evaluation,omitempty"`
+	Statement     string                 `json:"statement"`
+	HearingHeld   bool                   `json:"hearing_held"`
+	HearingResult string                 `json:"hearing_result"`
+	Waived        bool                   `json:"waived"`
+	Discussion    *discussionJSON        `json:"discussion,omitempty"`
+	PaymentState  string                 `json:"payment_state"`
+	Hearing       *hearingJSON           `json:"hearing,omitempty"`
+	Execution     *executionJSON         `json:"execution,omitempty"`
+	History       []rules.PriorViolation `json:"history,omitempty"`
+	Documents     []documentJSON         `json:"documents,omitempty"`
 	// OfficerIDs are the enforcement officers the case names; Officers
 	// them with their certificates (the case view only).
 	OfficerIDs []uint        `json:"officer_ids"`
@@ -141,6 +144,7 @@ func toCaseJSON(cs *models.Case, full bool) caseJSON {
 		out.OfficerIDs = []uint{}
 	}
 	out.PaymentState = cs.PaymentState
+	out.Extension = extensionOf(cs)
 	if cs.HearingRequested != "" {
 		out.Hearing = &hearingJSON{RequestedDate: cs.HearingRequested, Scheduled: cs.HearingScheduled, Time: cs.HearingTime,
 			Place: cs.HearingPlace, HostID: cs.HearingHostID, Host: cs.HearingHost, Held: cs.HearingHeld, Date: cs.HearingDate,

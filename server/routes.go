@@ -27,6 +27,12 @@ var longRoutes = map[string]bool{
 	"/admin/catalog/import":     true,
 	"/api/v1/documents/print":   true,
 	"/api/v1/catalog/import":    true,
+	// Supervision and statistics read every case in progress, or every
+	// decision of the period.
+	"/supervision/export.xlsx":        true,
+	"/api/v1/supervision/export.xlsx": true,
+	"/statistics/export.xlsx":         true,
+	"/api/v1/statistics/export.xlsx":  true,
 }
 
 // routes is the map of the service: every route and who may call it.
@@ -118,6 +124,12 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/admin/users/:id", s.web(admin), s.handleAdminUpdateUser)
 	r.POST("/admin/users/:id/password", s.web(admin), s.handleAdminResetPassword)
 	r.POST("/admin/users/:id/active", s.web(admin), s.handleAdminSetActive)
+	r.GET("/supervision", s.web(), s.handleSupervisionPage)
+	r.GET("/supervision/export.xlsx", s.web(), s.handleExportSupervisionPage)
+	r.GET("/cases/:id/extension", s.web(approver), s.handleExtensionPage)
+	r.POST("/cases/:id/extension", s.web(approver), s.handleExtensionForm)
+	r.GET("/statistics", s.web(), s.handleStatisticsPage)
+	r.GET("/statistics/export.xlsx", s.web(), s.handleExportStatisticsPage)
 	r.GET("/account/password", s.web(), s.handleAccountPasswordPage)
 	r.POST("/account/password", s.web(), s.handleAccountPasswordForm)
 
@@ -189,6 +201,12 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/publications/:id/publish", s.authenticate(clerk, approver), s.pubAction((*casework.Service).PublishPublication))
 	api.POST("/publications/:id/withdraw", s.authenticate(approver), s.pubReasoned((*casework.Service).WithdrawPublication))
 	api.POST("/publications/:id/end", s.authenticate(approver), s.pubReasoned((*casework.Service).EndPublication))
+	api.GET("/supervision", signedIn, s.handleSupervision)
+	api.GET("/supervision/digest", signedIn, s.handleDigest)
+	api.GET("/supervision/export.xlsx", signedIn, s.handleExportSupervision)
+	api.POST("/cases/:id/extension", s.authenticate(approver), s.handleExtension)
+	api.GET("/statistics", signedIn, s.handleStatistics)
+	api.GET("/statistics/export.xlsx", signedIn, s.handleExportStatistics)
 
 	api.GET("/templates", signedIn, s.handleListTemplates)
 	api.GET("/templates/:kind", signedIn, s.handleGetTemplate)

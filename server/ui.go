@@ -28,7 +28,8 @@ import (
 // uiPages are the staff pages, parsed at start with ui_layout.html.
 var uiPages = []string{"ui_login", "ui_error", "ui_cases", "ui_case_form", "ui_case", "ui_issued", "ui_queue", "ui_print",
 	"ui_admin_templates", "ui_admin_template", "ui_admin_catalog", "ui_admin_calendar", "ui_admin_users", "ui_admin_user",
-	"ui_admin_authorities", "ui_admin_authority", "ui_account_password", "ui_admin_audit", "ui_admin_item"}
+	"ui_admin_authorities", "ui_admin_authority", "ui_account_password", "ui_admin_audit", "ui_admin_item",
+	"ui_supervision", "ui_statistics", "ui_extension"}
 
 const (
 	sessionCookie = "penaltydoc_session"
@@ -88,6 +89,7 @@ var flashes = map[string]string{
 	"user_deactivated":   "用户已停用，其登录已失效。",
 	"user_reactivated":   "用户已重新启用。",
 	"authority_created":  "执法机关已创建。请上传本机关的印章图片，否则不能签发文书。",
+	"extended":           "办案期限已延长，延长的期限、理由和批准人已记入案卷。",
 }
 
 func (s *Server) base(c *gin.Context, title, nav string) uiBase {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"penaltydoc/casework"
 	"penaltydoc/errs"
 	"penaltydoc/models"
 	"penaltydoc/rules"
@@ -28,6 +29,8 @@ type casesPage struct {
 	// MineURL and AllURL are the two tabs, ExportURL the register of the
 	// filters, PrevURL and NextURL the pager: each keeps the filters.
 	MineURL, AllURL, ExportURL, PrevURL, NextURL string
+	// Digest is today's supervision line (supervision.go).
+	Digest *casework.Digest
 }
 
 const casesPerPage = 20
@@ -103,5 +106,6 @@ func (s *Server) handleCasesPage(c *gin.Context) {
 	if list.More {
 		p.NextURL = link("/cases", cursor("before", list.NextBefore, p.Page+1))
 	}
+	p.Digest = s.startDigest(c)
 	s.ui(c, http.StatusOK, "ui_cases", p)
 }
