@@ -113,6 +113,9 @@ func supervisedCase(r *models.SupervisionRecord, today string) rules.SupervisedC
 	if c.ExtensionDeadline != "" {
 		sc.Extension = &rules.Extension{Deadline: c.ExtensionDeadline, Reason: c.ExtensionReason, ApprovedBy: c.ExtensionBy, Approved: c.ExtensionApproved}
 	}
+	for _, p := range r.Publications {
+		sc.Publications = append(sc.Publications, rules.SupervisedPublication{Status: p.Status, Number: p.Number, DueDate: p.DueDate, WithdrawDue: p.WithdrawDue})
+	}
 	for _, d := range r.Documents {
 		switch {
 		case d.Kind == rules.KindAdvanceNotice && d.ServedDate != "" && rules.IsFrozen(d.Status):

@@ -40,6 +40,7 @@ type SupervisionRecord struct {
 	Execution     *ExecutionRecord
 	Filed         string
 	LastStep      string
+	Publications  []Publication
 }
 
 // supervisionChunk is how many cases one statement reads.
@@ -140,6 +141,15 @@ func (s *Store) Supervision(ctx context.Context, q SupervisionQuery, fn func(*Su
 			docCase[d.ID] = d.CaseID
 			docIDs = append(docIDs, d.ID)
 		}
+		var pubs []Publication
+		if err := s.conn(ctx).Select("id", "case_id", "status", "number", "due_date", "withdraw_due").
+			Where("case_id IN ?", ids).Order("id").Find(&pubs).Error; err != nil {
+			return errs.Wrap(err, "read supervised publications")
+		}
+		pubsOf := map[uint][]Publication{}
+		for _, p := range pubs {
+			pubsOf[p.CaseID] = append(pubsOf[p.CaseID], p)
+		}
 		paysOf := map[uint][]Payment{}
 		for _, p := range pays {
 			paysOf[p.CaseID] = append(paysOf[p.CaseID], p)
@@ -151,7 +161,8 @@ func (s *Store) Supervision(ctx context.Context, q SupervisionQuery, fn func(*Su
 		for i := range cs {
 			c := &cs[i]
 			r := &SupervisionRecord{Case: *c, AuthorityName: auths[c.AuthorityID], Officers: officerNames(users, c),
-				Documents: docsOf[c.ID], Execution: executionOf(cal, c, docsOf[c.ID], paysOf[c.ID]), Filed: chinaDay(c.CreatedAt)}
+				Documents: docsOf[c.ID], Execution: executionOf(cal, c, docsOf[c.ID], paysOf[c.ID]), Filed: chinaDay(c.CreatedAt),
+				Publications: pubsOf[c.ID]}
 			if t, ok := last[c.ID]; ok {
 				r.LastStep = chinaDay(t)
 			} else {

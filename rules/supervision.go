@@ -100,6 +100,16 @@ type SupervisedCase struct {
 	// LastStep is the day of the last recorded step on the case or its
 	// documents.
 	LastStep string
+	// Publications are the publication records of its decisions.
+	Publications []SupervisedPublication
+}
+
+// SupervisedPublication is what the publication check reads of one
+// publication record: its status (Pub*), the last day to publish it and,
+// once its decision was corrected or its case withdrawn, the last day to
+// withdraw it.
+type SupervisedPublication struct {
+	Status, Number, DueDate, WithdrawDue string
 }
 
 // Finding is what a check found: the state, the last day it measured
@@ -134,6 +144,7 @@ var SupervisionChecks = []Check{
 	{"payment", "罚款按期缴纳", Article(LawAPL, 67, 3, 0) + "、第七十二条", "缴款期限届满仍未缴清为超期；期限最后六分之一为临期", checkPayment},
 	{"reminder", "逾期未缴的依法催告", Article(LawCoercion, 35, 0, 0) + "、第五十四条", "逾期未缴而未送达催告书为临期；已来不及在申请强制执行期限内满十个工作日催告期的为超期", checkReminder},
 	{"court_application", "依法申请人民法院强制执行", Article(LawCoercion, 53, 0, 0), "催告期满、复议诉讼期限届满后可以申请的为临期；申请期限（三个月）届满仍未申请的为超期", checkCourtApplication},
+	{"publication", "依法按期公示处罚决定", Article(LawAPL, 48, 0, 0) + "、" + RuleStateCouncilPublication, "应当公示的决定在公示期限（一般七个工作日，市场监管二十个工作日）内发布，被更正或案件撤回的在三个工作日内撤回；最后三个工作日为临期", checkPublication},
 	{"stale", "案件长期无进展", "本机关执法监督要求", "办理中的案件三十日无任何办理记录为超期，最后五日（第二十六日起）为临期（等待当事人在缴款期限内履行的除外）", checkStale},
 }
 
@@ -492,4 +503,32 @@ func CheckExtension(who Staff, c CaseState, current, deadline, reason, today str
 	}
 	extensionReason.Check(f, "", reason)
 	return f.Err()
+}
+
+func checkPublication(cal Calendar, c SupervisedCase, today string) (Finding, bool) {
+	worst, found := Finding{}, false
+	for _, p := range c.Publications {
+		var f Finding
+		switch {
+		case p.WithdrawDue != "" && p.Status != PubWithdrawn && p.Status != PubEnded && p.Status != PubNotPublished:
+			f = Finding{DeadlineState(cal, today, p.WithdrawDue, true, WithdrawDays), p.WithdrawDue,
+				fmt.Sprintf("决定%s已被更正或案件已撤回，应于%s前撤回公示", p.Number, ChineseDate(p.WithdrawDue))}
+		case p.Status == PubPending || p.Status == PubReviewed || p.Status == PubApproved:
+			f = Finding{DeadlineState(cal, today, p.DueDate, true, PublishDays), p.DueDate,
+				fmt.Sprintf("决定%s尚未公示，公示期限至%s", p.Number, ChineseDate(p.DueDate))}
+		case p.Status == PubPublished:
+			f = Finding{SupOK, "", "决定" + p.Number + "已公示"}
+		default:
+			continue
+		}
+		if !found || supRank(f.State) < supRank(worst.State) {
+			worst, found = f, true
+		}
+	}
+	return worst, found
+}
+
+// supRank orders states worst first.
+func supRank(s string) int {
+	return map[string]int{SupOverdue: 0, SupDefect: 1, SupDue: 2, SupOK: 3}[s]
 }

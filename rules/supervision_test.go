@@ -36,6 +36,17 @@ func TestSupervisionChecks(t *testing.T) {
 		{"decision: late", "decision_period", "2026-09-01", SupervisedCase{Status: CaseExecuting, Filed: "2026-03-02", Decision: decided("2026-06-02", "2026-06-02")}, SupOverdue, "2026-06-01", "超过期限"},
 		{"decision: withdrawn", "decision_period", "2026-09-01", SupervisedCase{Status: CaseWithdrawn, Filed: "2026-03-02"}, "", "", ""},
 
+		// publication: due 2026-03-11 (Wed); 3 working days before it is 临期.
+		{"publication: none", "publication", "2026-03-02", SupervisedCase{Status: CaseClosed}, "", "", ""},
+		{"publication: early", "publication", "2026-03-05", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{{Status: PubPending, Number: "杭市监罚〔2026〕1号", DueDate: "2026-03-11"}}}, SupOK, "2026-03-11", "尚未公示"},
+		{"publication: due", "publication", "2026-03-09", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{{Status: PubApproved, Number: "杭市监罚〔2026〕1号", DueDate: "2026-03-11"}}}, SupDue, "2026-03-11", "2026年3月11日"},
+		{"publication: overdue", "publication", "2026-03-12", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{{Status: PubReviewed, Number: "杭市监罚〔2026〕1号", DueDate: "2026-03-11"}}}, SupOverdue, "2026-03-11", ""},
+		{"publication: published", "publication", "2026-03-12", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{{Status: PubPublished, Number: "杭市监罚〔2026〕1号", DueDate: "2026-03-11"}}}, SupOK, "", "已公示"},
+		{"publication: withdrawal overdue beats the new one", "publication", "2026-03-20", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{
+			{Status: PubPublished, Number: "杭市监罚〔2026〕1号", DueDate: "2026-03-11", WithdrawDue: "2026-03-19"},
+			{Status: PubPending, Number: "杭市监罚〔2026〕9号", DueDate: "2026-03-27"}}}, SupOverdue, "2026-03-19", "撤回公示"},
+		{"publication: withdrawn", "publication", "2026-03-20", SupervisedCase{Status: CaseClosed, Publications: []SupervisedPublication{{Status: PubWithdrawn, WithdrawDue: "2026-03-19"}}}, "", "", ""},
+
 		// advance notice
 		{"notice: not a penalty", "notice_before_decision", "2026-03-10", SupervisedCase{Status: CaseOpen, Evaluation: Evaluation{Outcome: OutcomeNoPenalty, DocumentKind: KindNoPenaltyDecision}}, "", "", ""},
 		{"notice: decision in review without it", "notice_before_decision", "2026-03-10", SupervisedCase{Status: CaseOpen, Evaluation: penalty, DecisionPending: true}, SupDue, "", "尚未送达"},
