@@ -101,6 +101,9 @@ type Service struct {
 	// beforeIssue, when set (tests), runs between Issue's reads and its
 	// transaction.
 	beforeIssue func()
+	// digests caches each scope's start-page digest for digestTTL: it runs
+	// every check over the office's cases in progress.
+	digests sync.Map // digestKey → digestEntry
 }
 
 // New builds the service; it fails when the fonts do not load.

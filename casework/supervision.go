@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -236,12 +237,32 @@ type Digest struct {
 	Due     int    `json:"due"`
 }
 
-// DigestOf is the actor's digest.
+// digestTTL is how long a digest is served from the cache: the start
+// page is loaded often, the digest changes by the day.
+const digestTTL = time.Minute
+
+type digestKey struct {
+	scope   string
+	officer uint
+	today   string
+}
+
+type digestEntry struct {
+	d  Digest
+	at time.Time
+}
+
+// DigestOf is the actor's digest, computed at most once a minute per
+// scope, officer and day.
 func (s *Service) DigestOf(ctx context.Context, a Actor) (Digest, error) {
 	d := Digest{Today: s.store.Today()}
 	f := SupervisionFilter{}
 	if a.Has(rules.RoleOfficer) && !a.Has(rules.RoleApprover) && !a.Has(rules.RoleReviewer) {
 		f.Officer, d.Mine = a.UserID, true
+	}
+	key := digestKey{scope: fmt.Sprint(a.Scope.All, a.Scope.Authorities), officer: f.Officer, today: d.Today}
+	if e, ok := s.digests.Load(key); ok && time.Since(e.(digestEntry).at) < digestTTL {
+		return e.(digestEntry).d, nil
 	}
 	cases := map[string]map[uint]bool{rules.SupOverdue: {}, rules.SupDefect: {}, rules.SupDue: {}}
 	_, err := s.superviseAll(ctx, a, f, func(r SupervisionRow) {
@@ -250,6 +271,15 @@ func (s *Service) DigestOf(ctx context.Context, a Actor) (Digest, error) {
 		}
 	})
 	d.Overdue, d.Defect, d.Due = len(cases[rules.SupOverdue]), len(cases[rules.SupDefect]), len(cases[rules.SupDue])
+	if err == nil {
+		s.digests.Range(func(k, _ any) bool { // yesterday's are never asked again
+			if k.(digestKey).today != key.today {
+				s.digests.Delete(k)
+			}
+			return true
+		})
+		s.digests.Store(key, digestEntry{d, time.Now()})
+	}
 	return d, err
 }
 
