@@ -85,6 +85,8 @@ type Config struct {
 	// drafter, the legal reviewer and the approver are three people); every
 	// such step is audited. Off unless an emergency requires it.
 	EmergencyAdmin bool
+	// Mailer sends electronic service (nil: none configured).
+	Mailer Mailer
 }
 
 // Service is the case work.
@@ -93,6 +95,7 @@ type Service struct {
 	renderer  *render.Renderer
 	baseURL   string
 	emergency bool
+	mailer    Mailer
 	templates sync.Map // templateKey → *render.Template; a version never changes
 	// beforeIssue, when set (tests), runs between Issue's reads and its
 	// transaction.
@@ -104,7 +107,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("casework: no store")
 	}
-	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin}
+	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin, mailer: cfg.Mailer}
 	if s.renderer == nil {
 		r, err := render.New()
 		if err != nil {

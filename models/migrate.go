@@ -32,6 +32,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 	{ID: "202612020005_enforcement", Migrate: migrateEnforcement, Rollback: rollbackEnforcement},
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
+	{ID: "202612020018_portal", Migrate: migratePortal, Rollback: rollbackPortal},
+	{ID: "202612020019_email", Migrate: migrateEmail, Rollback: rollbackEmail},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

@@ -29,6 +29,8 @@ type Deps struct {
 	// reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count;
 	// empty trusts none (the peer is the client).
 	TrustedProxies string
+	// Mailer sends electronic service (nil: none configured).
+	Mailer casework.Mailer
 }
 
 // Default request deadlines.
@@ -61,7 +63,7 @@ func (s *Server) holds(u *models.User, roles []string) bool {
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin})
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, Mailer: d.Mailer})
 	if err != nil {
 		return nil, err
 	}

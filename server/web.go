@@ -20,8 +20,8 @@ type pages map[string]*template.Template
 
 func parsePages() (pages, error) {
 	p := pages{}
-	for _, name := range []string{"download", "verify"} {
-		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
+	for _, name := range []string{"download", "verify", "portal_home", "portal"} {
+		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate, "cnday": chinaDay}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
