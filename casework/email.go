@@ -46,12 +46,12 @@ type EmailServed struct {
 // PDF. The server's acceptance is the service date; its message id,
 // reply and time go on the service record and on a new service receipt.
 func (s *Service) ServeByEmail(ctx context.Context, a Actor, id uint, accessCode string) (*EmailServed, error) {
-	if s.mailer == nil {
-		return nil, ErrNoMailer
-	}
-	d, consent, err := s.store.EmailConsent(ctx, a.Scope, id)
+	d, consent, err := s.store.EmailConsent(ctx, a.Scope, id) // another office's document is missing, whatever else
 	if err != nil {
 		return nil, err
+	}
+	if s.mailer == nil {
+		return nil, ErrNoMailer
 	}
 	if err := rules.MayDocument(a.staff(), rules.ActServe, models.DocState(d, nil)); err != nil {
 		return nil, err
@@ -128,6 +128,7 @@ func (s *Service) emailReceipt(ctx context.Context, d *models.Document, data ren
 	}
 	rd := data
 	rd.Kind, rd.Number, rd.VerifyURL, rd.Draft, rd.AccessCode, rd.DownloadURL = rules.KindServiceReceipt, "", "", false, "", ""
+	rd.IssueDate = sv.Date // the receipt is made on the day of service
 	rd.Service = render.Service{DocumentName: rules.KindName(d.Kind), DocumentNumber: deref(d.Number), Method: sv.Method,
 		Place: sv.Place, Date: sv.Date, Recipient: sv.Recipient,
 		Note: rules.ElectronicServiceNote(c.Email, c.SignedDate, at, sent.MessageID, sent.Reply)}

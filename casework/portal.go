@@ -129,7 +129,9 @@ func (s *Service) PortalSession(ctx context.Context, token string) (*models.Port
 }
 
 // ClosePortal ends a portal session.
-func (s *Service) ClosePortal(ctx context.Context, token string) error { return s.store.ClosePortal(ctx, token) }
+func (s *Service) ClosePortal(ctx context.Context, token string) error {
+	return s.store.ClosePortal(ctx, token)
+}
 
 // Portal is the portal's view of session ps's notice.
 func (s *Service) Portal(ctx context.Context, ps *models.PortalSession) (*PortalView, error) {
@@ -260,6 +262,11 @@ func (s *Service) Submissions(ctx context.Context, a Actor, caseID uint) ([]mode
 	return s.store.CaseSubmissions(ctx, a.Scope, caseID)
 }
 
+// Submission is one portal submission, for the staff of its case.
+func (s *Service) Submission(ctx context.Context, a Actor, id uint) (*models.PortalSubmission, error) {
+	return s.store.Submission(ctx, a.Scope, id)
+}
+
 // EvidenceFile is one evidence file with its bytes, for the case's staff.
 func (s *Service) EvidenceFile(ctx context.Context, a Actor, id uint) (*models.PortalFile, error) {
 	f, err := s.store.PortalFileData(ctx, a.Scope, id)
@@ -273,14 +280,15 @@ func (s *Service) EvidenceFile(ctx context.Context, a Actor, id uint) (*models.P
 // ReviewSubmission records the authority's review of a statement the party
 // sent through the portal: the statement and the outcome go on the case
 // (RecordStatement, so the decision prints them) and on the submission.
-func (s *Service) ReviewSubmission(ctx context.Context, a Actor, caseID, subID uint, outcome, reason string) (*models.Case, error) {
+func (s *Service) ReviewSubmission(ctx context.Context, a Actor, subID uint, outcome, reason string) (*models.Case, error) {
 	sub, err := s.store.Submission(ctx, a.Scope, subID)
 	if err != nil {
 		return nil, err
 	}
-	if sub.CaseID != caseID || sub.Kind != models.SubmitStatement {
-		return nil, errs.E(errs.NotFound, "未找到当事人提交的陈述、申辩")
+	if sub.Kind != models.SubmitStatement {
+		return nil, errs.E(errs.Conflict, "只有陈述、申辩需要记录复核结论")
 	}
+	caseID := sub.CaseID
 	cs, err := s.store.CaseByID(ctx, a.Scope, caseID)
 	if err != nil {
 		return nil, err

@@ -58,13 +58,13 @@ type portalFileV1 struct {
 func (portalFileV1) TableName() string { return "portal_files" }
 
 type serviceConsentV1 struct {
-	ID           uint      `gorm:"primaryKey"`
-	CaseID       uint      `gorm:"not null;index:idx_service_consents_case"`
-	AuthorityID  uint      `gorm:"not null;index:idx_service_consents_authority"`
-	Email        string    `gorm:"size:200;not null"`
-	Source       string    `gorm:"size:16;not null"`
-	SignedDate   string    `gorm:"size:10;not null"`
-	RecordedByID uint      `gorm:"not null;default:0"`
+	ID           uint   `gorm:"primaryKey"`
+	CaseID       uint   `gorm:"not null;index:idx_service_consents_case"`
+	AuthorityID  uint   `gorm:"not null;index:idx_service_consents_authority"`
+	Email        string `gorm:"size:200;not null"`
+	Source       string `gorm:"size:16;not null"`
+	SignedDate   string `gorm:"size:10;not null"`
+	RecordedByID uint   `gorm:"not null;default:0"`
 	SubmissionID *uint
 	CreatedAt    time.Time `gorm:"not null"`
 }

@@ -108,7 +108,7 @@ func TestBrowserPortalStatement(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#portal textarea[name=statement_reason]`), reason),
 		chromedp.Click(chromedp.CSS(`#portal form.review button`)),
 		chromedp.WaitVisible(chromedp.ID("flash")))
-	if out := b.text("#portal .outcome"); !strings.Contains(out, "不予采纳") || !strings.Contains(out, reason) {
+	if out := b.text("#portal .review-outcome"); !strings.Contains(out, "不予采纳") || !strings.Contains(out, reason) {
 		t.Errorf("outcome shown %q", out)
 	}
 	screenshot(t, ctx, "portal-case-review")

@@ -51,8 +51,8 @@ func (s *Server) portalPanel(c *gin.Context, caseID uint) (*portalPanel, error) 
 	return p, nil
 }
 
-func subID(c *gin.Context) (uint, error) {
-	id, err := strconv.ParseUint(c.Param("sub"), 10, 32)
+func paramID(c *gin.Context, name string) (uint, error) {
+	id, err := strconv.ParseUint(c.Param(name), 10, 32)
 	if err != nil || id == 0 {
 		return 0, errNotFound
 	}
@@ -61,18 +61,19 @@ func subID(c *gin.Context) (uint, error) {
 
 // handleReviewSubmissionForm records 采纳/不采纳 of a statement sent online.
 func (s *Server) handleReviewSubmissionForm(c *gin.Context) {
-	id, err := pathID(c)
+	sid, err := paramID(c, "sub")
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
-	sid, err := subID(c)
+	sub, err := s.work.Submission(c.Request.Context(), s.actor(c), sid)
 	if err != nil {
 		s.uiError(c, err)
 		return
 	}
+	id := sub.CaseID
 	f := c.Request.PostForm
-	if _, err := s.work.ReviewSubmission(c.Request.Context(), s.actor(c), id, sid, f.Get("statement_outcome"), f.Get("statement_reason")); err != nil {
+	if _, err := s.work.ReviewSubmission(c.Request.Context(), s.actor(c), sid, f.Get("statement_outcome"), f.Get("statement_reason")); err != nil {
 		s.actionFailed(c, id, err, "review", sid)
 		return
 	}
@@ -97,7 +98,7 @@ func (s *Server) handleConsentForm(c *gin.Context) {
 // handleEvidenceFile answers an evidence file to the staff of its case's
 // authority (another office's file is missing), as an attachment.
 func (s *Server) handleEvidenceFile(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := paramID(c, "file")
 	if err != nil {
 		s.uiError(c, err)
 		return
@@ -155,12 +156,7 @@ type reviewRequest struct {
 }
 
 func (s *Server) handleReviewSubmission(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	sid, err := subID(c)
+	sid, err := paramID(c, "sub")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -170,7 +166,7 @@ func (s *Server) handleReviewSubmission(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.work.ReviewSubmission(c.Request.Context(), s.actor(c), id, sid, req.Outcome, req.Reason)
+	cs, err := s.work.ReviewSubmission(c.Request.Context(), s.actor(c), sid, req.Outcome, req.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
