@@ -196,5 +196,21 @@ func TestEmailService(t *testing.T) {
 		if len(mx.Messages()) != 1 {
 			t.Errorf("a second message went out")
 		}
+
+		// The portal opens with the notice's number and code, never with a
+		// decision's.
+		if _, _, err := work.OpenPortal(ctx, Public("10.1.1.1"), *in.Number, in.AccessCode); err != nil {
+			t.Fatalf("open the portal: %v", err)
+		}
+		_, err = work.RecordStatement(ctx, officer, cs.ID, StatementInput{Waived: true})
+		e.must(err)
+		dec, err := work.Draft(ctx, officer, cs.ID, rules.KindPenaltyDecision)
+		e.must(err)
+		e.approve(dec.ID)
+		di, err := work.Issue(ctx, clerk, dec.ID)
+		e.must(err)
+		if _, _, err := work.OpenPortal(ctx, Public("10.1.1.1"), *di.Number, di.AccessCode); !errs.Is(err, errs.NotFound) || !strings.Contains(err.Error(), "事先告知书") {
+			t.Errorf("a decision opened the portal: %v", err)
+		}
 	})
 }
