@@ -3,10 +3,12 @@ package casework
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"penaltydoc/casework/smtptest"
 	"penaltydoc/errs"
@@ -213,4 +215,49 @@ func TestEmailService(t *testing.T) {
 			t.Errorf("a decision opened the portal: %v", err)
 		}
 	})
+}
+
+// TestSMTPModes: go-mail speaks STARTTLS and implicit TLS with
+// authentication to a real server, and refuses a plain server when
+// STARTTLS is required; a wrong password sends nothing.
+func TestSMTPModes(t *testing.T) {
+	for _, tc := range []struct {
+		server, mode, password string
+		ok                     bool
+	}{
+		{"starttls", TLSStartTLS, "secret", true},
+		{"tls", TLSImplicit, "secret", true},
+		{"starttls", TLSStartTLS, "wrong", false},
+		{"none", TLSStartTLS, "", false}, // STARTTLS required, not offered
+	} {
+		t.Run(tc.server+"-"+tc.mode+"-"+tc.password, func(t *testing.T) {
+			var mx *smtptest.Server
+			if tc.server == "none" {
+				mx = smtptest.Start(t)
+			} else {
+				mx = smtptest.StartTLS(t, tc.server, "clerk", "secret")
+			}
+			cfg := SMTPConfig{Host: mx.Host, Port: mx.Port, TLS: tc.mode, From: "service@penaltydoc.example", Timeout: 5 * time.Second}
+			if tc.password != "" {
+				cfg.User, cfg.Password = "clerk", tc.password
+			}
+			if mx.Roots != nil {
+				cfg.TLSConfig = &tls.Config{RootCAs: mx.Roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+			}
+			m, err := NewSMTPMailer(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent, err := m.Send(context.Background(), Mail{To: "p@example.test", Subject: "送达", Body: "正文"})
+			if tc.ok != (err == nil) || tc.ok != (len(mx.Messages()) == 1) {
+				t.Fatalf("sent %+v err %v, %d messages received; want ok=%v", sent, err, len(mx.Messages()), tc.ok)
+			}
+			if tc.ok && (sent.MessageID == "" || !strings.Contains(sent.Reply, "queued") || mx.Messages()[0].Body() != "正文") {
+				t.Errorf("sent %+v body %q", sent, mx.Messages()[0].Body())
+			}
+		})
+	}
+	if _, err := NewSMTPMailer(SMTPConfig{Host: "h", From: "a@b", TLS: "ssl"}); err == nil {
+		t.Error("an unknown TLS mode was accepted")
+	}
 }
