@@ -203,3 +203,39 @@ func TestPortalMigration(t *testing.T) {
 		}
 	})
 }
+
+// TestPortalSessions: a session resolves until it expires, then is
+// refused and purged; a closed one is gone.
+func TestPortalSessions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := t.Context()
+		n := servedNotices(t, s, 1)[0]
+		token, csrf, err := s.OpenPortal(ctx, n, "10.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := s.PortalSession(ctx, token)
+		if err != nil || ps.NoticeID != n.ID || ps.CSRFToken != csrf || ps.CaseID != n.CaseID {
+			t.Fatalf("session %+v %v", ps, err)
+		}
+		if _, err := s.PortalSession(ctx, token+"x"); !errs.Is(err, errs.Unauthorized) {
+			t.Errorf("a wrong token: %v", err)
+		}
+		other, _, _ := s.OpenPortal(ctx, n, "10.0.0.2")
+		if err := s.ClosePortal(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PortalSession(ctx, other); !errs.Is(err, errs.Unauthorized) {
+			t.Errorf("a closed session: %v", err)
+		}
+		real := s.Now
+		s.Now = func() time.Time { return real().Add(PortalSessionTTL + time.Minute) }
+		defer func() { s.Now = real }()
+		if _, err := s.PortalSession(ctx, token); !errs.Is(err, errs.Unauthorized) {
+			t.Errorf("an expired session: %v", err)
+		}
+		if purged, err := s.PurgePortal(ctx); err != nil || purged != 1 {
+			t.Errorf("purged %d %v", purged, err)
+		}
+	})
+}

@@ -280,6 +280,11 @@ func purge(ctx context.Context, store *models.Store, log *slog.Logger) {
 		} else if p.Sessions+p.Throttles > 0 {
 			log.Info("purged", "sessions", p.Sessions, "throttles", p.Throttles)
 		}
+		if n, err := store.PurgePortal(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge portal sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged", "portal_sessions", n)
+		}
 		select {
 		case <-ctx.Done():
 			return
