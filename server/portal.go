@@ -197,16 +197,12 @@ func (s *Server) handlePortalSubmit(c *gin.Context) {
 			if fh.Size == 0 && fh.Filename == "" {
 				continue
 			}
-			if fh.Size > casework.MaxEvidenceSize {
-				in.Files = append(in.Files, casework.Upload{Name: fh.Filename, Data: make([]byte, casework.MaxEvidenceSize+1)})
-				continue
-			}
 			r, err := fh.Open()
 			if err != nil {
 				s.renderPortal(c, ps, http.StatusBadRequest, portalPage{Error: "读取上传的文件失败，请重试", Form: p.Form})
 				return
 			}
-			data, err := io.ReadAll(io.LimitReader(r, casework.MaxEvidenceSize+1))
+			data, err := io.ReadAll(io.LimitReader(r, casework.MaxEvidenceSize+1)) // one byte past the limit: refused as too large
 			_ = r.Close()
 			if err != nil {
 				s.renderPortal(c, ps, http.StatusBadRequest, portalPage{Error: "读取上传的文件失败，请重试", Form: p.Form})
