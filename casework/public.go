@@ -44,6 +44,17 @@ func NormalizeNumber(s string) string {
 // code. Every failure is ErrNoDocument; attempts are limited per client
 // and per number (too many requests).
 func (s *Service) Download(ctx context.Context, a Actor, number, accessCode string) (*models.Document, error) {
+	doc, err := s.checkAccess(ctx, a, number, accessCode)
+	if err != nil {
+		return nil, err
+	}
+	_ = s.store.Audit(ctx, a.record(), "public_download", "document", doc.ID, *doc.Number)
+	return doc, nil
+}
+
+// checkAccess is the issued document with that number and access code,
+// under the download limits; every failure is ErrNoDocument.
+func (s *Service) checkAccess(ctx context.Context, a Actor, number, accessCode string) (*models.Document, error) {
 	number = NormalizeNumber(number)
 	pair, addr := models.ThrottleKey("dl", number, a.IP), models.ThrottleKey("dl-ip", a.IP)
 	locked, err := s.store.Locked(ctx, pair, addr)
@@ -71,7 +82,6 @@ func (s *Service) Download(ctx context.Context, a Actor, number, accessCode stri
 		}
 		return nil, ErrNoDocument
 	}
-	_ = s.store.Audit(ctx, a.record(), "public_download", "document", doc.ID, *doc.Number)
 	return doc, nil
 }
 

@@ -88,6 +88,8 @@ type Config struct {
 	// AccessKeys make and check the parties' access codes (keyed by the
 	// server secret, which the database does not hold); required.
 	AccessKeys *models.AccessKeys
+	// Mailer sends electronic service (nil: none configured).
+	Mailer Mailer
 }
 
 // Service is the case work.
@@ -97,6 +99,7 @@ type Service struct {
 	baseURL   string
 	emergency bool
 	codes     *models.AccessKeys
+	mailer    Mailer
 	templates sync.Map // templateKey → *render.Template; a version never changes
 	// beforeIssue, when set (tests), runs between Issue's reads and its
 	// transaction.
@@ -115,7 +118,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("casework: no access code keys (the server secret)")
 	}
 	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin,
-		codes: cfg.AccessKeys}
+		codes: cfg.AccessKeys, mailer: cfg.Mailer}
 	if s.renderer == nil {
 		r, err := render.New()
 		if err != nil {

@@ -34,6 +34,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
 	{ID: "202612020010_search", Migrate: migrateSearch, Rollback: rollbackSearch},
 	{ID: "202612020016_publications", Migrate: migratePublications, Rollback: rollbackPublications},
+	{ID: "202612020018_portal", Migrate: migratePortal, Rollback: rollbackPortal},
+	{ID: "202612020019_email", Migrate: migrateEmail, Rollback: rollbackEmail},
 	{ID: "202612020022_supervision", Migrate: migrateSupervision, Rollback: rollbackSupervision},
 }
 

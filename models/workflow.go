@@ -725,9 +725,19 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 	var d *Document
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = s.loadForUpdate(tx, a.Scope, id); err != nil {
-			return err
-		}
+		d, err = s.serve(ctx, tx, a, id, sv)
+		return err
+	})
+	return d, err
+}
+
+// serve records service of document id (and of its receipts) in tx.
+func (s *Store) serve(ctx context.Context, tx *gorm.DB, a Actor, id uint, sv Service) (*Document, error) {
+	d, err := s.loadForUpdate(tx, a.Scope, id)
+	if err != nil {
+		return nil, err
+	}
+	err = func() error {
 		if err := rules.MayDocument(a.Staff(), rules.ActServe, docState(d, nil)); err != nil {
 			return err
 		}
@@ -766,7 +776,7 @@ func (s *Store) ServeDocument(ctx context.Context, a Actor, id uint, sv Service)
 			}
 		}
 		return nil
-	})
+	}()
 	return d, err
 }
 

@@ -35,6 +35,16 @@ var access = map[string][]string{
 	"POST /api/v1/publications/:id/end":                       {approver},
 	"POST /public/download":                                   {"public"},
 	"GET /verify/:token":                                      {"public"},
+	"GET /public":                                             {"public"},
+	"POST /public/portal/open":                                {"public"},
+	"GET /public/portal":                                      {"public"},
+	"GET /public/portal/notice.pdf":                           {"public"},
+	"POST /public/portal/submit/:kind":                        {"public"},
+	"POST /public/portal/close":                               {"public"},
+	"GET /api/v1/cases/:id/submissions":                       {"signed-in"},
+	"POST /api/v1/submissions/:sub/review":                    {officer},
+	"POST /api/v1/cases/:id/consent":                          {officer},
+	"POST /api/v1/documents/:id/serve-email":                  {clerk},
 	"GET /api/v1/documents/print":                             {clerk},
 	"POST /api/v1/login":                                      {"public"},
 	"POST /api/v1/logout":                                     {"signed-in"},
@@ -178,6 +188,10 @@ var access = map[string][]string{
 	"POST /admin/catalog/:id/reactivate":     {"web", admin},
 	"GET /admin/audit":                       {"web", admin},
 	"POST /admin/audit/check":                {"web", admin},
+	"POST /submissions/:sub/review":          {"web", officer},
+	"POST /cases/:id/consent":                {"web", officer},
+	"GET /portal-files/:file":                {"web", "signed-in"},
+	"POST /documents/:id/serve-email":        {"web", clerk},
 }
 
 // TestAuthorizationMatrix calls every route as every role, anonymous

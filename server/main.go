@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
 )
 
@@ -61,6 +62,9 @@ type Config struct {
 	// The values come from the environment only, never from flags, which
 	// any user of the host can read.
 	Secret, SecretPrevious secretSource
+	// SMTP is the mail server of electronic service (PENALTYDOC_SMTP_*);
+	// no host: none.
+	SMTP casework.SMTPConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -110,6 +114,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return cfg, err
+	}
+	cfg.SMTP = casework.SMTPConfig{Host: getenv("PENALTYDOC_SMTP_HOST"), TLS: getenv("PENALTYDOC_SMTP_TLS"),
+		User: getenv("PENALTYDOC_SMTP_USER"), Password: getenv("PENALTYDOC_SMTP_PASSWORD"), From: getenv("PENALTYDOC_SMTP_FROM")}
+	if v := getenv("PENALTYDOC_SMTP_PORT"); v != "" {
+		port, err := strconv.Atoi(v)
+		if err != nil || port <= 0 || port > 65535 {
+			return cfg, fmt.Errorf("PENALTYDOC_SMTP_PORT=%q: want a port number", v)
+		}
+		cfg.SMTP.Port = port
 	}
 	for _, d := range []time.Duration{cfg.QueryTimeout, cfg.RequestTimeout, cfg.LongRequestTimeout} {
 		if d <= 0 {
@@ -178,8 +191,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.EmergencyAdmin {
 		log.Warn("emergency setting on: admins may override the separation of duties; every such step is audited as emergency_separation_override")
 	}
+	var mailer casework.Mailer
+	if cfg.SMTP.Host != "" {
+		m, err := casework.NewSMTPMailer(cfg.SMTP)
+		if err != nil {
+			return err
+		}
+		mailer = m
+		log.Info("electronic service by e-mail", "smtp_host", cfg.SMTP.Host, "tls", cfg.SMTP.TLS)
+	}
 	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
-		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies})
+		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies, Mailer: mailer})
 	if err != nil {
 		return err
 	}
@@ -272,6 +294,11 @@ func purge(ctx context.Context, store *models.Store, log *slog.Logger) {
 			}
 		} else if p.Sessions+p.Throttles > 0 {
 			log.Info("purged", "sessions", p.Sessions, "throttles", p.Throttles)
+		}
+		if n, err := store.PurgePortal(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge portal sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged", "portal_sessions", n)
 		}
 		select {
 		case <-ctx.Done():

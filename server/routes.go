@@ -47,6 +47,13 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/public/decisions", s.handlePublicDecisions)
 	r.GET("/public/decisions/:id", s.handlePublicDecision)
 	r.GET("/public/decisions/:id/pdf", s.handlePublicDecisionPDF)
+	// The party's portal (server/portal.go): its own session and CSRF token.
+	r.GET("/public", s.handlePortalHome)
+	r.POST("/public/portal/open", s.handlePortalOpen)
+	r.GET("/public/portal", s.handlePortal)
+	r.GET("/public/portal/notice.pdf", s.handlePortalNotice)
+	r.POST("/public/portal/submit/:kind", s.handlePortalSubmit)
+	r.POST("/public/portal/close", s.handlePortalClose)
 
 	// The staff web UI (server/ui*.go): the session cookie, CSRF on every
 	// POST, the same roles as the API.
@@ -69,12 +76,16 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/cases/:id/execution", s.web(officer), s.handleExecutionForm)
 	r.POST("/cases/:id/hearing", s.web(officer), s.handleHearingForm)
 	r.POST("/cases/:id/override", s.web(officer), s.handleOverrideForm)
+	r.POST("/submissions/:sub/review", s.web(officer), s.handleReviewSubmissionForm)
+	r.POST("/cases/:id/consent", s.web(officer), s.handleConsentForm)
+	r.GET("/portal-files/:file", s.web(), s.handleEvidenceFile)
 	r.GET("/documents/:id/pdf", s.web(), s.handleDocumentPDFPage)
 	r.POST("/documents/:id/submit", s.web(officer), s.handleSubmitForm)
 	r.POST("/documents/:id/approve", s.web(reviewer, approver), s.handleApproveForm)
 	r.POST("/documents/:id/return", s.web(reviewer, approver), s.handleReturnForm)
 	r.POST("/documents/:id/issue", s.web(clerk), s.handleIssueForm)
 	r.POST("/documents/:id/serve", s.web(clerk), s.handleServeForm)
+	r.POST("/documents/:id/serve-email", s.web(clerk), s.handleServeEmailForm)
 	r.POST("/documents/:id/correct", s.web(officer), s.handleCorrectForm)
 	r.GET("/documents/:id/revision", s.web(officer), s.handleRevisionPage)
 	r.POST("/documents/:id/revision", s.web(officer), s.handleRevisionForm)
@@ -178,6 +189,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/documents/:id/return", s.authenticate(reviewer, approver), s.handleReturnDocument)
 	api.POST("/documents/:id/issue", s.authenticate(clerk), s.handleIssueDocument)
 	api.POST("/documents/:id/serve", s.authenticate(clerk), s.handleServeDocument)
+	api.POST("/documents/:id/serve-email", s.authenticate(clerk), s.handleServeEmail)
 	api.POST("/documents/:id/correct", s.authenticate(officer), s.handleCorrectDocument)
 	api.PUT("/documents/:id/revision", s.authenticate(officer), s.handleReviseCorrection)
 	api.POST("/documents/:id/withdraw", s.authenticate(officer), s.handleWithdrawDocument)
@@ -188,6 +200,9 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/cases/:id/deferral", s.authenticate(officer), s.handleDeferral)
 	api.POST("/cases/:id/execution", s.authenticate(officer), s.handleExecution)
 	api.POST("/cases/:id/hearing", s.authenticate(officer), s.handleHearing)
+	api.GET("/cases/:id/submissions", signedIn, s.handleListSubmissions)
+	api.POST("/submissions/:sub/review", s.authenticate(officer), s.handleReviewSubmission)
+	api.POST("/cases/:id/consent", s.authenticate(officer), s.handleRecordConsent)
 
 	api.GET("/publications", signedIn, s.handleListPublications)
 	api.GET("/publications/overdue", signedIn, s.handleOverduePublications)

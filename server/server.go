@@ -33,6 +33,8 @@ type Deps struct {
 	// AccessKeys make and check the parties' access codes: the server
 	// secret, from run() (tests: a random one). Required.
 	AccessKeys *models.AccessKeys
+	// Mailer sends electronic service (nil: none configured).
+	Mailer casework.Mailer
 }
 
 // Default request deadlines.
@@ -65,7 +67,7 @@ func (s *Server) holds(u *models.User, roles []string) bool {
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys})
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys, Mailer: d.Mailer})
 	if err != nil {
 		return nil, err
 	}

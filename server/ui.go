@@ -69,6 +69,9 @@ var flashes = map[string]string{
 	"statement":      "当事人陈述、申辩（听证）情况已记录。",
 	"overridden":     "已改为给予行政处罚，理由已记入案卷。",
 	"logout":         "您已退出登录。",
+	"reviewed_sub":   "复核结论已记录，决定书将载明。",
+	"consent":        "送达地址确认书已记录。",
+	"email_served":   "电子送达邮件已由邮件服务器接受，送达已记录，电子送达回证已生成。",
 
 	"template_saved":     "模板已保存为新版本并启用。",
 	"template_activated": "已启用所选模板版本。",

@@ -45,6 +45,8 @@ type casePage struct {
 	Today    string
 	// StatementOutcomes are the review's conclusions (采纳…).
 	StatementOutcomes []option
+	// Portal: the party's submissions, consent and electronic services.
+	Portal *portalPanel
 }
 
 // docView is a document row with the actions the user may take on it.
@@ -153,6 +155,10 @@ func (s *Server) renderCase(c *gin.Context, id uint, status int, st casePageStat
 	}
 	if p.Form == nil {
 		p.Form = map[string]string{}
+	}
+	if p.Portal, err = s.portalPanel(c, id); err != nil {
+		s.uiError(c, err)
+		return
 	}
 	s.ui(c, status, "ui_case", p)
 }

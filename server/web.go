@@ -15,7 +15,7 @@ import (
 var webFS embed.FS
 
 // publicPages are the public pages, parsed with layout.html.
-var publicPages = []string{"download", "verify"}
+var publicPages = []string{"download", "verify", "portal_home", "portal"}
 
 // pages are the HTML pages, each parsed with the layout once at start-up,
 // so a broken page stops the service before it serves anything.
@@ -24,7 +24,7 @@ type pages map[string]*template.Template
 func parsePages() (pages, error) {
 	p := pages{}
 	for _, name := range publicPages {
-		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
+		t, err := template.New(name).Funcs(template.FuncMap{"cndate": pageDate, "cnday": chinaDay}).ParseFS(webFS, "web/templates/layout.html", "web/templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
