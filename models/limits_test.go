@@ -88,7 +88,7 @@ var inJSON = []limits.Field{
 	limits.PropertyName, limits.PropertyQuantity, limits.Licence, limits.OverrideReason,
 }
 
-var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "documents.data_json", "documents.basis_json"}
+var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "document_files.data_json", "documents.basis_json"}
 
 var moneyColumns = []string{
 	"authorities.hearing_fine_person", "authorities.hearing_fine_org",

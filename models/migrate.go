@@ -32,6 +32,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 	{ID: "202612020005_enforcement", Migrate: migrateEnforcement, Rollback: rollbackEnforcement},
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
+	{ID: "202612020007_blobs", Migrate: migrateBlobs, Rollback: rollbackBlobs},
+	{ID: "202612020008_issuing", Migrate: migrateIssuing, Rollback: rollbackIssuing},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

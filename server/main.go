@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"penaltydoc/casework"
 	"penaltydoc/models"
 )
 
@@ -169,6 +170,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	go purge(ctx, store, log)
+	if err := resumeIssues(ctx, store, cfg, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -264,4 +268,42 @@ func purge(ctx context.Context, store *models.Store, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// Issues that took a number and did not store their PDF are completed at
+// start-up (whatever their age: this process had none in flight) and then
+// every resumeEvery those older than resumeAge (another process's issue in
+// flight is younger).
+const (
+	resumeEvery = 20 * time.Second
+	resumeAge   = 90 * time.Second
+)
+
+func resumeIssues(ctx context.Context, store *models.Store, cfg Config, log *slog.Logger) error {
+	work, err := casework.New(casework.Config{Store: store, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin})
+	if err != nil {
+		return err
+	}
+	resume := func(age time.Duration) {
+		n, err := work.ResumeIssues(ctx, age)
+		if err != nil && ctx.Err() == nil {
+			log.Error("resume issues", "err", err, "completed", n)
+		} else if n > 0 {
+			log.Info("completed interrupted issues", "documents", n)
+		}
+	}
+	resume(0)
+	go func() {
+		t := time.NewTicker(resumeEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				resume(resumeAge)
+			}
+		}
+	}()
+	return nil
 }
