@@ -48,7 +48,9 @@ type DatabaseBlobs struct{}
 func (DatabaseBlobs) Put(_ context.Context, _ string, pdf []byte) ([]byte, error) { return pdf, nil }
 
 // Get answers the inline bytes.
-func (DatabaseBlobs) Get(_ context.Context, _ string, inline []byte) ([]byte, error) { return inline, nil }
+func (DatabaseBlobs) Get(_ context.Context, _ string, inline []byte) ([]byte, error) {
+	return inline, nil
+}
 
 // DirBlobs keeps the PDFs as files in a directory, named by their SHA-256
 // (Dir/ab/abcdef…), written to a temporary file, fsync'd, renamed into
