@@ -57,6 +57,8 @@ type Config struct {
 	LongRequestTimeout time.Duration
 	// TrustedProxies: see Deps.TrustedProxies.
 	TrustedProxies string
+	// Blobs is where issued PDFs are kept: db (default) or dir:PATH.
+	Blobs string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -78,6 +80,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"let admins override the separation of duties, every such step audited; for emergencies only (PENALTYDOC_EMERGENCY_ADMIN=1)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("PENALTYDOC_TRUSTED_PROXIES"),
 		"reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default (PENALTYDOC_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.Blobs, "blobs", def("PENALTYDOC_BLOBS", "db"), "where issued PDFs are kept: db (in the database) or dir:PATH (files named by their SHA-256, fsync'd) (PENALTYDOC_BLOBS)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
 	for _, d := range []struct {
@@ -124,7 +127,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		debug.SetMemoryLimit(limit)
 	}
 
-	store, err := models.OpenWith(ctx, cfg.DB, models.Options{QueryTimeout: cfg.QueryTimeout})
+	blobs, err := models.ParseBlobStore(cfg.Blobs)
+	if err != nil {
+		return err
+	}
+	store, err := models.OpenWith(ctx, cfg.DB, models.Options{QueryTimeout: cfg.QueryTimeout, Blobs: blobs})
 	if err != nil {
 		return err
 	}
