@@ -1,8 +1,11 @@
 package casework
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"penaltydoc/errs"
 	"penaltydoc/models"
@@ -200,10 +203,13 @@ type Issued struct {
 	ServiceReceiptID uint
 }
 
-// Issue issues an approved document: the store takes the number and,
-// inside the same transaction and from the rows it locked, this renders
-// the final PDF and the service receipt that prints the party's access
-// code.
+// Issue issues an approved document: the store takes the number in a
+// short transaction, this renders the final PDF and the service receipt
+// that prints the party's access code from what that transaction read,
+// outside any transaction, and the store keeps both in a second one. A
+// document whose number was taken by an issue that did not finish is
+// completed with that number (and a new access code: the old one was
+// shown to nobody).
 func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) {
 	d, err := s.store.DocumentByID(ctx, a.Scope, id)
 	if err != nil {
@@ -294,4 +300,32 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 		}
 	}
 	return out, nil
+}
+
+// ResumeIssues completes the issues that took a number more than age ago
+// and did not store their PDF (the process died, the render failed, the
+// database went away between the two transactions), each as the user who
+// took the number. It answers how many it completed; the first error
+// stops nothing, it is answered at the end.
+func (s *Service) ResumeIssues(ctx context.Context, age time.Duration) (int, error) {
+	rs, err := s.store.PendingIssues(ctx, age)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	var first error
+	for _, r := range rs {
+		u, err := s.store.UserByID(ctx, r.UserID)
+		if err == nil {
+			_, err = s.Issue(ctx, s.ActorOf(u, "resume"), r.DocumentID)
+		}
+		if err != nil && !errs.Is(err, errs.Conflict) { // conflict: completed meanwhile
+			first = cmp.Or(first, fmt.Errorf("resume issue of document %d: %w", r.DocumentID, err))
+			continue
+		}
+		if err == nil {
+			done++
+		}
+	}
+	return done, first
 }

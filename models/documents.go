@@ -26,7 +26,7 @@ func (s *Store) CreateDocument(ctx context.Context, a Actor, d *Document) error 
 			return err
 		}
 		d.TemplateVersion, d.Status, d.CreatedByID, d.Basis = t.Version, DocDraft, a.UserID, caseBasis(&c)
-		if err := tx.Omit("PDF").Create(d).Error; err != nil {
+		if err := tx.Create(d).Error; err != nil {
 			return errs.Wrap(err, "create document")
 		}
 		return s.audit(ctx, tx, AuditEntry{UserID: a.UserID, Username: a.Username, IP: a.IP, Action: "create_document",
@@ -46,12 +46,21 @@ func caseBasis(c *Case) rules.Basis {
 // DocumentByID loads a document within scope sc, without its PDF bytes;
 // another authority's document is not found, like a missing one.
 func (s *Store) DocumentByID(ctx context.Context, sc Scope, id uint) (*Document, error) {
-	return s.document(s.conn(ctx).Omit("pdf"), sc, id)
+	return s.document(s.conn(ctx), sc, id)
 }
 
-// DocumentPDF loads a document within scope sc with its stored PDF bytes.
+// DocumentPDF loads a document within scope sc with its stored PDF bytes
+// and render data (document_files; none for a draft).
 func (s *Store) DocumentPDF(ctx context.Context, sc Scope, id uint) (*Document, error) {
-	return s.document(s.conn(ctx), sc, id)
+	d, err := s.document(s.conn(ctx), sc, id)
+	if err != nil {
+		return nil, err
+	}
+	ds := []Document{*d}
+	if err := s.attachFiles(ctx, s.conn(ctx), ds); err != nil {
+		return nil, err
+	}
+	return &ds[0], nil
 }
 
 func (s *Store) document(db *gorm.DB, sc Scope, id uint) (*Document, error) {
@@ -68,7 +77,7 @@ func (s *Store) document(db *gorm.DB, sc Scope, id uint) (*Document, error) {
 // CaseDocuments lists a case's documents, oldest first, without PDFs.
 func (s *Store) CaseDocuments(ctx context.Context, caseID uint) ([]Document, error) {
 	var ds []Document
-	if err := s.conn(ctx).Omit("pdf").Where("case_id = ?", caseID).Order("id").Find(&ds).Error; err != nil {
+	if err := s.conn(ctx).Where("case_id = ?", caseID).Order("id").Find(&ds).Error; err != nil {
 		return nil, errs.Wrap(err, "list documents")
 	}
 	return ds, nil

@@ -2,8 +2,6 @@ package models
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -48,7 +46,7 @@ type EmailProof struct {
 // EmailConsent is the consent electronic service of document id rests on:
 // the latest recorded for its case; a conflict when there is none.
 func (s *Store) EmailConsent(ctx context.Context, sc Scope, id uint) (*Document, *ServiceConsent, error) {
-	d, err := s.DocumentByID(ctx, sc, id)
+	d, err := s.DocumentPDF(ctx, sc, id) // with its render data, which the message prints from
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,9 +69,14 @@ var ErrNoConsent = errs.E(errs.Conflict, "当事人未确认电子送达地址�
 // proof, and the proof itself, in one transaction. The consent must still
 // be the case's latest.
 func (s *Store) ServeByEmail(ctx context.Context, a Actor, id uint, p EmailProof) (*Document, *EmailService, error) {
+	// The receipt's bytes are made durable first, as issuing does.
+	file, sum, err := s.putFile(ctx, p.Receipt.PDF, p.Receipt.Data)
+	if err != nil {
+		return nil, nil, err
+	}
 	var d *Document
 	var es *EmailService
-	err := s.transact(ctx, func(tx *gorm.DB) error {
+	err = s.transact(ctx, func(tx *gorm.DB) error {
 		var err error
 		if d, err = s.serve(ctx, tx, a, id, p.Service); err != nil {
 			return err
@@ -86,14 +89,17 @@ func (s *Store) ServeByEmail(ctx context.Context, a Actor, id uint, p EmailProof
 			return errs.E(errs.Conflict, "当事人的送达地址确认已变更，请刷新页面后重新送达")
 		}
 		now := s.now()
-		sum := sha256.Sum256(p.Receipt.PDF)
 		rc := &Document{CaseID: d.CaseID, AuthorityID: d.AuthorityID, Kind: rules.KindServiceReceipt, Status: DocServed,
 			TemplateVersion: p.Receipt.TemplateVersion, ServesID: &d.ID, IssueDate: p.Service.Date, IssuedAt: &now,
-			PDF: p.Receipt.PDF, SHA256: hex.EncodeToString(sum[:]), DataJSON: string(p.Receipt.Data), CreatedByID: a.UserID,
+			SHA256: sum, CreatedByID: a.UserID,
 			ServedDate: p.Service.Date, ServedAt: &now, ServiceMethod: p.Service.Method, ServedTo: p.Service.Recipient,
 			ServicePlace: p.Service.Place}
 		if err := tx.Create(rc).Error; err != nil {
 			return errs.Wrap(err, "store electronic service receipt")
+		}
+		file.DocumentID = rc.ID
+		if err := tx.Create(file).Error; err != nil {
+			return errs.Wrap(err, "store electronic service receipt PDF")
 		}
 		if err := s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocServed, fmt.Sprintf("electronic service receipt of document %d (%s)", d.ID, deref(d.Number))); err != nil {
 			return err

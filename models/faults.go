@@ -36,6 +36,8 @@ type Options struct {
 	// ConnectTimeout bounds opening one connection (dial and handshake);
 	// MySQL only.
 	ConnectTimeout time.Duration
+	// Blobs keeps the issued PDFs; nil keeps them in the database.
+	Blobs BlobStore
 }
 
 func (o Options) withDefaults() Options {
@@ -44,6 +46,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.Blobs == nil {
+		o.Blobs = DatabaseBlobs{}
 	}
 	return o
 }

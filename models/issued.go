@@ -159,7 +159,11 @@ func (s *Store) DocumentByNumber(ctx context.Context, number string) (*Document,
 	if err != nil {
 		return nil, notFound(err, "文书")
 	}
-	return &d, nil
+	ds := []Document{d}
+	if err := s.attachFiles(ctx, s.conn(ctx), ds); err != nil {
+		return nil, err
+	}
+	return &ds[0], nil
 }
 
 // DocumentByVerifyToken returns the issued document with that verify token,
@@ -169,7 +173,7 @@ func (s *Store) DocumentByVerifyToken(ctx context.Context, token string) (*Docum
 		return nil, errs.E(errs.NotFound, "文书不存在")
 	}
 	var d Document
-	err := s.conn(ctx).Omit("pdf").Where("verify_token = ? AND status IN ?", token, frozenStatuses).First(&d).Error
+	err := s.conn(ctx).Where("verify_token = ? AND status IN ?", token, frozenStatuses).First(&d).Error
 	if err != nil {
 		return nil, notFound(err, "文书")
 	}
@@ -186,6 +190,9 @@ func (s *Store) DocumentsPDF(ctx context.Context, sc Scope, ids []uint) ([]Docum
 	var rows []Document
 	if err := sc.filter(s.conn(ctx), "authority_id").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "load documents")
+	}
+	if err := s.attachFiles(ctx, s.conn(ctx), rows); err != nil {
+		return nil, err
 	}
 	byID := make(map[uint]int, len(rows))
 	for i := range rows {
@@ -206,7 +213,7 @@ func (s *Store) DocumentsPDF(ctx context.Context, sc Scope, ids []uint) ([]Docum
 // without PDFs.
 func (s *Store) ServiceReceipts(ctx context.Context, id uint) ([]Document, error) {
 	var ds []Document
-	if err := s.conn(ctx).Omit("pdf").Where("serves_id = ?", id).Order("id").Find(&ds).Error; err != nil {
+	if err := s.conn(ctx).Where("serves_id = ?", id).Order("id").Find(&ds).Error; err != nil {
 		return nil, errs.Wrap(err, "load service receipts")
 	}
 	return ds, nil
@@ -222,6 +229,9 @@ func (s *Store) ReceiptsPDF(ctx context.Context, sc Scope, ids []uint) ([]Docume
 	if err := sc.filter(s.conn(ctx), "authority_id").Where("serves_id IN ? AND status IN ?", ids, []string{DocIssued, DocServed}).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, errs.Wrap(err, "load service receipts")
+	}
+	if err := s.attachFiles(ctx, s.conn(ctx), rows); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }

@@ -92,7 +92,7 @@ var inJSON = []limits.Field{
 	limits.MaskName, // publications.mask_names_json
 }
 
-var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "documents.data_json", "documents.basis_json", "publications.masked_data_json"}
+var jsonColumns = []string{"cases.facts_json", "cases.evaluation_json", "document_files.data_json", "documents.basis_json", "publications.masked_data_json"}
 
 var moneyColumns = []string{
 	"authorities.hearing_fine_person", "authorities.hearing_fine_org",

@@ -32,6 +32,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020004_officers", Migrate: migrateOfficers, Rollback: rollbackOfficers},
 	{ID: "202612020005_enforcement", Migrate: migrateEnforcement, Rollback: rollbackEnforcement},
 	{ID: "202612020006_lists", Migrate: migrateLists, Rollback: rollbackLists},
+	{ID: "202612020007_blobs", Migrate: migrateBlobs, Rollback: rollbackBlobs},
+	{ID: "202612020008_issuing", Migrate: migrateIssuing, Rollback: rollbackIssuing},
 	{ID: "202612020010_search", Migrate: migrateSearch, Rollback: rollbackSearch},
 	{ID: "202612020016_publications", Migrate: migratePublications, Rollback: rollbackPublications},
 	{ID: "202612020018_portal", Migrate: migratePortal, Rollback: rollbackPortal},

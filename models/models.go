@@ -280,19 +280,21 @@ type Document struct {
 	ReviewedByID    *uint  `json:"reviewed_by_id"`                         // who passed the legal review
 	// Basis is what a draft was made from (the case's outcome, ground,
 	// penalties and hash then).
-	Basis          rules.Basis `gorm:"column:basis_json;type:longtext;serializer:json" json:"basis"`
-	Comment        string      `gorm:"type:text" json:"comment"`
-	Series         string      `gorm:"size:100;not null;default:''" json:"series"`
-	Year           int         `gorm:"not null;default:0" json:"year"`
-	Serial         int64       `gorm:"not null;default:0" json:"serial"`
-	Number         *string     `gorm:"size:150;uniqueIndex" json:"number"`
-	IssueDate      string      `gorm:"size:10;not null;default:'';index:idx_documents_issue_date" json:"issue_date"`
-	IssuedAt       *time.Time  `json:"issued_at"`
-	PDF            []byte      `gorm:"type:longblob" json:"-"`
-	SHA256         string      `gorm:"size:64;not null;default:''" json:"sha256"`
-	AccessCodeHash string      `gorm:"size:100;not null;default:''" json:"-"`
-	VerifyToken    *string     `gorm:"size:64;uniqueIndex" json:"-"`
-	DataJSON       string      `gorm:"type:longtext" json:"-"` // the render input frozen at issue
+	Basis     rules.Basis `gorm:"column:basis_json;type:longtext;serializer:json" json:"basis"`
+	Comment   string      `gorm:"type:text" json:"comment"`
+	Series    string      `gorm:"size:100;not null;default:''" json:"series"`
+	Year      int         `gorm:"not null;default:0" json:"year"`
+	Serial    int64       `gorm:"not null;default:0" json:"serial"`
+	Number    *string     `gorm:"size:150;uniqueIndex" json:"number"`
+	IssueDate string      `gorm:"size:10;not null;default:'';index:idx_documents_issue_date" json:"issue_date"`
+	IssuedAt  *time.Time  `json:"issued_at"`
+	// PDF and DataJSON (the render input frozen at issue) live in
+	// document_files (DocumentFile); the readers that return PDFs fill them.
+	PDF            []byte  `gorm:"-" json:"-"`
+	SHA256         string  `gorm:"size:64;not null;default:''" json:"sha256"`
+	AccessCodeHash string  `gorm:"size:100;not null;default:''" json:"-"`
+	VerifyToken    *string `gorm:"size:64;uniqueIndex" json:"-"`
+	DataJSON       string  `gorm:"-" json:"-"`
 	// Fine and AnswerDays are the figures the deadlines run on, stored at
 	// issue: the fine decided (yuan) and an advance notice's answer period.
 	Fine            float64    `gorm:"type:decimal(14,2);not null;default:0" json:"fine"`

@@ -93,11 +93,14 @@ var pubLight = []string{"pdf", "masked_data_json"}
 // IssuedRenderData is the render input frozen with issued document id
 // (the one place publication reads it).
 func (s *Store) IssuedRenderData(ctx context.Context, id uint) ([]byte, error) {
-	var d Document
-	if err := s.conn(ctx).Select("id", "data_json").Where("id = ? AND status IN ?", id, frozenStatuses).First(&d).Error; err != nil {
+	var f DocumentFile
+	err := s.conn(ctx).Select("document_files.document_id", "document_files.data_json").
+		Joins("JOIN documents ON documents.id = document_files.document_id").
+		Where("document_files.document_id = ? AND documents.status IN ?", id, frozenStatuses).First(&f).Error
+	if err != nil {
 		return nil, notFound(err, "文书")
 	}
-	return []byte(d.DataJSON), nil
+	return []byte(f.DataJSON), nil
 }
 
 // DecisionsWithoutPublication are issued (served, superseded) decisions of

@@ -46,7 +46,16 @@ type Store struct {
 	throttleMu sync.Mutex
 	// queryTimeout bounds every statement (Options.QueryTimeout).
 	queryTimeout time.Duration
+	// blobs keeps the issued PDFs (Options.Blobs).
+	blobs BlobStore
 }
+
+// SQLiteConns bounds the SQLite pool. Every connection has its own page
+// cache and statement caches; writers queue on the one write lock anyway
+// (and on the store's mutexes in the process), so more connections add
+// memory, not throughput. A transaction must not wait for a second
+// connection (every query of a transaction runs on its tx).
+const SQLiteConns = 6
 
 // China is the offices' time zone (rules.China): issue dates, deadlines and
 // "today" are China dates.
@@ -131,6 +140,10 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database handle: %w", err)
 	}
+	if dialect == DialectSQLite {
+		sqlDB.SetMaxOpenConns(SQLiteConns)
+		sqlDB.SetMaxIdleConns(SQLiteConns)
+	}
 	if dialect == DialectMySQL {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(8)
@@ -144,7 +157,7 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("register query deadlines: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, queryTimeout: opts.QueryTimeout}
+	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, queryTimeout: opts.QueryTimeout, blobs: opts.Blobs}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err

@@ -288,6 +288,11 @@ func (s *Store) ReturnDocument(ctx context.Context, a Actor, id uint, comment st
 		if err := rules.MayDocument(a.Staff(), rules.ActReturn, docState(d, c)); err != nil {
 			return err
 		}
+		if r, err := reserved(tx, id); err != nil {
+			return err
+		} else if r {
+			return errs.E(errs.Conflict, "文书已取得编号、正在签发，不能退回；请再次签发以完成")
+		}
 		if err := setDocument(tx, id, []string{from}, map[string]any{"status": DocDraft, "review_stage": 0,
 			"legal_review_date": "", "reviewed_by_id": nil, "comment": comment}); err != nil {
 			return err
@@ -344,27 +349,58 @@ type Rendered struct {
 }
 
 // IssueParams is what issuing takes. The access code hash and verify token
-// are made before the transaction (hashing is slow); Render runs inside it,
-// after the rows are locked and the number taken, so what it prints is what
-// was locked and a failed render leaves no gap.
+// are made before (hashing is slow). Render runs outside any transaction,
+// after the number is taken, from what the first transaction read with the
+// rows locked; it may run again when the case changed meanwhile.
 type IssueParams struct {
 	ID             uint
 	AccessCodeHash string // numbered kinds only
-	VerifyToken    string // numbered kinds only
+	VerifyToken    string // numbered kinds only; a resumed issue keeps the one reserved
 	// Render gets the document with Number, Series, Year, Serial and
-	// IssueDate set, with everything it prints read inside the issuing
-	// transaction, and returns its final bytes.
+	// IssueDate set and everything it prints, and returns its final bytes.
 	Render func(ctx context.Context, dc *DocumentContext) (*Rendered, error)
 }
 
-// IssueDocument issues an approved document in one transaction: it checks
-// the permission rule and the procedure, takes the next number of the
-// document's series (locking the sequence row), renders the final PDF
-// through p.Render from the rows it locked, stores bytes, SHA-256, access
-// code hash, verify token, render data and deadline figures, stores the
-// companion service receipt, supersedes the document this one corrects and
-// closes the case when a decision is issued. Issuing twice is a conflict
-// and changes nothing.
+// IssueReservation is a number issuing has taken for a document whose PDF
+// is not stored yet: written with the increment of the sequence, deleted
+// by the transaction that stores the PDF and turns the document issued.
+// Until then the document is approved, without a number, to every reader;
+// the next issue of it (a retry, or ResumeIssues at start-up) completes it
+// with this number, so that a crash, a failed render or an outage between
+// the two transactions leaves neither a gap nor a repeat.
+type IssueReservation struct {
+	DocumentID  uint   `gorm:"primaryKey;autoIncrement:false"`
+	AuthorityID uint   `gorm:"not null"`
+	CaseID      uint   `gorm:"not null;index:idx_issue_reservations_case"`
+	Kind        string `gorm:"size:32;not null"`
+	Series      string `gorm:"size:100;not null"`
+	Year        int    `gorm:"not null"`
+	Serial      int64  `gorm:"not null"`
+	VerifyToken string `gorm:"size:64;not null"`
+	IssueDate   string `gorm:"size:10;not null"`
+	IssuedAt    time.Time
+	UserID      uint `gorm:"not null"` // who took the number
+	CreatedAt   time.Time
+}
+
+// issueFinishTimeout bounds rendering and storing once the number is
+// taken; the client's cancel does not stop it.
+const issueFinishTimeout = time.Minute
+
+// errCaseChanged: the case changed between taking the number and storing
+// the PDF, so the PDF may print what is no longer so: render again.
+var errCaseChanged = errs.E(errs.Conflict, "案件在签发过程中被修改，请重试")
+
+// IssueDocument issues an approved document in two short transactions
+// with the render between them, outside any: the first checks the
+// permission rule and the procedure on the locked rows and takes the next
+// number of the document's series (the sequence row's lock, or SQLite's
+// write lock, is held for that and for writing the reservation only); the
+// second stores bytes, SHA-256, access code hash, verify token, render
+// data and deadline figures, the companion service receipt, supersedes
+// the document this one corrects and advances the case. Issuing twice is
+// a conflict and changes nothing; an issue interrupted after the number
+// was taken is completed by the next with the same number.
 func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Document, error) {
 	var pre Document
 	if err := s.conn(ctx).Select("id", "authority_id", "kind", "status", "number").First(&pre, p.ID).Error; err != nil {
@@ -373,8 +409,7 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 	if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(&pre, nil)); err != nil {
 		return nil, err
 	}
-	today := s.Today()
-	year := mustYear(today)
+	year := mustYear(s.Today())
 	var prefix string
 	if Numbered(pre.Kind) {
 		auth, err := s.Authority(ctx, pre.AuthorityID)
@@ -388,14 +423,51 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			return nil, err
 		}
 	}
+	for attempt := 0; ; attempt++ {
+		dc, fp, err := s.reserveIssue(ctx, a, p, prefix, year)
+		if err != nil {
+			return nil, err
+		}
+		// The number is taken: finish whatever the client does meanwhile.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), issueFinishTimeout)
+		d, err := s.finishIssue(fctx, a, p, dc, fp)
+		cancel()
+		if errors.Is(err, errCaseChanged) && attempt < 3 {
+			continue
+		}
+		return d, err
+	}
+}
+
+// issueTx runs one of issuing's transactions; on SQLite issuers queue on
+// a mutex in the process rather than poll the busy handler.
+func (s *Store) issueTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.dialect == DialectSQLite {
 		s.issueMu.Lock()
 		defer s.issueMu.Unlock()
 	}
-	var d *Document
-	err := s.transact(ctx, func(tx *gorm.DB) error {
-		var err error
-		if d, err = s.loadForUpdate(tx, a.Scope, p.ID); err != nil {
+	return s.transact(ctx, fn)
+}
+
+// caseFingerprint is what a PDF printed from document d of case c depends
+// on in the case: the second transaction refuses a case that changed
+// since the first.
+func caseFingerprint(d *Document, c *Case) string {
+	return fmt.Sprintf("%s|%s|%s|%d", documentHash(&Document{Kind: d.Kind, TemplateVersion: d.TemplateVersion, CorrectsID: d.CorrectsID,
+		RevisionFacts: d.RevisionFacts, RevisionEvaluation: d.RevisionEvaluation, CorrectionReason: d.CorrectionReason}, c),
+		c.Status, c.PaymentState, c.UpdatedAt.UnixNano())
+}
+
+// reserveIssue is issuing's first transaction: everything that can
+// refuse, then the number (a new one, or the one reserved for the
+// document before), and what the document prints, read with the rows
+// locked. It answers that and the case's fingerprint.
+func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, prefix string, year int) (*DocumentContext, string, error) {
+	var dc *DocumentContext
+	var fp string
+	err := s.issueTx(ctx, func(tx *gorm.DB) error {
+		d, err := s.loadForUpdate(tx, a.Scope, p.ID)
+		if err != nil {
 			return err
 		}
 		c, err := s.caseForUpdate(tx, d.CaseID)
@@ -403,9 +475,6 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			return err
 		}
 		if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(d, c)); err != nil {
-			return err
-		}
-		if err := s.auditEmergency(ctx, tx, a, rules.ActIssue, d, c, docState(d, c)); err != nil {
 			return err
 		}
 		ev := c.Evaluation
@@ -430,43 +499,112 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 				}
 			}
 		}
-		dc, err := s.documentContext(tx, d, c)
-		if err != nil {
+		var rs []IssueReservation
+		if err := tx.Where("document_id = ?", d.ID).Find(&rs).Error; err != nil {
+			return errs.Wrap(err, "load issue reservation")
+		}
+		today := s.Today()
+		if len(rs) == 1 { // resumed: print the day the number was taken
+			today = rs[0].IssueDate
+		}
+		if dc, err = s.documentContext(tx, d, c); err != nil {
 			return err
 		}
 		dc.Corrects = old
 		if err := s.checkProcedure(tx, dc, today); err != nil {
 			return err
 		}
-		now := s.now()
-		d.IssueDate, d.IssuedAt = today, &now
-		set := map[string]any{"status": DocIssued, "issue_date": today, "issued_at": now}
-		if Numbered(d.Kind) {
+		fp = caseFingerprint(d, c)
+		var r IssueReservation
+		switch {
+		case len(rs) == 1:
+			r = rs[0]
+		case Numbered(d.Kind):
 			serial, err := s.nextNumber(tx, d.AuthorityID, prefix, year)
 			if err != nil {
 				return err
 			}
-			num := FormatNumber(prefix, year, serial)
-			d.Series, d.Year, d.Serial, d.Number = prefix, year, serial, &num
-			d.AccessCodeHash, d.VerifyToken = p.AccessCodeHash, &p.VerifyToken
-			maps(set, "series", prefix, "year", year, "serial", serial, "number", num,
-				"access_code_hash", p.AccessCodeHash, "verify_token", p.VerifyToken)
+			r = IssueReservation{DocumentID: d.ID, AuthorityID: d.AuthorityID, CaseID: d.CaseID, Kind: d.Kind, Series: prefix, Year: year,
+				Serial: serial, VerifyToken: p.VerifyToken, IssueDate: today, IssuedAt: s.now(), UserID: a.UserID}
+			if err := tx.Create(&r).Error; err != nil {
+				return errs.Wrap(err, "reserve number")
+			}
+		default: // nothing to reserve: no number
+			r = IssueReservation{IssueDate: today, IssuedAt: s.now()}
 		}
-		out, err := p.Render(ctx, dc)
+		issuedAt := r.IssuedAt.UTC()
+		d.IssueDate, d.IssuedAt = r.IssueDate, &issuedAt
+		if r.Serial > 0 {
+			num := FormatNumber(r.Series, r.Year, r.Serial)
+			d.Series, d.Year, d.Serial, d.Number, d.VerifyToken = r.Series, r.Year, r.Serial, &num, &r.VerifyToken
+			d.AccessCodeHash = p.AccessCodeHash
+		}
+		return nil
+	})
+	return dc, fp, err
+}
+
+// finishIssue renders document dc.Document (its number reserved), stores
+// the bytes outside any transaction when the blob store keeps them
+// elsewhere, and then, in issuing's second transaction, turns it issued.
+func (s *Store) finishIssue(ctx context.Context, a Actor, p IssueParams, dc *DocumentContext, fp string) (*Document, error) {
+	out, err := p.Render(ctx, dc)
+	if err != nil {
+		return nil, err
+	}
+	file, sum, err := s.putFile(ctx, out.PDF, out.Data)
+	if err != nil {
+		return nil, err
+	}
+	var rfile *DocumentFile
+	var rsum string
+	if out.Receipt != nil {
+		if rfile, rsum, err = s.putFile(ctx, out.Receipt.PDF, out.Receipt.Data); err != nil {
+			return nil, err
+		}
+	}
+	d := dc.Document
+	store := func(tx *gorm.DB) error {
+		cur, err := s.loadForUpdate(tx, a.Scope, d.ID)
 		if err != nil {
 			return err
 		}
-		if len(out.PDF) == 0 {
-			return errs.E(errs.Internal, "渲染结果为空")
+		if cur.Status != DocApproved {
+			return errs.E(errs.Conflict, "文书状态已变化，请刷新后重试")
 		}
-		sum := sha256.Sum256(out.PDF)
-		d.SHA256, d.DataJSON, d.Fine, d.AnswerDays = hex.EncodeToString(sum[:]), string(out.Data), out.Fine, out.AnswerDays
-		maps(set, "pdf", out.PDF, "sha256", d.SHA256, "data_json", d.DataJSON, "fine", out.Fine, "answer_days", out.AnswerDays)
+		c, err := s.caseForUpdate(tx, d.CaseID)
+		if err != nil {
+			return err
+		}
+		if caseFingerprint(cur, c) != fp {
+			return errCaseChanged
+		}
+		if err := s.auditEmergency(ctx, tx, a, rules.ActIssue, cur, c, docState(cur, c)); err != nil {
+			return err
+		}
+		res := tx.Where("document_id = ?", d.ID).Delete(&IssueReservation{})
+		if res.Error != nil {
+			return errs.Wrap(res.Error, "complete issue reservation")
+		}
+		if d.Number != nil && res.RowsAffected != 1 {
+			return errs.E(errs.Conflict, "文书状态已变化，请刷新后重试")
+		}
+		set := map[string]any{"status": DocIssued, "issue_date": d.IssueDate, "issued_at": *d.IssuedAt}
+		if d.Number != nil {
+			maps(set, "series", d.Series, "year", d.Year, "serial", d.Serial, "number", *d.Number,
+				"access_code_hash", d.AccessCodeHash, "verify_token", *d.VerifyToken)
+		}
+		d.SHA256, d.Fine, d.AnswerDays = sum, out.Fine, out.AnswerDays
+		maps(set, "sha256", sum, "fine", out.Fine, "answer_days", out.AnswerDays)
 		if err := setDocument(tx, d.ID, []string{DocApproved}, set); err != nil {
 			return err
 		}
+		file.DocumentID = d.ID
+		if err := tx.Create(file).Error; err != nil {
+			return errs.Wrap(err, "store PDF")
+		}
 		d.Status = DocIssued
-		detail := "issue_date=" + today
+		detail := "issue_date=" + d.IssueDate
 		if d.Number != nil {
 			detail = "number=" + *d.Number + " " + detail
 		}
@@ -474,11 +612,11 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			return err
 		}
 		if out.Receipt != nil {
-			if err := s.storeReceipt(ctx, tx, a, d, out.Receipt, now); err != nil {
+			if err := s.storeReceipt(ctx, tx, a, d, out.Receipt, rfile, rsum); err != nil {
 				return err
 			}
 		}
-		if old != nil {
+		if old := dc.Corrects; old != nil {
 			if err := setDocument(tx, old.ID, []string{DocIssued, DocServed}, map[string]any{"status": DocSuperseded, "superseded_by_id": d.ID}); err != nil {
 				return err
 			}
@@ -497,11 +635,43 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 			}
 		}
 		return s.advanceCase(ctx, tx, a, d, c, out.Fine)
-	})
+	}
+	// The database going away (a restart) does not lose the number: try
+	// again until it is back or the finishing time is up.
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err = s.issueTx(ctx, store)
+		if !errs.Is(err, errs.Unavailable) || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
+	d.PDF, d.DataJSON = out.PDF, string(out.Data)
 	return d, nil
+}
+
+// PendingIssues lists the numbers taken longer than age ago whose
+// documents are not issued yet (ResumeIssues completes them).
+func (s *Store) PendingIssues(ctx context.Context, age time.Duration) ([]IssueReservation, error) {
+	var rs []IssueReservation
+	if err := s.conn(ctx).Where("created_at <= ?", s.now().Add(-age)).Order("document_id").Find(&rs).Error; err != nil {
+		return nil, errs.Wrap(err, "list issue reservations")
+	}
+	return rs, nil
+}
+
+// reserved reports whether document id has a number taken for it.
+func reserved(tx *gorm.DB, id uint) (bool, error) {
+	var n int64
+	if err := tx.Model(&IssueReservation{}).Where("document_id = ?", id).Count(&n).Error; err != nil {
+		return false, errs.Wrap(err, "load issue reservation")
+	}
+	return n > 0, nil
 }
 
 func maps(m map[string]any, kv ...any) {
@@ -517,14 +687,18 @@ func deref(s *string) string {
 	return *s
 }
 
-// storeReceipt inserts the service receipt issued with document d.
-func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Document, r *Rendered, now time.Time) error {
-	sum := sha256.Sum256(r.PDF)
+// storeReceipt inserts the service receipt issued with document d, its
+// file (PDF stored already, SHA-256 sum).
+func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Document, r *Rendered, f *DocumentFile, sum string) error {
 	rc := &Document{CaseID: d.CaseID, AuthorityID: d.AuthorityID, Kind: rules.KindServiceReceipt, Status: DocIssued,
-		TemplateVersion: r.TemplateVersion, ServesID: &d.ID, IssueDate: d.IssueDate, IssuedAt: &now,
-		PDF: r.PDF, SHA256: hex.EncodeToString(sum[:]), DataJSON: string(r.Data), CreatedByID: a.UserID}
+		TemplateVersion: r.TemplateVersion, ServesID: &d.ID, IssueDate: d.IssueDate, IssuedAt: d.IssuedAt,
+		SHA256: sum, CreatedByID: a.UserID}
 	if err := tx.Create(rc).Error; err != nil {
 		return errs.Wrap(err, "store service receipt")
+	}
+	f.DocumentID = rc.ID
+	if err := tx.Create(f).Error; err != nil {
+		return errs.Wrap(err, "store service receipt PDF")
 	}
 	return s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocIssued, fmt.Sprintf("service receipt of document %d (%s)", d.ID, deref(d.Number)))
 }
@@ -615,6 +789,14 @@ func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) e
 			if d.CorrectsID == nil || *d.CorrectsID != o.ID {
 				return errs.E(errs.Conflict, "本案已作出决定（%s），不能再签发新的决定书；如需更正，请制作更正文书", deref(o.Number))
 			}
+		}
+		var pending int64
+		if err := tx.Model(&IssueReservation{}).Where("case_id = ? AND document_id <> ? AND kind IN ?", c.ID, d.ID, rules.DecisionKinds).
+			Count(&pending).Error; err != nil {
+			return errs.Wrap(err, "load issue reservations of case")
+		}
+		if pending > 0 {
+			return errs.E(errs.Conflict, "本案另一份决定书正在签发，不能再签发新的决定书")
 		}
 	}
 	if d.Kind != rules.KindPenaltyDecision {
@@ -814,7 +996,7 @@ func (s *Store) CorrectDocument(ctx context.Context, a Actor, id uint, reason st
 		nd = &Document{CaseID: old.CaseID, AuthorityID: old.AuthorityID, Kind: old.Kind, Status: DocDraft,
 			TemplateVersion: t.Version, CorrectsID: &old.ID, CreatedByID: a.UserID, Basis: rules.BasisOf(f, ev),
 			RevisionFacts: &f, RevisionEvaluation: &ev, CorrectionReason: reason}
-		if err := tx.Omit("PDF").Create(nd).Error; err != nil {
+		if err := tx.Create(nd).Error; err != nil {
 			return errs.Wrap(err, "create correction")
 		}
 		if err := s.auditDoc(ctx, tx, a, "create_correction", nd, nil, "", DocDraft, fmt.Sprintf("corrects document %d (%s) reason=%s", old.ID, deref(old.Number), reason)); err != nil {

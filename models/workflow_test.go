@@ -150,8 +150,10 @@ func TestIssueConcurrentNumbers(t *testing.T) {
 	})
 }
 
-// TestIssueFailuresLeaveNoTrace: a failed render takes no number; issuing
-// the same document from many goroutines succeeds once.
+// TestIssueFailuresLeaveNoTrace: a failed render leaves the document
+// approved without a number to every reader, its number reserved, and the
+// next issue of it completes it with that number; issuing the same
+// document from many goroutines succeeds once.
 func TestIssueFailuresLeaveNoTrace(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store, _ string) {
 		ids := approvedDocs(t, s, rules.KindAdvanceNotice, 2)
@@ -159,9 +161,25 @@ func TestIssueFailuresLeaveNoTrace(t *testing.T) {
 		if _, err := issue(s, ids[0], func(context.Context, *DocumentContext) (*Rendered, error) { return nil, boom }); !errors.Is(err, boom) {
 			t.Fatalf("failed render: %v", err)
 		}
-		d, _ := s.DocumentByID(t.Context(), Everything, ids[0])
-		if d.Status != DocApproved || d.Number != nil {
-			t.Fatalf("failed issue left %s %v", d.Status, d.Number)
+		d, _ := s.DocumentPDF(t.Context(), Everything, ids[0])
+		if d.Status != DocApproved || d.Number != nil || d.Serial != 0 || len(d.PDF) != 0 {
+			t.Fatalf("failed issue left %s %v serial %d, %d bytes", d.Status, d.Number, d.Serial, len(d.PDF))
+		}
+		if _, err := s.DocumentByNumber(t.Context(), FormatNumber("杭市监罚告", mustYear(s.Today()), 1)); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("the reserved number is found: %v", err)
+		}
+		if _, err := s.ReturnDocument(t.Context(), reviewerActor, ids[0], "改"); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("return of a document with its number taken: %v", err)
+		}
+		pending, err := s.PendingIssues(t.Context(), 0)
+		if err != nil || len(pending) != 1 || pending[0].DocumentID != ids[0] || pending[0].Serial != 1 {
+			t.Fatalf("pending issues %+v %v", pending, err)
+		}
+		if d, err := issue(s, ids[0], fakeRender); err != nil || d.Serial != 1 {
+			t.Fatalf("resumed issue: %v", err)
+		}
+		if pending, err := s.PendingIssues(t.Context(), 0); err != nil || len(pending) != 0 {
+			t.Fatalf("pending issues after the resume %+v %v", pending, err)
 		}
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -186,8 +204,8 @@ func TestIssueFailuresLeaveNoTrace(t *testing.T) {
 			t.Fatalf("10 concurrent issues of one document: %d ok, %d conflicts", ok, conflicts)
 		}
 		d, _ = s.DocumentByID(t.Context(), Everything, ids[1])
-		if d.Serial != 1 {
-			t.Errorf("after a failed render the next number is %d, want 1", d.Serial)
+		if d.Serial != 2 {
+			t.Errorf("after the resumed issue the next number is %d, want 2", d.Serial)
 		}
 	})
 }
@@ -203,11 +221,11 @@ func TestIssuedDocumentFrozen(t *testing.T) {
 		}
 		db := s.conn(t.Context())
 		load := func() Document {
-			var d Document
-			if err := db.First(&d, ids[0]).Error; err != nil {
+			d, err := s.DocumentPDF(t.Context(), Everything, ids[0])
+			if err != nil {
 				t.Fatal(err)
 			}
-			return d
+			return *d
 		}
 		attempts := []struct {
 			name string
@@ -218,6 +236,17 @@ func TestIssuedDocumentFrozen(t *testing.T) {
 			{"update column", func() error { d := load(); return db.Model(&d).Update("number", "forged").Error }},
 			{"status back", func() error { d := load(); return db.Model(&d).Update("status", DocDraft).Error }},
 			{"delete", func() error { d := load(); return db.Delete(&d).Error }},
+			{"file save", func() error {
+				return db.Save(&DocumentFile{DocumentID: ids[0], PDF: []byte("forged")}).Error
+			}},
+			{"file update", func() error {
+				return db.Model(&DocumentFile{DocumentID: ids[0]}).Update("pdf", []byte("forged")).Error
+			}},
+			{"file batch update", func() error {
+				return db.Model(&DocumentFile{}).Where("1 = 1").Update("data_json", "{}").Error
+			}},
+			{"file delete", func() error { return db.Delete(&DocumentFile{DocumentID: ids[0]}).Error }},
+			{"file batch delete", func() error { return db.Where("1 = 1").Delete(&DocumentFile{}).Error }},
 			{"transition with data", func() error {
 				return setDocument(db, ids[0], []string{DocIssued}, map[string]any{"status": DocServed, "pdf": []byte("forged")})
 			}},
@@ -235,7 +264,8 @@ func TestIssuedDocumentFrozen(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := load()
-		if string(d.PDF) != "%PDF-1.4 "+deref(orig.Number) || d.SHA256 != orig.SHA256 || d.Comment != "" || d.Status != DocIssued {
+		if string(d.PDF) != "%PDF-1.4 "+deref(orig.Number) || d.SHA256 != orig.SHA256 || d.Comment != "" || d.Status != DocIssued ||
+			d.DataJSON != `{"Fine":1000}` {
 			t.Fatalf("issued document changed: %+v", d)
 		}
 		var other Document

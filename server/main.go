@@ -65,6 +65,8 @@ type Config struct {
 	// SMTP is the mail server of electronic service (PENALTYDOC_SMTP_*);
 	// no host: none.
 	SMTP casework.SMTPConfig
+	// Blobs is where issued PDFs are kept: db (default) or dir:PATH.
+	Blobs string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -91,6 +93,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"file holding the server secret that keys the access codes (or its value in PENALTYDOC_SECRET); default on SQLite: secret.key beside the database, created at first start (PENALTYDOC_SECRET_FILE)")
 	fs.StringVar(&cfg.SecretPrevious.File, "secret-previous-file", getenv("PENALTYDOC_SECRET_PREVIOUS_FILE"),
 		"file holding the secret before the current one, so that the codes issued under it still verify (or its value in PENALTYDOC_SECRET_PREVIOUS) (PENALTYDOC_SECRET_PREVIOUS_FILE)")
+	fs.StringVar(&cfg.Blobs, "blobs", def("PENALTYDOC_BLOBS", "db"), "where issued PDFs are kept: db (in the database) or dir:PATH (files named by their SHA-256, fsync'd) (PENALTYDOC_BLOBS)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
 	for _, d := range []struct {
@@ -146,7 +149,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		debug.SetMemoryLimit(limit)
 	}
 
-	store, err := models.OpenWith(ctx, cfg.DB, models.Options{QueryTimeout: cfg.QueryTimeout})
+	blobs, err := models.ParseBlobStore(cfg.Blobs)
+	if err != nil {
+		return err
+	}
+	store, err := models.OpenWith(ctx, cfg.DB, models.Options{QueryTimeout: cfg.QueryTimeout, Blobs: blobs})
 	if err != nil {
 		return err
 	}
@@ -206,6 +213,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	go purge(ctx, store, log)
+	if err := resumeIssues(ctx, store, cfg, keys, log); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -306,4 +316,42 @@ func purge(ctx context.Context, store *models.Store, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// Issues that took a number and did not store their PDF are completed at
+// start-up (whatever their age: this process had none in flight) and then
+// every resumeEvery those older than resumeAge (another process's issue in
+// flight is younger).
+const (
+	resumeEvery = 20 * time.Second
+	resumeAge   = 90 * time.Second
+)
+
+func resumeIssues(ctx context.Context, store *models.Store, cfg Config, keys *models.AccessKeys, log *slog.Logger) error {
+	work, err := casework.New(casework.Config{Store: store, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys})
+	if err != nil {
+		return err
+	}
+	resume := func(age time.Duration) {
+		n, err := work.ResumeIssues(ctx, age)
+		if err != nil && ctx.Err() == nil {
+			log.Error("resume issues", "err", err, "completed", n)
+		} else if n > 0 {
+			log.Info("completed interrupted issues", "documents", n)
+		}
+	}
+	resume(0)
+	go func() {
+		t := time.NewTicker(resumeEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				resume(resumeAge)
+			}
+		}
+	}()
+	return nil
 }

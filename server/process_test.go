@@ -31,7 +31,7 @@ import (
 // of a burst of issuing.
 
 // buildServer compiles this package into a binary.
-func buildServer(t *testing.T) string {
+func buildServer(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and starts server processes")
@@ -123,7 +123,7 @@ type serverProcess struct {
 	token string
 }
 
-func startServer(t *testing.T, bin, dsn string) *serverProcess {
+func startServer(t testing.TB, bin, dsn string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "PENALTYDOC_DB="+dsn, "PENALTYDOC_ADDR=127.0.0.1:0",
@@ -183,8 +183,10 @@ func (p *serverProcess) issue(id uint) (int, string) {
 	return resp.StatusCode, out.Number
 }
 
-// checkNumbering checks that every numbered notice has its PDF and hash and
-// that the serials are exactly 1..k with the sequence at k; it answers k.
+// checkNumbering checks that every numbered notice has its PDF and hash,
+// that every number taken by an issue that did not finish (a reservation)
+// belongs to a document still approved, without a number or PDF to
+// readers, and that the serials of both are exactly 1..k; it answers k.
 func checkNumbering(t *testing.T, dsn string, ids []uint) int {
 	t.Helper()
 	ctx := context.Background()
@@ -197,13 +199,27 @@ func checkNumbering(t *testing.T, dsn string, ids []uint) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pending, err := store.PendingIssues(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reserved := map[uint]int{}
+	for _, r := range pending {
+		reserved[r.DocumentID] = int(r.Serial)
+	}
 	var serials []int
 	for _, d := range docs {
 		if d.Number == nil {
 			if d.Status != models.DocApproved || len(d.PDF) != 0 {
 				t.Errorf("document %d: status %s without a number", d.ID, d.Status)
 			}
+			if s, ok := reserved[d.ID]; ok {
+				serials = append(serials, s)
+			}
 			continue
+		}
+		if _, ok := reserved[d.ID]; ok {
+			t.Errorf("document %d (%s): issued and reserved", d.ID, *d.Number)
 		}
 		sum := sha256.Sum256(d.PDF)
 		if d.Status != models.DocIssued || len(d.PDF) == 0 || hex.EncodeToString(sum[:]) != d.SHA256 || d.VerifyToken == nil || d.AccessCodeHash == "" {
@@ -218,6 +234,21 @@ func checkNumbering(t *testing.T, dsn string, ids []uint) int {
 		}
 	}
 	return len(serials)
+}
+
+// pendingIssues counts the numbers taken whose PDF is not stored.
+func pendingIssues(t *testing.T, dsn string) int {
+	t.Helper()
+	store, err := models.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	rs, err := store.PendingIssues(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rs)
 }
 
 // unnumbered returns the ids without a number yet.
@@ -310,8 +341,11 @@ func TestKilledDuringIssuing(t *testing.T) {
 			if k < int(n) || k == len(ids) {
 				t.Fatalf("%d answered 200, %d numbered of %d: the kill came too late to test anything", n, k, len(ids))
 			}
-			t.Logf("killed after %d issued (%d numbered in the database)", n, k)
-			p2 := startServer(t, bin, db.DSN)
+			t.Logf("killed after %d issued (%d numbered or reserved in the database)", n, k)
+			p2 := startServer(t, bin, db.DSN) // completes the reserved ones first
+			if k2 := checkNumbering(t, db.DSN, ids); k2 != k || pendingIssues(t, db.DSN) != 0 {
+				t.Fatalf("after restart %d numbered (%d before), reservations left", k2, k)
+			}
 			rest := unnumbered(t, db.DSN, ids)
 			issueAll(t, []*serverProcess{p2}, rest, 4, func(int64) bool { return false })
 			if k := checkNumbering(t, db.DSN, ids); k != len(ids) {
