@@ -13,6 +13,7 @@ import (
 
 	"penaltydoc/models"
 	"penaltydoc/models/dbtest"
+	"penaltydoc/rules"
 )
 
 type supRow struct {
@@ -175,7 +176,7 @@ func TestSupervisionAPI(t *testing.T) {
 			t.Errorf("no overdue decision period row in %v", rows)
 		}
 		counts, err := x.GetRows("监督事项统计")
-		if err != nil || len(counts) != 12 || counts[1][0] != "立案后九十日内作出决定" {
+		if err != nil || len(counts) != 1+len(rules.SupervisionChecks) || counts[1][0] != "立案后九十日内作出决定" {
 			t.Errorf("counts sheet %v %v", counts, err)
 		}
 	})
