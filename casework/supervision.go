@@ -146,8 +146,6 @@ func supervisedCase(r *models.SupervisionRecord, today string) rules.SupervisedC
 	return sc
 }
 
-var stateRank = map[string]int{rules.SupOverdue: 0, rules.SupDefect: 1, rules.SupDue: 2, rules.SupOK: 3}
-
 // superviseAll runs the checks on every case f selects and calls fn with
 // each row, in the table's order per case.
 func (s *Service) superviseAll(ctx context.Context, a Actor, f SupervisionFilter, fn func(SupervisionRow)) (int, error) {
@@ -210,7 +208,7 @@ func (s *Service) Supervision(ctx context.Context, a Actor, f SupervisionFilter)
 // sortRows puts the worst first, then the nearest last day, then the case.
 func sortRows(rows []SupervisionRow) {
 	slices.SortStableFunc(rows, func(x, y SupervisionRow) int {
-		if d := stateRank[x.State] - stateRank[y.State]; d != 0 {
+		if d := rules.StateRank(x.State) - rules.StateRank(y.State); d != 0 {
 			return d
 		}
 		if x.Due != y.Due {

@@ -521,14 +521,15 @@ func checkPublication(cal Calendar, c SupervisedCase, today string) (Finding, bo
 		default:
 			continue
 		}
-		if !found || supRank(f.State) < supRank(worst.State) {
+		if !found || StateRank(f.State) < StateRank(worst.State) {
 			worst, found = f, true
 		}
 	}
 	return worst, found
 }
 
-// supRank orders states worst first.
-func supRank(s string) int {
-	return map[string]int{SupOverdue: 0, SupDefect: 1, SupDue: 2, SupOK: 3}[s]
-}
+// stateRanks order the states worst first.
+var stateRanks = map[string]int{SupOverdue: 0, SupDefect: 1, SupDue: 2, SupOK: 3}
+
+// StateRank is a state's place, worst (超期) first.
+func StateRank(s string) int { return stateRanks[s] }

@@ -257,13 +257,10 @@ func (s *Server) extensionPage(c *gin.Context, st int, p extensionPage) {
 		p.Basis = ch.Basis
 	}
 	if cs.ExtensionDeadline != "" {
-		p.Extended = cs.ExtensionBy + "于" + pageDateOf(cs.ExtensionApproved) + "批准延长至" + pageDateOf(cs.ExtensionDeadline) + "，理由：" + cs.ExtensionReason
+		p.Extended = cs.ExtensionBy + "于" + pageDate(cs.ExtensionApproved) + "批准延长至" + pageDate(cs.ExtensionDeadline) + "，理由：" + cs.ExtensionReason
 	}
 	s.ui(c, st, "ui_extension", p)
 }
-
-// pageDateOf is a YYYY-MM-DD date as pages write it.
-func pageDateOf(d string) string { return rules.ChineseDate(d) }
 
 // handleExtensionPage shows GET /cases/{id}/extension (approvers).
 func (s *Server) handleExtensionPage(c *gin.Context) {
