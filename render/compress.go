@@ -35,8 +35,10 @@ func zlibCompress(buf *bytes.Buffer, data []byte) error {
 
 // finishPDF returns pdf with every stream that has no /Filter compressed
 // with FlateDecode, and each placeholder font (placeholderBase) replaced by
-// the document's font in that slot, whose objects are appended.
-func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
+// the document's font in that slot, whose objects are appended; and with
+// what PDF/A-2b adds to fpdf's output (pdfa.go): the OutputIntent and its
+// profile, the Info dates' time zone, the trailer's /ID.
+func finishPDF(pdf []byte, fonts [nFonts]*docFont, meta *docMeta) ([]byte, error) {
 	for _, df := range fonts {
 		if df != nil && df.err != nil {
 			return nil, df.err
@@ -76,6 +78,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		objs = append(objs, obj{i, off})
 	}
 	trailer := entries[20*n:]
+	root, info := trailerRef(trailer, "/Root"), trailerRef(trailer, "/Info")
 	slices.SortFunc(objs, func(a, b obj) int { return a.off - b.off })
 
 	if len(objs) == 0 {
@@ -85,10 +88,11 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	defer finishPool.Put(bufs)
 	out := &bufs.out
 	out.Reset()
-	out.Write(pdf[:objs[0].off])
+	writeHeader(out, pdf[:objs[0].off])
 	const perFont = 5 // objects appended per font (docFont.fontObjects)
-	newOff := make([]int, n+perFont*nFonts)
-	next := n // the next free object number
+	newOff := make([]int, n+perFont*nFonts+1)
+	icc := n      // the OutputIntent's profile
+	next := n + 1 // the next free object number
 	var appended [nFonts]int
 	cbuf := &bufs.cbuf
 	for k, o := range objs {
@@ -98,6 +102,18 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		}
 		chunk := pdf[o.off:end]
 		newOff[o.num] = out.Len()
+		switch o.num {
+		case root:
+			if err := writeCatalog(out, chunk, icc); err != nil {
+				return nil, err
+			}
+			continue
+		case info:
+			if err := writeInfo(out, chunk, meta); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		slot, err := placeholderSlot(chunk)
 		if err != nil {
 			return nil, err
@@ -114,7 +130,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 			continue
 		}
 		si := bytes.Index(chunk, []byte(">>\nstream\n"))
-		if si < 0 || bytes.Contains(chunk[:si], []byte("/Filter")) {
+		if si < 0 || bytes.Contains(chunk[:si], []byte("/Filter")) || isMetadata(chunk[:si]) {
 			out.Write(chunk)
 			continue
 		}
@@ -146,6 +162,8 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		out.Write(cbuf.Bytes())
 		out.Write(chunk[start+length:])
 	}
+	id := fileID(out.Bytes()[objs[0].off:], &fonts)
+	writeICC(out, newOff, icc)
 	for slot, first := range appended {
 		if first == 0 {
 			continue
@@ -172,6 +190,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	}
 	out.Write(trailer[:si])
 	out.WriteString("/Size " + strconv.Itoa(next) + "\n")
+	out.WriteString(id)
 	out.Write(trailer[si+len(oldSize) : ti])
 	out.WriteString("startxref\n")
 	out.WriteString(strconv.Itoa(xref))

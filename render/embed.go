@@ -123,14 +123,15 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 		return nil, fmt.Errorf("render: %d characters in one font", len(runes))
 	}
 	chars := runes // the characters the subset needs
-	shifted := 0
+	variants, halves := 0, 0
 	if i, _ := slices.BinarySearch(runes, halfVariant); i < len(runes) {
 		chars = slices.Clone(runes[:i])
 		for _, r := range runes[i:] {
 			base, kind := variantOf(r)
 			chars = append(chars, base)
-			if kind == shiftVariant {
-				shifted++
+			variants++
+			if kind == halfVariant {
+				halves++
 			}
 		}
 		slices.Sort(chars)
@@ -145,23 +146,26 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 	sub, ids := e.TTF, e.GIDs
 	*sp = sub
 	gids := make([]uint16, len(runes)+1)
-	var bases []uint16 // glyphs to add moved left, for the shift variants
+	// the glyphs to add half as wide, for the variants (the half ones
+	// first): a variant has a glyph of its own whose advance is its /W
+	// width, as PDF/A wants (ISO 19005-2 6.2.11.5)
+	var bases []uint16
 	for i, r := range runes {
 		base, kind := variantOf(r)
 		if j, ok := slices.BinarySearch(chars, base); ok {
 			gids[i+1] = ids[j]
 		}
-		if kind == shiftVariant {
+		if kind != 0 {
 			bases = append(bases, gids[i+1])
 		}
 	}
-	if shifted > 0 {
+	if variants > 0 {
 		var first uint16
-		if sub, first, err = addShifted(sub, bases); err != nil {
+		if sub, first, err = addShifted(sub, bases, halves); err != nil {
 			return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 		}
-		k := len(runes) - shifted // the shift variants come last
-		for i := range shifted {
+		k := len(runes) - variants // the variants come last
+		for i := range variants {
 			gids[k+i+1] = first + uint16(i)
 		}
 	}
@@ -533,9 +537,10 @@ func glyphRanges(ttf []byte) ([]int, error) {
 
 // addShifted returns ttf (a subset from package fonts: long loca, one
 // metric per glyph) with one composite glyph appended per glyph of bases:
-// that glyph moved left by half its advance, half as wide. It returns the
-// id of the first glyph added; the others follow.
-func addShifted(ttf []byte, bases []uint16) ([]byte, uint16, error) {
+// that glyph half as wide, moved left by half its advance except for the
+// first unmoved. It returns the id of the first glyph added; the others
+// follow.
+func addShifted(ttf []byte, bases []uint16, unmoved int) ([]byte, uint16, error) {
 	be := binary.BigEndian
 	if len(ttf) < 12 {
 		return nil, 0, errFont
@@ -593,6 +598,9 @@ func addShifted(ttf []byte, bases []uint16) ([]byte, uint16, error) {
 		}
 		aw := int16(be.Uint16(hmtx[4*int(g):]))
 		dx := -(aw / 2)
+		if k < unmoved {
+			dx = 0
+		}
 		c := addGlyf[size*k:]
 		be.PutUint16(c, 0xFFFF) // numberOfContours -1: composite
 		if src := glyf[start:end]; len(src) >= 10 {

@@ -275,7 +275,7 @@ func TestAddShifted(t *testing.T) {
 	sub, ids := e.TTF, e.GIDs
 	gid := func(r rune) uint16 { i, _ := slices.BinarySearch(runes, r); return ids[i] }
 	bases := []uint16{gid('（'), gid('“')}
-	out, first, err := addShifted(sub, bases)
+	out, first, err := addShifted(sub, bases, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,9 +326,10 @@ func TestAddShifted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// CIDs 5, 6, 7: the half 》 (its own glyph), the shifted （ and “
-	// (glyphs added after the subset's 5 characters and .notdef)
-	if df.gids[5] == 0 || df.gids[6] != 6 || df.gids[7] != 7 {
+	// CIDs 5, 6, 7: the half 》, the shifted （ and “, each a glyph
+	// added after the subset's 5 characters and .notdef (a glyph of its
+	// own, whose advance is its width, as PDF/A wants)
+	if df.gids[5] != 6 || df.gids[6] != 7 || df.gids[7] != 8 {
 		t.Errorf("gids %v", df.gids)
 	}
 	var w bytes.Buffer

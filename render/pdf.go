@@ -69,8 +69,9 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	t := docTime(d)
 	pdf.SetCreationDate(t)
 	pdf.SetModificationDate(t)
-	pdf.SetProducer("penaltydoc", false)
-	pdf.SetCreator("penaltydoc render", false)
+	meta := docMeta{producer: "penaltydoc", creator: "penaltydoc render", author: d.Authority.Name, date: t}
+	pdf.SetProducer(meta.producer, false)
+	pdf.SetCreator(meta.creator, false)
 	title := Label(kind)
 	if d.Number != "" && !draft {
 		title += " " + d.Number
@@ -78,6 +79,8 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		title += "（样稿）"
 	}
 	pdf.SetTitle(title, true)
+	meta.title = title
+	pdf.SetXmpMetadata(meta.xmp())
 	if d.Authority.Name != "" {
 		pdf.SetAuthor(d.Authority.Name, true)
 	}
@@ -184,7 +187,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	if err := pdf.Output(buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
-	out, err := finishPDF(buf.Bytes(), fonts)
+	out, err := finishPDF(buf.Bytes(), fonts, &meta)
 	for _, df := range fonts {
 		if df != nil {
 			df.release()
