@@ -2,18 +2,29 @@ package render
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math/big"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
+	digipdf "github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/sign"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"penaltydoc/rules"
 )
 
 func init() { model.ConfigPath = "disable" } // pdfcpu must not write a config folder
@@ -384,5 +395,64 @@ func checkType0(t *testing.T, x *model.XRefTable, num int, d types.Dict) {
 	}
 	if bad > 5 {
 		t.Errorf("font %d: %d widths disagree with the font program", num, bad)
+	}
+}
+
+// TestPDFASigned: a rendered letter signed by pdfsign (an incremental
+// update: a new catalog with the AcroForm, the signature field and value)
+// is still PDF/A-2b as far as checkPDFA sees, and qpdf accepts it. The
+// signing itself belongs to casework; this only shows the PDF/A parts
+// survive it.
+func TestPDFASigned(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := time.Date(2026, 11, 27, 0, 0, 0, 0, rules.China)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "江南市市场监督管理局（测试）"},
+		NotBefore: issued.AddDate(-1, 0, 0), NotAfter: issued.AddDate(1, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"penalty_decision", "service_receipt"} {
+		t.Run(kind, func(t *testing.T) {
+			pdf := render(t, kind, SampleData(kind, parties[1]))
+			rdr, err := digipdf.NewReader(bytes.NewReader(pdf), int64(len(pdf)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			err = sign.Sign(bytes.NewReader(pdf), &out, rdr, int64(len(pdf)), sign.SignData{
+				Signature: sign.SignDataSignature{
+					Info:     sign.SignDataSignatureInfo{Name: "江南市市场监督管理局", Date: issued},
+					CertType: sign.ApprovalSignature,
+				},
+				Signer: key, DigestAlgorithm: crypto.SHA256, Certificate: cert,
+			})
+			if err != nil {
+				t.Fatalf("sign: %v", err)
+			}
+			signed := out.Bytes()
+			if !bytes.HasPrefix(signed, pdf) {
+				t.Fatal("the signature is not an incremental update")
+			}
+			checkPDFA(t, signed)
+			checkQpdf(t, "signed_"+kind, signed)
+			if _, err := exec.LookPath("pdfsig"); err == nil {
+				p := artifact(t, "pdfa_signed_"+kind+".pdf", signed)
+				o, _ := exec.Command("pdfsig", p).CombinedOutput()
+				if !bytes.Contains(o, []byte("Signature is Valid")) {
+					t.Errorf("pdfsig:\n%s", o)
+				}
+			}
+		})
 	}
 }
