@@ -76,7 +76,8 @@ func alphaSeal(t *testing.T) []byte {
 // lists the checks): pdfcpu's strict validation, the catalog's Metadata
 // and OutputIntents, Info and XMP agreeing, the trailer's /ID, every font
 // embedded with widths that agree with its font program, no JavaScript,
-// encryption or LZW, only the blend modes and soft masks PDF/A-2 allows;
+// encryption or LZW, only the blend modes and soft masks PDF/A-2 allows,
+// no interpolated or alternate images;
 // and qpdf --check where qpdf is installed.
 func TestPDFA(t *testing.T) {
 	for name, pdf := range pdfaCases(t) {
@@ -242,6 +243,16 @@ func checkPDFA(t *testing.T, pdf []byte) {
 		for _, key := range []string{"JS", "JavaScript", "AA", "OpenAction", "EmbeddedFile"} {
 			if _, ok := d[key]; ok {
 				t.Errorf("object %d has /%s", num, key)
+			}
+		}
+		if st := d.Subtype(); st != nil && *st == "Image" {
+			if v, ok := d["Interpolate"]; ok && fmt.Sprint(v) != "false" {
+				t.Errorf("image %d: /Interpolate %v", num, v)
+			}
+			for _, key := range []string{"Alternates", "OPI"} {
+				if _, ok := d[key]; ok {
+					t.Errorf("image %d: /%s", num, key)
+				}
 			}
 		}
 		if d.Type() != nil && *d.Type() == "ExtGState" {
