@@ -98,6 +98,8 @@ type Verification struct {
 	Status       string `json:"status"`
 	StatusName   string `json:"status_name"`
 	SupersededBy string `json:"superseded_by,omitempty"`
+	// Signature is the check of the stored document's digital signature.
+	Signature SignatureCheck `json:"signature"`
 }
 
 var verifyStatusNames = map[string]string{
@@ -134,6 +136,9 @@ func (s *Service) Verify(ctx context.Context, token string) (*Verification, erro
 		if by, err := s.store.DocumentByID(ctx, models.Everything, *doc.SupersededByID); err == nil && by.Number != nil {
 			v.SupersededBy = *by.Number
 		}
+	}
+	if v.Signature, err = s.documentSignature(ctx, doc); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
