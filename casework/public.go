@@ -100,6 +100,8 @@ type Verification struct {
 	SupersededBy string `json:"superseded_by,omitempty"`
 	// Signature is the check of the stored document's digital signature.
 	Signature SignatureCheck `json:"signature"`
+	// Token is the verify token asked with (the page's check form).
+	Token string `json:"-"`
 }
 
 var verifyStatusNames = map[string]string{
@@ -131,7 +133,7 @@ func (s *Service) Verify(ctx context.Context, token string) (*Verification, erro
 	}
 	v := &Verification{Number: *doc.Number, Kind: doc.Kind, KindName: rules.KindName(doc.Kind), Authority: auth.Name,
 		Party: render.MaskName(cs.PartyName), IssueDate: doc.IssueDate, SHA256: doc.SHA256, Status: doc.Status,
-		StatusName: verifyStatusNames[doc.Status]}
+		StatusName: verifyStatusNames[doc.Status], Token: token}
 	if doc.SupersededByID != nil {
 		if by, err := s.store.DocumentByID(ctx, models.Everything, *doc.SupersededByID); err == nil && by.Number != nil {
 			v.SupersededBy = *by.Number
