@@ -18,6 +18,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
@@ -285,6 +286,20 @@ func (s *Service) SigningCertificate(ctx context.Context, a Actor, id uint) (*mo
 		k.KeySealed = nil
 	}
 	return k, err
+}
+
+// SigningCertificatePEM is authority id's signing certificate in PEM (an
+// authority without one gets its test certificate now).
+func (s *Service) SigningCertificatePEM(ctx context.Context, a Actor, id uint) ([]byte, error) {
+	au, err := s.Authority(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := s.signerFor(ctx, au)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: sg.cert.Raw}), nil
 }
 
 // UploadSigningKey stores the certificate and key of PKCS #12 file p12

@@ -255,3 +255,26 @@ func TestUploadSigningKey(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSignPDF is what signing adds to issuing one document: parse,
+// incremental update, CMS with RSA 2048 (docs/performance.md, sign).
+func BenchmarkSignPDF(b *testing.B) {
+	db := envDB.DSNs(b)[0]
+	e := newEnv(b, db)
+	ctx := context.Background()
+	au, err := e.store.Authority(ctx, e.actors[rules.RoleClerk].Home())
+	e.must(err)
+	unsigned, err := e.work.AuthorityPreview(ctx, signingAdmin, au.ID)
+	e.must(err)
+	at := e.store.Now()
+	if _, err := e.work.signPDF(ctx, au, unsigned, at); err != nil { // makes the test key
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(unsigned)))
+	for b.Loop() {
+		if _, err := e.work.signPDF(ctx, au, unsigned, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ package main
 // of an uploaded copy, which is read, checked and dropped.
 
 import (
-	"encoding/pem"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -91,12 +90,9 @@ func (s *Server) handleAdminUploadSigningKey(c *gin.Context) {
 // authority's signing certificate (public; never the key).
 func (s *Server) handleAdminCertificate(c *gin.Context) {
 	id, err := pathID(c)
-	var k *models.SigningKey
+	var cert []byte
 	if err == nil {
-		k, err = s.work.SigningCertificate(c.Request.Context(), s.actor(c), id)
-	}
-	if err == nil && k == nil {
-		err = errs.E(errs.NotFound, "本机关尚无签名证书")
+		cert, err = s.work.SigningCertificatePEM(c.Request.Context(), s.actor(c), id)
 	}
 	if err != nil {
 		s.uiError(c, err)
@@ -104,7 +100,7 @@ func (s *Server) handleAdminCertificate(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="certificate-`+strconv.FormatUint(uint64(id), 10)+`.pem"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "application/x-pem-file", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: k.CertDER}))
+	c.Data(http.StatusOK, "application/x-pem-file", cert)
 }
 
 // handleGetSigningKey: GET /api/v1/authorities/:id/signing, the
