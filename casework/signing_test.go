@@ -117,6 +117,20 @@ func TestIssuedDocumentsAreSigned(t *testing.T) {
 			}
 		}
 
+		// Reproducible: the render's bytes (the stored file before its
+		// incremental update) signed again at the issue time are the
+		// stored file.
+		eof := bytes.Index(doc.PDF, []byte("%%EOF")) + len("%%EOF")
+		reproduced := false
+		for _, end := range []int{eof, eof + 1} {
+			again, err := e.work.signPDF(ctx, au, doc.PDF[:end], *doc.IssuedAt)
+			e.must(err)
+			reproduced = reproduced || bytes.Equal(again, doc.PDF)
+		}
+		if !reproduced {
+			t.Error("signing the rendered bytes again at the issue time does not give the stored bytes")
+		}
+
 		// The verify page checks the stored bytes and an uploaded copy.
 		v, err := e.work.Verify(ctx, *doc.VerifyToken)
 		e.must(err)
