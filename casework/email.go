@@ -83,6 +83,9 @@ func (s *Service) ServeByEmail(ctx context.Context, a Actor, id uint, accessCode
 	if err != nil {
 		return nil, err
 	}
+	if rendered.PDF, err = s.signPDF(ctx, auth, rendered.PDF, at); err != nil { // signed like every issued document
+		return nil, err
+	}
 	served, proof, err := s.store.ServeByEmail(ctx, a.record(), d.ID, models.EmailProof{Consent: consent, MessageID: sent.MessageID,
 		Reply: sent.Reply, AcceptedAt: at, Service: sv, Receipt: rendered})
 	if err != nil {

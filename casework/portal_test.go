@@ -191,6 +191,9 @@ func TestEmailService(t *testing.T) {
 			!strings.Contains(data.Service.Note, p.MessageID) || !strings.Contains(data.Service.Note, p.ServerReply) || data.AccessCode != "" {
 			t.Errorf("receipt %s note %q code %q", rc.Kind, data.Service.Note, data.AccessCode)
 		}
+		if c := CheckSignature(rc.PDF); !c.Valid { // signed like every issued document
+			t.Errorf("the electronic service receipt's signature: %+v", c)
+		}
 		if os.Getenv("PORTAL_RECEIPT") != "" {
 			_ = os.WriteFile(os.Getenv("PORTAL_RECEIPT"), rc.PDF, 0o644)
 		}

@@ -98,6 +98,10 @@ type Verification struct {
 	Status       string `json:"status"`
 	StatusName   string `json:"status_name"`
 	SupersededBy string `json:"superseded_by,omitempty"`
+	// Signature is the check of the stored document's digital signature.
+	Signature SignatureCheck `json:"signature"`
+	// Token is the verify token asked with (the page's check form).
+	Token string `json:"-"`
 }
 
 var verifyStatusNames = map[string]string{
@@ -129,11 +133,14 @@ func (s *Service) Verify(ctx context.Context, token string) (*Verification, erro
 	}
 	v := &Verification{Number: *doc.Number, Kind: doc.Kind, KindName: rules.KindName(doc.Kind), Authority: auth.Name,
 		Party: render.MaskName(cs.PartyName), IssueDate: doc.IssueDate, SHA256: doc.SHA256, Status: doc.Status,
-		StatusName: verifyStatusNames[doc.Status]}
+		StatusName: verifyStatusNames[doc.Status], Token: token}
 	if doc.SupersededByID != nil {
 		if by, err := s.store.DocumentByID(ctx, models.Everything, *doc.SupersededByID); err == nil && by.Number != nil {
 			v.SupersededBy = *by.Number
 		}
+	}
+	if v.Signature, err = s.documentSignature(ctx, doc); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

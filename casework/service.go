@@ -90,6 +90,9 @@ type Config struct {
 	AccessKeys *models.AccessKeys
 	// Mailer sends electronic service (nil: none configured).
 	Mailer Mailer
+	// TSAURL is an RFC 3161 timestamp authority whose token every
+	// signature carries ("": none; docs/signing.md).
+	TSAURL string
 }
 
 // Service is the case work.
@@ -100,6 +103,8 @@ type Service struct {
 	emergency bool
 	codes     *models.AccessKeys
 	mailer    Mailer
+	tsaURL    string
+	signers   signers  // the authorities' opened signing keys (signing.go)
 	templates sync.Map // templateKey → *render.Template; a version never changes
 	// beforeIssue, when set (tests), runs between Issue's reads and its
 	// transaction.
@@ -118,7 +123,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("casework: no access code keys (the server secret)")
 	}
 	s := &Service{store: cfg.Store, renderer: cfg.Renderer, baseURL: strings.TrimRight(cfg.BaseURL, "/"), emergency: cfg.EmergencyAdmin,
-		codes: cfg.AccessKeys, mailer: cfg.Mailer}
+		codes: cfg.AccessKeys, mailer: cfg.Mailer, tsaURL: cfg.TSAURL}
 	if s.renderer == nil {
 		r, err := render.New()
 		if err != nil {

@@ -259,7 +259,7 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 			return nil, err
 		}
 		if receipt == nil {
-			return out, nil
+			return out, s.signIssued(ctx, dc, out)
 		}
 		rd := dd
 		rd.Kind, rd.Number, rd.VerifyURL = rules.KindServiceReceipt, "", ""
@@ -275,7 +275,7 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 			return nil, err
 		}
 		out.Receipt = &models.Rendered{PDF: rpdf, Data: rdata, TemplateVersion: receiptVersion}
-		return out, nil
+		return out, s.signIssued(ctx, dc, out)
 	}
 	if s.beforeIssue != nil {
 		s.beforeIssue()

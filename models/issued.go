@@ -38,6 +38,7 @@ const (
 // check them.
 type AccessKeys struct {
 	keys [][]byte // derived from the secrets, current first
+	seal [][]byte // the keys that seal signing keys (SealKeys), current first
 }
 
 // NewAccessKeys derives the keys from the current secret and any previous
@@ -53,9 +54,17 @@ func NewAccessKeys(current []byte, previous ...[]byte) (*AccessKeys, error) {
 		m := hmac.New(sha256.New, s)
 		m.Write([]byte("penaltydoc access code v1"))
 		k.keys = append(k.keys, m.Sum(nil))
+		m = hmac.New(sha256.New, s)
+		m.Write([]byte("penaltydoc signing key seal v1"))
+		k.seal = append(k.seal, m.Sum(nil))
 	}
 	return k, nil
 }
+
+// SealKeys are the AES-256 keys that encrypt the authorities' signing keys
+// in the database, derived from the server secrets (current first, which
+// seals; the others only open what they sealed).
+func (k *AccessKeys) SealKeys() [][]byte { return k.seal }
 
 // NewSecret returns MinSecretBytes random bytes: a fresh server secret.
 func NewSecret() []byte {

@@ -67,6 +67,8 @@ type Config struct {
 	SMTP casework.SMTPConfig
 	// Blobs is where issued PDFs are kept: db (default) or dir:PATH.
 	Blobs string
+	// TSAURL is the RFC 3161 timestamp authority signatures carry ("": none).
+	TSAURL string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -93,6 +95,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		"file holding the server secret that keys the access codes (or its value in PENALTYDOC_SECRET); default on SQLite: secret.key beside the database, created at first start (PENALTYDOC_SECRET_FILE)")
 	fs.StringVar(&cfg.SecretPrevious.File, "secret-previous-file", getenv("PENALTYDOC_SECRET_PREVIOUS_FILE"),
 		"file holding the secret before the current one, so that the codes issued under it still verify (or its value in PENALTYDOC_SECRET_PREVIOUS) (PENALTYDOC_SECRET_PREVIOUS_FILE)")
+	fs.StringVar(&cfg.TSAURL, "tsa-url", getenv("PENALTYDOC_TSA_URL"),
+		"RFC 3161 timestamp authority whose token every document signature carries; none by default, and then the same document signs to the same bytes (PENALTYDOC_TSA_URL)")
 	fs.StringVar(&cfg.Blobs, "blobs", def("PENALTYDOC_BLOBS", "db"), "where issued PDFs are kept: db (in the database) or dir:PATH (files named by their SHA-256, fsync'd) (PENALTYDOC_BLOBS)")
 	fs.BoolVar(&cfg.CheckAudit, "check-audit", false, "verify the audit log's hash chain, print the result and exit (non-zero when broken); starts no server")
 	fs.StringVar(&cfg.AuditAnchors, "audit-anchor", "", "with -check-audit: heads printed by earlier checks (SEQ:HASH, comma-separated) the chain must still hold")
@@ -208,7 +212,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Info("electronic service by e-mail", "smtp_host", cfg.SMTP.Host, "tls", cfg.SMTP.TLS)
 	}
 	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
-		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies, Mailer: mailer})
+		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies, Mailer: mailer,
+		TSAURL: cfg.TSAURL})
 	if err != nil {
 		return err
 	}
@@ -328,7 +333,8 @@ const (
 )
 
 func resumeIssues(ctx context.Context, store *models.Store, cfg Config, keys *models.AccessKeys, log *slog.Logger) error {
-	work, err := casework.New(casework.Config{Store: store, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys})
+	work, err := casework.New(casework.Config{Store: store, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
+		TSAURL: cfg.TSAURL})
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,28 @@ type verifyPage struct {
 	Verdict     string
 	Doc         casework.Verification
 	Unavailable string // the database could not be asked
+	// Check is what checking an uploaded copy found, CheckError why it
+	// could not be checked (handleVerifyCheck).
+	Check      *casework.FileCheck
+	CheckError string
+}
+
+// verdictOf is the verify page's one-line answer: the status and the
+// stored document's signature.
+func verdictOf(v *casework.Verification) string {
+	if v.Status == models.DocSuperseded {
+		return "该文书已被更正，请以更正后的文书为准。"
+	}
+	verdict := "该文书由" + v.Authority + "签发，真实有效。"
+	switch sg := v.Signature; {
+	case sg.Valid && sg.TestCertificate:
+		verdict += "文书带有数字签名，签名有效，但签名证书为系统生成的测试证书，不具法律效力。"
+	case sg.Valid:
+		verdict += "文书带有" + sg.Signer + "的数字签名，签名有效。"
+	case sg.Signed:
+		verdict = "警告：本系统保存的该文书数字签名无效（" + sg.Problem + "），请联系" + v.Authority + "核实。"
+	}
+	return verdict
 }
 
 // handleVerify shows an issued document's authenticity facts for its
@@ -107,9 +129,5 @@ func (s *Server) handleVerify(c *gin.Context) {
 		c.JSON(http.StatusOK, view)
 		return
 	}
-	verdict := "该文书由" + view.Authority + "签发，真实有效。"
-	if view.Status == models.DocSuperseded {
-		verdict = "该文书已被更正，请以更正后的文书为准。"
-	}
-	s.page(c, http.StatusOK, "verify", verifyPage{Title: "文书核验", Found: true, Verdict: verdict, Doc: *view})
+	s.page(c, http.StatusOK, "verify", verifyPage{Title: "文书核验", Found: true, Verdict: verdictOf(view), Doc: *view})
 }

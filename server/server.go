@@ -35,6 +35,8 @@ type Deps struct {
 	AccessKeys *models.AccessKeys
 	// Mailer sends electronic service (nil: none configured).
 	Mailer casework.Mailer
+	// TSAURL: see casework.Config.
+	TSAURL string
 }
 
 // Default request deadlines.
@@ -67,7 +69,8 @@ func (s *Server) holds(u *models.User, roles []string) bool {
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys, Mailer: d.Mailer})
+	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys, Mailer: d.Mailer,
+		TSAURL: d.TSAURL})
 	if err != nil {
 		return nil, err
 	}

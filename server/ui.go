@@ -85,6 +85,7 @@ var flashes = map[string]string{
 	"hearing":            "听证情况已记录。",
 	"user_updated":       "用户已保存。",
 	"authority_saved":    "执法机关已保存。",
+	"signing_key":        "签名证书已上传：此后签发的文书以该证书签名。证书密码未保存。",
 	"password_changed":   "密码已修改。",
 	"item_retired":       "事项已停用：已有案件不受影响，新建案件不再可选。",
 	"item_reactivated":   "事项已重新启用。",

@@ -55,6 +55,10 @@ type adminAuthorityPage struct {
 	Domains []option
 	// SealLimit describes the seal file's limits.
 	SealLimit string
+	// Signing is the signing certificate's facts (nil: none yet; the first
+	// issue makes a test one), SigningError why an upload was refused.
+	Signing      *models.SigningKey
+	SigningError string
 }
 
 func amount(v float64) string {
@@ -103,7 +107,12 @@ func (s *Server) handleAdminAuthorityPage(c *gin.Context) {
 		return
 	}
 	b := s.base(c, "", "admin")
-	s.authorityPage(c, http.StatusOK, adminAuthorityPage{uiBase: b, ID: id, HasSeal: len(a.SealPNG) > 0, Form: authorityFormOf(a)})
+	p := adminAuthorityPage{uiBase: b, ID: id, HasSeal: len(a.SealPNG) > 0, Form: authorityFormOf(a)}
+	if p.Signing, err = s.work.SigningCertificate(c.Request.Context(), s.actor(c), id); err != nil {
+		s.uiError(c, err)
+		return
+	}
+	s.authorityPage(c, http.StatusOK, p)
 }
 
 func (s *Server) handleAdminNewAuthorityPage(c *gin.Context) {

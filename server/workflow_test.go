@@ -123,9 +123,19 @@ type issuedDoc struct {
 // served 20 days ago, the decision today.
 func issueDecision(t *testing.T, e *testEnv) issuedDoc {
 	t.Helper()
+	return issueDecisionAfter(t, e, nil)
+}
+
+// issueDecisionAfter is issueDecision running filed (when not nil) once
+// the case is filed, before anything is issued.
+func issueDecisionAfter(t *testing.T, e *testEnv, filed func(caseID uint)) issuedDoc {
+	t.Helper()
 	clock := useClock(e)
 	clock.set(-20 * 24 * time.Hour)
 	caseID := newPenaltyCase(t, e)
+	if filed != nil {
+		filed(caseID)
+	}
 	notice := e.moveToApproved(t, caseID, "advance_notice")
 	e.doJSON("POST", e.docPath(notice.ID, "issue"), e.tokens[clerk], nil, 200, &notice)
 	e.doJSON("POST", e.docPath(notice.ID, "serve"), e.tokens[clerk],

@@ -1,0 +1,294 @@
+package casework
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"math/big"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"penaltydoc/errs"
+	"penaltydoc/models"
+	"penaltydoc/rules"
+)
+
+// signingAdmin is the deployment's admin.
+var signingAdmin = Actor{Username: "admin", Roles: []string{rules.RoleAdmin}, Scope: models.Everything}
+
+// pdfcpuTrust gives pdfcpu an empty trusted-certificate folder (the
+// package turns its configuration folder off).
+var pdfcpuTrust sync.Once
+
+// pdfsig checks file's signature with poppler's pdfsig; it answers
+// pdfsig's output, and whether pdfsig is installed.
+func pdfsig(t *testing.T, file []byte) (string, bool) {
+	t.Helper()
+	path, err := exec.LookPath("pdfsig")
+	if err != nil {
+		t.Log("pdfsig not installed (poppler-utils): the second signature check is skipped")
+		return "", false
+	}
+	f := t.TempDir() + "/doc.pdf"
+	if err := os.WriteFile(f, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := exec.Command(path, f).CombinedOutput() // exits non-zero on a bad signature
+	return string(out), true
+}
+
+// pdfcpuStatus is pdfcpu's verdict on file's signatures.
+func pdfcpuStatus(t *testing.T, file []byte) []model.SignatureStatus {
+	t.Helper()
+	pdfcpuTrust.Do(func() {
+		dir, err := os.MkdirTemp("", "pdfcpu-trust")
+		if err != nil {
+			t.Fatal(err)
+		}
+		model.TrustedCertDir = dir
+	})
+	conf := model.NewDefaultConfiguration()
+	rs, err := api.ValidateSignaturesRaw(bytes.NewReader(file), true, conf)
+	if err != nil {
+		t.Logf("pdfcpu: %v", err)
+		return nil
+	}
+	var st []model.SignatureStatus
+	for _, r := range rs {
+		st = append(st, r.Status)
+		t.Logf("pdfcpu: %s %v", model.SignatureStatusStrings[r.Status], r.Problems)
+	}
+	return st
+}
+
+// issueSigned issues an advance notice (with its receipt) and answers the
+// stored document and receipt.
+func issueSigned(t *testing.T, e *env) (*models.Document, *models.Document) {
+	ctx := context.Background()
+	e.at("2026-11-02")
+	officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+	cs, err := e.work.CreateCase(ctx, officer, e.named(priceCase()))
+	e.must(err)
+	notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+	e.must(err)
+	e.approve(notice.ID)
+	iss, err := e.work.Issue(ctx, clerk, notice.ID)
+	e.must(err)
+	doc, err := e.store.DocumentPDF(ctx, models.Everything, notice.ID)
+	e.must(err)
+	rc, err := e.store.DocumentPDF(ctx, models.Everything, iss.ServiceReceiptID)
+	e.must(err)
+	return doc, rc
+}
+
+func TestIssuedDocumentsAreSigned(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		doc, rc := issueSigned(t, e)
+		au, err := e.store.Authority(ctx, doc.AuthorityID)
+		e.must(err)
+		for name, d := range map[string]*models.Document{"document": doc, "receipt": rc} {
+			c := CheckSignature(d.PDF)
+			if !c.Valid || c.Signer != au.Name || !c.TestCertificate {
+				t.Fatalf("%s: signature %+v, want valid, by %s, test certificate", name, c, au.Name)
+			}
+			if want := doc.IssuedAt.In(rules.China).Format("2006-01-02 15:04:05"); c.SignedAt != want {
+				t.Errorf("%s: signed at %s, want the issue time %s", name, c.SignedAt, want)
+			}
+			if out, ok := pdfsig(t, d.PDF); ok && !strings.Contains(out, "Signature is Valid") {
+				t.Errorf("%s: pdfsig does not find a valid signature:\n%s", name, out)
+			}
+			for _, st := range pdfcpuStatus(t, d.PDF) {
+				if st == model.SignatureStatusInvalid {
+					t.Errorf("%s: pdfcpu finds the signature invalid", name)
+				}
+			}
+		}
+
+		// Reproducible: the render's bytes (the stored file before its
+		// incremental update) signed again at the issue time are the
+		// stored file.
+		eof := bytes.Index(doc.PDF, []byte("%%EOF")) + len("%%EOF")
+		reproduced := false
+		for _, end := range []int{eof, eof + 1} {
+			again, err := e.work.signPDF(ctx, au, doc.PDF[:end], *doc.IssuedAt)
+			e.must(err)
+			reproduced = reproduced || bytes.Equal(again, doc.PDF)
+		}
+		if !reproduced {
+			t.Error("signing the rendered bytes again at the issue time does not give the stored bytes")
+		}
+
+		// The verify page checks the stored bytes and an uploaded copy.
+		v, err := e.work.Verify(ctx, *doc.VerifyToken)
+		e.must(err)
+		if !v.Signature.Valid || v.Signature.Signer != au.Name || !v.Signature.TestCertificate {
+			t.Fatalf("verify: signature %+v", v.Signature)
+		}
+		_, fc, err := e.work.CheckFile(ctx, *doc.VerifyToken, doc.PDF)
+		e.must(err)
+		if !fc.SameBytes || !fc.Signature.Valid || !fc.SameSigner {
+			t.Fatalf("the stored bytes checked as a file: %+v", fc)
+		}
+		changed := bytes.Clone(doc.PDF)
+		i := bytes.Index(changed, []byte("/Producer")) // a byte the signature covers
+		if i < 0 {
+			i = 100
+		}
+		changed[i+1] ^= 0x20
+		_, fc, err = e.work.CheckFile(ctx, *doc.VerifyToken, changed)
+		e.must(err)
+		if fc.SameBytes || fc.Signature.Valid || !strings.HasPrefix(fc.Verdict, "不一致") {
+			t.Fatalf("a copy with a byte changed: %+v", fc)
+		}
+		if out, ok := pdfsig(t, changed); ok && strings.Contains(out, "Signature is Valid") {
+			t.Errorf("pdfsig finds the changed copy valid:\n%s", out)
+		}
+		for _, st := range pdfcpuStatus(t, changed) {
+			if st != model.SignatureStatusInvalid {
+				t.Error("pdfcpu does not find the changed copy invalid")
+			}
+		}
+		appended := append(bytes.Clone(doc.PDF), []byte("\n% appended\n")...)
+		if c := CheckSignature(appended); c.Valid {
+			t.Errorf("a copy with bytes appended checks valid: %+v", c)
+		}
+		if c := CheckSignature([]byte("%PDF-1.4 not signed")); c.Signed || c.Valid {
+			t.Errorf("an unsigned file: %+v", c)
+		}
+	})
+}
+
+// TestSigningIsDeterministic: the same bytes, key and issue time sign to
+// the same bytes; another time to others.
+func TestSigningIsDeterministic(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		au, err := e.store.Authority(ctx, e.actors[rules.RoleClerk].Home())
+		e.must(err)
+		unsigned, err := e.work.AuthorityPreview(ctx, signingAdmin, au.ID)
+		e.must(err)
+		e.at("2026-11-02")
+		at := e.now
+		a, err := e.work.signPDF(ctx, au, unsigned, at)
+		e.must(err)
+		e.work.signers.m.Clear() // opened again from the database
+		b, err := e.work.signPDF(ctx, au, unsigned, at)
+		e.must(err)
+		if !bytes.Equal(a, b) {
+			t.Fatal("signing the same bytes with the same key at the same time gave different bytes")
+		}
+		c, err := e.work.signPDF(ctx, au, unsigned, at.Add(time.Second))
+		e.must(err)
+		if bytes.Equal(a, c) {
+			t.Fatal("another signing time gave the same bytes")
+		}
+		if !CheckSignature(a).Valid {
+			t.Fatal("not valid")
+		}
+	})
+}
+
+// testPKCS12 makes a PKCS #12 file of a new RSA key and a certificate for
+// cn, valid from a year ago for ten years.
+func testPKCS12(t *testing.T, cn, password string) []byte {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: cn, Organization: []string{cn}},
+		NotBefore: time.Now().AddDate(-1, 0, 0), NotAfter: time.Now().AddDate(10, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p12
+}
+
+func TestUploadSigningKey(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := signingAdmin
+		id := e.actors[rules.RoleClerk].Home()
+		const cn = "某市市场监督管理局（电子签名）"
+		p12 := testPKCS12(t, cn, "right-password")
+		if _, err := e.work.UploadSigningKey(ctx, admin, id, p12, "wrong-password"); !errs.Is(err, errs.Invalid) || err != ErrPKCS12Password {
+			t.Fatalf("wrong password: %v, want %v", err, ErrPKCS12Password)
+		}
+		if _, err := e.work.UploadSigningKey(ctx, admin, id, []byte("not a p12"), "x"); err != ErrPKCS12Format {
+			t.Fatalf("not a PKCS #12 file: %v", err)
+		}
+		if _, err := e.work.UploadSigningKey(ctx, e.as(rules.RoleClerk), id, p12, "right-password"); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a clerk uploads: %v", err)
+		}
+		k, err := e.work.UploadSigningKey(ctx, admin, id, p12, "right-password")
+		e.must(err)
+		if k.Subject != cn || k.SelfSigned || k.KeySealed != nil {
+			t.Fatalf("uploaded: %+v", k)
+		}
+		row, err := e.store.SigningKey(ctx, id)
+		e.must(err)
+		if len(row.KeySealed) == 0 || bytes.Contains(row.KeySealed, row.CertDER[len(row.CertDER)-64:]) {
+			t.Fatal("the key is not sealed")
+		}
+		js, err := json.Marshal(row)
+		e.must(err)
+		if strings.Contains(string(js), "key_sealed") || strings.Contains(string(js), "KeySealed") {
+			t.Fatalf("the sealed key is in the JSON: %s", js)
+		}
+		doc, _ := issueSigned(t, e)
+		c := CheckSignature(doc.PDF)
+		if !c.Valid || c.Signer != cn || c.TestCertificate || c.Fingerprint != row.Fingerprint {
+			t.Fatalf("signed with the uploaded key: %+v", c)
+		}
+		if out, ok := pdfsig(t, doc.PDF); ok && !strings.Contains(out, "Signature is Valid") {
+			t.Errorf("pdfsig:\n%s", out)
+		}
+		got, err := e.work.SigningCertificate(ctx, admin, id)
+		e.must(err)
+		if got.KeySealed != nil || got.Fingerprint != row.Fingerprint {
+			t.Fatalf("certificate facts: %+v", got)
+		}
+	})
+}
+
+// BenchmarkSignPDF is what signing adds to issuing one document: parse,
+// incremental update, CMS with RSA 2048 (docs/performance.md, sign).
+func BenchmarkSignPDF(b *testing.B) {
+	db := envDB.DSNs(b)[0]
+	e := newEnv(b, db)
+	ctx := context.Background()
+	au, err := e.store.Authority(ctx, e.actors[rules.RoleClerk].Home())
+	e.must(err)
+	unsigned, err := e.work.AuthorityPreview(ctx, signingAdmin, au.ID)
+	e.must(err)
+	at := e.store.Now()
+	if _, err := e.work.signPDF(ctx, au, unsigned, at); err != nil { // makes the test key
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(unsigned)))
+	for b.Loop() {
+		if _, err := e.work.signPDF(ctx, au, unsigned, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
