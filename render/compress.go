@@ -34,7 +34,7 @@ func zlibCompress(buf *bytes.Buffer, data []byte) error {
 }
 
 // finishPDF returns pdf with every stream that has no /Filter compressed
-// with FlateDecode, and each placeholder font (placeholderBase) replaced by
+// with FlateDecode (in contentCode: they are page contents), and each placeholder font (placeholderBase) replaced by
 // the document's font in that slot, whose objects are appended.
 func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	for _, df := range fonts {
@@ -90,7 +90,6 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	newOff := make([]int, n+perFont*nFonts)
 	next := n // the next free object number
 	var appended [nFonts]int
-	cbuf := &bufs.cbuf
 	for k, o := range objs {
 		end := xrefAt
 		if k+1 < len(objs) {
@@ -134,16 +133,13 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 			return nil, fmt.Errorf("%w: stream length", errXref)
 		}
 		data := chunk[start : start+length]
-		cbuf.Reset()
-		if err := zlibCompress(cbuf, data); err != nil {
-			return nil, err
-		}
+		bufs.content = contentCode().appendZlib(bufs.content[:0], data)
 		out.Write(dict[:li])
 		out.WriteString("/Filter /FlateDecode /Length ")
-		out.WriteString(strconv.Itoa(cbuf.Len()))
+		out.WriteString(strconv.Itoa(len(bufs.content)))
 		out.Write(dict[numEnd:])
 		out.WriteString(">>\nstream\n")
-		out.Write(cbuf.Bytes())
+		out.Write(bufs.content)
 		out.Write(chunk[start+length:])
 	}
 	for slot, first := range appended {
@@ -183,8 +179,8 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 // (copied at the end), a content stream's compressed data, and room for
 // the font objects' streams.
 type finishBufs struct {
-	out, cbuf bytes.Buffer
-	scratch   []byte
+	out              bytes.Buffer
+	content, scratch []byte
 }
 
 var finishPool = sync.Pool{New: func() any { return new(finishBufs) }}

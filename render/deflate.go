@@ -1,6 +1,7 @@
 package render
 
 import (
+	_ "embed"
 	"encoding/binary"
 	"hash/adler32"
 	"math/bits"
@@ -35,6 +36,9 @@ const (
 	dfNumDist  = 30
 	dfMaxChain = 16
 	dfOptChain = 64
+	// contentChain is the candidates looked at per position in page
+	// contents: their matches are short and near
+	contentChain = 2
 )
 
 // Length and distance code tables (RFC 1951, 3.2.5).
@@ -94,7 +98,10 @@ var lzPool = sync.Pool{New: func() any { return &lz{ts: make([]token, 0, 4096)} 
 
 // tokenize sets z.ts to p's LZ77 tokens (greedy, hash chains, matches
 // inside p only).
-func (z *lz) tokenize(p []byte) []token {
+func (z *lz) tokenize(p []byte) []token { return z.tokenizeChain(p, dfMaxChain) }
+
+// tokenizeChain is tokenize looking at most chain candidates per position.
+func (z *lz) tokenizeChain(p []byte, chain int) []token {
 	ts := z.ts[:0]
 	if len(p) < dfMinMatch+1 {
 		for _, c := range p {
@@ -125,7 +132,7 @@ func (z *lz) tokenize(p []byte) []token {
 		}
 		best, bestD := 0, 0
 		maxLen := min(dfMaxMatch, len(p)-i)
-		for c, n := z.head[hash(i)], 0; c > base && n < dfMaxChain; n++ {
+		for c, n := z.head[hash(i)], 0; c > base && n < chain; n++ {
 			j := int(c - base - 1)
 			if i-j > dfWindow-1 {
 				break
@@ -632,4 +639,118 @@ func (h *huffman) optimalTokens(p []byte, z *lz) []token {
 	slices.Reverse(ts)
 	z.ts = ts
 	return ts
+}
+
+// A page content stream is one dynamic block in a code fixed per process,
+// built from content_sample.bin (the page contents of a 4-page penalty
+// decision and a service receipt as rendered when the code was made; a
+// constant, so the bytes of a stream do not depend on anything but its
+// data), every symbol given a code. Page contents have the same statistics
+// in every letter (operators, two-decimal coordinates, two-byte CIDs), so a
+// table per page, which compress/flate computes at a third of a letter's
+// compression time, buys nothing; the fixed table's header (RLE-coded,
+// written once per stream) is about as long as compress/flate's.
+//
+//go:embed content_sample.bin
+var contentSample []byte
+
+// streamCode is a code with its header's bits (BFINAL, BTYPE and the code
+// lengths), ready to be copied into a stream.
+type streamCode struct {
+	h      huffman
+	header []byte
+	hbits  int
+}
+
+var contentCode = sync.OnceValue(func() *streamCode {
+	litF := make([]int, dfNumLit)
+	distF := make([]int, dfNumDist)
+	for i := range litF {
+		litF[i] = 1
+	}
+	for i := range distF {
+		distF[i] = 1
+	}
+	z := lzPool.Get().(*lz)
+	defer lzPool.Put(z)
+	for _, t := range z.tokenize(contentSample) {
+		if t.len == 0 {
+			litF[t.val]++
+		} else {
+			litF[257+int(lenCode[t.len-3])]++
+			distF[distSym(int(t.val))]++
+		}
+	}
+	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
+	c := &streamCode{}
+	copy(c.h.lit[:], canonical(litL))
+	copy(c.h.dist[:], canonical(distL))
+	c.header, c.hbits = rleHeader(litL, distL)
+	return c
+})
+
+// rleHeader returns the bits of a dynamic block's header for the code
+// lengths lit (286) and dist (30), runs of a length written with the code
+// length code's symbol 16 (RFC 1951, 3.2.7; no length is zero).
+func rleHeader(lit, dist []uint8) ([]byte, int) {
+	type sym struct{ s, extra uint8 }
+	all := append(slices.Clone(lit), dist...)
+	var syms []sym
+	for i := 0; i < len(all); {
+		syms = append(syms, sym{s: all[i]})
+		j := i + 1
+		for j < len(all) && all[j] == all[i] {
+			j++
+		}
+		run := j - i - 1 // repeats of all[i] after the first
+		for run >= 3 {
+			k := min(run, 6)
+			syms = append(syms, sym{s: 16, extra: uint8(k - 3)})
+			run -= k
+		}
+		for range run {
+			syms = append(syms, sym{s: all[i]})
+		}
+		i = j
+	}
+	clF := make([]int, 19)
+	for _, s := range syms {
+		clF[s.s]++
+	}
+	clL := huffLengths(clF, 7)
+	clC := canonical(clL)
+	n := 19
+	for n > 4 && clL[clOrder[n-1]] == 0 {
+		n--
+	}
+	w := bitWriter{}
+	w.write(1|2<<1, 3) // BFINAL, BTYPE 10
+	w.write(dfNumLit-257, 5)
+	w.write(dfNumDist-1, 5)
+	w.write(uint64(n-4), 4)
+	for _, s := range clOrder[:n] {
+		w.write(uint64(clL[s]), 3)
+	}
+	for _, s := range syms {
+		w.write(uint64(clC[s.s].code), uint(clC[s.s].len))
+		if s.s == 16 {
+			w.write(uint64(s.extra), 2)
+		}
+	}
+	hbits := 8*len(w.b) + int(w.n)
+	w.align()
+	return w.b, hbits
+}
+
+// appendZlib appends data as a zlib stream of one block in c.
+func (c *streamCode) appendZlib(dst, data []byte) []byte {
+	w := bitWriter{b: append(dst, 0x78, 0x01)}
+	w.writeBits(c.header, c.hbits)
+	z := lzPool.Get().(*lz)
+	c.h.writeTokens(&w, z.tokenizeChain(data, contentChain))
+	lzPool.Put(z)
+	e := c.h.lit[dfEOB]
+	w.write(uint64(e.code), uint(e.len))
+	w.align()
+	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(data))
 }
