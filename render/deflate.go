@@ -428,23 +428,17 @@ const glyphCacheMax = 32 << 20
 // clOrder is the order of the code length code's lengths in the header.
 var clOrder = [19]int{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 
-// newFontCoder builds a code from sample (a subset of the font with many
-// glyphs): the frequencies of its tokens, glyph by glyph as documents
-// encode them, plus one for every symbol, so that any data can be encoded.
-func newFontCoder(sample []byte, numGlyphs int) (*fontCoder, error) {
-	glyphs, err := glyphRanges(sample)
-	if err != nil {
-		return nil, err
-	}
-	litF := make([]int, dfNumLit)
-	distF := make([]int, dfNumDist)
+// tokenFreqs returns symbol frequencies, each 1 to begin with (so that
+// every symbol gets a code), and a function that counts tokens into them.
+func tokenFreqs() (litF, distF []int, count func([]token)) {
+	litF, distF = make([]int, dfNumLit), make([]int, dfNumDist)
 	for i := range litF {
 		litF[i] = 1
 	}
 	for i := range distF {
 		distF[i] = 1
 	}
-	count := func(ts []token) {
+	return litF, distF, func(ts []token) {
 		for _, t := range ts {
 			if t.len == 0 {
 				litF[t.val]++
@@ -454,6 +448,17 @@ func newFontCoder(sample []byte, numGlyphs int) (*fontCoder, error) {
 			}
 		}
 	}
+}
+
+// newFontCoder builds a code from sample (a subset of the font with many
+// glyphs): the frequencies of its tokens, glyph by glyph as documents
+// encode them, plus one for every symbol, so that any data can be encoded.
+func newFontCoder(sample []byte, numGlyphs int) (*fontCoder, error) {
+	glyphs, err := glyphRanges(sample)
+	if err != nil {
+		return nil, err
+	}
+	litF, distF, count := tokenFreqs()
 	z := lzPool.Get().(*lz)
 	defer lzPool.Put(z)
 	for i := 1; i < len(glyphs); i++ {
@@ -663,24 +668,10 @@ type streamCode struct {
 }
 
 var contentCode = sync.OnceValue(func() *streamCode {
-	litF := make([]int, dfNumLit)
-	distF := make([]int, dfNumDist)
-	for i := range litF {
-		litF[i] = 1
-	}
-	for i := range distF {
-		distF[i] = 1
-	}
+	litF, distF, count := tokenFreqs()
 	z := lzPool.Get().(*lz)
 	defer lzPool.Put(z)
-	for _, t := range z.tokenize(contentSample) {
-		if t.len == 0 {
-			litF[t.val]++
-		} else {
-			litF[257+int(lenCode[t.len-3])]++
-			distF[distSym(int(t.val))]++
-		}
-	}
+	count(z.tokenize(contentSample))
 	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
 	c := &streamCode{}
 	copy(c.h.lit[:], canonical(litL))
