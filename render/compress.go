@@ -134,6 +134,12 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 		}
 		data := chunk[start : start+length]
 		bufs.content = contentCode().appendZlib(bufs.content[:0], data)
+		if len(data) < smallStream {
+			// the code's header (~80 bytes) may cost more than it saves
+			if f := appendZlibFixed(bufs.content[len(bufs.content):], data); len(f) < len(bufs.content) {
+				bufs.content = f
+			}
+		}
 		out.Write(dict[:li])
 		out.WriteString("/Filter /FlateDecode /Length ")
 		out.WriteString(strconv.Itoa(len(bufs.content)))
@@ -174,6 +180,10 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 	out.WriteString("\n%%EOF\n")
 	return bytes.Clone(out.Bytes()), nil
 }
+
+// smallStream is the size below which a content stream is also encoded
+// in the fixed code, and kept so when that is shorter.
+const smallStream = 4096
 
 // finishBufs are finishPDF's buffers, reused across documents: the output
 // (copied at the end), a content stream's compressed data, and room for
