@@ -183,7 +183,7 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont) ([]byte, error) {
 
 // smallStream is the size below which a content stream is also encoded
 // in the fixed code, and kept so when that is shorter.
-const smallStream = 4096
+const smallStream = 2048
 
 // finishBufs are finishPDF's buffers, reused across documents: the output
 // (copied at the end), a content stream's compressed data, and room for
