@@ -34,10 +34,12 @@ func zlibCompress(buf *bytes.Buffer, data []byte) error {
 }
 
 // finishPDF returns pdf with every stream that has no /Filter compressed
-// with FlateDecode, and each placeholder font (placeholderBase) replaced by
-// the document's font in that slot, whose objects are appended; and with
-// what PDF/A-2b adds to fpdf's output (pdfa.go): the OutputIntent and its
-// profile, the Info dates' time zone, the trailer's /ID.
+// finishPDF returns pdf with every stream that has no /Filter compressed
+// with FlateDecode (in contentCode: they are page contents), and each
+// placeholder font (placeholderBase) replaced by the document's font in that
+// slot, whose objects are appended; and with what PDF/A-2b adds to fpdf's
+// output (pdfa.go): the OutputIntent and its profile, the Info dates' time
+// zone, the trailer's /ID.
 func finishPDF(pdf []byte, fonts [nFonts]*docFont, meta *docMeta) ([]byte, error) {
 	for _, df := range fonts {
 		if df != nil && df.err != nil {
@@ -94,7 +96,6 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont, meta *docMeta) ([]byte, error
 	icc := n      // the OutputIntent's profile
 	next := n + 1 // the next free object number
 	var appended [nFonts]int
-	cbuf := &bufs.cbuf
 	for k, o := range objs {
 		end := xrefAt
 		if k+1 < len(objs) {
@@ -150,16 +151,19 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont, meta *docMeta) ([]byte, error
 			return nil, fmt.Errorf("%w: stream length", errXref)
 		}
 		data := chunk[start : start+length]
-		cbuf.Reset()
-		if err := zlibCompress(cbuf, data); err != nil {
-			return nil, err
+		bufs.content = contentCode().appendZlib(bufs.content[:0], data)
+		if len(data) < smallStream {
+			// the code's header (~80 bytes) may cost more than it saves
+			if f := appendZlibFixed(bufs.content[len(bufs.content):], data); len(f) < len(bufs.content) {
+				bufs.content = f
+			}
 		}
 		out.Write(dict[:li])
 		out.WriteString("/Filter /FlateDecode /Length ")
-		out.WriteString(strconv.Itoa(cbuf.Len()))
+		out.WriteString(strconv.Itoa(len(bufs.content)))
 		out.Write(dict[numEnd:])
 		out.WriteString(">>\nstream\n")
-		out.Write(cbuf.Bytes())
+		out.Write(bufs.content)
 		out.Write(chunk[start+length:])
 	}
 	id := fileID(out.Bytes()[objs[0].off:], &fonts)
@@ -198,12 +202,16 @@ func finishPDF(pdf []byte, fonts [nFonts]*docFont, meta *docMeta) ([]byte, error
 	return bytes.Clone(out.Bytes()), nil
 }
 
+// smallStream is the size below which a content stream is also encoded
+// in the fixed code, and kept so when that is shorter.
+const smallStream = 2048
+
 // finishBufs are finishPDF's buffers, reused across documents: the output
 // (copied at the end), a content stream's compressed data, and room for
 // the font objects' streams.
 type finishBufs struct {
-	out, cbuf bytes.Buffer
-	scratch   []byte
+	out              bytes.Buffer
+	content, scratch []byte
 }
 
 var finishPool = sync.Pool{New: func() any { return new(finishBufs) }}

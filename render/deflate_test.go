@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/binary"
 	"hash/adler32"
 	"io"
 	"math/rand/v2"
@@ -58,24 +59,32 @@ func TestZlibFixed(t *testing.T) {
 }
 
 // TestFontCoderAnyData: a font's code encodes any bytes, not only the
-// glyphs it was built from (every symbol has a code).
+// glyphs it was built from (every symbol has a code), with the greedy and
+// the optimal parse, and the optimal one is never longer.
 func TestFontCoderAnyData(t *testing.T) {
 	c, err := coderFor(fonts.Song())
 	if err != nil {
 		t.Fatal(err)
 	}
+	z := lzPool.Get().(*lz)
+	defer lzPool.Put(z)
 	for name, in := range deflateInputs() {
-		w := bitWriter{b: []byte{0x78, 0x01}}
-		w.writeBits(c.header, c.hbits)
-		z := lzPool.Get().(*lz)
-		c.h.writeTokens(&w, z.tokenize(in))
-		lzPool.Put(z)
-		e := c.h.lit[dfEOB]
-		w.write(uint64(e.code), uint(e.len))
-		w.align()
-		out := append(w.b, byte(adler32.Checksum(in)>>24), byte(adler32.Checksum(in)>>16), byte(adler32.Checksum(in)>>8), byte(adler32.Checksum(in)))
-		if got := inflate(t, out); !bytes.Equal(got, in) {
-			t.Errorf("%s: inflates to %d bytes, want %d", name, len(got), len(in))
+		var bits [2]int
+		for i, tokens := range []func([]byte) []token{z.tokenize, func(p []byte) []token { return c.h.optimalTokens(p, z) }} {
+			w := bitWriter{b: []byte{0x78, 0x01}}
+			w.writeBits(c.header, c.hbits)
+			c.h.writeTokens(&w, tokens(in))
+			bits[i] = 8*len(w.b) + int(w.n)
+			e := c.h.lit[dfEOB]
+			w.write(uint64(e.code), uint(e.len))
+			w.align()
+			out := binary.BigEndian.AppendUint32(w.b, adler32.Checksum(in))
+			if got := inflate(t, out); !bytes.Equal(got, in) {
+				t.Errorf("%s, tokenizer %d: inflates to %d bytes, want %d", name, i, len(got), len(in))
+			}
+		}
+		if bits[1] > bits[0] {
+			t.Errorf("%s: the optimal parse takes %d bits, the greedy one %d", name, bits[1], bits[0])
 		}
 	}
 }
@@ -108,6 +117,23 @@ func TestAdlerCombine(t *testing.T) {
 		a, b := in[:cut], in[cut:]
 		if got, want := adlerCombine(adler32.Checksum(a), adler32.Checksum(b), len(b)), adler32.Checksum(in); got != want {
 			t.Errorf("cut %d: %08x, want %08x", cut, got, want)
+		}
+	}
+}
+
+// TestContentCode: page content streams in the per-process code inflate
+// to their input, whatever the data (every symbol has a code, the header's
+// runs are read back).
+func TestContentCode(t *testing.T) {
+	ins := deflateInputs()
+	ins["sample"] = contentSample
+	for name, in := range ins {
+		z := contentCode().appendZlib([]byte("keep"), in)
+		if !bytes.HasPrefix(z, []byte("keep")) {
+			t.Fatalf("%s: prefix lost", name)
+		}
+		if got := inflate(t, z[4:]); !bytes.Equal(got, in) {
+			t.Errorf("%s: inflates to %d bytes, want %d", name, len(got), len(in))
 		}
 	}
 }
