@@ -211,16 +211,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mailer = m
 		log.Info("electronic service by e-mail", "smtp_host", cfg.SMTP.Host, "tls", cfg.SMTP.TLS)
 	}
-	handler, err := NewServer(Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
+	deps := Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
 		RequestTimeout: cfg.RequestTimeout, LongRequestTimeout: cfg.LongRequestTimeout, TrustedProxies: cfg.TrustedProxies, Mailer: mailer,
-		TSAURL: cfg.TSAURL})
+		TSAURL: cfg.TSAURL}
+	if deps.Work, err = newWork(deps); err != nil {
+		return err
+	}
+	handler, err := NewServer(deps)
 	if err != nil {
 		return err
 	}
 	go purge(ctx, store, log)
-	if err := resumeIssues(ctx, store, cfg, keys, log); err != nil {
-		return err
-	}
+	resumeIssues(ctx, deps.Work, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -332,12 +334,7 @@ const (
 	resumeAge   = 90 * time.Second
 )
 
-func resumeIssues(ctx context.Context, store *models.Store, cfg Config, keys *models.AccessKeys, log *slog.Logger) error {
-	work, err := casework.New(casework.Config{Store: store, BaseURL: cfg.BaseURL, EmergencyAdmin: cfg.EmergencyAdmin, AccessKeys: keys,
-		TSAURL: cfg.TSAURL})
-	if err != nil {
-		return err
-	}
+func resumeIssues(ctx context.Context, work *casework.Service, log *slog.Logger) {
 	resume := func(age time.Duration) {
 		n, err := work.ResumeIssues(ctx, age)
 		if err != nil && ctx.Err() == nil {
@@ -359,5 +356,4 @@ func resumeIssues(ctx context.Context, store *models.Store, cfg Config, keys *mo
 			}
 		}
 	}()
-	return nil
 }

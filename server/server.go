@@ -37,6 +37,10 @@ type Deps struct {
 	Mailer casework.Mailer
 	// TSAURL: see casework.Config.
 	TSAURL string
+	// Work is the case work the handlers call; nil builds one from the
+	// fields above. run() builds it once and shares it with the background
+	// completion of interrupted issues (one renderer per process).
+	Work *casework.Service
 }
 
 // Default request deadlines.
@@ -66,13 +70,21 @@ func (s *Server) holds(u *models.User, roles []string) bool {
 	return slices.ContainsFunc(roles, u.HasRole) || (s.emergency && u.HasRole(models.RoleAdmin))
 }
 
+// newWork builds the case work service of d.
+func newWork(d Deps) (*casework.Service, error) {
+	return casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys, Mailer: d.Mailer,
+		TSAURL: d.TSAURL})
+}
+
 // NewServer wires the routes and middleware and returns the handler.
 func NewServer(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	work, err := casework.New(casework.Config{Store: d.Store, BaseURL: d.BaseURL, EmergencyAdmin: d.EmergencyAdmin, AccessKeys: d.AccessKeys, Mailer: d.Mailer,
-		TSAURL: d.TSAURL})
-	if err != nil {
-		return nil, err
+	work := d.Work
+	var err error
+	if work == nil {
+		if work, err = newWork(d); err != nil {
+			return nil, err
+		}
 	}
 	// Publication records for decisions issued while the service was down
 	// or lost between an issue and its record (docs/publication.md).
