@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -48,7 +49,14 @@ type Store struct {
 	queryTimeout time.Duration
 	// blobs keeps the issued PDFs (Options.Blobs).
 	blobs BlobStore
+	// statements counts the statements gorm ran (Statements).
+	statements *atomic.Int64
 }
+
+// Statements is how many SQL statements the store has run since it was
+// opened (every gorm statement, in or out of a transaction; not BEGIN and
+// COMMIT): what the benchmarks report per issue and per download.
+func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // SQLiteConns bounds the SQLite pool. Every connection has its own page
 // cache and statement caches; writers queue on the one write lock anyway
@@ -157,7 +165,13 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("register query deadlines: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, queryTimeout: opts.QueryTimeout, blobs: opts.Blobs}
+	statements, err := countStatements(db)
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("register statement counter: %w", err)
+	}
+	s := &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, queryTimeout: opts.QueryTimeout, blobs: opts.Blobs,
+		statements: statements}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err

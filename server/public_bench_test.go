@@ -67,7 +67,7 @@ func BenchmarkPublicDownload(b *testing.B) {
 				b.Fatalf("download: %d", st)
 			}
 			lat := make([]time.Duration, 0, b.N)
-			cpu0 := processCPU(b)
+			cpu0, st0 := processCPU(b), store.Statements()
 			b.ResetTimer()
 			for range b.N {
 				t0 := time.Now()
@@ -77,7 +77,7 @@ func BenchmarkPublicDownload(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			b.StopTimer()
-			cpu := processCPU(b) - cpu0
+			cpu, stmts := processCPU(b)-cpu0, store.Statements()-st0
 			slices.Sort(lat)
 			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
 			b.ReportMetric(pct(0.50), "p50-ms")
@@ -85,6 +85,7 @@ func BenchmarkPublicDownload(b *testing.B) {
 			// CPU of the whole process (server and client) per download:
 			// steadier than the latency while other work shares the cores.
 			b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(stmts)/float64(b.N), "stmts/op")
 		})
 	}
 }
