@@ -49,6 +49,8 @@ type Store struct {
 	queryTimeout time.Duration
 	// blobs keeps the issued PDFs (Options.Blobs).
 	blobs BlobStore
+	// sequences are the number sequences known to exist (IssueDocument).
+	sequences sync.Map
 	// statements counts the statements gorm ran (Statements).
 	statements *atomic.Int64
 }
