@@ -706,6 +706,7 @@ func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Docum
 	if err := tx.Create(f).Error; err != nil {
 		return errs.Wrap(err, "store service receipt PDF")
 	}
+	d.ReceiptID = rc.ID
 	return s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocIssued, fmt.Sprintf("service receipt of document %d (%s)", d.ID, deref(d.Number)))
 }
 
