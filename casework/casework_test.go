@@ -293,11 +293,13 @@ func TestCasePath(t *testing.T) {
 		if _, err := e.work.Serve(ctx, clerk, dec.ID, ServiceInput{Method: "direct", Date: "2026-11-02", Recipient: "李明"}); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("served twice: %v", err)
 		}
-		got, err := e.work.Download(ctx, Public("203.0.113.9"), strings.ReplaceAll(*issued.Number, "〔", "["), strings.ToLower(issued.AccessCode))
-		if err != nil || string(got.PDF) != string(doc.PDF) {
+		var got *models.Document
+		err = e.work.Download(ctx, Public("203.0.113.9"), strings.ReplaceAll(*issued.Number, "〔", "["), strings.ToLower(issued.AccessCode),
+			func(d *models.Document) { got = d })
+		if err != nil || got == nil || string(got.PDF) != string(doc.PDF) {
 			t.Fatalf("party download: %v", err)
 		}
-		if _, err := e.work.Download(ctx, Public("203.0.113.9"), *issued.Number, "AAAA-AAAA"); err != ErrNoDocument {
+		if err := e.work.Download(ctx, Public("203.0.113.9"), *issued.Number, "AAAA-AAAA", func(*models.Document) { t.Error("sent") }); err != ErrNoDocument {
 			t.Fatalf("wrong code: %v", err)
 		}
 		v, err := e.work.Verify(ctx, strings.TrimPrefix(issued.VerifyURL, "https://penaltydoc.example/verify/"))

@@ -40,16 +40,22 @@ func NormalizeNumber(s string) string {
 	return yearBrackets.ReplaceAllString(s, "〔$1〕")
 }
 
-// Download is an issued document's frozen PDF for its number and access
-// code. Every failure is ErrNoDocument; attempts are limited per client
-// and per number (too many requests).
-func (s *Service) Download(ctx context.Context, a Actor, number, accessCode string) (*models.Document, error) {
+// Download hands an issued document's frozen PDF for its number and
+// access code to send, which writes it to the party, and then records the
+// download in the audit log: the entry's transaction (the chain's head,
+// and on MariaDB the log flush of its commit) is not part of the party's
+// wait. Every failure is ErrNoDocument; attempts are limited per client
+// and per number (too many requests). The entry is written, as before,
+// by this call and before it returns, whether or not the party is still
+// connected; its error is not the party's (as before, it is ignored).
+func (s *Service) Download(ctx context.Context, a Actor, number, accessCode string, send func(*models.Document)) error {
 	doc, err := s.checkAccess(ctx, a, number, accessCode)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	_ = s.store.Audit(ctx, a.record(), "public_download", "document", doc.ID, *doc.Number)
-	return doc, nil
+	send(doc)
+	_ = s.store.Audit(context.WithoutCancel(ctx), a.record(), "public_download", "document", doc.ID, *doc.Number)
+	return nil
 }
 
 // checkAccess is the issued document with that number and access code,

@@ -289,8 +289,8 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &Issued{DocumentView: v, AccessCode: code}
-	if receipt != nil {
+	out := &Issued{DocumentView: v, AccessCode: code, ServiceReceiptID: issued.ReceiptID}
+	if receipt != nil && out.ServiceReceiptID == 0 {
 		rs, err := s.store.ServiceReceipts(ctx, issued.ID)
 		if err != nil {
 			return nil, err

@@ -139,9 +139,13 @@ func (s *Store) auditedTx(ctx context.Context, fn func(tx *gorm.DB) error) error
 
 // appendAudit links es to the chain in tx: it locks the head (FOR UPDATE on
 // MySQL; SQLite's immediate transaction already holds the write lock),
-// inserts each entry with its place and the hash of the one before, and
-// moves the head. The id is part of the hash, so the hash is set once the
-// row has its id.
+// inserts the entries with their places, ids and hashes in one statement
+// and moves the head: three statements however many entries. The id is
+// part of the hash, so the entries get theirs here, the head's id plus
+// one onwards: only this function writes the audit log, under the head's
+// lock, so those ids are free. Should one be taken all the same (a row
+// written by hand past the head), the entries are inserted one by one
+// with the ids the database gives, as before.
 func (s *Store) appendAudit(tx *gorm.DB, es []AuditEntry) error {
 	if len(es) == 0 {
 		return nil
@@ -160,22 +164,49 @@ func (s *Store) appendAudit(tx *gorm.DB, es []AuditEntry) error {
 		for _, p := range []*string{&e.Username, &e.Action, &e.Entity, &e.FromStatus, &e.ToStatus, &e.IP, &e.Detail, &e.DocSHA256} {
 			*p = strings.ToValidUTF8(*p, "\uFFFD")
 		}
-		e.ID, e.At = 0, e.At.UTC().Truncate(time.Millisecond)
-		e.Seq, e.PrevID, e.PrevHash, e.Hash = head.Seq+1, head.EntryID, head.Hash, ""
-		if err := tx.Create(e).Error; err != nil {
-			return errs.Wrap(err, "write audit log")
+		e.At = e.At.UTC().Truncate(time.Millisecond)
+	}
+	link := func(prev AuditHead) AuditHead {
+		for i := range es {
+			e := &es[i]
+			e.ID = prev.EntryID + 1
+			e.Seq, e.PrevID, e.PrevHash = prev.Seq+1, prev.EntryID, prev.Hash
+			e.Hash = auditHash(e)
+			prev = AuditHead{ID: auditHeadID, Seq: e.Seq, EntryID: e.ID, Hash: e.Hash}
 		}
-		e.Hash = auditHash(e)
-		if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).Update("hash", e.Hash).Error; err != nil {
-			return errs.Wrap(err, "write audit hash")
-		}
-		head = AuditHead{ID: auditHeadID, Seq: e.Seq, EntryID: e.ID, Hash: e.Hash}
+		return prev
+	}
+	last := link(head)
+	err := tx.Create(&es).Error
+	if duplicate(err) {
+		last, err = s.appendAuditEach(tx, head, es)
+	}
+	if err != nil {
+		return errs.Wrap(err, "write audit log")
 	}
 	if err := tx.Model(&AuditHead{}).Where("id = ?", auditHeadID).
-		Updates(map[string]any{"seq": head.Seq, "entry_id": head.EntryID, "hash": head.Hash}).Error; err != nil {
+		Updates(map[string]any{"seq": last.Seq, "entry_id": last.EntryID, "hash": last.Hash}).Error; err != nil {
 		return errs.Wrap(err, "move audit chain head")
 	}
 	return nil
+}
+
+// appendAuditEach inserts es after head one by one, each with the id the
+// database gives it and then its hash, and answers the new head.
+func (s *Store) appendAuditEach(tx *gorm.DB, head AuditHead, es []AuditEntry) (AuditHead, error) {
+	for i := range es {
+		e := &es[i]
+		e.ID, e.Seq, e.PrevID, e.PrevHash, e.Hash = 0, head.Seq+1, head.EntryID, head.Hash, ""
+		if err := tx.Create(e).Error; err != nil {
+			return head, err
+		}
+		e.Hash = auditHash(e)
+		if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).Update("hash", e.Hash).Error; err != nil {
+			return head, fmt.Errorf("write audit hash: %w", err)
+		}
+		head = AuditHead{ID: auditHeadID, Seq: e.Seq, EntryID: e.ID, Hash: e.Hash}
+	}
+	return head, nil
 }
 
 // Audit records an action outside any other transaction.

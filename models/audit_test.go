@@ -20,6 +20,13 @@ import (
 // blanks, invalid UTF-8, a long text).
 var auditDetails = []string{"web", "a\x00b", "😀 𠮷 \u2028\u202e 罚款", "trailing  ", "bad \xff\xfe utf-8", strings.Repeat("长", 5000)}
 
+// writtenID stands for the id of the row a tampering step wrote (the
+// database's next id: the chain's entries take theirs from the head, so
+// after the chain was restarted the two differ).
+const writtenID = ^uint(0)
+
+func written([]AuditEntry) uint { return writtenID }
+
 // auditChain appends one entry per auditDetails through Store.Audit, at
 // times with nanoseconds, and returns the entries as stored, in order.
 func auditChain(t *testing.T, s *Store) []AuditEntry {
@@ -134,7 +141,7 @@ func TestVerifyAudit(t *testing.T) {
 		{"distant places swapped", swap("seq", 2, 5), AuditReordered, 2, at(5)},
 		{"ids swapped", swap("id", 3, 4), AuditReordered, 3, at(4)},
 		{"forged entry", sqlExec("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail) VALUES ('2026-12-01 09:00:00', 1, 'x', 'approve', 'document', 1, '')"),
-			AuditInserted, 0, func(es []AuditEntry) uint { return es[len(es)-1].ID + 1 }},
+			AuditInserted, 0, written},
 		{"entry past the head", func(t *testing.T, s *Store, es []AuditEntry) {
 			last := es[len(es)-1]
 			e := AuditEntry{At: last.At, Username: "x", Action: "approve", Entity: "document", Seq: last.Seq + 1, PrevID: last.ID, PrevHash: last.Hash}
@@ -145,7 +152,7 @@ func TestVerifyAudit(t *testing.T) {
 			if err := db.Model(&e).Update("hash", auditHash(&e)).Error; err != nil {
 				t.Fatal(err)
 			}
-		}, AuditInserted, 7, func(es []AuditEntry) uint { return es[len(es)-1].ID + 1 }},
+		}, AuditInserted, 7, written},
 		{"head altered", sqlExec("UPDATE audit_chain SET hash = '" + strings.Repeat("b", 64) + "'"), AuditHeadMismatch, 6, at(6)},
 		{"head moved back", sqlExec("UPDATE audit_chain SET seq = 5"), AuditInserted, 6, at(6)},
 		{"head deleted", sqlExec("DELETE FROM audit_chain"), AuditHeadMissing, 0, none},
@@ -182,8 +189,14 @@ func TestVerifyAudit(t *testing.T) {
 				if p == nil {
 					t.Fatalf("tampering not found (%d entries, head %+v)", res.Entries, res.Head)
 				}
-				if p.Kind != tc.kind || p.Seq != tc.seq || p.ID != tc.id(es) || p.Detail == "" {
-					t.Fatalf("problem %+v, want %s at seq %d id %d", p, tc.kind, tc.seq, tc.id(es))
+				id := tc.id(es)
+				if id == writtenID { // the row the tampering wrote: the newest id
+					if err := s.conn(t.Context()).Model(&AuditEntry{}).Select("MAX(id)").Scan(&id).Error; err != nil {
+						t.Fatal(err)
+					}
+				}
+				if p.Kind != tc.kind || p.Seq != tc.seq || p.ID != id || p.Detail == "" {
+					t.Fatalf("problem %+v, want %s at seq %d id %d", p, tc.kind, tc.seq, id)
 				}
 			})
 		}
@@ -457,4 +470,49 @@ func TestAuditHeadLockedLast(t *testing.T) {
 	if res, err := s.VerifyAudit(ctx); err != nil || res.Problem != nil || res.Entries != 2 {
 		t.Fatalf("chain: %+v %v", res, err)
 	}
+}
+
+// TestAuditIDTaken: the entries of a transaction take the ids after the
+// head's in one insert; should such an id be taken (a row written past
+// the head by hand), the append still succeeds, one entry at a time with
+// the ids the database gives, and the chain links.
+func TestAuditIDTaken(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := t.Context()
+		es := auditChain(t, s)
+		last := es[len(es)-1]
+		if err := s.conn(ctx).Exec("INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, detail, seq) VALUES (?, ?, 1, 'x', 'x', 'x', 1, '', ?)",
+			last.ID+1, time.Now().UTC(), last.Seq+1000).Error; err != nil {
+			t.Fatal(err)
+		}
+		err := s.auditedTx(ctx, func(tx *gorm.DB) error {
+			for i := range 3 {
+				if err := s.audit(ctx, tx, AuditEntry{UserID: 1, Username: "张三", Action: "approve", Entity: "document", EntityID: uint(200 + i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []AuditEntry
+		if err := s.conn(ctx).Where("entity_id >= 200").Order("seq").Find(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		prev := last
+		for i, e := range got {
+			if e.ID == last.ID+1 || e.Seq != prev.Seq+1 || e.PrevID != prev.ID || e.PrevHash != prev.Hash || auditHash(&e) != e.Hash {
+				t.Errorf("entry %d: id %d seq %d prev %d", i, e.ID, e.Seq, e.PrevID)
+			}
+			prev = e
+		}
+		var head AuditHead
+		if err := s.conn(ctx).First(&head, auditHeadID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || head.EntryID != prev.ID || head.Hash != prev.Hash {
+			t.Errorf("%d entries, head %+v", len(got), head)
+		}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	mysqldrv "github.com/go-sql-driver/mysql"
@@ -207,6 +208,22 @@ func registerDeadlines(db *gorm.DB, timeout time.Duration) error {
 		}
 	}
 	return nil
+}
+
+// countStatements counts every statement gorm runs on db.
+func countStatements(db *gorm.DB) (*atomic.Int64, error) {
+	n := new(atomic.Int64)
+	count := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for _, reg := range []func(string, func(*gorm.DB)) error{
+		cb.Create().After("*").Register, cb.Query().After("*").Register, cb.Update().After("*").Register,
+		cb.Delete().After("*").Register, cb.Raw().After("*").Register, cb.Row().After("*").Register,
+	} {
+		if err := reg("penaltydoc:count_statements", count); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
 }
 
 // connectTimeout opens each connection under its own deadline, whatever

@@ -295,6 +295,9 @@ type Document struct {
 	AccessCodeHash string  `gorm:"size:100;not null;default:''" json:"-"`
 	VerifyToken    *string `gorm:"size:64;uniqueIndex" json:"-"`
 	DataJSON       string  `gorm:"-" json:"-"`
+	// ReceiptID is the service receipt issued with the document, set by
+	// IssueDocument only (not a column).
+	ReceiptID uint `gorm:"-" json:"-"`
 	// Fine and AnswerDays are the figures the deadlines run on, stored at
 	// issue: the fine decided (yuan) and an advance notice's answer period.
 	Fine            float64    `gorm:"type:decimal(14,2);not null;default:0" json:"fine"`

@@ -419,8 +419,14 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		if prefix = auth.PrefixFor(pre.Kind); prefix == "" {
 			return nil, errs.E(errs.Invalid, "执法机关未设置文书编号前缀")
 		}
-		if err := s.ensureSequence(s.conn(ctx), pre.AuthorityID, prefix, year); err != nil {
-			return nil, err
+		// Sequences are never deleted: once one is known to exist, the
+		// process asks no more (nextNumber creates it should it be gone).
+		key := sequenceKey{pre.AuthorityID, prefix, year}
+		if _, ok := s.sequences.Load(key); !ok {
+			if err := s.ensureSequence(s.conn(ctx), pre.AuthorityID, prefix, year); err != nil {
+				return nil, err
+			}
+			s.sequences.Store(key, true)
 		}
 	}
 	for attempt := 0; ; attempt++ {
@@ -700,6 +706,7 @@ func (s *Store) storeReceipt(ctx context.Context, tx *gorm.DB, a Actor, d *Docum
 	if err := tx.Create(f).Error; err != nil {
 		return errs.Wrap(err, "store service receipt PDF")
 	}
+	d.ReceiptID = rc.ID
 	return s.auditDoc(ctx, tx, a, "issue", rc, nil, "", DocIssued, fmt.Sprintf("service receipt of document %d (%s)", d.ID, deref(d.Number)))
 }
 
@@ -822,6 +829,13 @@ func (s *Store) checkProcedure(tx *gorm.DB, dc *DocumentContext, today string) e
 			deref(n.Number), n.ServedDate, days, due)
 	}
 	return nil
+}
+
+// sequenceKey names a number sequence: authority, series, year.
+type sequenceKey struct {
+	authority uint
+	series    string
+	year      int
 }
 
 // ensureSequence creates the counter of (authority, series, year) when it

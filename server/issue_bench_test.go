@@ -26,7 +26,8 @@ import (
 // number taken, final PDF rendered with its QR code, service receipt
 // rendered, bytes stored) with 8 concurrent clients, on SQLite and, with
 // PENALTYDOC_TEST_MYSQL_DSN, on MariaDB. It reports documents per second,
-// the p50/p99 latency of one issue request and the bytes the database
+// the p50/p99 latency of one issue request, the CPU (cpu-ms/doc) and the
+// statements (stmts/doc) one issue costs, and the bytes the database
 // grew by per issued document with its receipt (stored-KB/doc) beside the
 // bytes of the two PDFs (pdf-KB/doc). Fix the count, the set-up makes b.N
 // approved documents:
@@ -59,8 +60,17 @@ func BenchmarkIssue(b *testing.B) {
 			defer srv.Close()
 			p := &serverProcess{url: srv.URL, token: login(b, srv.URL, "clerk1", "password-clerk1")}
 			size0 := storedBytes(b, store)
+			cpu0, db0, st0 := processCPU(b), dbServerCPU(), store.Statements()
 			b.ResetTimer()
 			issueBench(b, []*serverProcess{p}, ids, clients)
+			// CPU of the whole process (server and clients) and statements
+			// per issue: steadier than the rate while other work shares the
+			// cores.
+			b.ReportMetric(float64(processCPU(b)-cpu0)/1e6/float64(len(ids)), "cpu-ms/doc")
+			b.ReportMetric(float64(store.Statements()-st0)/float64(len(ids)), "stmts/doc")
+			if name == "mysql" { // MariaDB's own CPU, when it runs here (all of its clients')
+				b.ReportMetric(float64(dbServerCPU()-db0)/1e6/float64(len(ids)), "db-cpu-ms/doc")
+			}
 			b.ReportMetric(float64(storedBytes(b, store)-size0)/float64(len(ids))/1024, "stored-KB/doc")
 			b.ReportMetric(float64(pdfBytes(b, store, ids))/float64(len(ids))/1024, "pdf-KB/doc")
 		})
@@ -188,10 +198,24 @@ func BenchmarkIssueProcesses(b *testing.B) {
 			for i := range procs {
 				procs[i] = startServer(b, bin, db.DSN)
 			}
+			cpu := func() time.Duration {
+				var t time.Duration
+				for _, p := range procs {
+					t += pidCPU(strconv.Itoa(p.cmd.Process.Pid))
+				}
+				return t
+			}
+			cpu0, db0 := cpu(), dbServerCPU()
 			b.ResetTimer()
 			// 64 clients measure memory: on a loaded machine some of them
 			// wait past the request deadline, which is counted, not fatal.
 			issueBench(b, procs, ids, c.clients, c.clients > 8)
+			// CPU of the server processes and of MariaDB per issue: whether
+			// the two cores are what bounds the rate.
+			b.ReportMetric(float64(cpu()-cpu0)/1e6/float64(len(ids)), "srv-cpu-ms/doc")
+			if c.db == "mysql" {
+				b.ReportMetric(float64(dbServerCPU()-db0)/1e6/float64(len(ids)), "db-cpu-ms/doc")
+			}
 			var hwm int64
 			for _, p := range procs {
 				hwm = max(hwm, peakRSS(b, p.cmd.Process.Pid))
