@@ -78,11 +78,24 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 		return res, errs.Wrap(err, "seed connection")
 	}
 	defer conn.Close()
-	if opt.Fast && s.dialect == DialectSQLite {
-		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
-			return res, errs.Wrap(err, "seed pragma")
+	var bulk *bulkSQLite
+	if s.dialect == DialectSQLite {
+		if bulk, err = openBulkSQLite(ctx, conn, opt.Fast); err != nil {
+			return res, err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous=NORMAL") //nolint:errcheck // the connection closes next
+		if bulk != nil {
+			defer bulk.close()
+		}
+	}
+	if opt.Fast && s.dialect == DialectSQLite {
+		// A page cache of 256 MB for rebuilding the indexes (the default
+		// is 2 MB).
+		for _, p := range []string{"PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA temp_store=MEMORY"} {
+			if _, err := conn.ExecContext(ctx, p); err != nil {
+				return res, errs.Wrap(err, "seed pragma")
+			}
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT") //nolint:errcheck // the connection closes next
 	}
 	if opt.Fast && s.dialect == DialectSQLite {
 		rebuild, err := dropSeedIndexes(ctx, conn)
@@ -95,18 +108,43 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			}
 		}()
 	}
+	// The next chunk is made (on the other core) while this one is
+	// written.
 	const chunk = 5000
-	for done := 0; done < opt.Cases; {
-		k := min(chunk, opt.Cases-done)
-		b := g.batch(done, k, opt.Cases)
-		if err := b.write(ctx, conn, s.dialect); err != nil {
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *seedBatch, 1)
+	go func() {
+		defer close(batches)
+		for done := 0; done < opt.Cases; {
+			k := min(chunk, opt.Cases-done)
+			b := g.batch(done, k, opt.Cases)
+			select {
+			case batches <- b:
+			case <-gctx.Done():
+				return
+			}
+			done += k
+		}
+	}()
+	done := 0
+	for b := range batches {
+		if err := ctx.Err(); err != nil {
+			return res, errs.Wrap(err, "seed")
+		}
+		if bulk != nil {
+			err = bulk.write(b)
+		} else {
+			err = b.write(ctx, conn)
+		}
+		if err != nil {
 			return res, err
 		}
-		done += k
+		done += len(b.cases)
 		res.Cases += len(b.cases)
 		res.Documents += len(b.docs)
 		res.Parties += len(b.parties)
-		res.Grams += b.grams
+		res.Grams += len(b.grams)
 		if opt.Progress != nil {
 			opt.Progress(done)
 		}
@@ -339,9 +377,7 @@ func (g *seeder) saveSequences(ctx context.Context, conn *sql.Conn) error {
 
 // seedBatch is one chunk's rows, by table.
 type seedBatch struct {
-	cases, docs, parties [][]any
-	names                []gramRow
-	grams                int
+	cases, docs, parties, grams [][]any
 }
 
 var (
@@ -350,30 +386,29 @@ var (
 	partyCols = "id, kind, name, `key`, address, legal_representative, phone, created_at, updated_at"
 )
 
-// write inserts the batch in one transaction on conn.
-func (b *seedBatch) write(ctx context.Context, conn *sql.Conn, dialect string) error {
+type seedTable struct {
+	table, cols string
+	rows        [][]any
+}
+
+// tables are the batch's rows, table by table in the order they are
+// written.
+func (b *seedBatch) tables() []seedTable {
+	return []seedTable{{"parties", partyCols, b.parties}, {"cases", caseCols, b.cases}, {"documents", docCols, b.docs},
+		{"case_grams", "gram, authority_id, case_id", b.grams}}
+}
+
+// write inserts the batch in one transaction on conn (MariaDB).
+func (b *seedBatch) write(ctx context.Context, conn *sql.Conn) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return errs.Wrap(err, "begin seed")
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	for _, t := range []struct {
-		table, cols string
-		rows        [][]any
-	}{{"parties", partyCols, b.parties}, {"cases", caseCols, b.cases}, {"documents", docCols, b.docs}} {
+	for _, t := range b.tables() {
 		if err := insertRows(ctx, tx, t.table, t.cols, t.rows); err != nil {
 			return err
 		}
-	}
-	var grams [][]any
-	for _, r := range b.names {
-		for _, gr := range nameGrams(r.name) {
-			grams = append(grams, []any{gr, r.authorityID, r.caseID})
-		}
-	}
-	b.grams = len(grams)
-	if err := insertRows(ctx, tx, "case_grams", "gram, authority_id, case_id", grams); err != nil {
-		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return errs.Wrap(err, "commit seed")
@@ -382,8 +417,7 @@ func (b *seedBatch) write(ctx context.Context, conn *sql.Conn, dialect string) e
 }
 
 // insertRows writes rows with a prepared multi-row INSERT of about 1,000
-// parameters (the SQLite driver binds parameters in quadratic time, so
-// more per statement is slower), the remainder with one statement more.
+// parameters, the remainder with one statement more.
 func insertRows(ctx context.Context, tx *sql.Tx, table, cols string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
@@ -500,7 +534,9 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	created := at.UTC()
 	b.cases = append(b.cases, []any{id, number, sa.ID, it.ID, it.Code, sp.id, c.PartyName, c.PartyKey, status, violation, discovered, decisionDate,
 		c.Outcome, c.Ground, seedJSON(f), ev.json, c.VehiclePlate, payment, c.BasisHash, officer, fmt.Sprint(officer), withdrawn, created, created})
-	b.names = append(b.names, gramRow{id, sa.ID, c.PartyName})
+	for _, gr := range nameGrams(c.PartyName) {
+		b.grams = append(b.grams, []any{gr, sa.ID, id})
+	}
 	g.documents(b, sa, id, officer, status, ev.ev, c.BasisHash, at, decAt)
 }
 

@@ -1,0 +1,73 @@
+package models
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestSeedCasesReadBack seeds a few hundred cases and reads them back
+// through gorm: the bulk writer (on SQLite the library under the driver)
+// must store what the driver would have stored (times in the driver's
+// format, JSON that decodes, numbers that continue the sequences).
+func TestSeedCasesReadBack(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.SeedCases(ctx, BulkOptions{Cases: 400, Cities: 2, Seed: 5, Fast: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := s.conn(ctx)
+		for _, c := range []struct {
+			table string
+			want  int
+		}{{"cases", res.Cases}, {"documents", res.Documents}, {"parties", res.Parties}, {"case_grams", res.Grams}} {
+			var n int64
+			if err := db.Table(c.table).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			if int(n) != c.want || n == 0 {
+				t.Errorf("%s: %d rows, the seed says %d", c.table, n, c.want)
+			}
+		}
+		var cs []Case
+		if err := db.Order("id").Find(&cs).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.CreatedAt.Year() < 2022 || c.CreatedAt.Location() != time.UTC && s.dialect == DialectSQLite {
+				t.Fatalf("case %d: created_at %v", c.ID, c.CreatedAt)
+			}
+			if c.Facts.Party.Name != c.PartyName || c.Evaluation.Outcome != c.Outcome || c.Outcome == "" {
+				t.Fatalf("case %d: facts %+v, outcome %q/%q", c.ID, c.Facts.Party, c.Evaluation.Outcome, c.Outcome)
+			}
+		}
+		var docs []Document
+		if err := db.Where("issued_at IS NOT NULL").Order("id").Limit(50).Find(&docs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(docs) == 0 {
+			t.Fatal("no issued document")
+		}
+		for _, d := range docs {
+			if d.IssuedAt == nil || d.IssuedAt.IsZero() || d.IssueDate != d.IssuedAt.In(China).Format(dateLayout) {
+				t.Fatalf("document %d: issued_at %v, issue_date %q", d.ID, d.IssuedAt, d.IssueDate)
+			}
+		}
+		// The same seed again adds the same number of rows and no
+		// repeated number (the sequences went on).
+		if _, err := s.SeedCases(ctx, BulkOptions{Cases: 100, Cities: 2, Seed: 6, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		var dup int64
+		if err := db.Raw("SELECT COUNT(*) FROM (SELECT number FROM cases GROUP BY number HAVING COUNT(*) > 1) d").Scan(&dup).Error; err != nil {
+			t.Fatal(err)
+		}
+		if dup != 0 {
+			t.Errorf("%d case numbers repeated", dup)
+		}
+	})
+}
