@@ -381,7 +381,7 @@ type seedBatch struct {
 }
 
 var (
-	caseCols  = "id, number, authority_id, item_id, violation_code, party_id, party_name, party_key, status, violation_date, discovered_date, decision_date, outcome, ground, facts_json, evaluation_json, vehicle_plate, payment_state, basis_hash, officer_id, officer_ids, withdrawn_reason, created_at, updated_at"
+	caseCols  = "id, number, authority_id, item_id, violation_code, party_id, party_name, party_key, status, violation_date, discovered_date, decision_date, outcome, ground, facts_json, evaluation_json, legal_review, vehicle_plate, payment_state, basis_hash, officer_id, officer_ids, withdrawn_reason, created_at, updated_at"
 	docCols   = "id, case_id, authority_id, kind, status, template_version, review_stage, basis_json, comment, series, year, serial, number, issue_date, issued_at, sha256, fine, answer_days, serves_id, served_date, served_at, service_method, served_to, created_by_id, created_at, updated_at"
 	partyCols = "id, kind, name, `key`, address, legal_representative, phone, created_at, updated_at"
 )
@@ -533,7 +533,7 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	}
 	created := at.UTC()
 	b.cases = append(b.cases, []any{id, number, sa.ID, it.ID, it.Code, sp.id, c.PartyName, c.PartyKey, status, violation, discovered, decisionDate,
-		c.Outcome, c.Ground, seedJSON(f), ev.json, c.VehiclePlate, payment, c.BasisHash, officer, fmt.Sprint(officer), withdrawn, created, created})
+		c.Outcome, c.Ground, seedJSON(f), ev.json, c.LegalReview, c.VehiclePlate, payment, c.BasisHash, officer, fmt.Sprint(officer), withdrawn, created, created})
 	for _, gr := range nameGrams(c.PartyName) {
 		b.grams = append(b.grams, []any{gr, sa.ID, id})
 	}

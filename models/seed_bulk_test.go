@@ -71,3 +71,59 @@ func TestSeedCasesReadBack(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseLegalReviewColumn: the column the document lists read for the
+// permission rule is the evaluation's flag, as the seed and SetFacts
+// write it and as migration 202612020028 fills it from the JSON.
+func TestCaseLegalReviewColumn(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SeedCases(ctx, BulkOptions{Cases: 600, Cities: 2, Seed: 9}); err != nil {
+			t.Fatal(err)
+		}
+		db := s.conn(ctx)
+		check := func(when string, both bool) {
+			var cs []Case
+			if err := db.Select("id", "evaluation_json", "legal_review").Find(&cs).Error; err != nil {
+				t.Fatal(err)
+			}
+			flagged := 0
+			for _, c := range cs {
+				if c.LegalReview != c.Evaluation.LegalReviewRequired {
+					t.Fatalf("%s: case %d: legal_review %v, evaluation %v", when, c.ID, c.LegalReview, c.Evaluation.LegalReviewRequired)
+				}
+				if c.LegalReview {
+					flagged++
+				}
+			}
+			if both && (flagged == 0 || flagged == len(cs)) {
+				t.Fatalf("%s: %d of %d cases need legal review: the test needs both", when, flagged, len(cs))
+			}
+		}
+		check("seeded", false)
+		// The seed makes no major case: a case in seven needs review now.
+		if err := db.Exec(`UPDATE cases SET evaluation_json = REPLACE(evaluation_json, '"legal_review_required":false', '"legal_review_required":true') WHERE id % 7 = 0`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := migrateCaseLegalReview(db); err != nil {
+			t.Fatal(err)
+		}
+		check("migrated", true)
+		rows, err := s.ListDocuments(ctx, DocumentQuery{Scope: Everything, Statuses: []string{DocReviewing, DocApproved}, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			var c Case
+			if err := db.Select("id", "evaluation_json").First(&c, r.CaseID).Error; err != nil {
+				t.Fatal(err)
+			}
+			if r.State().LegalReview != c.Evaluation.LegalReviewRequired {
+				t.Fatalf("document %d: State().LegalReview %v, the case's evaluation %v", r.ID, r.State().LegalReview, c.Evaluation.LegalReviewRequired)
+			}
+		}
+	})
+}
