@@ -127,3 +127,46 @@ func TestCaseLegalReviewColumn(t *testing.T) {
 		}
 	})
 }
+
+// TestSeedLiterals: the seed's MariaDB literals and its SQLite binds store
+// what they were given, quotes, backslashes and control characters too.
+func TestSeedLiterals(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx := context.Background()
+		odd := "O'Brien \\ \"x\" \n\r\x00\x1a 王%_"
+		at := time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC)
+		row := [][]any{{uint(900001), "person", odd, "KEY-ODD", "", "", "", at, at}}
+		conn, err := s.SQLDB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if s.dialect == DialectSQLite {
+			bulk, err := openBulkSQLite(ctx, conn, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer bulk.close()
+			if err := bulk.write(&seedBatch{parties: row}); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			if _, err := conn.ExecContext(ctx, "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')"); err != nil {
+				t.Fatal(err)
+			}
+			if err := (&seedBatch{parties: row}).write(ctx, conn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got struct {
+			Name      string
+			CreatedAt time.Time
+		}
+		if err := s.conn(ctx).Table("parties").Select("name, created_at").Where("id = ?", 900001).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != odd || !got.CreatedAt.Equal(at.Truncate(time.Millisecond)) && !got.CreatedAt.Equal(at) {
+			t.Errorf("stored %q at %v, want %q at %v", got.Name, got.CreatedAt, odd, at)
+		}
+	})
+}
