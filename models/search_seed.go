@@ -85,9 +85,7 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 		if bulk, err = openBulkSQLite(ctx, conn, opt.Fast); err != nil {
 			return res, err
 		}
-		if bulk != nil {
-			defer bulk.close()
-		}
+		defer bulk.close()
 	}
 	if opt.Fast && s.dialect == DialectSQLite {
 		// A page cache of 256 MB for rebuilding the indexes (the default

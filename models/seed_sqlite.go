@@ -30,8 +30,8 @@ type bulkSQLite struct {
 	bufN  int
 }
 
-// openBulkSQLite opens the file the store's connection conn has open
-// (nil for an in-memory database); fast turns fsync off.
+// openBulkSQLite opens the file the store's connection conn has open;
+// fast turns fsync off.
 func openBulkSQLite(ctx context.Context, conn *sql.Conn, fast bool) (*bulkSQLite, error) {
 	var (
 		seq        int
@@ -41,7 +41,7 @@ func openBulkSQLite(ctx context.Context, conn *sql.Conn, fast bool) (*bulkSQLite
 		return nil, errs.Wrap(err, "seed: database file")
 	}
 	if path == "" {
-		return nil, nil
+		return nil, errs.E(errs.Conflict, "批量生成需要数据库文件（内存数据库不支持）")
 	}
 	b := &bulkSQLite{tls: libc.NewTLS(), stmts: map[string]uintptr{}}
 	cpath, err := libc.CString(path)
