@@ -26,7 +26,7 @@ func PartyKey(p rules.Party) string {
 // SetFacts stores facts and their evaluation on the case and its search
 // columns.
 func (c *Case) SetFacts(f rules.Facts, ev rules.Evaluation) {
-	c.Facts, c.Evaluation = f, ev
+	c.Facts, c.Evaluation, c.LegalReview = f, ev, ev.LegalReviewRequired
 	c.ViolationCode, c.PartyName, c.PartyKey = f.ViolationCode, f.Party.Name, PartyKey(f.Party)
 	c.ViolationDate, c.DiscoveredDate, c.DecisionDate = f.ViolationDate, f.DiscoveredDate, f.DecisionDate
 	c.Outcome, c.Ground = ev.Outcome, ev.Ground

@@ -40,6 +40,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020019_email", Migrate: migrateEmail, Rollback: rollbackEmail},
 	{ID: "202612020022_supervision", Migrate: migrateSupervision, Rollback: rollbackSupervision},
 	{ID: "202612020023_signing", Migrate: migrateSigning, Rollback: rollbackSigning},
+	{ID: "202612020028_case_legal_review", Migrate: migrateCaseLegalReview, Rollback: rollbackCaseLegalReview},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

@@ -181,13 +181,16 @@ type Case struct {
 	Outcome        string  `gorm:"size:16;not null;default:''" json:"outcome"`
 	Ground         string  `gorm:"size:32;not null;default:''" json:"ground"`
 	// Facts and Evaluation are stored as JSON (GORM's serializer).
-	Facts         rules.Facts      `gorm:"column:facts_json;type:longtext;not null;serializer:json" json:"-"`
-	Evaluation    rules.Evaluation `gorm:"column:evaluation_json;type:longtext;not null;serializer:json" json:"-"`
-	OverrideJSON  string           `gorm:"type:text" json:"-"` // unused since v1 (the override lives in the evaluation)
-	Statement     string           `gorm:"type:text" json:"statement"`
-	HearingHeld   bool             `gorm:"not null;default:false" json:"hearing_held"`
-	HearingResult string           `gorm:"type:text" json:"hearing_result"`
-	Waived        bool             `gorm:"not null;default:false" json:"waived"`
+	Facts      rules.Facts      `gorm:"column:facts_json;type:longtext;not null;serializer:json" json:"-"`
+	Evaluation rules.Evaluation `gorm:"column:evaluation_json;type:longtext;not null;serializer:json" json:"-"`
+	// LegalReview is Evaluation.LegalReviewRequired as a column (set by
+	// SetFacts): the document lists read it instead of the JSON.
+	LegalReview   bool   `gorm:"not null;default:false" json:"-"`
+	OverrideJSON  string `gorm:"type:text" json:"-"` // unused since v1 (the override lives in the evaluation)
+	Statement     string `gorm:"type:text" json:"statement"`
+	HearingHeld   bool   `gorm:"not null;default:false" json:"hearing_held"`
+	HearingResult string `gorm:"type:text" json:"hearing_result"`
+	Waived        bool   `gorm:"not null;default:false" json:"waived"`
 	// StatementOutcome is what the authority made of the statement:
 	// accepted, partly or rejected (rules.Statement*), with its reason.
 	StatementOutcome string `gorm:"size:16;not null;default:''" json:"statement_outcome"`

@@ -16,10 +16,10 @@ import (
 // its PDF, with what the list shows of its case.
 type DocumentRow struct {
 	Document
-	PartyName      string           `gorm:"column:party_name"`
-	ViolationCode  string           `gorm:"column:violation_code"`
-	CaseEvaluation rules.Evaluation `gorm:"column:case_evaluation;serializer:json"`
-	CaseBasisHash  string           `gorm:"column:case_basis_hash"`
+	PartyName       string `gorm:"column:party_name"`
+	ViolationCode   string `gorm:"column:violation_code"`
+	CaseLegalReview bool   `gorm:"column:case_legal_review"`
+	CaseBasisHash   string `gorm:"column:case_basis_hash"`
 	// LastPrintID is the newest print mark's id (0: never printed);
 	// PrintedAt and PrintedBy are that print's time and user.
 	LastPrintID uint       `gorm:"column:last_print_id"`
@@ -29,7 +29,7 @@ type DocumentRow struct {
 
 // State is what the permission rule knows of the row's document.
 func (r *DocumentRow) State() rules.DocState {
-	return docState(&r.Document, &Case{Evaluation: r.CaseEvaluation, BasisHash: r.CaseBasisHash})
+	return docState(&r.Document, &Case{Evaluation: rules.Evaluation{LegalReviewRequired: r.CaseLegalReview}, BasisHash: r.CaseBasisHash})
 }
 
 // DocumentQuery filters ListDocuments.
@@ -61,12 +61,13 @@ const (
 )
 
 // documentListColumns are the columns a document list reads: not the
-// PDF, the render data or a correction's revision; the case's evaluation
-// and basis hash for the permission rule (State).
+// PDF, the render data or a correction's revision; the case's legal
+// review flag and basis hash for the permission rule (State), not its
+// evaluation JSON.
 const documentListColumns = "documents.id, documents.case_id, documents.authority_id, documents.kind, documents.status, " +
 	"documents.template_version, documents.review_stage, documents.comment, documents.number, documents.issue_date, " +
 	"documents.issued_at, documents.served_date, documents.corrects_id, documents.serves_id, documents.reviewed_by_id, documents.created_at, documents.updated_at, " +
-	"documents.basis_json, cases.party_name, cases.violation_code, cases.evaluation_json AS case_evaluation, cases.basis_hash AS case_basis_hash, " +
+	"documents.basis_json, cases.party_name, cases.violation_code, cases.legal_review AS case_legal_review, cases.basis_hash AS case_basis_hash, " +
 	"(SELECT MAX(print_marks.id) FROM print_marks WHERE print_marks.document_id = documents.id) AS last_print_id"
 
 // ListDocuments returns documents by status with their case's party,

@@ -180,7 +180,7 @@ func applyRevision(tx *gorm.DB, d *Document, c *Case) error {
 		return err
 	}
 	c.PartyID = pid
-	if err := tx.Model(&Case{}).Where("id = ?", c.ID).Select("facts_json", "evaluation_json", "violation_code", "party_id", "party_name", "party_key",
+	if err := tx.Model(&Case{}).Where("id = ?", c.ID).Select("facts_json", "evaluation_json", "legal_review", "violation_code", "party_id", "party_name", "party_key",
 		"violation_date", "discovered_date", "decision_date", "outcome", "ground", "vehicle_plate", "basis_hash", "updated_at").
 		Updates(c).Error; err != nil {
 		return errs.Wrap(err, "apply correction to case")

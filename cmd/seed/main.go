@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -50,6 +51,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed (the same seed, the same data)")
 	force := fs.Bool("force", false, "add cases to a database that already has some")
 	fast := fs.Bool("fast", true, "SQLite: PRAGMA synchronous=OFF on the seed's own connection (a crash loses the seed run only)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the seeding to this file")
 	password := fs.String("admin-password", os.Getenv("PENALTYDOC_ADMIN_PASSWORD"), "the admin's password if the database has no users yet")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,6 +80,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if _, err := s.Seed(ctx, models.SeedOptions{AdminPassword: *password, Templates: templates.All()}); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	opt.Progress = func(done int) {
