@@ -146,3 +146,40 @@ func TestIssueRendersAgainWhenCaseChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestIssueWaitsOutAnOutageDuringTheRender: the number is taken when the
+// render runs; a render that meets the database unavailable (signing
+// reads the key) is tried again, so the issue completes with its number
+// and leaves no reservation behind (no gap seen by readers).
+func TestIssueWaitsOutAnOutageDuringTheRender(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ids := approvedDocs(t, s, rules.KindAdvanceNotice, 2)
+		renders := 0
+		d, err := issue(s, ids[0], func(ctx context.Context, dc *DocumentContext) (*Rendered, error) {
+			if renders++; renders < 3 {
+				return nil, errs.Wrap(errs.E(errs.Unavailable, "数据库暂时无法访问"), "load signing key")
+			}
+			return fakeRender(ctx, dc)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if renders != 3 || d.Serial != 1 || d.Status != DocIssued {
+			t.Fatalf("renders %d, serial %d, status %s", renders, d.Serial, d.Status)
+		}
+		pending, err := s.PendingIssues(context.Background(), 0)
+		if err != nil || len(pending) != 0 {
+			t.Fatalf("pending reservations %v, %v", pending, err)
+		}
+		// Another error still ends the issue at once (the number stays
+		// reserved for the document's next issue).
+		renders = 0
+		_, err = issue(s, ids[1], func(context.Context, *DocumentContext) (*Rendered, error) {
+			renders++
+			return nil, errs.E(errs.Internal, "render failed")
+		})
+		if err == nil || renders != 1 {
+			t.Fatalf("err %v after %d renders", err, renders)
+		}
+	})
+}

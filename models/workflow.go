@@ -554,18 +554,24 @@ func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, prefix
 // the bytes outside any transaction when the blob store keeps them
 // elsewhere, and then, in issuing's second transaction, turns it issued.
 func (s *Store) finishIssue(ctx context.Context, a Actor, p IssueParams, dc *DocumentContext, fp string) (*Document, error) {
-	out, err := p.Render(ctx, dc)
-	if err != nil {
+	// The number is taken: a passing outage of the database (the render
+	// reads the signing key, putFile may write) is waited out like the
+	// second transaction's below, not answered with an error that leaves
+	// the number reserved until a retry or resumeIssues.
+	var out *Rendered
+	if err := untilAvailable(ctx, func() (err error) { out, err = p.Render(ctx, dc); return err }); err != nil {
 		return nil, err
 	}
-	file, sum, err := s.putFile(ctx, out.PDF, out.Data)
-	if err != nil {
+	var file, rfile *DocumentFile
+	var sum, rsum string
+	if err := untilAvailable(ctx, func() (err error) { file, sum, err = s.putFile(ctx, out.PDF, out.Data); return err }); err != nil {
 		return nil, err
 	}
-	var rfile *DocumentFile
-	var rsum string
 	if out.Receipt != nil {
-		if rfile, rsum, err = s.putFile(ctx, out.Receipt.PDF, out.Receipt.Data); err != nil {
+		if err := untilAvailable(ctx, func() (err error) {
+			rfile, rsum, err = s.putFile(ctx, out.Receipt.PDF, out.Receipt.Data)
+			return err
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -644,21 +650,27 @@ func (s *Store) finishIssue(ctx context.Context, a Actor, p IssueParams, dc *Doc
 	}
 	// The database going away (a restart) does not lose the number: try
 	// again until it is back or the finishing time is up.
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		err = s.issueTx(ctx, store)
-		if !errs.Is(err, errs.Unavailable) || ctx.Err() != nil {
-			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-	}
-	if err != nil {
+	if err := untilAvailable(ctx, func() error { return s.issueTx(ctx, store) }); err != nil {
 		return nil, err
 	}
 	d.PDF, d.DataJSON = out.PDF, string(out.Data)
 	return d, nil
+}
+
+// untilAvailable runs fn, and again while it fails because the database
+// is unavailable, with growing pauses, until ctx ends.
+func untilAvailable(ctx context.Context, fn func() error) error {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := fn()
+		if !errs.Is(err, errs.Unavailable) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // PendingIssues lists the numbers taken longer than age ago whose
