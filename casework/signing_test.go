@@ -204,13 +204,19 @@ func TestSigningIsDeterministic(t *testing.T) {
 // testPKCS12 makes a PKCS #12 file of a new RSA key and a certificate for
 // cn, valid from a year ago for ten years.
 func testPKCS12(t *testing.T, cn, password string) []byte {
+	return pkcs12Until(t, cn, password, time.Now().AddDate(-1, 0, 0), time.Now().AddDate(10, 0, 0))
+}
+
+// pkcs12Until is a PKCS #12 file of a new RSA key whose certificate for
+// cn is valid from from to until.
+func pkcs12Until(t *testing.T, cn, password string, from, until time.Time) []byte {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: cn, Organization: []string{cn}},
-		NotBefore: time.Now().AddDate(-1, 0, 0), NotAfter: time.Now().AddDate(10, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+		NotBefore: from, NotAfter: until, KeyUsage: x509.KeyUsageDigitalSignature}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
@@ -291,4 +297,32 @@ func BenchmarkSignPDF(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestEmailServiceCertificateExpired: the e-mail service receipt is
+// signed after the message went out; with a certificate that cannot sign
+// any more, nothing is sent (before, the party got the message and the
+// clerk an error that did not say so, and no record).
+func TestEmailServiceCertificateExpired(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		work, mx := emailWork(t, e)
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		p12 := pkcs12Until(t, "某市市场监督管理局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(0, 0, 3))
+		_, err := work.UploadSigningKey(ctx, signingAdmin, clerk.Home(), p12, "pw")
+		e.must(err)
+		cs, notice, in := issueNotice(e, work)
+		_, err = work.RecordConsent(ctx, officer, cs.ID, ConsentInput{Email: "party@example.test", SignedDate: "2026-11-02"})
+		e.must(err)
+
+		e.at("2026-11-06") // the certificate expired on the 5th
+		_, err = work.ServeByEmail(ctx, clerk, notice.ID, in.AccessCode)
+		if err == nil || !strings.Contains(err.Error(), "签名证书不在有效期内") {
+			t.Fatalf("served with an expired certificate: %v", err)
+		}
+		if n := len(mx.Messages()); n != 0 {
+			t.Fatalf("%d messages went out although the receipt cannot be signed", n)
+		}
+	})
 }
