@@ -326,3 +326,44 @@ func TestEmailServiceCertificateExpired(t *testing.T) {
 		}
 	})
 }
+
+// TestSigningKeyBoundToAuthority: an office's admin uploads for its own
+// authority only, and a sealed key opens only as the key of the authority
+// and certificate it was sealed for (a row copied to another authority,
+// or given another certificate, does not open).
+func TestSigningKeyBoundToAuthority(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		home := e.actors[rules.RoleClerk].Home()
+		other := &models.Authority{Name: "另一县公安局", ShortName: "另一公安", Domain: rules.DomainPublicSecurity,
+			NumberPrefix: "另公（治）行罚决字", NoticePrefix: "另公（治）罚告字", ReconsiderationBody: "另一县人民政府",
+			Court: "另一县人民法院", PaymentInstructions: "到指定银行缴纳"}
+		e.must(e.store.CreateAuthority(ctx, other))
+		officeAdmin := Actor{Username: "office-admin", Roles: []string{rules.RoleAdmin}, Scope: models.Scope{Authorities: []uint{home}}}
+		p12 := pkcs12Until(t, "另一县公安局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(1, 0, 0))
+		if _, err := e.work.UploadSigningKey(ctx, officeAdmin, other.ID, p12, "pw"); err == nil {
+			t.Fatal("an office's admin uploaded another authority's signing key")
+		}
+		if k, err := e.store.SigningKey(ctx, other.ID); err != nil || k != nil {
+			t.Fatalf("the other authority's key: %+v %v", k, err)
+		}
+		_, err := e.work.UploadSigningKey(ctx, officeAdmin, home, p12, "pw")
+		e.must(err)
+		row, err := e.store.SigningKey(ctx, home)
+		e.must(err)
+		if _, err := e.work.openKey(row); err != nil {
+			t.Fatalf("the key as sealed: %v", err)
+		}
+		moved := *row
+		moved.AuthorityID = other.ID
+		if _, err := e.work.openKey(&moved); err == nil {
+			t.Error("a sealed key opened as another authority's")
+		}
+		recert := *row
+		recert.Fingerprint = strings.Repeat("0", 64)
+		if _, err := e.work.openKey(&recert); err == nil {
+			t.Error("a sealed key opened under another certificate's fingerprint")
+		}
+	})
+}
