@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
+	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
@@ -300,5 +302,58 @@ func TestCheckFileUnsigned(t *testing.T) {
 	changed[len(changed)/2] ^= 1
 	if fc := checkFile(v, changed); fc.SameBytes || !strings.HasPrefix(fc.Verdict, "不一致") {
 		t.Fatalf("a changed copy of an unsigned document: %+v", fc)
+	}
+}
+
+// TestSignatureNamesEscaped: the signature dictionary's /Name (the
+// authority's name) and /Reason are UTF-16 text; written as literal
+// strings unescaped, a byte 0x29 ")" (利 is U+5229: 水利局) ended the
+// string early and broke the dictionary, and 0x5C "\" (局, U+5C40) was
+// taken as an escape and dropped.
+func TestSignatureNamesEscaped(t *testing.T) {
+	e := newEnv(t, envDB.DSNs(t)[0])
+	ctx := context.Background()
+	au, err := e.store.Authority(ctx, e.actors[rules.RoleClerk].Home())
+	e.must(err)
+	unsigned, err := e.work.AuthorityPreview(ctx, signingAdmin, au.ID)
+	e.must(err)
+	named := *au
+	named.Name = "示例县水利局（测试）"
+	e.at("2026-11-02")
+	signed, err := e.work.signPDF(ctx, &named, unsigned, e.now)
+	e.must(err)
+	if out, ok := pdfsig(t, signed); ok && (!strings.Contains(out, "Signature is Valid") || !strings.Contains(out, named.Name)) {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	if qpdf, err := exec.LookPath("qpdf"); err == nil {
+		f := t.TempDir() + "/signed.pdf"
+		e.must(os.WriteFile(f, signed, 0o600))
+		if out, err := exec.Command(qpdf, "--check", f).CombinedOutput(); err != nil {
+			t.Errorf("qpdf --check: %v\n%s", err, out)
+		}
+	}
+	i := bytes.LastIndex(signed, []byte("/Type /Sig"))
+	j := bytes.Index(signed[i:], []byte("endobj"))
+	dict := signed[i : i+j]
+	for key, want := range map[string]string{"/Name ": named.Name, "/Reason ": "签发"} {
+		k := bytes.Index(dict, []byte(key))
+		if k < 0 {
+			t.Fatalf("no %s in the signature dictionary:\n%q", key, dict)
+		}
+		v := dict[k+len(key):]
+		if v[0] != '<' || bytes.IndexByte(v, '>') < 0 {
+			t.Fatalf("%s is not a hex string: %q", key, v[:min(len(v), 40)])
+		}
+		raw, err := hex.DecodeString(string(v[1:bytes.IndexByte(v, '>')]))
+		if err != nil || len(raw) < 2 || raw[0] != 0xFE || raw[1] != 0xFF {
+			t.Fatalf("%s: %x %v", key, raw, err)
+		}
+		var got []rune
+		for p := 2; p+1 < len(raw); p += 2 {
+			got = append(got, rune(raw[p])<<8|rune(raw[p+1]))
+		}
+		if string(got) != want {
+			t.Errorf("%s is %q, want %q", key, string(got), want)
+		}
 	}
 }
