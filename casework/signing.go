@@ -89,6 +89,26 @@ func (s *Service) signPDF(ctx context.Context, au *models.Authority, pdfBytes []
 	return out.Bytes(), nil
 }
 
+// checkSigner refuses, before issuing takes a number, an issue that the
+// authority's certificate could not sign at at: an expired certificate
+// found only when signing left the number taken and the document not
+// issued, and a resumed issue signs at the time its number was taken, so
+// a certificate uploaded later (valid only from then) never completed it.
+// The key the last signing opened answers without a query.
+func (s *Service) checkSigner(ctx context.Context, authorityID uint, at time.Time) error {
+	if v, ok := s.signers.m.Load(authorityID); ok {
+		if c := v.(*signer).cert; !at.Before(c.NotBefore) && !at.After(c.NotAfter) {
+			return nil // a key replaced since is read when signing
+		}
+	}
+	au, err := s.store.Authority(ctx, authorityID)
+	if err != nil {
+		return err
+	}
+	_, err = s.signerAt(ctx, au, at)
+	return err
+}
+
 // signerAt is authority au's opened key if its certificate is valid at
 // at, the time it is to sign at.
 func (s *Service) signerAt(ctx context.Context, au *models.Authority, at time.Time) (*signer, error) {

@@ -367,3 +367,47 @@ func TestSigningKeyBoundToAuthority(t *testing.T) {
 		}
 	})
 }
+
+// TestIssueWithExpiredCertificate: an issue its authority's certificate
+// cannot sign is refused before a number is taken (it was taken, the
+// document left unissued, and with a certificate uploaded afterwards,
+// valid only from then, the resumed issue could never be signed at the
+// time of its number); with a new certificate the next number follows.
+func TestIssueWithExpiredCertificate(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		home := e.actors[rules.RoleClerk].Home()
+		_, err := e.work.UploadSigningKey(ctx, signingAdmin, home, pkcs12Until(t, "某市市场监督管理局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(0, 0, 3)), "pw")
+		e.must(err)
+		_, _, first := issueNotice(e, e.work)
+
+		e.at("2026-11-06") // the certificate expired on the 5th
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		cs, err := e.work.CreateCase(ctx, officer, e.named(priceCase()))
+		e.must(err)
+		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+		e.must(err)
+		e.approve(notice.ID)
+		if _, err := e.work.Issue(ctx, clerk, notice.ID); err == nil || !strings.Contains(err.Error(), "签名证书不在有效期内") {
+			t.Fatalf("issued with an expired certificate: %v", err)
+		}
+		// (the reservations' created_at is the wall clock's, not the test's)
+		if rs, err := e.store.PendingIssues(ctx, -365*24*time.Hour); err != nil || len(rs) != 0 {
+			t.Errorf("numbers taken by the refused issue: %+v %v", rs, err)
+		}
+		e.at("2026-11-07") // the new certificate, valid from today
+		_, err = e.work.UploadSigningKey(ctx, signingAdmin, home, pkcs12Until(t, "某市市场监督管理局", "pw", e.now.Add(-time.Hour), e.now.AddDate(1, 0, 0)), "pw")
+		e.must(err)
+		in, err := e.work.Issue(ctx, clerk, notice.ID)
+		e.must(err)
+		if in.Serial != first.Serial+1 {
+			t.Errorf("serial %d after %d", in.Serial, first.Serial)
+		}
+		doc, err := e.store.DocumentPDF(ctx, models.Everything, notice.ID)
+		e.must(err)
+		if c := CheckSignature(doc.PDF); !c.Valid {
+			t.Errorf("signature %+v", c)
+		}
+	})
+}
