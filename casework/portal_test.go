@@ -120,16 +120,22 @@ func emailWork(t *testing.T, e *env) (*Service, *smtptest.Server) {
 	return work, mx
 }
 
-// issueNotice issues an advance notice of a new case through work.
-func issueNotice(e *env, work *Service) (*models.Case, *DocumentView, *Issued) {
-	ctx := context.Background()
-	officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
-	cs, err := work.CreateCase(ctx, officer, e.named(priceCase()))
+// approvedNotice is an approved advance notice of a new case made through
+// work.
+func approvedNotice(e *env, work *Service) (*models.Case, *DocumentView) {
+	officer := e.as(rules.RoleOfficer)
+	cs, err := work.CreateCase(context.Background(), officer, e.named(priceCase()))
 	e.must(err)
-	notice, err := work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
+	notice, err := work.Draft(context.Background(), officer, cs.ID, rules.KindAdvanceNotice)
 	e.must(err)
 	e.approve(notice.ID)
-	in, err := work.Issue(ctx, clerk, notice.ID)
+	return cs, notice
+}
+
+// issueNotice issues an advance notice of a new case through work.
+func issueNotice(e *env, work *Service) (*models.Case, *DocumentView, *Issued) {
+	cs, notice := approvedNotice(e, work)
+	in, err := work.Issue(context.Background(), e.as(rules.RoleClerk), notice.ID)
 	e.must(err)
 	return cs, notice, in
 }

@@ -383,12 +383,8 @@ func TestIssueWithExpiredCertificate(t *testing.T) {
 		_, _, first := issueNotice(e, e.work)
 
 		e.at("2026-11-06") // the certificate expired on the 5th
-		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
-		cs, err := e.work.CreateCase(ctx, officer, e.named(priceCase()))
-		e.must(err)
-		notice, err := e.work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
-		e.must(err)
-		e.approve(notice.ID)
+		clerk := e.as(rules.RoleClerk)
+		_, notice := approvedNotice(e, e.work)
 		if _, err := e.work.Issue(ctx, clerk, notice.ID); err == nil || !strings.Contains(err.Error(), "签名证书不在有效期内") {
 			t.Fatalf("issued with an expired certificate: %v", err)
 		}
