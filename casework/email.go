@@ -70,6 +70,11 @@ func (s *Service) ServeByEmail(ctx context.Context, a Actor, id uint, accessCode
 	if err := json.Unmarshal([]byte(d.DataJSON), &data); err != nil {
 		return nil, errs.Wrap(err, "decode render data of document %d", d.ID)
 	}
+	// The receipt is signed after the message went out: a key that
+	// cannot sign now refuses before anything is sent.
+	if _, err := s.signerAt(ctx, auth, s.store.Now()); err != nil {
+		return nil, err
+	}
 	m := serviceMail(auth, d, data.Facts.Party.Name, consent, strings.ToUpper(strings.TrimSpace(accessCode)), s.DownloadURL(), s.verifyURL(d))
 	sent, err := s.mailer.Send(ctx, m)
 	if err != nil {
@@ -84,7 +89,7 @@ func (s *Service) ServeByEmail(ctx context.Context, a Actor, id uint, accessCode
 		return nil, err
 	}
 	if rendered.PDF, err = s.signPDF(ctx, auth, rendered.PDF, at); err != nil { // signed like every issued document
-		return nil, err
+		return nil, fmt.Errorf("%w（邮件已由服务器接受，邮件标识%s，但送达回证未能签名、送达记录未能保存，请联系管理员）", err, sent.MessageID)
 	}
 	served, proof, err := s.store.ServeByEmail(ctx, a.record(), d.ID, models.EmailProof{Consent: consent, MessageID: sent.MessageID,
 		Reply: sent.Reply, AcceptedAt: at, Service: sv, Receipt: rendered})

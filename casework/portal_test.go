@@ -105,6 +105,41 @@ func asFields(err error, e **errs.Error) bool {
 	return ok
 }
 
+// emailWork is a case work service of e's store that sends e-mail to an
+// SMTP server of the test's own.
+func emailWork(t *testing.T, e *env) (*Service, *smtptest.Server) {
+	mx := smtptest.Start(t)
+	m, err := NewSMTPMailer(SMTPConfig{Host: mx.Host, Port: mx.Port, TLS: TLSNone, From: "送达 <service@penaltydoc.example>"})
+	e.must(err)
+	r, err := sharedRenderer()
+	e.must(err)
+	keys, err := models.NewAccessKeys(models.NewSecret())
+	e.must(err)
+	work, err := New(Config{Store: e.store, Renderer: r, BaseURL: "https://penaltydoc.example", Mailer: m, AccessKeys: keys})
+	e.must(err)
+	return work, mx
+}
+
+// approvedNotice is an approved advance notice of a new case made through
+// work.
+func approvedNotice(e *env, work *Service) (*models.Case, *DocumentView) {
+	officer := e.as(rules.RoleOfficer)
+	cs, err := work.CreateCase(context.Background(), officer, e.named(priceCase()))
+	e.must(err)
+	notice, err := work.Draft(context.Background(), officer, cs.ID, rules.KindAdvanceNotice)
+	e.must(err)
+	e.approve(notice.ID)
+	return cs, notice
+}
+
+// issueNotice issues an advance notice of a new case through work.
+func issueNotice(e *env, work *Service) (*models.Case, *DocumentView, *Issued) {
+	cs, notice := approvedNotice(e, work)
+	in, err := work.Issue(context.Background(), e.as(rules.RoleClerk), notice.ID)
+	e.must(err)
+	return cs, notice, in
+}
+
 // TestEmailService: with the party's consent the clerk serves the issued
 // notice by e-mail through a real SMTP server: the message names the
 // document and carries the link and the code, not the PDF; the service
@@ -115,28 +150,14 @@ func TestEmailService(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		e.at("2026-11-02")
-		mx := smtptest.Start(t)
-		m, err := NewSMTPMailer(SMTPConfig{Host: mx.Host, Port: mx.Port, TLS: TLSNone, From: "送达 <service@penaltydoc.example>"})
-		e.must(err)
-		r, err := sharedRenderer()
-		e.must(err)
-		keys, err := models.NewAccessKeys(models.NewSecret())
-		e.must(err)
-		work, err := New(Config{Store: e.store, Renderer: r, BaseURL: "https://penaltydoc.example", Mailer: m, AccessKeys: keys})
-		e.must(err)
+		work, mx := emailWork(t, e)
 		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
-		cs, err := work.CreateCase(ctx, officer, e.named(priceCase()))
-		e.must(err)
-		notice, err := work.Draft(ctx, officer, cs.ID, rules.KindAdvanceNotice)
-		e.must(err)
-		e.approve(notice.ID)
-		in, err := work.Issue(ctx, clerk, notice.ID)
-		e.must(err)
+		cs, notice, in := issueNotice(e, work)
 
 		if _, err := work.ServeByEmail(ctx, clerk, notice.ID, in.AccessCode); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("served without consent: %v", err)
 		}
-		_, err = work.RecordConsent(ctx, officer, cs.ID, ConsentInput{Email: "party@example.test", SignedDate: "2026-11-02"})
+		_, err := work.RecordConsent(ctx, officer, cs.ID, ConsentInput{Email: "party@example.test", SignedDate: "2026-11-02"})
 		e.must(err)
 		if _, err := work.ServeByEmail(ctx, clerk, notice.ID, "AAAA-AAAA"); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("wrong code: %v", err)

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/asn1"
@@ -35,7 +36,33 @@ type SignatureCheck struct {
 	Problem string `json:"problem,omitempty"`
 }
 
-var byteRangeRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+// maxSignatureBytes bounds the CMS object of a signature checked (a
+// signature of an issued document, with its certificate chain and a
+// timestamp token, is a few kilobytes): an uploaded copy's /Contents is
+// not decoded and parsed whatever its size.
+const maxSignatureBytes = 256 << 10
+
+var byteRangeRE = regexp.MustCompile(`^/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+
+// lastByteRange is the last /ByteRange entry of file: the submatch
+// indexes of byteRangeRE, nil if there is none. It walks back from the
+// end, so that a file of many such entries costs no memory for each.
+func lastByteRange(file []byte) []int {
+	key := []byte("/ByteRange")
+	for end := len(file); ; {
+		i := bytes.LastIndex(file[:end], key)
+		if i < 0 {
+			return nil
+		}
+		if m := byteRangeRE.FindSubmatchIndex(file[i:]); m != nil {
+			for j := range m {
+				m[j] += i
+			}
+			return m
+		}
+		end = i
+	}
+}
 
 // CheckSignature validates the last signature of file: its /ByteRange
 // must cover the whole file but the /Contents, and the CMS signature in
@@ -43,11 +70,10 @@ var byteRangeRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+
 // carries. Trust in that certificate is the caller's (the verify page
 // compares it with the stored document's).
 func CheckSignature(file []byte) SignatureCheck {
-	ms := byteRangeRE.FindAllSubmatchIndex(file, -1)
-	if len(ms) == 0 {
+	m := lastByteRange(file)
+	if m == nil {
 		return SignatureCheck{Problem: "文件没有数字签名"}
 	}
-	m := ms[len(ms)-1]
 	var br [4]int
 	for i := range br {
 		n, err := strconv.Atoi(string(file[m[2+2*i]:m[3+2*i]]))
@@ -57,13 +83,18 @@ func CheckSignature(file []byte) SignatureCheck {
 		br[i] = n
 	}
 	c := SignatureCheck{Signed: true}
-	if br[0] != 0 || br[1] <= 0 || br[2] <= br[1] || br[3] < 0 || br[2]+br[3] > len(file) {
+	// Each bound on its own: a sum of two huge numbers wraps around.
+	if br[0] != 0 || br[1] <= 0 || br[2] <= br[1] || br[2] > len(file) || br[3] < 0 || br[3] > len(file)-br[2] {
 		c.Problem = "签名的字节范围无效"
 		return c
 	}
 	raw := file[br[1]:br[2]]
 	if len(raw) < 2 || raw[0] != '<' || raw[len(raw)-1] != '>' {
 		c.Problem = "签名内容无法读取"
+		return c
+	}
+	if len(raw) > 2*maxSignatureBytes+2 {
+		c.Problem = "签名内容过大，不是本系统签发的文书签名"
 		return c
 	}
 	der := make([]byte, hex.DecodedLen(len(raw)-2))
@@ -100,7 +131,7 @@ func CheckSignature(file []byte) SignatureCheck {
 		return c
 	}
 	if br[2]+br[3] != len(file) {
-		c.Problem = "签名有效，但文件在签名之后被追加了内容"
+		c.Problem = "文件在签名之后被追加了内容，签名未覆盖整个文件"
 		return c
 	}
 	c.Valid = true
@@ -138,6 +169,11 @@ func (s *Service) CheckFile(ctx context.Context, token string, file []byte) (*Ve
 	if err != nil {
 		return nil, nil, err
 	}
+	return v, checkFile(v, file), nil
+}
+
+// checkFile checks file against the issued document v.
+func checkFile(v *Verification, file []byte) *FileCheck {
 	h := sha256.Sum256(file)
 	fc := &FileCheck{SHA256: hex.EncodeToString(h[:]), Signature: CheckSignature(file)}
 	fc.SameBytes = fc.SHA256 == v.SHA256
@@ -145,6 +181,10 @@ func (s *Service) CheckFile(ctx context.Context, token string, file []byte) (*Ve
 	switch {
 	case fc.SameBytes && fc.Signature.Valid:
 		fc.Verdict = "一致：该文件与签发的文书完全相同，数字签名有效。"
+	case fc.SameBytes && !fc.Signature.Signed: // issued before documents were signed
+		fc.Verdict = "一致：该文件与签发的文书完全相同（该文书签发于数字签名启用之前，没有数字签名）。"
+	case fc.SameBytes:
+		fc.Verdict = "该文件与本系统保存的文书完全相同，但其数字签名无效（" + fc.Signature.Problem + "），请联系" + v.Authority + "核实。"
 	case fc.Signature.Valid && fc.SameSigner:
 		fc.Verdict = "该文件的数字签名有效、签名人与本文书相同，但文件与本文书不同：可能是该机关签发的另一份文书。"
 	case fc.Signature.Signed && !fc.Signature.Valid:
@@ -152,5 +192,5 @@ func (s *Service) CheckFile(ctx context.Context, token string, file []byte) (*Ve
 	default:
 		fc.Verdict = "不一致：该文件与签发的文书不同，可能被修改过。"
 	}
-	return v, fc, nil
+	return fc
 }

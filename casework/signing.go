@@ -60,13 +60,9 @@ type signers struct{ m sync.Map } // authority id → *signer
 // (the signing time, so that the same document and key always sign to the
 // same bytes).
 func (s *Service) signPDF(ctx context.Context, au *models.Authority, pdfBytes []byte, at time.Time) ([]byte, error) {
-	sg, err := s.signerFor(ctx, au)
+	sg, err := s.signerAt(ctx, au, at)
 	if err != nil {
 		return nil, err
-	}
-	if at.Before(sg.cert.NotBefore) || at.After(sg.cert.NotAfter) {
-		return nil, errs.E(errs.Conflict, "执法机关的签名证书不在有效期内（%s至%s），不能签发；请管理员上传新的证书",
-			sg.cert.NotBefore.In(rules.China).Format("2006-01-02"), sg.cert.NotAfter.In(rules.China).Format("2006-01-02"))
 	}
 	rdr, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
 	if err != nil {
@@ -91,6 +87,40 @@ func (s *Service) signPDF(ctx context.Context, au *models.Authority, pdfBytes []
 		return nil, errs.Wrap(err, "sign PDF")
 	}
 	return out.Bytes(), nil
+}
+
+// checkSigner refuses, before issuing takes a number, an issue that the
+// authority's certificate could not sign at at: an expired certificate
+// found only when signing left the number taken and the document not
+// issued, and a resumed issue signs at the time its number was taken, so
+// a certificate uploaded later (valid only from then) never completed it.
+// The key the last signing opened answers without a query.
+func (s *Service) checkSigner(ctx context.Context, authorityID uint, at time.Time) error {
+	if v, ok := s.signers.m.Load(authorityID); ok {
+		if c := v.(*signer).cert; !at.Before(c.NotBefore) && !at.After(c.NotAfter) {
+			return nil // a key replaced since is read when signing
+		}
+	}
+	au, err := s.store.Authority(ctx, authorityID)
+	if err != nil {
+		return err
+	}
+	_, err = s.signerAt(ctx, au, at)
+	return err
+}
+
+// signerAt is authority au's opened key if its certificate is valid at
+// at, the time it is to sign at.
+func (s *Service) signerAt(ctx context.Context, au *models.Authority, at time.Time) (*signer, error) {
+	sg, err := s.signerFor(ctx, au)
+	if err != nil {
+		return nil, err
+	}
+	if at.Before(sg.cert.NotBefore) || at.After(sg.cert.NotAfter) {
+		return nil, errs.E(errs.Conflict, "执法机关的签名证书不在有效期内（%s至%s），不能签发；请管理员上传新的证书",
+			sg.cert.NotBefore.In(rules.China).Format("2006-01-02"), sg.cert.NotAfter.In(rules.China).Format("2006-01-02"))
+	}
+	return sg, nil
 }
 
 // signerFor is authority au's opened key; an authority without one gets a

@@ -204,13 +204,19 @@ func TestSigningIsDeterministic(t *testing.T) {
 // testPKCS12 makes a PKCS #12 file of a new RSA key and a certificate for
 // cn, valid from a year ago for ten years.
 func testPKCS12(t *testing.T, cn, password string) []byte {
+	return pkcs12Until(t, cn, password, time.Now().AddDate(-1, 0, 0), time.Now().AddDate(10, 0, 0))
+}
+
+// pkcs12Until is a PKCS #12 file of a new RSA key whose certificate for
+// cn is valid from from to until.
+func pkcs12Until(t *testing.T, cn, password string, from, until time.Time) []byte {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: cn, Organization: []string{cn}},
-		NotBefore: time.Now().AddDate(-1, 0, 0), NotAfter: time.Now().AddDate(10, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+		NotBefore: from, NotAfter: until, KeyUsage: x509.KeyUsageDigitalSignature}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
@@ -291,4 +297,113 @@ func BenchmarkSignPDF(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestEmailServiceCertificateExpired: the e-mail service receipt is
+// signed after the message went out; with a certificate that cannot sign
+// any more, nothing is sent (before, the party got the message and the
+// clerk an error that did not say so, and no record).
+func TestEmailServiceCertificateExpired(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		work, mx := emailWork(t, e)
+		officer, clerk := e.as(rules.RoleOfficer), e.as(rules.RoleClerk)
+		p12 := pkcs12Until(t, "某市市场监督管理局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(0, 0, 3))
+		_, err := work.UploadSigningKey(ctx, signingAdmin, clerk.Home(), p12, "pw")
+		e.must(err)
+		cs, notice, in := issueNotice(e, work)
+		_, err = work.RecordConsent(ctx, officer, cs.ID, ConsentInput{Email: "party@example.test", SignedDate: "2026-11-02"})
+		e.must(err)
+
+		e.at("2026-11-06") // the certificate expired on the 5th
+		_, err = work.ServeByEmail(ctx, clerk, notice.ID, in.AccessCode)
+		if err == nil || !strings.Contains(err.Error(), "签名证书不在有效期内") {
+			t.Fatalf("served with an expired certificate: %v", err)
+		}
+		if n := len(mx.Messages()); n != 0 {
+			t.Fatalf("%d messages went out although the receipt cannot be signed", n)
+		}
+	})
+}
+
+// TestSigningKeyBoundToAuthority: an office's admin uploads for its own
+// authority only, and a sealed key opens only as the key of the authority
+// and certificate it was sealed for (a row copied to another authority,
+// or given another certificate, does not open).
+func TestSigningKeyBoundToAuthority(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		home := e.actors[rules.RoleClerk].Home()
+		other := &models.Authority{Name: "另一县公安局", ShortName: "另一公安", Domain: rules.DomainPublicSecurity,
+			NumberPrefix: "另公（治）行罚决字", NoticePrefix: "另公（治）罚告字", ReconsiderationBody: "另一县人民政府",
+			Court: "另一县人民法院", PaymentInstructions: "到指定银行缴纳"}
+		e.must(e.store.CreateAuthority(ctx, other))
+		officeAdmin := Actor{Username: "office-admin", Roles: []string{rules.RoleAdmin}, Scope: models.Scope{Authorities: []uint{home}}}
+		p12 := pkcs12Until(t, "另一县公安局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(1, 0, 0))
+		if _, err := e.work.UploadSigningKey(ctx, officeAdmin, other.ID, p12, "pw"); err == nil {
+			t.Fatal("an office's admin uploaded another authority's signing key")
+		}
+		if k, err := e.store.SigningKey(ctx, other.ID); err != nil || k != nil {
+			t.Fatalf("the other authority's key: %+v %v", k, err)
+		}
+		_, err := e.work.UploadSigningKey(ctx, officeAdmin, home, p12, "pw")
+		e.must(err)
+		row, err := e.store.SigningKey(ctx, home)
+		e.must(err)
+		if _, err := e.work.openKey(row); err != nil {
+			t.Fatalf("the key as sealed: %v", err)
+		}
+		moved := *row
+		moved.AuthorityID = other.ID
+		if _, err := e.work.openKey(&moved); err == nil {
+			t.Error("a sealed key opened as another authority's")
+		}
+		recert := *row
+		recert.Fingerprint = strings.Repeat("0", 64)
+		if _, err := e.work.openKey(&recert); err == nil {
+			t.Error("a sealed key opened under another certificate's fingerprint")
+		}
+	})
+}
+
+// TestIssueWithExpiredCertificate: an issue its authority's certificate
+// cannot sign is refused before a number is taken (it was taken, the
+// document left unissued, and with a certificate uploaded afterwards,
+// valid only from then, the resumed issue could never be signed at the
+// time of its number); with a new certificate the next number follows.
+func TestIssueWithExpiredCertificate(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.at("2026-11-02")
+		home := e.actors[rules.RoleClerk].Home()
+		_, err := e.work.UploadSigningKey(ctx, signingAdmin, home, pkcs12Until(t, "某市市场监督管理局", "pw", e.now.AddDate(0, 0, -1), e.now.AddDate(0, 0, 3)), "pw")
+		e.must(err)
+		_, _, first := issueNotice(e, e.work)
+
+		e.at("2026-11-06") // the certificate expired on the 5th
+		clerk := e.as(rules.RoleClerk)
+		_, notice := approvedNotice(e, e.work)
+		if _, err := e.work.Issue(ctx, clerk, notice.ID); err == nil || !strings.Contains(err.Error(), "签名证书不在有效期内") {
+			t.Fatalf("issued with an expired certificate: %v", err)
+		}
+		// (the reservations' created_at is the wall clock's, not the test's)
+		if rs, err := e.store.PendingIssues(ctx, -365*24*time.Hour); err != nil || len(rs) != 0 {
+			t.Errorf("numbers taken by the refused issue: %+v %v", rs, err)
+		}
+		e.at("2026-11-07") // the new certificate, valid from today
+		_, err = e.work.UploadSigningKey(ctx, signingAdmin, home, pkcs12Until(t, "某市市场监督管理局", "pw", e.now.Add(-time.Hour), e.now.AddDate(1, 0, 0)), "pw")
+		e.must(err)
+		in, err := e.work.Issue(ctx, clerk, notice.ID)
+		e.must(err)
+		if in.Serial != first.Serial+1 {
+			t.Errorf("serial %d after %d", in.Serial, first.Serial)
+		}
+		doc, err := e.store.DocumentPDF(ctx, models.Everything, notice.ID)
+		e.must(err)
+		if c := CheckSignature(doc.PDF); !c.Valid {
+			t.Errorf("signature %+v", c)
+		}
+	})
 }

@@ -218,6 +218,9 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 	if err := rules.MayDocument(a.staff(), rules.ActIssue, models.DocState(d, nil)); err != nil {
 		return nil, err
 	}
+	if err := s.checkSigner(ctx, d.AuthorityID, s.store.Now()); err != nil {
+		return nil, err
+	}
 	t, err := s.template(ctx, d.Kind, d.TemplateVersion)
 	if err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ func ber2der(ber []byte) ([]byte, error) {
 	//fmt.Printf("--> ber2der: Transcoding %d bytes\n", len(ber))
 	out := new(bytes.Buffer)
 
-	obj, _, err := readObject(ber, 0)
+	obj, _, err := readObject(ber, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,16 @@ func encodeLength(out *bytes.Buffer, length int) (err error) {
 	return
 }
 
-func readObject(ber []byte, offset int) (asn1Object, int, error) {
+// maxBERDepth bounds the nesting of constructed objects readObject
+// follows (a CMS signature nests about twenty deep): each level is a call,
+// and untrusted input of two bytes a level would otherwise grow the stack
+// past its limit, which no recover catches.
+const maxBERDepth = 64
+
+func readObject(ber []byte, offset, depth int) (asn1Object, int, error) {
+	if depth > maxBERDepth {
+		return nil, 0, errors.New("ber2der: objects nested too deeply")
+	}
 	berLen := len(ber)
 	if offset >= berLen {
 		return nil, 0, errors.New("ber2der: offset is after end of ber data")
@@ -225,7 +234,7 @@ func readObject(ber []byte, offset int) (asn1Object, int, error) {
 		for (offset < contentEnd) || indefinite {
 			var subObj asn1Object
 			var err error
-			subObj, offset, err = readObject(ber, offset)
+			subObj, offset, err = readObject(ber, offset, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}

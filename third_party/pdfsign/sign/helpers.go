@@ -3,6 +3,7 @@ package sign
 import (
 	"crypto"
 	"encoding/asn1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -38,13 +39,15 @@ func findFirstPage(parent pdf.Value) (pdf.Value, error) {
 
 func pdfString(text string) string {
 	if !isASCII(text) {
-		// UTF-16BE
+		// UTF-16BE, as a hex string: its bytes include "(", ")" and "\"
+		// (利 is U+5229, 局 U+5C40), which a literal string would have to
+		// escape.
 		enc := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder()
 		res, _, err := transform.String(enc, text)
 		if err != nil {
 			panic(err)
 		}
-		return "(" + res + ")"
+		return "<" + hex.EncodeToString([]byte(res)) + ">"
 	}
 
 	// UTF-8
