@@ -322,7 +322,13 @@ func (s *Service) ResumeIssues(ctx context.Context, age time.Duration) (int, err
 		if err == nil {
 			_, err = s.Issue(ctx, s.ActorOf(u, "resume"), r.DocumentID)
 		}
-		if err != nil && !errs.Is(err, errs.Conflict) { // conflict: completed meanwhile
+		if err != nil && !errs.Is(err, errs.Conflict) {
+			first = cmp.Or(first, fmt.Errorf("resume issue of document %d: %w", r.DocumentID, err))
+			continue
+		}
+		if err != nil && s.store.Reserved(ctx, r.DocumentID) {
+			// a conflict that leaves the number reserved (not: completed
+			// meanwhile), e.g. the signing certificate no longer valid
 			first = cmp.Or(first, fmt.Errorf("resume issue of document %d: %w", r.DocumentID, err))
 			continue
 		}

@@ -1220,3 +1220,11 @@ func (s *Store) documentContext(tx *gorm.DB, d *Document, c *Case) (*DocumentCon
 	}
 	return dc, nil
 }
+
+// Reserved tells whether document id's number is still reserved: its
+// issue took the number and did not finish (false also when that cannot
+// be read).
+func (s *Store) Reserved(ctx context.Context, id uint) bool {
+	ok, err := reserved(s.conn(ctx), id)
+	return err == nil && ok
+}

@@ -95,7 +95,7 @@ func verdictOf(v *casework.Verification) string {
 	verdict := "该文书由" + v.Authority + "签发，真实有效。"
 	switch sg := v.Signature; {
 	case sg.Valid && sg.TestCertificate:
-		verdict += "文书带有数字签名，签名有效，但签名证书为系统生成的测试证书，不具法律效力。"
+		verdict += "其数字签名有效，但所用签名证书为系统为测试安装生成的测试证书：该数字签名不具法律效力，正式使用前执法机关应上传其数字证书。"
 	case sg.Valid:
 		verdict += "文书带有" + sg.Signer + "的数字签名，签名有效。"
 	case sg.Signed:
