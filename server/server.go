@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -37,11 +38,19 @@ type Deps struct {
 	Mailer casework.Mailer
 	// TSAURL: see casework.Config.
 	TSAURL string
+	// MaxFileChecks bounds the uploaded copies checked at once on the
+	// verify page (each holds up to casework.MaxCheckBytes in memory);
+	// zero takes DefaultMaxFileChecks.
+	MaxFileChecks int
 	// Work is the case work the handlers call; nil builds one from the
 	// fields above. run() builds it once and shares it with the background
 	// completion of interrupted issues (one renderer per process).
 	Work *casework.Service
 }
+
+// DefaultMaxFileChecks: uploaded copies checked at once (about 40-60 MB
+// each at the 20 MB limit).
+const DefaultMaxFileChecks = 4
 
 // Default request deadlines.
 const (
@@ -62,6 +71,8 @@ type Server struct {
 	proxies []netip.Prefix
 	// emergency: Deps.EmergencyAdmin (admins pass every role gate)
 	emergency bool
+	// checks holds a slot per file check in progress (Deps.MaxFileChecks).
+	checks chan struct{}
 }
 
 // holds is the role gate: whether u holds one of roles (an admin holds
@@ -100,6 +111,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	if s.longTimeout <= 0 {
 		s.longTimeout = DefaultLongRequestTimeout
 	}
+	s.checks = make(chan struct{}, cmp.Or(max(d.MaxFileChecks, 0), DefaultMaxFileChecks))
 	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err
 	}

@@ -144,16 +144,23 @@ func (s *Server) handleUploadSigningKey(c *gin.Context) {
 // file is read into memory, checked and dropped.
 func (s *Server) handleVerifyCheck(c *gin.Context) {
 	asJSON := strings.Contains(c.GetHeader("Accept"), "application/json")
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, casework.MaxCheckBytes+64<<10)
 	var file []byte
-	err := c.Request.ParseMultipartForm(1 << 20)
-	if mf := c.Request.MultipartForm; mf != nil {
-		defer mf.RemoveAll()
-	}
-	if err != nil {
-		err = errs.E(errs.BadRequest, "文件过大（不超过%d MB）或无法读取", casework.MaxCheckBytes>>20)
-	} else if file, err = readUpload(c, "file", casework.MaxCheckBytes, "文件过大"); err == nil && file == nil {
-		err = errs.E(errs.BadRequest, "请选择要核对的PDF文件")
+	var err error
+	select {
+	case s.checks <- struct{}{}: // memory: a bounded number of uploads at once
+		defer func() { <-s.checks }()
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, casework.MaxCheckBytes+64<<10)
+		err = c.Request.ParseMultipartForm(1 << 20)
+		if mf := c.Request.MultipartForm; mf != nil {
+			defer mf.RemoveAll()
+		}
+		if err != nil {
+			err = errs.E(errs.BadRequest, "文件过大（不超过%d MB）或无法读取", casework.MaxCheckBytes>>20)
+		} else if file, err = readUpload(c, "file", casework.MaxCheckBytes, "文件过大"); err == nil && file == nil {
+			err = errs.E(errs.BadRequest, "请选择要核对的PDF文件")
+		}
+	default:
+		err = errs.E(errs.TooManyRequests, "同时核对的文件较多，请稍后再试")
 	}
 	var view *casework.Verification
 	var fc *casework.FileCheck
@@ -172,7 +179,7 @@ func (s *Server) handleVerifyCheck(c *gin.Context) {
 		if clientGone(c, e) {
 			return
 		}
-		if view == nil && e.Code != errs.BadRequest {
+		if view == nil && e.Code != errs.BadRequest && e.Code != errs.TooManyRequests {
 			s.page(c, status(e.Code), "verify", verifyPage{Title: "文书核验", Unavailable: e.Message})
 			return
 		}

@@ -24,6 +24,7 @@ import (
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"penaltydoc/casework"
+	"penaltydoc/models/dbtest"
 )
 
 // postMultipart posts fields and one file (field, bytes) as
@@ -227,4 +228,65 @@ func TestSigningKeyUpload(t *testing.T) {
 		}
 		noSecret("the page after the upload", []byte(html))
 	})
+}
+
+// TestVerifyCheckConcurrency: the uploaded copies checked at once are
+// bounded (each may hold 20 MB and more in memory): with one slot, a
+// second upload while the first is still arriving is refused with 429 and
+// a Chinese message, and served again once the first is done.
+func TestVerifyCheckConcurrency(t *testing.T) {
+	db := dbtest.SQLite(t)
+	e := newEnvWith(t, db, func(d *Deps) { d.MaxFileChecks = 1 })
+	doc := issueDecision(t, e)
+	_, stored, _ := e.do("GET", e.docPath(doc.ID, "pdf"), e.tokens[clerk], nil)
+	token := doc.VerifyURL[strings.LastIndex(doc.VerifyURL, "/")+1:]
+
+	// the first upload: its body arrives slowly (a pipe the test feeds)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "d.pdf")
+	fw.Write(stored)
+	mw.Close()
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/verify/"+token+"/check", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	first := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	raw := body.Bytes()
+	if _, err := pw.Write(raw[:100]); err != nil { // the handler holds its slot now
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, page := e.postMultipart("/verify/"+token+"/check", "", nil, "file", stored, "application/json")
+		if st == http.StatusTooManyRequests {
+			if !strings.Contains(string(page), "同时核对的文件较多") {
+				t.Fatalf("429 without the message: %s", page)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("second check while the first is arriving: %d %s", st, page)
+		}
+		time.Sleep(20 * time.Millisecond) // the first request may not be in the handler yet
+	}
+	if _, err := pw.Write(raw[100:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if st := <-first; st != 200 {
+		t.Fatalf("first check: %d", st)
+	}
+	if st, page := e.postMultipart("/verify/"+token+"/check", "", nil, "file", stored, "application/json"); st != 200 {
+		t.Fatalf("check after the first: %d %s", st, page)
+	}
 }
