@@ -95,7 +95,7 @@ func verdictOf(v *casework.Verification) string {
 	verdict := "该文书由" + v.Authority + "签发，真实有效。"
 	switch sg := v.Signature; {
 	case sg.Valid && sg.TestCertificate:
-		verdict += "其数字签名有效，但所用签名证书为系统为测试安装生成的测试证书：该数字签名不具法律效力，正式使用前执法机关应上传其数字证书。"
+		verdict += "其数字签名完好（签发后未被改动），但签名所用的是系统自动生成的测试证书，该数字签名不具法律效力。"
 	case sg.Valid:
 		verdict += "文书带有" + sg.Signer + "的数字签名，签名有效。"
 	case sg.Signed:
