@@ -118,6 +118,10 @@ func TestBrowserSignature(t *testing.T) {
 	if got := b.text(`#signing-subject`); !strings.Contains(got, cn) || strings.Contains(got, "测试证书") {
 		t.Errorf("subject after the upload %q", got)
 	}
+	// The certificate's facts are laid out as the other staff pages' facts.
+	if got := b.text(`#signing dl.facts`); !strings.Contains(got, "有效期") {
+		t.Errorf("certificate facts %q", got)
+	}
 	if msg := b.text(`#flash`); msg == "" {
 		t.Error("no flash after the upload")
 	}
