@@ -179,6 +179,8 @@ func checkFile(v *Verification, file []byte) *FileCheck {
 	fc.SameBytes = fc.SHA256 == v.SHA256
 	fc.SameSigner = v.Signature.Valid && fc.Signature.Fingerprint == v.Signature.Fingerprint
 	switch {
+	case fc.SameBytes && fc.Signature.Valid && fc.Signature.TestCertificate:
+		fc.Verdict = "一致：该文件与签发的文书完全相同，数字签名完好；签名所用的是系统自动生成的测试证书，该数字签名不具法律效力。"
 	case fc.SameBytes && fc.Signature.Valid:
 		fc.Verdict = "一致：该文件与签发的文书完全相同，数字签名有效。"
 	case fc.SameBytes && !fc.Signature.Signed: // issued before documents were signed

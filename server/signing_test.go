@@ -87,7 +87,7 @@ func TestVerifySignature(t *testing.T) {
 		}
 		token := doc.VerifyURL[strings.LastIndex(doc.VerifyURL, "/")+1:]
 		st, page, _ := e.do("GET", "/verify/"+token, "", nil)
-		for _, want := range []string{`id="signature" class="ok">有效`, "测试证书", `id="check-form"`} {
+		for _, want := range []string{`id="signature" class="warn">有效（测试证书）`, `test-certificate">`, "测试证书", `id="check-form"`} {
 			if st != 200 || !strings.Contains(string(page), want) {
 				t.Fatalf("verify page: %d, want %q in\n%s", st, want, page)
 			}
@@ -105,7 +105,7 @@ func TestVerifySignature(t *testing.T) {
 		}
 
 		st, page = e.postMultipart("/verify/"+token+"/check", "", nil, "file", stored, "")
-		if st != 200 || !strings.Contains(string(page), "一致：该文件与签发的文书完全相同，数字签名有效") {
+		if st != 200 || !strings.Contains(string(page), "一致：该文件与签发的文书完全相同，数字签名完好；签名所用的是系统自动生成的测试证书") {
 			t.Fatalf("check of the stored bytes: %d\n%s", st, page)
 		}
 		changed := bytes.Clone(stored)
