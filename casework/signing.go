@@ -64,6 +64,12 @@ func (s *Service) signPDF(ctx context.Context, au *models.Authority, pdfBytes []
 	if err != nil {
 		return nil, err
 	}
+	return s.signWith(sg, au.Name, pdfBytes, at)
+}
+
+// signWith signs pdfBytes with the opened key sg in the name of authority
+// name at at.
+func (s *Service) signWith(sg *signer, name string, pdfBytes []byte, at time.Time) ([]byte, error) {
 	rdr, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
 	if err != nil {
 		return nil, errs.Wrap(err, "read PDF to sign")
@@ -73,7 +79,7 @@ func (s *Service) signPDF(ctx context.Context, au *models.Authority, pdfBytes []
 		Signature: sign.SignDataSignature{
 			CertType:   sign.CertificationSignature,
 			DocMDPPerm: sign.DoNotAllowAnyChangesPerms,
-			Info:       sign.SignDataSignatureInfo{Name: au.Name, Reason: "签发", Date: at.UTC()},
+			Info:       sign.SignDataSignatureInfo{Name: name, Reason: "签发", Date: at.UTC()},
 		},
 		Signer:          sg.key,
 		DigestAlgorithm: crypto.SHA256,
@@ -401,12 +407,15 @@ func (s *Service) signIssued(ctx context.Context, dc *models.DocumentContext, ou
 			return err
 		}
 	}
-	var err error
-	if out.PDF, err = s.signPDF(ctx, au, out.PDF, at); err != nil {
+	sg, err := s.signerAt(ctx, au, at) // one key for the document and its receipt
+	if err != nil {
+		return err
+	}
+	if out.PDF, err = s.signWith(sg, au.Name, out.PDF, at); err != nil {
 		return err
 	}
 	if out.Receipt != nil {
-		if out.Receipt.PDF, err = s.signPDF(ctx, au, out.Receipt.PDF, at); err != nil {
+		if out.Receipt.PDF, err = s.signWith(sg, au.Name, out.Receipt.PDF, at); err != nil {
 			return fmt.Errorf("sign service receipt: %w", err)
 		}
 	}
