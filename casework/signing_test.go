@@ -3,6 +3,9 @@ package casework
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -215,9 +218,16 @@ func pkcs12Until(t *testing.T, cn, password string, from, until time.Time) []byt
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pkcs12Of(t, key, cn, password, from, until)
+}
+
+// pkcs12Of is a PKCS #12 file of key and a self-signed certificate for cn
+// valid from from to until.
+func pkcs12Of(t *testing.T, key crypto.Signer, cn, password string, from, until time.Time) []byte {
+	t.Helper()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: cn, Organization: []string{cn}},
 		NotBefore: from, NotAfter: until, KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,8 +286,67 @@ func TestUploadSigningKey(t *testing.T) {
 	})
 }
 
+// TestUploadECDSAKey: an ECDSA key signs (valid for our check, pdfsig and
+// pdfcpu) and reproducibly (RFC 6979); a curve outside P-256/384/521, a
+// short RSA key and a certificate of another key are refused.
+func TestUploadECDSAKey(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		id := e.actors[rules.RoleClerk].Home()
+		from, until := time.Now().AddDate(-1, 0, 0), time.Now().AddDate(5, 0, 0)
+		refused := map[string]crypto.Signer{}
+		p224, err := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+		e.must(err)
+		refused["不支持该ECDSA曲线"] = p224
+		rsa1024, err := rsa.GenerateKey(rand.Reader, 1024)
+		e.must(err)
+		refused["RSA密钥长度不足"] = rsa1024
+		for want, key := range refused {
+			_, err := e.work.UploadSigningKey(ctx, signingAdmin, id, pkcs12Of(t, key, "某局", "pw", from, until), "pw")
+			if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%T: %v, want %s", key, err, want)
+			}
+		}
+
+		const cn = "某市市场监督管理局（ECDSA）"
+		key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+		e.must(err)
+		row, err := e.work.UploadSigningKey(ctx, signingAdmin, id, pkcs12Of(t, key, cn, "pw", from, until), "pw")
+		e.must(err)
+		doc, rc := issueSigned(t, e)
+		for name, d := range map[string]*models.Document{"document": doc, "receipt": rc} {
+			c := CheckSignature(d.PDF)
+			if !c.Valid || c.Signer != cn || c.TestCertificate || c.Fingerprint != row.Fingerprint {
+				t.Fatalf("%s: signed with the uploaded ECDSA key: %+v", name, c)
+			}
+			if out, ok := pdfsig(t, d.PDF); ok && !strings.Contains(out, "Signature is Valid") {
+				t.Errorf("%s: pdfsig:\n%s", name, out)
+			}
+			for _, st := range pdfcpuStatus(t, d.PDF) {
+				if st == model.SignatureStatusInvalid {
+					t.Errorf("%s: pdfcpu finds the signature invalid", name)
+				}
+			}
+		}
+		au, err := e.store.Authority(ctx, doc.AuthorityID)
+		e.must(err)
+		eof := bytes.Index(doc.PDF, []byte("%%EOF")) + len("%%EOF")
+		reproduced := false
+		for _, end := range []int{eof, eof + 1} {
+			e.work.signers.m.Clear()
+			again, err := e.work.signPDF(ctx, au, doc.PDF[:end], *doc.IssuedAt)
+			e.must(err)
+			reproduced = reproduced || bytes.Equal(again, doc.PDF)
+		}
+		if !reproduced {
+			t.Error("ECDSA: signing the rendered bytes again at the issue time does not give the stored bytes")
+		}
+	})
+}
+
 // BenchmarkSignPDF is what signing adds to issuing one document: parse,
-// incremental update, CMS with RSA 2048 (docs/performance.md, sign).
+// incremental update, CMS with the test certificate's ECDSA P-256 key
+// (docs/performance.md, sign and ecdsa).
 func BenchmarkSignPDF(b *testing.B) {
 	db := envDB.DSNs(b)[0]
 	e := newEnv(b, db)
