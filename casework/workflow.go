@@ -234,16 +234,16 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 			return nil, err
 		}
 		p.VerifyToken = models.NewToken(24) // 192 bits
-		tv, err := s.store.ActiveTemplate(ctx, d.AuthorityID, rules.KindServiceReceipt)
-		if err != nil {
+		if receiptVersion, err = s.store.ActiveTemplateVersion(ctx, d.AuthorityID, rules.KindServiceReceipt); err != nil {
 			return nil, err
 		}
-		receiptVersion = tv.Version
-		if receipt, err = s.template(ctx, rules.KindServiceReceipt, tv.Version); err != nil {
+		if receipt, err = s.template(ctx, rules.KindServiceReceipt, receiptVersion); err != nil {
 			return nil, err
 		}
 	}
+	var last *models.DocumentContext // what the issue printed from; its Case as issuing left it
 	p.Render = func(ctx context.Context, dc *models.DocumentContext) (*models.Rendered, error) {
+		last = dc
 		dd := documentData(dc)
 		dd.Draft = false // the final document (its row turns issued with these bytes)
 		doc := dc.Document
@@ -288,8 +288,13 @@ func (s *Service) Issue(ctx context.Context, a Actor, id uint) (*Issued, error) 
 		return nil, err
 	}
 	s.publishIssued(ctx, issued) // its own transaction; the reconcile step covers a crash here
-	v, err := s.view(ctx, a, issued)
-	if err != nil {
+	// The answer is shown from the case as the second transaction left it
+	// and the calendar the document was printed with: no reads of its own.
+	var v *DocumentView
+	if last != nil && last.Case != nil && last.Case.ID == issued.CaseID {
+		dv := s.documentView(a, issued, last.Case, last.Calendar)
+		v = &dv
+	} else if v, err = s.view(ctx, a, issued); err != nil {
 		return nil, err
 	}
 	out := &Issued{DocumentView: v, AccessCode: code, ServiceReceiptID: issued.ReceiptID}

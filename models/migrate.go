@@ -41,6 +41,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020022_supervision", Migrate: migrateSupervision, Rollback: rollbackSupervision},
 	{ID: "202612020023_signing", Migrate: migrateSigning, Rollback: rollbackSigning},
 	{ID: "202612020028_case_legal_review", Migrate: migrateCaseLegalReview, Rollback: rollbackCaseLegalReview},
+	{ID: "202612020029_calendar_version", Migrate: migrateCalendarVersion, Rollback: rollbackCalendarVersion},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

@@ -379,6 +379,19 @@ type CalendarDay struct {
 	Kind string `gorm:"size:8;not null" json:"kind"`
 }
 
+// CalendarVersion is the calendar's one version row: its token changes
+// with every change of the calendar days (migration
+// 202612020029_calendar_version).
+type CalendarVersion struct {
+	ID    uint   `gorm:"primaryKey;autoIncrement:false"`
+	Token string `gorm:"size:32;not null"`
+}
+
+func (CalendarVersion) TableName() string { return "calendar_version" }
+
+// calendarVersionID is the id of the one CalendarVersion row.
+const calendarVersionID = 1
+
 // AuditEntry is one line of the append-only audit log.
 type AuditEntry struct {
 	ID         uint      `gorm:"primaryKey" json:"id"`

@@ -53,6 +53,9 @@ type Store struct {
 	sequences sync.Map
 	// statements counts the statements gorm ran (Statements).
 	statements *atomic.Int64
+	// calendarCache is the calendar last read and the version token it
+	// was read under (calendar).
+	calendarCache atomic.Pointer[calendarEntry]
 }
 
 // Statements is how many SQL statements the store has run since it was

@@ -402,35 +402,22 @@ var errCaseChanged = errs.E(errs.Conflict, "案件在签发过程中被修改，
 // a conflict and changes nothing; an issue interrupted after the number
 // was taken is completed by the next with the same number.
 func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Document, error) {
-	var pre Document
-	if err := s.conn(ctx).Select("id", "authority_id", "kind", "status", "number").First(&pre, p.ID).Error; err != nil {
-		return nil, notFound(err, "文书")
-	}
-	if err := rules.MayDocument(a.Staff(), rules.ActIssue, docState(&pre, nil)); err != nil {
-		return nil, err
-	}
 	year := mustYear(s.Today())
-	var prefix string
-	if Numbered(pre.Kind) {
-		auth, err := s.Authority(ctx, pre.AuthorityID)
-		if err != nil {
-			return nil, err
-		}
-		if prefix = auth.PrefixFor(pre.Kind); prefix == "" {
-			return nil, errs.E(errs.Invalid, "执法机关未设置文书编号前缀")
-		}
-		// Sequences are never deleted: once one is known to exist, the
-		// process asks no more (nextNumber creates it should it be gone).
-		key := sequenceKey{pre.AuthorityID, prefix, year}
-		if _, ok := s.sequences.Load(key); !ok {
-			if err := s.ensureSequence(s.conn(ctx), pre.AuthorityID, prefix, year); err != nil {
+	for attempt := 0; ; attempt++ {
+		dc, fp, err := s.reserveIssue(ctx, a, p, year)
+		var need needSequence
+		if errors.As(err, &need) && attempt < 3 {
+			// Sequences are never deleted: once one is known to exist, the
+			// process asks no more (nextNumber creates it should it be
+			// gone). It is made outside issuing's transaction: the row
+			// exists but once a year, and the insert would wait on (MySQL)
+			// or take (SQLite) the write lock an issuer holds.
+			if err := s.ensureSequence(s.conn(ctx), need.authority, need.series, need.year); err != nil {
 				return nil, err
 			}
-			s.sequences.Store(key, true)
+			s.sequences.Store(need.sequenceKey, true)
+			continue
 		}
-	}
-	for attempt := 0; ; attempt++ {
-		dc, fp, err := s.reserveIssue(ctx, a, p, prefix, year)
 		if err != nil {
 			return nil, err
 		}
@@ -444,6 +431,13 @@ func (s *Store) IssueDocument(ctx context.Context, a Actor, p IssueParams) (*Doc
 		return d, err
 	}
 }
+
+// needSequence stops issuing's first transaction before it takes a number
+// from a sequence the process does not know to exist yet: IssueDocument
+// makes sure of it outside the transaction and tries again.
+type needSequence struct{ sequenceKey }
+
+func (needSequence) Error() string { return "number sequence not known to exist" }
 
 // issueTx runs one of issuing's transactions; on SQLite issuers queue on
 // a mutex in the process rather than poll the busy handler.
@@ -468,7 +462,7 @@ func caseFingerprint(d *Document, c *Case) string {
 // refuse, then the number (a new one, or the one reserved for the
 // document before), and what the document prints, read with the rows
 // locked. It answers that and the case's fingerprint.
-func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, prefix string, year int) (*DocumentContext, string, error) {
+func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, year int) (*DocumentContext, string, error) {
 	var dc *DocumentContext
 	var fp string
 	err := s.issueTx(ctx, func(tx *gorm.DB) error {
@@ -517,6 +511,16 @@ func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, prefix
 			return err
 		}
 		dc.Corrects = old
+		// The series is the authority's as this transaction reads it.
+		var prefix string
+		if Numbered(d.Kind) {
+			if dc.Authority.ID != d.AuthorityID {
+				return errs.E(errs.Conflict, "文书与案件的执法机关不一致，不能签发")
+			}
+			if prefix = dc.Authority.PrefixFor(d.Kind); prefix == "" && len(rs) == 0 {
+				return errs.E(errs.Invalid, "执法机关未设置文书编号前缀")
+			}
+		}
 		if err := s.checkProcedure(tx, dc, today); err != nil {
 			return err
 		}
@@ -526,6 +530,10 @@ func (s *Store) reserveIssue(ctx context.Context, a Actor, p IssueParams, prefix
 		case len(rs) == 1:
 			r = rs[0]
 		case Numbered(d.Kind):
+			key := sequenceKey{d.AuthorityID, prefix, year}
+			if _, ok := s.sequences.Load(key); !ok {
+				return needSequence{key}
+			}
 			serial, err := s.nextNumber(tx, d.AuthorityID, prefix, year)
 			if err != nil {
 				return err
@@ -576,7 +584,9 @@ func (s *Store) finishIssue(ctx context.Context, a Actor, p IssueParams, dc *Doc
 		}
 	}
 	d := dc.Document
+	var final *Case // the case as the committed transaction left it
 	store := func(tx *gorm.DB) error {
+		final = nil
 		cur, err := s.loadForUpdate(tx, a.Scope, d.ID)
 		if err != nil {
 			return err
@@ -646,12 +656,19 @@ func (s *Store) finishIssue(ctx context.Context, a Actor, p IssueParams, dc *Doc
 				}
 			}
 		}
-		return s.advanceCase(ctx, tx, a, d, c, out.Fine)
+		if err := s.advanceCase(ctx, tx, a, d, c, out.Fine); err != nil {
+			return err
+		}
+		final = c
+		return nil
 	}
 	// The database going away (a restart) does not lose the number: try
 	// again until it is back or the finishing time is up.
 	if err := untilAvailable(ctx, func() error { return s.issueTx(ctx, store) }); err != nil {
 		return nil, err
+	}
+	if final != nil {
+		dc.Case = final // the caller's answer shows the case as issuing left it
 	}
 	d.PDF, d.DataJSON = out.PDF, string(out.Data)
 	return d, nil
