@@ -1,10 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -39,9 +42,15 @@ type BulkOptions struct {
 	Seed uint64
 	// Force seeds a database that already has cases.
 	Force bool
-	// Fast turns off SQLite's fsync for the seed's connection only
-	// (PRAGMA synchronous=OFF): a crash may lose the seed, never anything
-	// else, as nothing else runs on that connection.
+	// Fast, on SQLite: no fsync (PRAGMA synchronous=OFF), the secondary
+	// indexes dropped for the load and built at the end, and, when no
+	// other connection has the file open, the file the seed's alone while
+	// it runs (an exclusive lock, the rollback journal in memory instead
+	// of the WAL; the WAL again at the end). A crash during a fast seed
+	// may leave a damaged file: a demonstration or benchmark database to
+	// seed again, never for a database in use (SeedCases refuses one
+	// with cases unless Force). On MariaDB: the session skips the
+	// uniqueness and foreign key checks.
 	Fast bool
 	// Progress, if set, is called after each chunk with the cases so far.
 	Progress func(done int)
@@ -51,6 +60,14 @@ type BulkOptions struct {
 type BulkResult struct {
 	Cases, Documents, Parties, Grams, Users int
 	Authorities                             []uint
+	// GramTime and IndexTime (SQLite) are the times after the rows:
+	// writing the name index in key order, building the indexes dropped
+	// for the load.
+	GramTime, IndexTime time.Duration
+	// Exclusive (SQLite, Fast): the seed had the file to itself, journal
+	// in memory; false, another connection had it open and the seed
+	// wrote through the WAL.
+	Exclusive bool
 }
 
 // SeedPassword is the password of every user SeedCases creates.
@@ -79,23 +96,43 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 	if err != nil {
 		return res, errs.Wrap(err, "seed connection")
 	}
-	defer conn.Close()
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	var bulk *bulkSQLite
 	if s.dialect == DialectSQLite {
 		if bulk, err = openBulkSQLite(ctx, conn, opt.Fast); err != nil {
 			return res, err
 		}
 		defer bulk.close()
-	}
-	if opt.Fast && s.dialect == DialectSQLite {
-		// A page cache of 256 MB for rebuilding the indexes (the default
-		// is 2 MB).
-		for _, p := range []string{"PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA temp_store=MEMORY"} {
-			if _, err := conn.ExecContext(ctx, p); err != nil {
-				return res, errs.Wrap(err, "seed pragma")
+		if opt.Fast {
+			// The seed's handle owns the file while it loads: the pool's
+			// connections close (and wait for the handle if asked to
+			// open), the handle writes without the WAL and builds the
+			// indexes dropped for the load at the end.
+			conn.Close()
+			conn = nil
+			pool := s.SQLDB()
+			pool.SetMaxIdleConns(0)
+			err = bulk.own()
+			pool.SetMaxIdleConns(SQLiteConns)
+			if err != nil {
+				return res, err
+			}
+			res.Exclusive = bulk.owned
+			if err := bulk.dropIndexes(); err != nil {
+				return res, err
 			}
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT") //nolint:errcheck // the connection closes next
+		// The name index rows (written last, in key order), the indexes
+		// and the WAL: after (below) finishes; this, on a return before.
+		defer func() {
+			if ferr := bulk.finish(); ferr != nil && err == nil {
+				err = ferr
+			}
+		}()
 	}
 	if s.dialect == DialectMySQL {
 		// The literals are escaped with backslashes; fast, the seed's rows
@@ -109,17 +146,6 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			return res, errs.Wrap(err, "seed session")
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SET SESSION unique_checks = 1, foreign_key_checks = 1") //nolint:errcheck // the connection closes next
-	}
-	if opt.Fast && s.dialect == DialectSQLite {
-		rebuild, err := dropSeedIndexes(ctx, conn)
-		if err != nil {
-			return res, err
-		}
-		defer func() {
-			if rerr := rebuild(); rerr != nil && err == nil {
-				err = rerr
-			}
-		}()
 	}
 	// The next chunk is made (on the other core) while this one is
 	// written.
@@ -140,10 +166,35 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			done += k
 		}
 	}()
+	// after ends the seed, also when it stops: the name index rows of
+	// the chunks written, the indexes, the WAL (finish), then the number
+	// sequences. Stopped, they are saved at the numbers made so far, the
+	// generator stopped first (the last chunks made may not have been
+	// written: numbers skipped, never a number used twice).
 	done := 0
+	after := func(werr error) (BulkResult, error) {
+		cancel()
+		for range batches { // the generator has stopped when it closes them
+		}
+		var seqs sqlExecer = conn
+		if bulk != nil {
+			ferr := bulk.finish()
+			res.GramTime, res.IndexTime = bulk.gramTime, bulk.indexTime
+			if ferr != nil {
+				return res, errors.Join(werr, ferr)
+			}
+			if conn == nil {
+				seqs = s.SQLDB()
+			}
+		}
+		if werr != nil && done == 0 {
+			return res, werr
+		}
+		return res, errors.Join(werr, g.saveSequences(context.WithoutCancel(ctx), seqs))
+	}
 	for b := range batches {
 		if err := ctx.Err(); err != nil {
-			return res, errs.Wrap(err, "seed")
+			return after(errs.Wrap(err, "seed"))
 		}
 		if bulk != nil {
 			err = bulk.write(b)
@@ -151,7 +202,7 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			err = b.write(ctx, conn)
 		}
 		if err != nil {
-			return res, err
+			return after(err)
 		}
 		done += len(b.cases)
 		res.Cases += len(b.cases)
@@ -162,41 +213,16 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			opt.Progress(done)
 		}
 	}
-	return res, g.saveSequences(ctx, conn)
+	if done < opt.Cases { // the generator stopped: the context is done
+		return after(errs.Wrap(cmp.Or(ctx.Err(), context.Canceled), "seed"))
+	}
+	return after(nil)
 }
 
-// dropSeedIndexes drops the secondary indexes of the tables the seed
-// fills (SQLite), and returns what builds them again: building an index
-// once over the loaded rows is several times faster than keeping a dozen
-// indexes in step row by row.
-func dropSeedIndexes(ctx context.Context, conn *sql.Conn) (func() error, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'documents', 'parties')")
-	if err != nil {
-		return nil, errs.Wrap(err, "read indexes")
-	}
-	var defs [][2]string
-	for rows.Next() {
-		var d [2]string
-		if err := rows.Scan(&d[0], &d[1]); err != nil {
-			rows.Close()
-			return nil, errs.Wrap(err, "read indexes")
-		}
-		defs = append(defs, d)
-	}
-	rows.Close()
-	for _, d := range defs {
-		if _, err := conn.ExecContext(ctx, "DROP INDEX "+d[0]); err != nil {
-			return nil, errs.Wrap(err, "drop index %s", d[0])
-		}
-	}
-	return func() error {
-		for _, d := range defs {
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), d[1]); err != nil {
-				return errs.Wrap(err, "build index %s", d[0])
-			}
-		}
-		return nil
-	}, nil
+// sqlExecer is a connection or the pool.
+type sqlExecer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // seedCity is a city's three offices, their number prefixes' first
@@ -366,7 +392,7 @@ func (g *seeder) next(a uint, series string, year int) int64 {
 
 // saveSequences stores the sequences' last serials, so that issuing
 // after the seed goes on from them.
-func (g *seeder) saveSequences(ctx context.Context, conn *sql.Conn) error {
+func (g *seeder) saveSequences(ctx context.Context, conn sqlExecer) error {
 	for k, last := range g.seqs {
 		res, err := conn.ExecContext(ctx, "UPDATE number_sequences SET last = ? WHERE authority_id = ? AND series = ? AND year = ? AND last < ?", last, k.authority, k.series, k.year, last)
 		if err != nil {
@@ -390,7 +416,38 @@ func (g *seeder) saveSequences(ctx context.Context, conn *sql.Conn) error {
 
 // seedBatch is one chunk's rows, by table.
 type seedBatch struct {
-	cases, docs, parties, grams [][]any
+	cases, docs, parties [][]any
+	grams                []seedGram
+}
+
+// seedGram is a row of case_grams packed in 16 bytes: the gram's UTF-8
+// bytes (two characters at most, eight bytes) big-endian in key, zero
+// padded, so that the keys sort as SQLite's BINARY collation sorts the
+// rows' primary key (gram, authority_id, case_id).
+type seedGram struct {
+	key            uint64
+	authority, cas uint32
+}
+
+func packGram(gram string, authority, caseID uint) seedGram {
+	var b [8]byte
+	if len(gram) > len(b) {
+		panic("seed: gram " + gram + " longer than two characters")
+	}
+	copy(b[:], gram)
+	return seedGram{key: binary.BigEndian.Uint64(b[:]), authority: uint32(authority), cas: uint32(caseID)}
+}
+
+func (g seedGram) gram() string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], g.key)
+	return strings.TrimRight(string(b[:]), "\x00")
+}
+
+func (g seedGram) row() []any { return []any{g.gram(), uint(g.authority), uint(g.cas)} }
+
+func compareGrams(a, b seedGram) int {
+	return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.authority, b.authority), cmp.Compare(a.cas, b.cas))
 }
 
 var (
@@ -405,11 +462,20 @@ type seedTable struct {
 }
 
 // tables are the batch's rows, table by table in the order they are
-// written.
-func (b *seedBatch) tables() []seedTable {
-	return []seedTable{{"parties", partyCols, b.parties}, {"cases", caseCols, b.cases}, {"documents", docCols, b.docs},
-		{"case_grams", "gram, authority_id, case_id", b.grams}}
+// written; withGrams, the name index's rows last.
+func (b *seedBatch) tables(withGrams bool) []seedTable {
+	ts := []seedTable{{"parties", partyCols, b.parties}, {"cases", caseCols, b.cases}, {"documents", docCols, b.docs}}
+	if withGrams {
+		rows := make([][]any, len(b.grams))
+		for i, g := range b.grams {
+			rows[i] = g.row()
+		}
+		ts = append(ts, seedTable{"case_grams", gramCols, rows})
+	}
+	return ts
 }
+
+const gramCols = "gram, authority_id, case_id"
 
 // write inserts the batch in one transaction on conn (MariaDB).
 func (b *seedBatch) write(ctx context.Context, conn *sql.Conn) error {
@@ -418,7 +484,7 @@ func (b *seedBatch) write(ctx context.Context, conn *sql.Conn) error {
 		return errs.Wrap(err, "begin seed")
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	for _, t := range b.tables() {
+	for _, t := range b.tables(true) {
 		if err := insertRows(ctx, tx, t.table, t.cols, t.rows); err != nil {
 			return err
 		}
@@ -545,7 +611,8 @@ func (g *seeder) batch(from, k, total int) *seedBatch {
 	last := time.Date(g.opt.Years[len(g.opt.Years)-1], 11, 30, 17, 0, 0, 0, China)
 	span := last.Sub(first)
 	for i := from; i < from+k; i++ {
-		at := first.Add(time.Duration(float64(span) * float64(i) / float64(max(total, 1))))
+		// To the second: a time's text is then 25 bytes, not 35.
+		at := first.Add(time.Duration(float64(span) * float64(i) / float64(max(total, 1)))).Truncate(time.Second)
 		g.oneCase(b, at, float64(i)/float64(max(total, 1)))
 	}
 	return b
@@ -581,7 +648,7 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	discovered := at.Format(dateLayout)
 	violation := at.AddDate(0, 0, -1-g.rnd.IntN(20)).Format(dateLayout)
 	f := rules.Facts{AuthorityID: sa.ID, ViolationCode: it.Code, Party: sp.party, ViolationDate: violation, DiscoveredDate: discovered,
-		Facts: fmt.Sprintf("经查，当事人%s于%s存在%s的行为。", sp.party.Name, violation, it.Name), Evidence: []string{"现场检查笔录", "询问笔录", "现场照片"},
+		Facts: "经查，当事人于" + violation + "存在" + it.Name + "的行为。", Evidence: []string{"现场检查笔录", "询问笔录"},
 		VehiclePlate: sp.plate, Corrected: g.rnd.IntN(2) == 0}
 	if it.FineMax > 0 {
 		f.ProposedFine = it.FineMin + float64(g.rnd.IntN(5))*(it.FineMax-it.FineMin)/4
@@ -617,7 +684,7 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	b.cases = append(b.cases, []any{id, number, sa.ID, it.ID, it.Code, sp.id, c.PartyName, c.PartyKey, status, violation, discovered, decisionDate,
 		c.Outcome, c.Ground, seedJSON(f), ev.json, c.LegalReview, c.VehiclePlate, payment, c.BasisHash, officer, fmt.Sprint(officer), withdrawn, created, created})
 	for _, gr := range nameGrams(c.PartyName) {
-		b.grams = append(b.grams, []any{gr, sa.ID, id})
+		b.grams = append(b.grams, packGram(gr, sa.ID, id))
 	}
 	g.documents(b, sa, id, officer, status, ev.ev, c.BasisHash, at, decAt)
 }

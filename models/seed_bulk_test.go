@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -167,6 +169,142 @@ func TestSeedLiterals(t *testing.T) {
 		}
 		if got.Name != odd || !got.CreatedAt.Equal(at.Truncate(time.Millisecond)) && !got.CreatedAt.Equal(at) {
 			t.Errorf("stored %q at %v, want %q at %v", got.Name, got.CreatedAt, odd, at)
+		}
+	})
+}
+
+// TestSeedSQLiteFileAfter: the fast seed writes the file without the WAL
+// under an exclusive lock; afterwards the file is the app's again: in WAL
+// mode, every index back, the name index in step with the cases, the
+// number sequences at the last number used, and the pool writes. With
+// another connection holding the file, the seed keeps the WAL and works
+// as well.
+func TestSeedSQLiteFileAfter(t *testing.T) {
+	for _, held := range []bool{false, true} {
+		t.Run(fmt.Sprintf("held=%v", held), func(t *testing.T) {
+			for _, db := range migratedDB.DSNs(t) {
+				if !strings.HasPrefix(db.DSN, "sqlite:") {
+					continue
+				}
+				ctx := context.Background()
+				s := openMigrated(t, db.DSN)
+				if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
+					t.Fatal(err)
+				}
+				indexes := func() (n int64) {
+					if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'").Scan(&n).Error; err != nil {
+						t.Fatal(err)
+					}
+					return n
+				}
+				before := indexes()
+				if held {
+					c, err := s.SQLDB().Conn(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer c.Close()
+					var n int
+					if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&n); err != nil {
+						t.Fatal(err)
+					}
+				}
+				res, err := s.SeedCases(ctx, BulkOptions{Cases: 700, Cities: 2, Seed: 3, Fast: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Exclusive == held {
+					t.Fatalf("exclusive %v with another connection holding the file %v", res.Exclusive, held)
+				}
+				d := s.conn(ctx)
+				var mode string
+				if err := d.Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil || mode != "wal" {
+					t.Fatalf("journal mode %q (%v), want wal", mode, err)
+				}
+				if after := indexes(); after != before {
+					t.Fatalf("%d indexes after the seed, %d before", after, before)
+				}
+				var names []string
+				if err := d.Table("cases").Order("id").Pluck("party_name", &names).Error; err != nil {
+					t.Fatal(err)
+				}
+				want := 0
+				for _, n := range names {
+					want += len(nameGrams(n))
+				}
+				var grams, missing, ahead int64
+				if err := d.Table("case_grams").Count(&grams).Error; err != nil {
+					t.Fatal(err)
+				}
+				if err := d.Raw("SELECT (SELECT COUNT(*) FROM cases) - COUNT(*) FROM (SELECT DISTINCT case_id, authority_id FROM case_grams) g JOIN cases c ON c.id = g.case_id AND c.authority_id = g.authority_id").Scan(&missing).Error; err != nil {
+					t.Fatal(err)
+				}
+				if int(grams) != want || int(grams) != res.Grams || missing != 0 {
+					t.Fatalf("%d name grams (the seed says %d, the names make %d), %d cases without", grams, res.Grams, want, missing)
+				}
+				// Every numbered document's serial within its sequence, and
+				// each sequence at its last serial.
+				if err := d.Raw(`SELECT COUNT(*) FROM number_sequences q WHERE q.last <> (SELECT COALESCE(MAX(serial), q.last) FROM documents d
+					WHERE d.authority_id = q.authority_id AND d.series = q.series AND d.year = q.year)`).Scan(&ahead).Error; err != nil {
+					t.Fatal(err)
+				}
+				if ahead != 0 {
+					t.Fatalf("%d number sequences not at their documents' last serial", ahead)
+				}
+				var check string
+				if err := d.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
+					t.Fatalf("integrity_check: %q %v", check, err)
+				}
+				if err := d.Exec("UPDATE cases SET updated_at = updated_at WHERE id = 1").Error; err != nil {
+					t.Fatalf("the pool cannot write after the seed: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestSeedStopped: a seed stopped after its first chunk (Ctrl-C) leaves
+// what it wrote usable: the name index of the cases written, the
+// indexes, the WAL, and number sequences at or past every number used.
+func TestSeedStopped(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store, _ string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		if _, err := s.Seed(ctx, SeedOptions{AdminPassword: "admin-password-1", Templates: testTemplates, Seal: testSeal}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.SeedCases(ctx, BulkOptions{Cases: 12000, Cities: 2, Seed: 4, Fast: true, Progress: func(int) { cancel() }})
+		if err == nil || res.Cases != 5000 {
+			t.Fatalf("stopped seed: %d cases, error %v", res.Cases, err)
+		}
+		d := s.conn(context.Background())
+		var cases, grams, missing, behind int64
+		d.Table("cases").Count(&cases)
+		d.Table("case_grams").Count(&grams)
+		if err := d.Raw("SELECT (SELECT COUNT(*) FROM cases) - COUNT(*) FROM (SELECT DISTINCT case_id, authority_id FROM case_grams) g JOIN cases c ON c.id = g.case_id AND c.authority_id = g.authority_id").Scan(&missing).Error; err != nil {
+			t.Fatal(err)
+		}
+		if cases != 5000 || int(grams) != res.Grams || missing != 0 {
+			t.Fatalf("%d cases, %d grams (the seed says %d), %d cases without", cases, grams, res.Grams, missing)
+		}
+		if err := d.Raw(`SELECT COUNT(*) FROM documents d JOIN number_sequences q ON q.authority_id = d.authority_id AND q.series = d.series AND q.year = d.year
+			WHERE d.serial > q.last`).Scan(&behind).Error; err != nil {
+			t.Fatal(err)
+		}
+		var numbered int64
+		d.Table("documents").Where("serial > 0").Count(&numbered)
+		if behind != 0 || numbered == 0 {
+			t.Fatalf("%d numbered documents past their sequence's last (of %d)", behind, numbered)
+		}
+		// Issuing's next case number is free.
+		if err := d.Exec("UPDATE cases SET updated_at = updated_at WHERE id = 1").Error; err != nil {
+			t.Fatal(err)
+		}
+		if s.dialect == DialectSQLite {
+			var mode string
+			if err := d.Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil || mode != "wal" {
+				t.Fatalf("journal mode %q (%v)", mode, err)
+			}
 		}
 	})
 }
