@@ -112,14 +112,19 @@ func (s *Store) SeedCases(ctx context.Context, opt BulkOptions) (res BulkResult,
 			// connections close (and wait for the handle if asked to
 			// open), the handle writes without the WAL and builds the
 			// indexes dropped for the load at the end.
+			// Only an empty database: a crash while the journal is in
+			// memory may damage the file, which must not befall the cases
+			// a -force seed adds to.
 			conn.Close()
 			conn = nil
-			pool := s.SQLDB()
-			pool.SetMaxIdleConns(0)
-			err = bulk.own()
-			pool.SetMaxIdleConns(SQLiteConns)
-			if err != nil {
-				return res, err
+			if n == 0 {
+				pool := s.SQLDB()
+				pool.SetMaxIdleConns(0)
+				err = bulk.own()
+				pool.SetMaxIdleConns(SQLiteConns)
+				if err != nil {
+					return res, err
+				}
 			}
 			res.Exclusive = bulk.owned
 			if err := bulk.dropIndexes(); err != nil {

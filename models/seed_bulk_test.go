@@ -258,6 +258,25 @@ func TestSeedSQLiteFileAfter(t *testing.T) {
 				if err := d.Exec("UPDATE cases SET updated_at = updated_at WHERE id = 1").Error; err != nil {
 					t.Fatalf("the pool cannot write after the seed: %v", err)
 				}
+				if held {
+					continue
+				}
+				// A -force seed of a database with cases keeps the WAL: a
+				// crash must not damage the cases there are.
+				res, err = s.SeedCases(ctx, BulkOptions{Cases: 50, Cities: 2, Seed: 4, Fast: true, Force: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Exclusive {
+					t.Fatal("a -force seed of a database with cases took the file with the journal in memory")
+				}
+				var total int64
+				if err := d.Table("cases").Count(&total).Error; err != nil || total != int64(len(names))+50 {
+					t.Fatalf("%d cases after the second seed (%v), want %d", total, err, len(names)+50)
+				}
+				if err := d.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
+					t.Fatalf("integrity_check after the second seed: %q %v", check, err)
+				}
 			}
 		})
 	}

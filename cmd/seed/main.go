@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "seeded %d cases, %d documents, %d parties, %d name grams, %d users over %d authorities in %s: %.0f cases/s\n",
 		res.Cases, res.Documents, res.Parties, res.Grams, res.Users, len(res.Authorities), el.Round(time.Millisecond), float64(res.Cases)/el.Seconds())
 	if *fast && s.Dialect() == models.DialectSQLite && !res.Exclusive {
-		fmt.Fprintln(out, "note: another connection had the file open: the seed wrote through the WAL (slower)")
+		fmt.Fprintln(out, "note: the seed wrote through the WAL (slower): another connection had the file open, or it had cases already (-force)")
 	}
 	if res.GramTime > 0 || res.IndexTime > 0 {
 		fmt.Fprintf(out, "of which the rows %s, the name index %s, the indexes %s\n", (el - res.GramTime - res.IndexTime).Round(time.Millisecond),
