@@ -647,11 +647,19 @@ func (g *seeder) caseStatus(age float64) string {
 
 func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	sa := &g.auths[g.rnd.IntN(len(g.auths))]
+	violation := at.AddDate(0, 0, -1-g.rnd.IntN(20)).Format(dateLayout)
+	// An item in force on the violation date (APL Art. 37: the rule of
+	// the time of the act), as an officer would choose.
 	it := sa.items[g.rnd.IntN(len(sa.items))]
+	for range 20 {
+		if (it.ValidFrom == "" || it.ValidFrom <= violation) && (it.ValidUntil == "" || violation <= it.ValidUntil) {
+			break
+		}
+		it = sa.items[g.rnd.IntN(len(sa.items))]
+	}
 	sp := g.party(b, sa, it.Domain, at)
 	status := g.caseStatus(age)
 	discovered := at.Format(dateLayout)
-	violation := at.AddDate(0, 0, -1-g.rnd.IntN(20)).Format(dateLayout)
 	f := rules.Facts{AuthorityID: sa.ID, ViolationCode: it.Code, Party: sp.party, ViolationDate: violation, DiscoveredDate: discovered,
 		Facts: "经查，当事人于" + violation + "存在" + it.Name + "的行为。", Evidence: []string{"现场检查笔录", "询问笔录"},
 		VehiclePlate: sp.plate, Corrected: g.rnd.IntN(2) == 0}
@@ -659,9 +667,10 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 		f.ProposedFine = it.FineMin + float64(g.rnd.IntN(5))*(it.FineMax-it.FineMin)/4
 	}
 	if it.ValueFine != nil {
-		f.GoodsValue = float64(200 + g.rnd.IntN(5000))
+		f.GoodsValue = float64(200 + 100*g.rnd.IntN(50)) // in hundreds: the evaluation (which names it) is kept per value
 	}
-	ev := g.evaluate(sa, it, f)
+	decAt := at.AddDate(0, 0, 10+g.rnd.IntN(30))
+	ev := g.evaluate(sa, it, f, decAt.Format(dateLayout))
 	c := Case{Facts: f}
 	c.SetFacts(f, ev.ev)
 	id := g.nextID.cas
@@ -671,7 +680,6 @@ func (g *seeder) oneCase(b *seedBatch, at time.Time, age float64) {
 	officer := sa.officer[g.rnd.IntN(len(sa.officer))]
 	payment, decisionDate := "", ""
 	decided := status == CaseExecuting || status == CaseClosed
-	decAt := at.AddDate(0, 0, 10+g.rnd.IntN(30))
 	if decided {
 		decisionDate = decAt.Format(dateLayout)
 		if ev.ev.Fine.Recommended > 0 {
@@ -762,15 +770,18 @@ func (g *seeder) documents(b *seedBatch, sa *seedAuthority, caseID, officer uint
 	}
 }
 
-// evaluate is the rules' evaluation of facts like f for item it, made
-// once per item, party kind and circumstances and kept (the evaluation
-// does not depend on the party's name or the dates the seed varies).
-func (g *seeder) evaluate(sa *seedAuthority, it CatalogItem, f rules.Facts) seedEval {
-	key := fmt.Sprint(sa.ID, it.Code, f.Party.Kind, f.Corrected, f.ProposedFine, f.GoodsValue > 2000)
+// evaluate is the rules' evaluation of facts like f for item it as
+// decided on decisionDate, made once per item, party kind, circumstances
+// (correction, proposed fine, goods value) and year, and kept: it does not
+// depend on the party's name, and the dates the seed varies within a year
+// stay inside the limitation period and one rule set. Facts the rules
+// refuse (none the seed makes: TestSeedCasesReadBack) get a placeholder.
+func (g *seeder) evaluate(sa *seedAuthority, it CatalogItem, f rules.Facts, decisionDate string) seedEval {
+	key := fmt.Sprint(sa.ID, it.Code, f.Party.Kind, f.Corrected, f.ProposedFine, f.GoodsValue, decisionDate[:4])
 	if e, ok := g.evalMem[key]; ok {
 		return e
 	}
-	ev, err := rules.Evaluate(f, it.Rule(), nil, sa.Settings(), "")
+	ev, err := rules.Evaluate(f, it.Rule(), nil, sa.Settings(), decisionDate)
 	if err != nil || ev.Outcome == "" {
 		ev = rules.Evaluation{Outcome: rules.OutcomePenalty, DocumentKind: rules.KindPenaltyDecision, RuleSetVersion: "seed",
 			Fine: rules.Fine{Min: f.ProposedFine, Max: f.ProposedFine, Recommended: f.ProposedFine}, Reasons: []string{"批量生成的演示数据"}}

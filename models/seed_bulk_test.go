@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"penaltydoc/rules"
 )
 
 // TestSeedCasesReadBack seeds a few hundred cases and reads them back
@@ -45,6 +47,11 @@ func TestSeedCasesReadBack(t *testing.T) {
 			}
 			if c.Facts.Party.Name != c.PartyName || c.Evaluation.Outcome != c.Outcome || c.Outcome == "" {
 				t.Fatalf("case %d: facts %+v, outcome %q/%q", c.ID, c.Facts.Party, c.Evaluation.Outcome, c.Outcome)
+			}
+			// The rules' own evaluation, not the
+			// placeholder for facts the rules refuse.
+			if c.Evaluation.RuleSetVersion != rules.RuleSetVersion || len(c.Evaluation.Articles) == 0 {
+				t.Fatalf("case %d (%s, violation %s): not the rules' evaluation: %+v", c.ID, c.ViolationCode, c.Facts.ViolationDate, c.Evaluation)
 			}
 		}
 		var docs []Document
