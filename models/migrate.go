@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "202612020023_signing", Migrate: migrateSigning, Rollback: rollbackSigning},
 	{ID: "202612020028_case_legal_review", Migrate: migrateCaseLegalReview, Rollback: rollbackCaseLegalReview},
 	{ID: "202612020029_calendar_version", Migrate: migrateCalendarVersion, Rollback: rollbackCalendarVersion},
+	{ID: "202612020030_case_legal_review_fix", Migrate: migrateCaseLegalReviewFix, Rollback: rollbackCaseLegalReviewFix},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start.

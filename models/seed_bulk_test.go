@@ -113,11 +113,16 @@ func TestCaseLegalReviewColumn(t *testing.T) {
 			}
 		}
 		check("seeded", false)
-		// The seed makes no major case: a case in seven needs review now.
+		// A case in seven more needs review now.
 		if err := db.Exec(`UPDATE cases SET evaluation_json = REPLACE(evaluation_json, '"legal_review_required":false', '"legal_review_required":true') WHERE id % 7 = 0`).Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := migrateCaseLegalReview(db); err != nil {
+			t.Fatal(err)
+		}
+		// 202612020028's LIKE also matched a no-penalty evaluation's
+		// penalty_alternative; 202612020030 puts those right.
+		if err := migrateCaseLegalReviewFix(db); err != nil {
 			t.Fatal(err)
 		}
 		check("migrated", true)
