@@ -116,35 +116,38 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 	}
 	base := z.base
 	z.base += int32(len(p)) + 1
+	head, prev := &z.head, &z.prev
+	le := binary.LittleEndian
+	n := len(p)
+	// hash of p[i:i+3], i+3 <= n
 	hash := func(i int) uint32 {
-		return (uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16) * 2654435761 >> (32 - dfHashBits)
+		var v uint32
+		if i+4 <= n {
+			v = le.Uint32(p[i:]) & 0xFFFFFF
+		} else {
+			v = uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16
+		}
+		return v * 2654435761 >> (32 - dfHashBits)
 	}
-	insert := func(i int) {
-		h := hash(i)
-		z.prev[i%dfWindow] = z.head[h]
-		z.head[h] = base + int32(i) + 1
-	}
-	for i := 0; i < len(p); {
-		if i+dfMinMatch > len(p) {
+	for i := 0; i < n; {
+		if i+dfMinMatch > n {
 			ts = append(ts, token{val: uint16(p[i])})
 			i++
 			continue
 		}
 		best, bestD := 0, 0
-		maxLen := min(dfMaxMatch, len(p)-i)
-		for c, n := z.head[hash(i)], 0; c > base && n < chain; n++ {
+		maxLen := min(dfMaxMatch, n-i)
+		h := hash(i)
+		for c, k := head[h], 0; c > base && k < chain; k++ {
 			j := int(c - base - 1)
 			if i-j > dfWindow-1 {
 				break
 			}
-			c = z.prev[j%dfWindow]
+			c = prev[j&(dfWindow-1)]
 			if p[j+best] != p[i+best] {
 				continue
 			}
-			l := 0
-			for l < maxLen && p[j+l] == p[i+l] {
-				l++
-			}
+			l := matchLen(p[j:j+maxLen], p[i:i+maxLen])
 			if l > best {
 				best, bestD = l, i-j
 				if l == maxLen {
@@ -152,11 +155,14 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 				}
 			}
 		}
-		insert(i)
+		prev[i&(dfWindow-1)] = head[h]
+		head[h] = base + int32(i) + 1
 		if best >= dfMinMatch {
 			ts = append(ts, token{len: uint16(best), val: uint16(bestD)})
-			for k := i + 1; k < i+best && k+dfMinMatch <= len(p); k++ {
-				insert(k)
+			for k := i + 1; k < i+best && k+dfMinMatch <= n; k++ {
+				h := hash(k)
+				prev[k&(dfWindow-1)] = head[h]
+				head[h] = base + int32(k) + 1
 			}
 			i += best
 			continue
@@ -166,6 +172,22 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 	}
 	z.ts = ts
 	return ts
+}
+
+// matchLen is the length of a and b's common prefix (len(a) == len(b)),
+// eight bytes at a time.
+func matchLen(a, b []byte) int {
+	l := 0
+	for l+8 <= len(a) {
+		if x := binary.LittleEndian.Uint64(a[l:]) ^ binary.LittleEndian.Uint64(b[l:]); x != 0 {
+			return l + bits.TrailingZeros64(x)/8
+		}
+		l += 8
+	}
+	for l < len(a) && a[l] == b[l] {
+		l++
+	}
+	return l
 }
 
 // hcode is a Huffman code word, bit-reversed for LSB-first output.
@@ -260,16 +282,31 @@ func canonical(lens []uint8) []hcode {
 	return out
 }
 
-// bitWriter writes deflate's LSB-first bit stream.
+// bitWriter writes deflate's LSB-first bit stream. Bits gather in acc
+// and go to b six bytes at a time; 8*len(b)+n is the number of bits
+// written. Hot loops copy the writer into a local variable (see
+// writeTokens): a store of b through a pointer costs a write barrier
+// while the garbage collector runs.
 type bitWriter struct {
 	b   []byte
 	acc uint64
-	n   uint // bits in acc, < 8 after each write
+	n   uint // bits in acc, < 48 after each write
 }
 
+// write writes the n (at most 16) low bits of v.
 func (w *bitWriter) write(v uint64, n uint) {
 	w.acc |= v << w.n
 	w.n += n
+	if w.n >= 48 {
+		a := w.acc
+		w.b = append(w.b, byte(a), byte(a>>8), byte(a>>16), byte(a>>24), byte(a>>32), byte(a>>40))
+		w.acc >>= 48
+		w.n -= 48
+	}
+}
+
+// flushBytes moves acc's whole bytes to b: afterwards n < 8.
+func (w *bitWriter) flushBytes() {
 	for w.n >= 8 {
 		w.b = append(w.b, byte(w.acc))
 		w.acc >>= 8
@@ -279,25 +316,32 @@ func (w *bitWriter) write(v uint64, n uint) {
 
 // writeBits appends nbits bits from src (LSB-first, as bitWriter packs them).
 func (w *bitWriter) writeBits(src []byte, nbits int) {
+	w.flushBytes()
 	full := nbits / 8
+	b := w.b
 	if w.n == 0 {
-		w.b = append(w.b, src[:full]...)
+		b = append(b, src[:full]...)
 	} else {
 		k := w.n
 		acc := w.acc
+		b = slices.Grow(b, full+8)
+		o := len(b)
+		b = b[:o+full]
+		out := b[o:]
 		i := 0
 		for ; i+8 <= full; i += 8 {
 			x := binary.LittleEndian.Uint64(src[i:])
-			w.b = binary.LittleEndian.AppendUint64(w.b, acc|x<<k)
+			binary.LittleEndian.PutUint64(out[i:], acc|x<<k)
 			acc = x >> (64 - k)
 		}
 		for ; i < full; i++ {
 			x := uint64(src[i])
-			w.b = append(w.b, byte(acc|x<<k))
+			out[i] = byte(acc | x<<k)
 			acc = x >> (8 - k)
 		}
 		w.acc = acc
 	}
+	w.b = b
 	if r := uint(nbits % 8); r > 0 {
 		w.write(uint64(src[full])&(1<<r-1), r)
 	}
@@ -305,6 +349,7 @@ func (w *bitWriter) writeBits(src []byte, nbits int) {
 
 // align pads to a byte boundary.
 func (w *bitWriter) align() {
+	w.flushBytes()
 	if w.n > 0 {
 		w.b = append(w.b, byte(w.acc))
 		w.acc, w.n = 0, 0
@@ -317,7 +362,8 @@ type huffman struct {
 	dist [dfNumDist]hcode
 }
 
-func (h *huffman) writeTokens(w *bitWriter, ts []token) {
+func (h *huffman) writeTokens(pw *bitWriter, ts []token) {
+	w := *pw // a local: no write barriers (bitWriter)
 	for _, t := range ts {
 		if t.len == 0 {
 			c := h.lit[t.val]
@@ -337,6 +383,7 @@ func (h *huffman) writeTokens(w *bitWriter, ts []token) {
 			w.write(uint64(int(t.val)-int(distBase[dc])), uint(e))
 		}
 	}
+	*pw = w
 }
 
 // fixedHuffman is RFC 1951's fixed code (3.2.6).
@@ -740,6 +787,43 @@ func (c *streamCode) appendZlib(dst, data []byte) []byte {
 	z := lzPool.Get().(*lz)
 	c.h.writeTokens(&w, z.tokenizeChain(data, contentChain))
 	lzPool.Put(z)
+	e := c.h.lit[dfEOB]
+	w.write(uint64(e.code), uint(e.len))
+	w.align()
+	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(data))
+}
+
+// gidMapCode is the code of the CIDToGIDMaps: big-endian glyph ids of a
+// subset, nearly always the identity (CID i is glyph i) of a few hundred
+// glyphs (high bytes 0 or 1, low bytes all different), coded as literals
+// only (the maps have no repeats to match); compress/flate's dynamic
+// table per map cost 6 % of a letter. Its frequencies are those of the
+// map 0, 1, …, 319 plus one for every symbol, a constant, so a map's bytes
+// depend on nothing but the map (about 16 bytes longer than with a table
+// of its own).
+var gidMapCode = sync.OnceValue(func() *streamCode {
+	litF, distF, _ := tokenFreqs()
+	for g := range 320 {
+		litF[g>>8]++
+		litF[g&0xFF]++
+	}
+	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
+	c := &streamCode{}
+	copy(c.h.lit[:], canonical(litL))
+	copy(c.h.dist[:], canonical(distL))
+	c.header, c.hbits = rleHeader(litL, distL)
+	return c
+})
+
+// appendZlibLiterals appends data as a zlib stream of one block in c,
+// every byte a literal.
+func (c *streamCode) appendZlibLiterals(dst, data []byte) []byte {
+	w := bitWriter{b: append(dst, 0x78, 0x01)}
+	w.writeBits(c.header, c.hbits)
+	for _, b := range data {
+		l := c.h.lit[b]
+		w.write(uint64(l.code), uint(l.len))
+	}
 	e := c.h.lit[dfEOB]
 	w.write(uint64(e.code), uint(e.len))
 	w.align()

@@ -95,7 +95,7 @@ type box struct {
 type typesetter struct {
 	faces    [nFonts]face
 	decoFont uint8 // page numbers and QR caption: FangSong when it has them
-	used     [nFonts]map[rune]bool
+	used     *[nFonts]usedSet // pooled; see release
 	missing  []rune
 	misLine  int
 }
@@ -107,10 +107,17 @@ func newTypesetter(faces [nFonts]face) *typesetter {
 			ts.decoFont = fontSong
 		}
 	}
-	for i := range ts.used {
-		ts.used[i] = make(map[rune]bool, 256)
-	}
+	ts.used = usedPool.Get().(*[nFonts]usedSet)
 	return ts
+}
+
+// release returns ts's rune sets to their pool; ts is unusable afterwards.
+func (ts *typesetter) release() {
+	for i := range ts.used {
+		ts.used[i].reset()
+	}
+	usedPool.Put(ts.used)
+	ts.used = nil
 }
 
 // shape measures s in a style, choosing a font per character.
@@ -142,7 +149,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		if st.track && adv >= 900 {
 			w = charPitch * adv / 1000
 		}
-		ts.used[f][r] = true
+		ts.used[f].add(r)
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
 	squeezePunct(gs, st.size)
@@ -154,10 +161,10 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, baseline, size float64) []op {
 	var sb strings.Builder
 	for i := sp.start; i < sp.end; {
-		used := ts.used[gs[i].font]
+		used := &ts.used[gs[i].font]
 		r, nat := gs[i].drawn(i == sp.start)
 		if r != gs[i].r {
-			used[r] = true
+			used.add(r)
 		}
 		j := i + 1
 		tc := 0.0
@@ -173,7 +180,7 @@ func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, b
 			}
 			r, nat = gs[j].drawn(false)
 			if r != gs[j].r {
-				used[r] = true
+				used.add(r)
 			}
 			sb.WriteRune(r)
 			spaces = spaces && r == ' '

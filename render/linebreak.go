@@ -207,11 +207,35 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		return nil, true
 	}
 	// A break may fall at atom boundary k (before atom k) unless it is
-	// inside a keep-together run.
-	canBreak := func(k int) bool { return k == 0 || k == n || !gs[b[k]-1].tie }
-	isSpace := func(k int) bool { return gs[b[k]].r == ' ' }
+	// inside a keep-together run. Per atom, once: whether it is a space,
+	// whether a break may fall before it, its width (the sum of its
+	// glyphs' in order, as the line's width adds them).
+	const (
+		space = 1 << iota
+		breakable
+	)
+	flags := make([]uint8, n+1)
+	atomW := make([]float64, 2*(n+1))
+	cost, atomW := atomW[:n+1], atomW[n+1:]
+	for k := range n + 1 {
+		if k == 0 || k == n || !gs[b[k]-1].tie {
+			flags[k] |= breakable
+		}
+		if k == n {
+			break
+		}
+		if gs[b[k]].r == ' ' {
+			flags[k] |= space
+		}
+		aw := 0.0
+		for _, g := range gs[b[k]:b[k+1]] {
+			aw += g.w
+		}
+		atomW[k] = aw
+	}
+	canBreak := func(k int) bool { return flags[k]&breakable != 0 }
+	isSpace := func(k int) bool { return flags[k]&space != 0 }
 	const inf = math.MaxFloat64
-	cost := make([]float64, n+1)
 	prev := make([]int, n+1)
 	for i := range cost {
 		cost[i] = inf
@@ -238,10 +262,7 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		w := gs[b[first]].off // an opening mark at a line's start is full width
 		trail := 0.0          // spaces since the last atom that is not one
 		for j := first; j < n; j++ {
-			aw := 0.0
-			for _, g := range gs[b[j]:b[j+1]] {
-				aw += g.w
-			}
+			aw := atomW[j]
 			if isSpace(j) {
 				trail += aw
 				continue
