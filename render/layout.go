@@ -94,7 +94,7 @@ type box struct {
 // typesetter turns blocks into pages for one document.
 type typesetter struct {
 	faces    [nFonts]face
-	decoFont uint8 // page numbers and QR caption: FangSong when it has them
+	decoFont uint8            // page numbers and QR caption: FangSong when it has them
 	used     *[nFonts]usedSet // pooled; see release
 	missing  []rune
 	misLine  int
