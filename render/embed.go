@@ -114,6 +114,9 @@ type docFont struct {
 	face   embedder
 	coder  *fontCoder
 	err    error // first encoding failure
+	// set, when not nil, holds runes (ranked): CIDs of the BMP's
+	// characters without a binary search
+	set *usedSet
 
 	subBuf, shiftBuf *[]byte // pooled (shiftBuf nil without variants); see release
 }
@@ -266,7 +269,12 @@ func (df *docFont) encode(s string) string {
 // a carriage return as \r.
 func (df *docFont) appendEncoded(b []byte, s string) []byte {
 	for _, r := range s {
-		i, ok := slices.BinarySearch(df.runes, r)
+		i, ok := 0, false
+		if df.set != nil && r < 0x10000 {
+			i, ok = df.set.index(r)
+		} else {
+			i, ok = slices.BinarySearch(df.runes, r)
+		}
 		if !ok {
 			if df.err == nil {
 				df.err = fmt.Errorf("%w: %q in %s", errEncode, r, subsetNames[df.slot])

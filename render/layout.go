@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Page geometry (GB/T 9704-2012), in mm.
@@ -122,7 +123,7 @@ func (ts *typesetter) release() {
 
 // shape measures s in a style, choosing a font per character.
 func (ts *typesetter) shape(s string, st style, line int) []glyph {
-	gs := make([]glyph, 0, len(s)/2)
+	gs := make([]glyph, 0, utf8.RuneCountInString(s))
 	for _, r := range s {
 		if r < ' ' {
 			continue

@@ -40,23 +40,32 @@ const (
 	wordPunct    = "._-/:@#&+=~%*'\\?!,;"
 )
 
-var (
-	closingSet = runeSet(closingPunct)
-	openingSet = runeSet(openingPunct)
-	unitSet    = runeSet(unitChars)
-	wordSet    = runeSet(wordPunct)
+// The classes of the BMP's characters, a bit per class (a table, not
+// maps: the line breaker asks for every character).
+const (
+	classClosing = 1 << iota
+	classOpening
+	classUnit
+	classWord
 )
 
-func runeSet(s string) map[rune]bool {
-	m := make(map[rune]bool, len(s))
-	for _, r := range s {
-		m[r] = true
+var runeClasses = func() *[0x10000]uint8 {
+	var t [0x10000]uint8
+	for class, s := range map[uint8]string{classClosing: closingPunct, classOpening: openingPunct, classUnit: unitChars, classWord: wordPunct} {
+		for _, r := range s {
+			t[r] |= class
+		}
 	}
-	return m
+	return &t
+}()
+
+// inClass reports whether r is in class (characters beyond the BMP are in none).
+func inClass(r rune, class uint8) bool {
+	return r >= 0 && r < 0x10000 && runeClasses[r]&class != 0
 }
 
-func isClosing(r rune) bool { return closingSet[r] }
-func isOpening(r rune) bool { return openingSet[r] }
+func isClosing(r rune) bool { return inClass(r, classClosing) }
+func isOpening(r rune) bool { return inClass(r, classOpening) }
 
 // Punctuation compression (GB/T 15834, JLREQ 3.1.4): a full-width mark is
 // ink on one half of its em and blank on the other, the right half for
@@ -107,7 +116,7 @@ func squeezePunct(gs []glyph, size float64) {
 // isWordChar: part of a Latin word, number or URL.
 func isWordChar(r rune) bool {
 	if r < 0x80 {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || wordSet[r]
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || inClass(r, classWord)
 	}
 	return r < 0x0530 && unicode.IsLetter(r) // Latin, Greek, Cyrillic
 }
@@ -130,7 +139,7 @@ func atoms(gs []glyph) []int {
 				j++
 			}
 			if isDigit(gs[j-1].r) {
-				for k := 0; k < 2 && j < len(gs) && unitSet[gs[j].r]; k++ {
+				for k := 0; k < 2 && j < len(gs) && inClass(gs[j].r, classUnit); k++ {
 					j++
 				}
 			}

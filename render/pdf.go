@@ -101,6 +101,8 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		if err != nil {
 			return nil, err
 		}
+		ts.used[f].rank()
+		df.set = &ts.used[f]
 		fonts[f] = df
 	}
 	addPlaceholders(pdf, &fonts)
