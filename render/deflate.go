@@ -453,6 +453,48 @@ type glyphBits struct {
 	nbits int
 	adler uint32 // of the glyph's bytes
 	data  int    // the glyph's length
+	// shifted, for a cached glyph: b's bits shifted left by k (0 to 7)
+	// at shifted[k*stride:], the bits beyond nbits+k zero, so that
+	// appending the glyph at any bit position is a copy (writeGlyph)
+	shifted []byte
+	stride  int
+}
+
+// shift fills gb.shifted.
+func (gb *glyphBits) shift() {
+	gb.stride = (gb.nbits+7)/8 + 1
+	gb.shifted = make([]byte, 8*gb.stride)
+	for k := range 8 {
+		v := gb.shifted[k*gb.stride : (k+1)*gb.stride]
+		carry := byte(0)
+		for i, x := range gb.b {
+			v[i] = x<<k | carry
+			carry = byte(uint16(x) >> (8 - k))
+		}
+		v[len(gb.b)] = carry
+	}
+}
+
+// writeGlyph appends gb's bits.
+func (w *bitWriter) writeGlyph(gb *glyphBits) {
+	if gb.shifted == nil {
+		w.writeBits(gb.b, gb.nbits)
+		return
+	}
+	w.flushBytes()
+	k := int(w.n)
+	tot := k + gb.nbits
+	v := gb.shifted[k*gb.stride : (k+1)*gb.stride]
+	full := tot / 8
+	if full == 0 {
+		w.acc |= uint64(v[0])
+		w.n = uint(tot)
+		return
+	}
+	b := append(w.b, byte(w.acc)|v[0])
+	b = append(b, v[1:full]...)
+	w.b = b
+	w.acc, w.n = uint64(v[full]), uint(tot%8) // v[full] is 0 when tot%8 == 0
 }
 
 // adlerCombine is the Adler-32 of a's data followed by b's data of n bytes
@@ -571,9 +613,10 @@ func (c *fontCoder) glyph(g []byte, src uint16, z *lz) *glyphBits {
 	gb := &glyphBits{nbits: 8*len(w.b) + int(w.n), adler: adler32.Checksum(g), data: len(g)}
 	w.align()
 	gb.b = slices.Clip(w.b)
-	if cached && glyphCacheSize.Load()+int64(len(gb.b)) <= glyphCacheMax {
+	if cached && glyphCacheSize.Load()+9*int64(len(gb.b)) <= glyphCacheMax {
+		gb.shift()
 		if c.glyphs[src].CompareAndSwap(nil, gb) {
-			glyphCacheSize.Add(int64(len(gb.b)))
+			glyphCacheSize.Add(int64(len(gb.b) + len(gb.shifted)))
 		}
 	}
 	return gb
@@ -605,7 +648,7 @@ func (c *fontCoder) appendFontFile(dst, ttf []byte, source []uint16) ([]byte, er
 				src = source[i-1]
 			}
 			gb := c.glyph(g, src, z)
-			w.writeBits(gb.b, gb.nbits)
+			w.writeGlyph(gb)
 			sum = adlerCombine(sum, gb.adler, len(g))
 		}
 	}
