@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -97,8 +98,11 @@ type typesetter struct {
 	faces    [nFonts]face
 	decoFont uint8            // page numbers and QR caption: FangSong when it has them
 	used     *[nFonts]usedSet // pooled; see release
-	missing  []rune
-	misLine  int
+	// glyphs is room for shape's glyphs, carved off in order (the boxes
+	// keep them until pagination); a new chunk when one is full
+	glyphs  []glyph
+	missing []rune
+	misLine int
 }
 
 func newTypesetter(faces [nFonts]face) *typesetter {
@@ -109,8 +113,15 @@ func newTypesetter(faces [nFonts]face) *typesetter {
 		}
 	}
 	ts.used = usedPool.Get().(*[nFonts]usedSet)
+	ts.glyphs = (*glyphPool.Get().(*[]glyph))[:0]
 	return ts
 }
+
+// glyphChunk is the glyphs of a chunk of typesetter.glyphs (a letter of
+// a few pages fits in one).
+const glyphChunk = 4096
+
+var glyphPool = sync.Pool{New: func() any { b := make([]glyph, 0, glyphChunk); return &b }}
 
 // release returns ts's rune sets to their pool; ts is unusable afterwards.
 func (ts *typesetter) release() {
@@ -119,11 +130,22 @@ func (ts *typesetter) release() {
 	}
 	usedPool.Put(ts.used)
 	ts.used = nil
+	if cap(ts.glyphs) == glyphChunk {
+		b := ts.glyphs[:0]
+		glyphPool.Put(&b)
+	}
+	ts.glyphs = nil
 }
 
 // shape measures s in a style, choosing a font per character.
 func (ts *typesetter) shape(s string, st style, line int) []glyph {
-	gs := make([]glyph, 0, utf8.RuneCountInString(s))
+	n := utf8.RuneCountInString(s)
+	if cap(ts.glyphs)-len(ts.glyphs) < n {
+		ts.glyphs = make([]glyph, 0, max(n, glyphChunk))
+	}
+	k := len(ts.glyphs)
+	gs := ts.glyphs[k : k : k+n]
+	ts.glyphs = ts.glyphs[:k+n]
 	for _, r := range s {
 		if r < ' ' {
 			continue

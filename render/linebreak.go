@@ -2,7 +2,9 @@ package render
 
 import (
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -223,9 +225,14 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		space = 1 << iota
 		breakable
 	)
-	flags := make([]uint8, n+1)
-	atomW := make([]float64, 2*(n+1))
-	cost, atomW := atomW[:n+1], atomW[n+1:]
+	sc := bestPool.Get().(*bestScratch)
+	defer bestPool.Put(sc)
+	sc.flags = slices.Grow(sc.flags[:0], n+1)[:n+1]
+	clear(sc.flags)
+	sc.f = slices.Grow(sc.f[:0], 2*(n+1))[:2*(n+1)]
+	sc.prev = slices.Grow(sc.prev[:0], n+1)[:n+1]
+	flags, prev := sc.flags, sc.prev
+	cost, atomW := sc.f[:n+1], sc.f[n+1:]
 	for k := range n + 1 {
 		if k == 0 || k == n || !gs[b[k]-1].tie {
 			flags[k] |= breakable
@@ -245,7 +252,6 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 	canBreak := func(k int) bool { return flags[k]&breakable != 0 }
 	isSpace := func(k int) bool { return flags[k]&space != 0 }
 	const inf = math.MaxFloat64
-	prev := make([]int, n+1)
 	for i := range cost {
 		cost[i] = inf
 	}
@@ -324,6 +330,15 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 	}
 	return lines, true
 }
+
+// bestScratch is bestLines' room, reused across paragraphs.
+type bestScratch struct {
+	flags []uint8
+	f     []float64 // cost, then the atoms' widths
+	prev  []int
+}
+
+var bestPool = sync.Pool{New: func() any { return new(bestScratch) }}
 
 // greedyLines is the first-fit breaker, for paragraphs with a unit longer
 // than a line.
