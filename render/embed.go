@@ -415,7 +415,7 @@ func (df *docFont) appendWidths(out *bytes.Buffer) {
 // characters follow each other (within one high byte of both, as CMaps
 // require), bfchar entries for the other CIDs (a third shorter).
 func (df *docFont) toUnicode(b []byte) []byte {
-	var rs []rng
+	rs := make([]rng, 0, len(df.runes))
 	for i, r := range df.runes {
 		r, _ = variantOf(r)
 		cid := i + 1

@@ -100,7 +100,9 @@ type typesetter struct {
 	used     *[nFonts]usedSet // pooled; see release
 	// glyphs is room for shape's glyphs, carved off in order (the boxes
 	// keep them until pagination); a new chunk when one is full
-	glyphs  []glyph
+	glyphs []glyph
+	// floats is the same for the glyphs' positions (place)
+	floats  []float64
 	missing []rune
 	misLine int
 }
@@ -114,8 +116,21 @@ func newTypesetter(faces [nFonts]face) *typesetter {
 	}
 	ts.used = usedPool.Get().(*[nFonts]usedSet)
 	ts.glyphs = (*glyphPool.Get().(*[]glyph))[:0]
+	ts.floats = (*floatPool.Get().(*[]float64))[:0]
 	return ts
 }
+
+// floatRoom returns room for n positions, kept until ts is released.
+func (ts *typesetter) floatRoom(n int) []float64 {
+	if cap(ts.floats)-len(ts.floats) < n {
+		ts.floats = make([]float64, 0, max(n, glyphChunk))
+	}
+	k := len(ts.floats)
+	ts.floats = ts.floats[:k+n]
+	return ts.floats[k : k : k+n]
+}
+
+var floatPool = sync.Pool{New: func() any { b := make([]float64, 0, glyphChunk); return &b }}
 
 // glyphChunk is the glyphs of a chunk of typesetter.glyphs (a letter of
 // a few pages fits in one).
@@ -134,7 +149,11 @@ func (ts *typesetter) release() {
 		b := ts.glyphs[:0]
 		glyphPool.Put(&b)
 	}
-	ts.glyphs = nil
+	if cap(ts.floats) == glyphChunk {
+		b := ts.floats[:0]
+		floatPool.Put(&b)
+	}
+	ts.glyphs, ts.floats = nil, nil
 }
 
 // shape measures s in a style, choosing a font per character.
@@ -233,7 +252,7 @@ func (ts *typesetter) paragraph(text string, st style, line int, width float64) 
 		}
 		avail := width - indent
 		justify := st.justify && i < len(spans)-1
-		xs := place(gs, sp, avail, justify, nil)
+		xs := place(gs, sp, avail, justify, ts.floatRoom(sp.end-sp.start+1))
 		w := lineWidth(gs, sp, xs)
 		x0 := marginL + indent
 		switch st.align {
@@ -413,7 +432,7 @@ func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	for i, c := range b.cells {
 		gs := ts.shape(c, stBody, b.line)
 		sp := span{start: 0, end: len(gs)}
-		xs := place(gs, sp, 0, false, nil)
+		xs := place(gs, sp, 0, false, ts.floatRoom(sp.end-sp.start+1))
 		lines[i] = sigLine{gs, xs, lineWidth(gs, sp, xs)}
 	}
 	last := lines[len(lines)-1]
@@ -507,7 +526,7 @@ func (ts *typesetter) table(b block) []box {
 					continue
 				}
 				for _, sp := range spans {
-					xs := place(gs, sp, inner, false, nil)
+					xs := place(gs, sp, inner, false, ts.floatRoom(sp.end-sp.start+1))
 					w := lineWidth(gs, sp, xs)
 					x0 := x1 + cellPad
 					switch align {

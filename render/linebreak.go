@@ -276,21 +276,23 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		}
 		w := gs[b[first]].off // an opening mark at a line's start is full width
 		trail := 0.0          // spaces since the last atom that is not one
+		ci, limit := cost[i], avail+eps
+		fl, aws, cs := flags[:n+1], atomW[:n], cost[:n+1]
 		for j := first; j < n; j++ {
-			aw := atomW[j]
-			if isSpace(j) {
+			aw := aws[j]
+			if fl[j]&space != 0 {
 				trail += aw
 				continue
 			}
 			w += trail + aw
 			trail = 0
-			if w > avail+eps {
+			if w > limit {
 				if j == first {
 					return nil, false // a unit longer than a line
 				}
 				break
 			}
-			if !canBreak(j + 1) {
+			if fl[j+1]&breakable == 0 {
 				continue
 			}
 			c := 0.0
@@ -298,8 +300,8 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 				r := (avail - w) / avail
 				c = 1 + 100*r*r*r
 			}
-			if cost[i]+c <= cost[j+1] { // on a tie, the fuller earlier lines
-				cost[j+1], prev[j+1] = cost[i]+c, i
+			if v := ci + c; v <= cs[j+1] { // on a tie, the fuller earlier lines
+				cs[j+1], prev[j+1] = v, i
 			}
 		}
 	}
