@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,28 +11,12 @@ import (
 
 // fpdf makes a new zlib writer (about 1.2 MB) for every stream it
 // compresses. Render turns fpdf's own compression off and compresses the
-// uncompressed streams afterwards with pooled writers, rewriting the
-// cross-reference table. The same pass embeds the fonts (embed.go).
-
-var zlibPool = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return w
-}}
+// uncompressed streams afterwards with its own deflate encoder
+// (deflate.go), rewriting the cross-reference table. The same pass embeds
+// the fonts (embed.go).
 
 var errXref = errors.New("render: unexpected PDF structure from fpdf")
 
-// zlibCompress appends data to buf as a zlib stream, with a pooled writer.
-func zlibCompress(buf *bytes.Buffer, data []byte) error {
-	zw := zlibPool.Get().(*zlib.Writer)
-	defer zlibPool.Put(zw)
-	zw.Reset(buf)
-	if _, err := zw.Write(data); err != nil {
-		return err
-	}
-	return zw.Close()
-}
-
-// finishPDF returns pdf with every stream that has no /Filter compressed
 // finishPDF returns pdf with every stream that has no /Filter compressed
 // with FlateDecode (in contentCode: they are page contents), and each
 // placeholder font (placeholderBase) replaced by the document's font in that

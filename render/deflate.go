@@ -39,6 +39,10 @@ const (
 	// contentChain is the candidates looked at per position in page
 	// contents: their matches are short and near
 	contentChain = 2
+	// fixedChain is the same for the streams in the fixed code (ToUnicode
+	// CMaps, short page contents): 16 candidates made the CMaps 0.3 %
+	// shorter than 4 and cost 2 % of a letter's time
+	fixedChain = 4
 )
 
 // Length and distance code tables (RFC 1951, 3.2.5).
@@ -92,6 +96,19 @@ type lz struct {
 	prev [dfWindow]int32
 	base int32
 	ts   []token
+	// optimalTokens' state: heads as above (entries above optBase are
+	// this call's), the chain by position, the shortest path
+	optHead [1 << dfHashBits]int32
+	optBase int32
+	optPrev []int32
+	path    []step
+}
+
+// step is a position of optimalTokens' shortest path: its cost and the
+// token that reaches it.
+type step struct {
+	cost      uint32
+	len, dist uint16
 }
 
 var lzPool = sync.Pool{New: func() any { return &lz{ts: make([]token, 0, 4096)} }}
@@ -116,35 +133,27 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 	}
 	base := z.base
 	z.base += int32(len(p)) + 1
-	hash := func(i int) uint32 {
-		return (uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16) * 2654435761 >> (32 - dfHashBits)
-	}
-	insert := func(i int) {
-		h := hash(i)
-		z.prev[i%dfWindow] = z.head[h]
-		z.head[h] = base + int32(i) + 1
-	}
-	for i := 0; i < len(p); {
-		if i+dfMinMatch > len(p) {
+	head, prev := &z.head, &z.prev
+	n := len(p)
+	for i := 0; i < n; {
+		if i+dfMinMatch > n {
 			ts = append(ts, token{val: uint16(p[i])})
 			i++
 			continue
 		}
 		best, bestD := 0, 0
-		maxLen := min(dfMaxMatch, len(p)-i)
-		for c, n := z.head[hash(i)], 0; c > base && n < chain; n++ {
+		maxLen := min(dfMaxMatch, n-i)
+		h := hash3(p[i : i+3])
+		for c, k := head[h], 0; c > base && k < chain; k++ {
 			j := int(c - base - 1)
 			if i-j > dfWindow-1 {
 				break
 			}
-			c = z.prev[j%dfWindow]
+			c = prev[j&(dfWindow-1)]
 			if p[j+best] != p[i+best] {
 				continue
 			}
-			l := 0
-			for l < maxLen && p[j+l] == p[i+l] {
-				l++
-			}
+			l := matchLen(p[j:j+maxLen], p[i:i+maxLen])
 			if l > best {
 				best, bestD = l, i-j
 				if l == maxLen {
@@ -152,11 +161,15 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 				}
 			}
 		}
-		insert(i)
+		prev[i&(dfWindow-1)] = head[h]
+		head[h] = base + int32(i) + 1
 		if best >= dfMinMatch {
 			ts = append(ts, token{len: uint16(best), val: uint16(bestD)})
-			for k := i + 1; k < i+best && k+dfMinMatch <= len(p); k++ {
-				insert(k)
+			end := min(i+best, n-dfMinMatch+1) // positions with three bytes
+			for k := i + 1; k < end; k++ {
+				h := hash3(p[k : k+3])
+				prev[k&(dfWindow-1)] = head[h]
+				head[h] = base + int32(k) + 1
 			}
 			i += best
 			continue
@@ -166,6 +179,28 @@ func (z *lz) tokenizeChain(p []byte, chain int) []token {
 	}
 	z.ts = ts
 	return ts
+}
+
+// hash3 is the hash chains' hash of b's three bytes.
+func hash3(b []byte) uint32 {
+	_ = b[2]
+	return (uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16) * 2654435761 >> (32 - dfHashBits)
+}
+
+// matchLen is the length of a and b's common prefix (len(a) == len(b)),
+// eight bytes at a time.
+func matchLen(a, b []byte) int {
+	l := 0
+	for l+8 <= len(a) {
+		if x := binary.LittleEndian.Uint64(a[l:]) ^ binary.LittleEndian.Uint64(b[l:]); x != 0 {
+			return l + bits.TrailingZeros64(x)/8
+		}
+		l += 8
+	}
+	for l < len(a) && a[l] == b[l] {
+		l++
+	}
+	return l
 }
 
 // hcode is a Huffman code word, bit-reversed for LSB-first output.
@@ -260,16 +295,31 @@ func canonical(lens []uint8) []hcode {
 	return out
 }
 
-// bitWriter writes deflate's LSB-first bit stream.
+// bitWriter writes deflate's LSB-first bit stream. Bits gather in acc
+// and go to b six bytes at a time; 8*len(b)+n is the number of bits
+// written. Hot loops copy the writer into a local variable (see
+// writeTokens): a store of b through a pointer costs a write barrier
+// while the garbage collector runs.
 type bitWriter struct {
 	b   []byte
 	acc uint64
-	n   uint // bits in acc, < 8 after each write
+	n   uint // bits in acc, < 48 after each write
 }
 
+// write writes the n (at most 16) low bits of v.
 func (w *bitWriter) write(v uint64, n uint) {
 	w.acc |= v << w.n
 	w.n += n
+	if w.n >= 48 {
+		a := w.acc
+		w.b = append(w.b, byte(a), byte(a>>8), byte(a>>16), byte(a>>24), byte(a>>32), byte(a>>40))
+		w.acc >>= 48
+		w.n -= 48
+	}
+}
+
+// flushBytes moves acc's whole bytes to b: afterwards n < 8.
+func (w *bitWriter) flushBytes() {
 	for w.n >= 8 {
 		w.b = append(w.b, byte(w.acc))
 		w.acc >>= 8
@@ -279,25 +329,32 @@ func (w *bitWriter) write(v uint64, n uint) {
 
 // writeBits appends nbits bits from src (LSB-first, as bitWriter packs them).
 func (w *bitWriter) writeBits(src []byte, nbits int) {
+	w.flushBytes()
 	full := nbits / 8
+	b := w.b
 	if w.n == 0 {
-		w.b = append(w.b, src[:full]...)
+		b = append(b, src[:full]...)
 	} else {
 		k := w.n
 		acc := w.acc
+		b = slices.Grow(b, full+8)
+		o := len(b)
+		b = b[:o+full]
+		out := b[o:]
 		i := 0
 		for ; i+8 <= full; i += 8 {
 			x := binary.LittleEndian.Uint64(src[i:])
-			w.b = binary.LittleEndian.AppendUint64(w.b, acc|x<<k)
+			binary.LittleEndian.PutUint64(out[i:], acc|x<<k)
 			acc = x >> (64 - k)
 		}
 		for ; i < full; i++ {
 			x := uint64(src[i])
-			w.b = append(w.b, byte(acc|x<<k))
+			out[i] = byte(acc | x<<k)
 			acc = x >> (8 - k)
 		}
 		w.acc = acc
 	}
+	w.b = b
 	if r := uint(nbits % 8); r > 0 {
 		w.write(uint64(src[full])&(1<<r-1), r)
 	}
@@ -305,6 +362,7 @@ func (w *bitWriter) writeBits(src []byte, nbits int) {
 
 // align pads to a byte boundary.
 func (w *bitWriter) align() {
+	w.flushBytes()
 	if w.n > 0 {
 		w.b = append(w.b, byte(w.acc))
 		w.acc, w.n = 0, 0
@@ -317,7 +375,8 @@ type huffman struct {
 	dist [dfNumDist]hcode
 }
 
-func (h *huffman) writeTokens(w *bitWriter, ts []token) {
+func (h *huffman) writeTokens(pw *bitWriter, ts []token) {
+	w := *pw // a local: no write barriers (bitWriter)
 	for _, t := range ts {
 		if t.len == 0 {
 			c := h.lit[t.val]
@@ -337,6 +396,7 @@ func (h *huffman) writeTokens(w *bitWriter, ts []token) {
 			w.write(uint64(int(t.val)-int(distBase[dc])), uint(e))
 		}
 	}
+	*pw = w
 }
 
 // fixedHuffman is RFC 1951's fixed code (3.2.6).
@@ -371,7 +431,7 @@ func appendZlibFixed(dst, data []byte) []byte {
 	z := lzPool.Get().(*lz)
 	w := bitWriter{b: append(dst, 0x78, 0x01)}
 	w.write(1|1<<1, 3) // BFINAL, BTYPE 01
-	fixedHuffman.writeTokens(&w, z.tokenize(data))
+	fixedHuffman.writeTokens(&w, z.tokenizeChain(data, fixedChain))
 	c := fixedHuffman.lit[dfEOB]
 	w.write(uint64(c.code), uint(c.len))
 	w.align()
@@ -393,6 +453,48 @@ type glyphBits struct {
 	nbits int
 	adler uint32 // of the glyph's bytes
 	data  int    // the glyph's length
+	// shifted, for a cached glyph: b's bits shifted left by k (0 to 7)
+	// at shifted[k*stride:], the bits beyond nbits+k zero, so that
+	// appending the glyph at any bit position is a copy (writeGlyph)
+	shifted []byte
+	stride  int
+}
+
+// shift fills gb.shifted.
+func (gb *glyphBits) shift() {
+	gb.stride = (gb.nbits+7)/8 + 1
+	gb.shifted = make([]byte, 8*gb.stride)
+	for k := range 8 {
+		v := gb.shifted[k*gb.stride : (k+1)*gb.stride]
+		carry := byte(0)
+		for i, x := range gb.b {
+			v[i] = x<<k | carry
+			carry = byte(uint16(x) >> (8 - k))
+		}
+		v[len(gb.b)] = carry
+	}
+}
+
+// writeGlyph appends gb's bits.
+func (w *bitWriter) writeGlyph(gb *glyphBits) {
+	if gb.shifted == nil {
+		w.writeBits(gb.b, gb.nbits)
+		return
+	}
+	w.flushBytes()
+	k := int(w.n)
+	tot := k + gb.nbits
+	v := gb.shifted[k*gb.stride : (k+1)*gb.stride]
+	full := tot / 8
+	if full == 0 {
+		w.acc |= uint64(v[0])
+		w.n = uint(tot)
+		return
+	}
+	b := append(w.b, byte(w.acc)|v[0])
+	b = append(b, v[1:full]...)
+	w.b = b
+	w.acc, w.n = uint64(v[full]), uint(tot%8) // v[full] is 0 when tot%8 == 0
 }
 
 // adlerCombine is the Adler-32 of a's data followed by b's data of n bytes
@@ -511,9 +613,10 @@ func (c *fontCoder) glyph(g []byte, src uint16, z *lz) *glyphBits {
 	gb := &glyphBits{nbits: 8*len(w.b) + int(w.n), adler: adler32.Checksum(g), data: len(g)}
 	w.align()
 	gb.b = slices.Clip(w.b)
-	if cached && glyphCacheSize.Load()+int64(len(gb.b)) <= glyphCacheMax {
+	if cached && glyphCacheSize.Load()+9*int64(len(gb.b)) <= glyphCacheMax {
+		gb.shift()
 		if c.glyphs[src].CompareAndSwap(nil, gb) {
-			glyphCacheSize.Add(int64(len(gb.b)))
+			glyphCacheSize.Add(int64(len(gb.b) + len(gb.shifted)))
 		}
 	}
 	return gb
@@ -545,7 +648,7 @@ func (c *fontCoder) appendFontFile(dst, ttf []byte, source []uint16) ([]byte, er
 				src = source[i-1]
 			}
 			gb := c.glyph(g, src, z)
-			w.writeBits(gb.b, gb.nbits)
+			w.writeGlyph(gb)
 			sum = adlerCombine(sum, gb.adler, len(g))
 		}
 	}
@@ -571,19 +674,21 @@ func (h *huffman) optimalTokens(p []byte, z *lz) []token {
 	if n < dfMinMatch+1 {
 		return z.tokenize(p)
 	}
-	type step struct {
-		cost      uint32
-		len, dist uint16
-	}
-	path := make([]step, n+1)
+	path := slices.Grow(z.path[:0], n+1)[:n+1]
+	z.path = path
+	path[0] = step{}
 	for i := 1; i <= n; i++ {
-		path[i].cost = ^uint32(0)
+		path[i] = step{cost: ^uint32(0)}
 	}
-	head := make([]int32, 1<<dfHashBits)
-	prev := make([]int32, n)
-	for i := range head {
-		head[i] = -1
+	if z.optBase > 1<<30 {
+		clear(z.optHead[:])
+		z.optBase = 0
 	}
+	base := z.optBase
+	z.optBase += int32(n) + 1
+	head := &z.optHead
+	prev := slices.Grow(z.optPrev[:0], n)[:n]
+	z.optPrev = prev
 	hash := func(i int) uint32 {
 		return (uint32(p[i]) | uint32(p[i+1])<<8 | uint32(p[i+2])<<16) * 2654435761 >> (32 - dfHashBits)
 	}
@@ -607,7 +712,11 @@ func (h *huffman) optimalTokens(p []byte, z *lz) []token {
 		// cost more bits (true of the extra bits, nearly so of the codes;
 		// on the letters' glyphs the bytes are the same as relaxing all)
 		done := dfMinMatch - 1
-		for j, k := head[hv], 0; j >= 0 && k < dfOptChain && i-int(j) < dfWindow; j, k = prev[j], k+1 {
+		first := int32(-1) // the chain's nearest position
+		if h := head[hv]; h > base {
+			first = h - base - 1
+		}
+		for j, k := first, 0; j >= 0 && k < dfOptChain && i-int(j) < dfWindow; j, k = prev[j], k+1 {
 			l := 0
 			for l < maxLen && p[int(j)+l] == p[i+l] {
 				l++
@@ -627,8 +736,8 @@ func (h *huffman) optimalTokens(p []byte, z *lz) []token {
 				break // no farther candidate is longer
 			}
 		}
-		prev[i] = head[hv]
-		head[hv] = int32(i)
+		prev[i] = first
+		head[hv] = base + int32(i) + 1
 	}
 	ts := z.ts[:0]
 	for i := n; i > 0; {
@@ -740,6 +849,43 @@ func (c *streamCode) appendZlib(dst, data []byte) []byte {
 	z := lzPool.Get().(*lz)
 	c.h.writeTokens(&w, z.tokenizeChain(data, contentChain))
 	lzPool.Put(z)
+	e := c.h.lit[dfEOB]
+	w.write(uint64(e.code), uint(e.len))
+	w.align()
+	return binary.BigEndian.AppendUint32(w.b, adler32.Checksum(data))
+}
+
+// gidMapCode is the code of the CIDToGIDMaps: big-endian glyph ids of a
+// subset, nearly always the identity (CID i is glyph i) of a few hundred
+// glyphs (high bytes 0 or 1, low bytes all different), coded as literals
+// only (the maps have no repeats to match); compress/flate's dynamic
+// table per map cost 6 % of a letter. Its frequencies are those of the
+// map 0, 1, …, 319 plus one for every symbol, a constant, so a map's bytes
+// depend on nothing but the map (about 16 bytes longer than with a table
+// of its own).
+var gidMapCode = sync.OnceValue(func() *streamCode {
+	litF, distF, _ := tokenFreqs()
+	for g := range 320 {
+		litF[g>>8]++
+		litF[g&0xFF]++
+	}
+	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
+	c := &streamCode{}
+	copy(c.h.lit[:], canonical(litL))
+	copy(c.h.dist[:], canonical(distL))
+	c.header, c.hbits = rleHeader(litL, distL)
+	return c
+})
+
+// appendZlibLiterals appends data as a zlib stream of one block in c,
+// every byte a literal.
+func (c *streamCode) appendZlibLiterals(dst, data []byte) []byte {
+	w := bitWriter{b: append(dst, 0x78, 0x01)}
+	w.writeBits(c.header, c.hbits)
+	for _, b := range data {
+		l := c.h.lit[b]
+		w.write(uint64(l.code), uint(l.len))
+	}
 	e := c.h.lit[dfEOB]
 	w.write(uint64(e.code), uint(e.len))
 	w.align()

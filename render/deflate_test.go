@@ -7,6 +7,7 @@ import (
 	"hash/adler32"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"penaltydoc/fonts"
@@ -134,6 +135,34 @@ func TestContentCode(t *testing.T) {
 		}
 		if got := inflate(t, z[4:]); !bytes.Equal(got, in) {
 			t.Errorf("%s: inflates to %d bytes, want %d", name, len(got), len(in))
+		}
+	}
+}
+
+// TestWriteGlyph: a glyph's shifted copies give the bits writeBits writes,
+// at every bit offset.
+func TestWriteGlyph(t *testing.T) {
+	src := []byte{0xA5, 0x3C, 0xFF, 0x01, 0x80, 0x7E, 0x5A, 0xC3, 0x99, 0x42}
+	for _, nbits := range []int{1, 3, 7, 8, 9, 15, 16, 17, 63, 64, 65, 8*len(src) - 3, 8 * len(src)} {
+		b := slices.Clone(src[:(nbits+7)/8])
+		if r := nbits % 8; r > 0 {
+			b[len(b)-1] &= 1<<r - 1 // the bits past nbits are zero, as bitWriter leaves them
+		}
+		gb := &glyphBits{b: b, nbits: nbits}
+		gb.shift()
+		for off := range 20 {
+			var a, w bitWriter
+			a.write(0x5A5A5&(1<<off-1), uint(off))
+			w.write(0x5A5A5&(1<<off-1), uint(off))
+			a.writeBits(gb.b, nbits)
+			w.writeGlyph(gb)
+			a.write(0x3, 2)
+			w.write(0x3, 2)
+			a.align()
+			w.align()
+			if !bytes.Equal(a.b, w.b) {
+				t.Fatalf("offset %d, %d bits: % x, want % x", off, nbits, w.b, a.b)
+			}
 		}
 	}
 }

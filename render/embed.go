@@ -114,8 +114,11 @@ type docFont struct {
 	face   embedder
 	coder  *fontCoder
 	err    error // first encoding failure
+	// set, when not nil, holds runes (ranked): CIDs of the BMP's
+	// characters without a binary search
+	set *usedSet
 
-	subBuf *[]byte // pooled; see release
+	subBuf, shiftBuf *[]byte // pooled (shiftBuf nil without variants); see release
 }
 
 func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
@@ -159,11 +162,16 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 			bases = append(bases, gids[i+1])
 		}
 	}
+	var shiftBuf *[]byte
 	if variants > 0 {
 		var first uint16
-		if sub, first, err = addShifted(sub, bases, halves); err != nil {
+		shiftBuf = subsetPool.Get().(*[]byte)
+		if sub, first, err = addShifted((*shiftBuf)[:0], sub, bases, halves); err != nil {
+			subsetPool.Put(sp)
+			subsetPool.Put(shiftBuf)
 			return nil, fmt.Errorf("subset font %s: %w", subsetNames[slot], err)
 		}
+		*shiftBuf = sub
 		k := len(runes) - variants // the variants come last
 		for i := range variants {
 			gids[k+i+1] = first + uint16(i)
@@ -177,15 +185,17 @@ func newDocFont(slot int, face embedder, runes []rune) (*docFont, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", subsetNames[slot], err)
 	}
-	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, source: e.Source, subBuf: sp, desc: desc, face: face, coder: coder}, nil
+	return &docFont{slot: slot, runes: runes, gids: gids, sub: sub, source: e.Source, subBuf: sp, shiftBuf: shiftBuf, desc: desc, face: face, coder: coder}, nil
 }
 
 // release returns df's pooled buffers; df is unusable afterwards.
 func (df *docFont) release() {
-	if df.subBuf != nil && cap(*df.subBuf) <= 1<<20 {
-		subsetPool.Put(df.subBuf)
+	for _, b := range []*[]byte{df.subBuf, df.shiftBuf} {
+		if b != nil && cap(*b) <= 1<<20 {
+			subsetPool.Put(b)
+		}
 	}
-	df.subBuf, df.sub = nil, nil
+	df.subBuf, df.shiftBuf, df.sub = nil, nil, nil
 }
 
 // subsetPool holds buffers for the per-document font subsets.
@@ -252,6 +262,37 @@ func (df *docFont) encode(s string) string {
 		b = binary.BigEndian.AppendUint16(b, uint16(i+1))
 	}
 	return string(b)
+}
+
+// appendEncoded appends encode(s) to b escaped for a PDF string literal
+// as fpdf escapes it: a backslash before each parenthesis and backslash,
+// a carriage return as \r.
+func (df *docFont) appendEncoded(b []byte, s string) []byte {
+	for _, r := range s {
+		i, ok := 0, false
+		if df.set != nil && r < 0x10000 {
+			i, ok = df.set.index(r)
+		} else {
+			i, ok = slices.BinarySearch(df.runes, r)
+		}
+		if !ok {
+			if df.err == nil {
+				df.err = fmt.Errorf("%w: %q in %s", errEncode, r, subsetNames[df.slot])
+			}
+			i = -1
+		}
+		for _, c := range [2]byte{byte((i + 1) >> 8), byte(i + 1)} {
+			switch c {
+			case '\\', '(', ')':
+				b = append(b, '\\', c)
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, c)
+			}
+		}
+	}
+	return b
 }
 
 // width is the width of s in mm at size pt, as fpdf's GetStringWidth
@@ -333,13 +374,10 @@ func (df *docFont) fontObjects(out *bytes.Buffer, offs []int, first int, scratch
 	}
 	keep(scratch, m)
 	// the map's high bytes are mostly zero and its low bytes all differ:
-	// a table of the document's own pays here
-	zb := bytes.NewBuffer(m[len(m):len(m)])
-	if err := zlibCompress(zb, m); err != nil {
-		return err
-	}
-	keep(scratch, zb.Bytes())
-	writeStream(out, offs, first+4, zb.Bytes())
+	// literals in a code of their own (gidMapCode)
+	z := gidMapCode().appendZlibLiterals(m[len(m):], m)
+	keep(scratch, z)
+	writeStream(out, offs, first+4, z)
 	return nil
 }
 
@@ -377,7 +415,7 @@ func (df *docFont) appendWidths(out *bytes.Buffer) {
 // characters follow each other (within one high byte of both, as CMaps
 // require), bfchar entries for the other CIDs (a third shorter).
 func (df *docFont) toUnicode(b []byte) []byte {
-	var rs []rng
+	rs := make([]rng, 0, len(df.runes))
 	for i, r := range df.runes {
 		r, _ = variantOf(r)
 		cid := i + 1
@@ -535,12 +573,12 @@ func glyphRanges(ttf []byte) ([]int, error) {
 	return offs, nil
 }
 
-// addShifted returns ttf (a subset from package fonts: long loca, one
+// addShifted appends to dst ttf (a subset from package fonts: long loca, one
 // metric per glyph) with one composite glyph appended per glyph of bases:
 // that glyph half as wide, moved left by half its advance except for the
 // first unmoved. It returns the id of the first glyph added; the others
 // follow.
-func addShifted(ttf []byte, bases []uint16, unmoved int) ([]byte, uint16, error) {
+func addShifted(dst, ttf []byte, bases []uint16, unmoved int) ([]byte, uint16, error) {
 	be := binary.BigEndian
 	if len(ttf) < 12 {
 		return nil, 0, errFont
@@ -637,7 +675,7 @@ func addShifted(ttf []byte, bases []uint16, unmoved int) ([]byte, uint16, error)
 	for _, t := range tables {
 		total += pad4(len(t.data) + len(grown[t.tag]))
 	}
-	out := make([]byte, 12+16*n, total)
+	out := slices.Grow(dst[:0], total)[:12+16*n]
 	copy(out, ttf[:12])
 	var fileSum uint32
 	headAt := 0

@@ -275,7 +275,7 @@ func TestAddShifted(t *testing.T) {
 	sub, ids := e.TTF, e.GIDs
 	gid := func(r rune) uint16 { i, _ := slices.BinarySearch(runes, r); return ids[i] }
 	bases := []uint16{gid('（'), gid('“')}
-	out, first, err := addShifted(sub, bases, 0)
+	out, first, err := addShifted(nil, sub, bases, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

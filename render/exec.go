@@ -11,6 +11,8 @@ import (
 	"text/template"
 	"time"
 	"unicode"
+
+	"penaltydoc/fonts"
 )
 
 // Limits bound one render. The zero value of a field means its default.
@@ -412,7 +414,7 @@ func checkField(s string, path []string) error {
 			break
 		}
 	}
-	if ok {
+	if ok || drawable(s) {
 		return nil
 	}
 	var bad []rune
@@ -433,6 +435,25 @@ func checkField(s string, path []string) error {
 		return nil
 	}
 	return &UnsupportedCharError{Field: joinPath(path), Runes: bad}
+}
+
+// drawable reports whether checkField finds nothing wrong with s, in one
+// pass over its characters (the common case: Chinese text both fonts
+// have): each is a line break, a tab, a space, or a character that is not
+// a control character, beyond the BMP or for private use, and that one of
+// the fonts has (fonts.Missing's test).
+func drawable(s string) bool {
+	fang, song := fonts.FangSong(), fonts.Song()
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == ' ':
+		case r < 0x20 || r == 0x7f || r > 0xffff || unicode.IsControl(r) || unicode.Is(unicode.Co, r):
+			return false
+		case !fang.Has(r) && !song.Has(r):
+			return false
+		}
+	}
+	return true
 }
 
 func joinPath(path []string) string {

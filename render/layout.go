@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // Page geometry (GB/T 9704-2012), in mm.
@@ -94,10 +96,15 @@ type box struct {
 // typesetter turns blocks into pages for one document.
 type typesetter struct {
 	faces    [nFonts]face
-	decoFont uint8 // page numbers and QR caption: FangSong when it has them
-	used     [nFonts]map[rune]bool
-	missing  []rune
-	misLine  int
+	decoFont uint8            // page numbers and QR caption: FangSong when it has them
+	used     *[nFonts]usedSet // pooled; see release
+	// glyphs is room for shape's glyphs, carved off in order (the boxes
+	// keep them until pagination); a new chunk when one is full
+	glyphs []glyph
+	// floats is the same for the glyphs' positions (place)
+	floats  []float64
+	missing []rune
+	misLine int
 }
 
 func newTypesetter(faces [nFonts]face) *typesetter {
@@ -107,15 +114,57 @@ func newTypesetter(faces [nFonts]face) *typesetter {
 			ts.decoFont = fontSong
 		}
 	}
-	for i := range ts.used {
-		ts.used[i] = make(map[rune]bool, 256)
-	}
+	ts.used = usedPool.Get().(*[nFonts]usedSet)
+	ts.glyphs = (*glyphPool.Get().(*[]glyph))[:0]
+	ts.floats = (*floatPool.Get().(*[]float64))[:0]
 	return ts
+}
+
+// floatRoom returns room for n positions, kept until ts is released.
+func (ts *typesetter) floatRoom(n int) []float64 {
+	if cap(ts.floats)-len(ts.floats) < n {
+		ts.floats = make([]float64, 0, max(n, glyphChunk))
+	}
+	k := len(ts.floats)
+	ts.floats = ts.floats[:k+n]
+	return ts.floats[k : k : k+n]
+}
+
+var floatPool = sync.Pool{New: func() any { b := make([]float64, 0, glyphChunk); return &b }}
+
+// glyphChunk is the glyphs of a chunk of typesetter.glyphs (a letter of
+// a few pages fits in one).
+const glyphChunk = 4096
+
+var glyphPool = sync.Pool{New: func() any { b := make([]glyph, 0, glyphChunk); return &b }}
+
+// release returns ts's rune sets to their pool; ts is unusable afterwards.
+func (ts *typesetter) release() {
+	for i := range ts.used {
+		ts.used[i].reset()
+	}
+	usedPool.Put(ts.used)
+	ts.used = nil
+	if cap(ts.glyphs) == glyphChunk {
+		b := ts.glyphs[:0]
+		glyphPool.Put(&b)
+	}
+	if cap(ts.floats) == glyphChunk {
+		b := ts.floats[:0]
+		floatPool.Put(&b)
+	}
+	ts.glyphs, ts.floats = nil, nil
 }
 
 // shape measures s in a style, choosing a font per character.
 func (ts *typesetter) shape(s string, st style, line int) []glyph {
-	gs := make([]glyph, 0, len(s)/2)
+	n := utf8.RuneCountInString(s)
+	if cap(ts.glyphs)-len(ts.glyphs) < n {
+		ts.glyphs = make([]glyph, 0, max(n, glyphChunk))
+	}
+	k := len(ts.glyphs)
+	gs := ts.glyphs[k : k : k+n]
+	ts.glyphs = ts.glyphs[:k+n]
 	for _, r := range s {
 		if r < ' ' {
 			continue
@@ -142,7 +191,7 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 		if st.track && adv >= 900 {
 			w = charPitch * adv / 1000
 		}
-		ts.used[f][r] = true
+		ts.used[f].add(r)
 		gs = append(gs, glyph{r: r, font: f, w: w, nat: nat})
 	}
 	squeezePunct(gs, st.size)
@@ -154,10 +203,10 @@ func (ts *typesetter) shape(s string, st style, line int) []glyph {
 func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, baseline, size float64) []op {
 	var sb strings.Builder
 	for i := sp.start; i < sp.end; {
-		used := ts.used[gs[i].font]
+		used := &ts.used[gs[i].font]
 		r, nat := gs[i].drawn(i == sp.start)
 		if r != gs[i].r {
-			used[r] = true
+			used.add(r)
 		}
 		j := i + 1
 		tc := 0.0
@@ -173,7 +222,7 @@ func (ts *typesetter) textOps(ops []op, gs []glyph, sp span, xs []float64, x0, b
 			}
 			r, nat = gs[j].drawn(false)
 			if r != gs[j].r {
-				used[r] = true
+				used.add(r)
 			}
 			sb.WriteRune(r)
 			spaces = spaces && r == ' '
@@ -203,7 +252,7 @@ func (ts *typesetter) paragraph(text string, st style, line int, width float64) 
 		}
 		avail := width - indent
 		justify := st.justify && i < len(spans)-1
-		xs := place(gs, sp, avail, justify, nil)
+		xs := place(gs, sp, avail, justify, ts.floatRoom(sp.end-sp.start+1))
 		w := lineWidth(gs, sp, xs)
 		x0 := marginL + indent
 		switch st.align {
@@ -383,7 +432,7 @@ func (ts *typesetter) signature(b block, d *Data, sealed bool) []box {
 	for i, c := range b.cells {
 		gs := ts.shape(c, stBody, b.line)
 		sp := span{start: 0, end: len(gs)}
-		xs := place(gs, sp, 0, false, nil)
+		xs := place(gs, sp, 0, false, ts.floatRoom(sp.end-sp.start+1))
 		lines[i] = sigLine{gs, xs, lineWidth(gs, sp, xs)}
 	}
 	last := lines[len(lines)-1]
@@ -477,7 +526,7 @@ func (ts *typesetter) table(b block) []box {
 					continue
 				}
 				for _, sp := range spans {
-					xs := place(gs, sp, inner, false, nil)
+					xs := place(gs, sp, inner, false, ts.floatRoom(sp.end-sp.start+1))
 					w := lineWidth(gs, sp, xs)
 					x0 := x1 + cellPad
 					switch align {

@@ -2,7 +2,9 @@ package render
 
 import (
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -40,23 +42,32 @@ const (
 	wordPunct    = "._-/:@#&+=~%*'\\?!,;"
 )
 
-var (
-	closingSet = runeSet(closingPunct)
-	openingSet = runeSet(openingPunct)
-	unitSet    = runeSet(unitChars)
-	wordSet    = runeSet(wordPunct)
+// The classes of the BMP's characters, a bit per class (a table, not
+// maps: the line breaker asks for every character).
+const (
+	classClosing = 1 << iota
+	classOpening
+	classUnit
+	classWord
 )
 
-func runeSet(s string) map[rune]bool {
-	m := make(map[rune]bool, len(s))
-	for _, r := range s {
-		m[r] = true
+var runeClasses = func() *[0x10000]uint8 {
+	var t [0x10000]uint8
+	for class, s := range map[uint8]string{classClosing: closingPunct, classOpening: openingPunct, classUnit: unitChars, classWord: wordPunct} {
+		for _, r := range s {
+			t[r] |= class
+		}
 	}
-	return m
+	return &t
+}()
+
+// inClass reports whether r is in class (characters beyond the BMP are in none).
+func inClass(r rune, class uint8) bool {
+	return r >= 0 && r < 0x10000 && runeClasses[r]&class != 0
 }
 
-func isClosing(r rune) bool { return closingSet[r] }
-func isOpening(r rune) bool { return openingSet[r] }
+func isClosing(r rune) bool { return inClass(r, classClosing) }
+func isOpening(r rune) bool { return inClass(r, classOpening) }
 
 // Punctuation compression (GB/T 15834, JLREQ 3.1.4): a full-width mark is
 // ink on one half of its em and blank on the other, the right half for
@@ -107,7 +118,7 @@ func squeezePunct(gs []glyph, size float64) {
 // isWordChar: part of a Latin word, number or URL.
 func isWordChar(r rune) bool {
 	if r < 0x80 {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || wordSet[r]
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || inClass(r, classWord)
 	}
 	return r < 0x0530 && unicode.IsLetter(r) // Latin, Greek, Cyrillic
 }
@@ -130,7 +141,7 @@ func atoms(gs []glyph) []int {
 				j++
 			}
 			if isDigit(gs[j-1].r) {
-				for k := 0; k < 2 && j < len(gs) && unitSet[gs[j].r]; k++ {
+				for k := 0; k < 2 && j < len(gs) && inClass(gs[j].r, classUnit); k++ {
 					j++
 				}
 			}
@@ -207,12 +218,40 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		return nil, true
 	}
 	// A break may fall at atom boundary k (before atom k) unless it is
-	// inside a keep-together run.
-	canBreak := func(k int) bool { return k == 0 || k == n || !gs[b[k]-1].tie }
-	isSpace := func(k int) bool { return gs[b[k]].r == ' ' }
+	// inside a keep-together run. Per atom, once: whether it is a space,
+	// whether a break may fall before it, its width (the sum of its
+	// glyphs' in order, as the line's width adds them).
+	const (
+		space = 1 << iota
+		breakable
+	)
+	sc := bestPool.Get().(*bestScratch)
+	defer bestPool.Put(sc)
+	sc.flags = slices.Grow(sc.flags[:0], n+1)[:n+1]
+	clear(sc.flags)
+	sc.f = slices.Grow(sc.f[:0], 2*(n+1))[:2*(n+1)]
+	sc.prev = slices.Grow(sc.prev[:0], n+1)[:n+1]
+	flags, prev := sc.flags, sc.prev
+	cost, atomW := sc.f[:n+1], sc.f[n+1:]
+	for k := range n + 1 {
+		if k == 0 || k == n || !gs[b[k]-1].tie {
+			flags[k] |= breakable
+		}
+		if k == n {
+			break
+		}
+		if gs[b[k]].r == ' ' {
+			flags[k] |= space
+		}
+		aw := 0.0
+		for _, g := range gs[b[k]:b[k+1]] {
+			aw += g.w
+		}
+		atomW[k] = aw
+	}
+	canBreak := func(k int) bool { return flags[k]&breakable != 0 }
+	isSpace := func(k int) bool { return flags[k]&space != 0 }
 	const inf = math.MaxFloat64
-	cost := make([]float64, n+1)
-	prev := make([]int, n+1)
 	for i := range cost {
 		cost[i] = inf
 	}
@@ -237,24 +276,23 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 		}
 		w := gs[b[first]].off // an opening mark at a line's start is full width
 		trail := 0.0          // spaces since the last atom that is not one
+		ci, limit := cost[i], avail+eps
+		fl, aws, cs := flags[:n+1], atomW[:n], cost[:n+1]
 		for j := first; j < n; j++ {
-			aw := 0.0
-			for _, g := range gs[b[j]:b[j+1]] {
-				aw += g.w
-			}
-			if isSpace(j) {
+			aw := aws[j]
+			if fl[j]&space != 0 {
 				trail += aw
 				continue
 			}
 			w += trail + aw
 			trail = 0
-			if w > avail+eps {
+			if w > limit {
 				if j == first {
 					return nil, false // a unit longer than a line
 				}
 				break
 			}
-			if !canBreak(j + 1) {
+			if fl[j+1]&breakable == 0 {
 				continue
 			}
 			c := 0.0
@@ -262,8 +300,8 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 				r := (avail - w) / avail
 				c = 1 + 100*r*r*r
 			}
-			if cost[i]+c <= cost[j+1] { // on a tie, the fuller earlier lines
-				cost[j+1], prev[j+1] = cost[i]+c, i
+			if v := ci + c; v <= cs[j+1] { // on a tie, the fuller earlier lines
+				cs[j+1], prev[j+1] = v, i
 			}
 		}
 	}
@@ -294,6 +332,15 @@ func bestLines(gs []glyph, b []int, width, indent float64) ([]span, bool) {
 	}
 	return lines, true
 }
+
+// bestScratch is bestLines' room, reused across paragraphs.
+type bestScratch struct {
+	flags []uint8
+	f     []float64 // cost, then the atoms' widths
+	prev  []int
+}
+
+var bestPool = sync.Pool{New: func() any { return new(bestScratch) }}
 
 // greedyLines is the first-fit breaker, for paragraphs with a unit longer
 // than a line.

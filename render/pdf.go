@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"penaltydoc/rules"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf16"
+	"unsafe"
 
 	"codeberg.org/go-pdf/fpdf"
-	"rsc.io/qr"
 )
 
 // docTime is the PDF's creation date: the issue date at midnight in China,
@@ -37,17 +36,17 @@ const (
 func (ts *typesetter) decorations(npages int, draft, qr bool) {
 	if npages > 1 {
 		for _, r := range "— 0123456789" {
-			ts.used[ts.decoFont][r] = true
+			ts.used[ts.decoFont].add(r)
 		}
 	}
 	if draft {
 		for _, r := range watermarkText {
-			ts.used[fontBold][r] = true
+			ts.used[fontBold].add(r)
 		}
 	}
 	if qr {
 		for _, r := range qrCaption {
-			ts.used[ts.decoFont][r] = true
+			ts.used[ts.decoFont].add(r)
 		}
 	}
 }
@@ -90,14 +89,10 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 
 	var fonts [nFonts]*docFont
 	for f := range nFonts {
-		if len(ts.used[f]) == 0 {
+		if ts.used[f].len() == 0 {
 			continue
 		}
-		runes := make([]rune, 0, len(ts.used[f]))
-		for r := range ts.used[f] {
-			runes = append(runes, r)
-		}
-		slices.Sort(runes)
+		runes := ts.used[f].sorted()
 		e, ok := ts.faces[f].(embedder)
 		if !ok {
 			return nil, fmt.Errorf("render: font %s cannot be embedded", subsetNames[f])
@@ -106,6 +101,8 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 		if err != nil {
 			return nil, err
 		}
+		ts.used[f].rank()
+		df.set = &ts.used[f]
 		fonts[f] = df
 	}
 	addPlaceholders(pdf, &fonts)
@@ -125,12 +122,15 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 	}
 
 	k := 72 / 25.4
-	fs := fontState{pdf: pdf, slot: -1}
+	fs := newFontState(pdf)
+	defer fs.release()
 	for pi, ops := range pages {
+		fs.flush()
 		pdf.AddPage() // fpdf sets the current font again on the new page
+		fs.page()
 		tc := 0.0
 		if draft {
-			drawWatermark(&fs, fonts[fontBold])
+			drawWatermark(fs, fonts[fontBold])
 		}
 		var seals []op
 		for _, o := range ops {
@@ -141,11 +141,12 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 				}
 				fs.set(int(o.font), o.size)
 				if o.tc != tc {
-					pdf.RawWriteStr(strconv.FormatFloat(o.tc*k, 'f', 3, 64) + " Tc")
+					fs.raw(append(strconv.AppendFloat(fs.buf, o.tc*k, 'f', 3, 64), " Tc"...))
 					tc = o.tc
 				}
-				pdf.Text(o.x, o.y, fonts[o.font].encode(o.s))
+				fs.text(o.x, o.y, fonts[o.font], o.s)
 			case 'l':
+				fs.flush()
 				pdf.SetLineWidth(0.3)
 				pdf.Line(o.x, o.y, o.x2, o.y2)
 			case 's':
@@ -153,7 +154,7 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			}
 		}
 		if tc != 0 {
-			pdf.RawWriteStr("0 Tc")
+			fs.raw(append(fs.buf, "0 Tc"...))
 		}
 		if numbered {
 			// page number: — N —, odd pages right, even pages left, one character in
@@ -165,13 +166,14 @@ func (ts *typesetter) writePDF(pages [][]op, d *Data, kind string) ([]byte, erro
 			if (pi+1)%2 == 0 {
 				x = marginL + em
 			}
-			pdf.Text(x, pagenoBaseline, deco.encode(num))
+			fs.text(x, pagenoBaseline, deco, num)
 		}
 		if pi == 0 && withQR {
-			if err := drawQR(&fs, d.VerifyURL, deco); err != nil {
+			if err := drawQR(fs, d.VerifyURL, deco); err != nil {
 				return nil, err
 			}
 		}
+		fs.flush()
 		if sealName != "" {
 			for _, s := range seals {
 				pdf.TransformBegin()
@@ -201,19 +203,80 @@ var outPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0,
 
 // fontState sets fpdf's font only when it changes: fpdf writes a Tf
 // operator for every SetFont, though the font is part of the graphics
-// state and stays set across text objects.
+// state and stays set across text objects. It also writes the text
+// operators itself, the bytes fpdf's Text writes for black text (without
+// fpdf's fmt.Sprintf and escaping copies), gathered in pending and passed
+// to fpdf at once: flush must come before every other call to pdf.
 type fontState struct {
 	pdf  *fpdf.Fpdf
 	slot int // -1: unknown
 	size float64
+	// pending are lines for the page, each ended by a newline; buf is
+	// scratch for one line
+	pending, buf []byte
+	// k and h are fpdf's scale factor and page height (user units)
+	k, h float64
 }
 
 func (fs *fontState) set(slot int, size float64) {
 	if slot == fs.slot && size == fs.size {
 		return
 	}
+	fs.flush()
 	fs.pdf.SetFont(placeholderFamily[slot], "", size)
 	fs.slot, fs.size = slot, size
+}
+
+// page is called after AddPage: the page's size.
+func (fs *fontState) page() {
+	fs.k = fs.pdf.GetConversionRatio()
+	_, fs.h = fs.pdf.GetPageSize()
+}
+
+// text writes s in font at x, y (mm, the baseline's start) as fpdf's
+// Text(x, y, font.encode(s)) would for black text: BT x y Td (…) Tj ET,
+// the string's parentheses, backslashes and carriage returns escaped.
+func (fs *fontState) text(x, y float64, font *docFont, s string) {
+	b := append(fs.pending, "BT "...)
+	b = appendFixed2(b, x*fs.k)
+	b = append(b, ' ')
+	b = appendFixed2(b, (fs.h-y)*fs.k)
+	b = append(b, " Td ("...)
+	b = font.appendEncoded(b, s)
+	fs.pending = append(b, ") Tj ET\n"...)
+}
+
+// raw adds line (built in fs.buf) to the page.
+func (fs *fontState) raw(line []byte) {
+	fs.pending = append(append(fs.pending, line...), '\n')
+	fs.buf = line[:0]
+}
+
+// flush passes the pending lines to fpdf.
+func (fs *fontState) flush() {
+	if len(fs.pending) == 0 {
+		return
+	}
+	// fpdf copies the string into the page and keeps no reference to it:
+	// a view of pending, not a copy (one allocation less, and the page's
+	// buffer grows once, not in ReadFrom's steps)
+	fs.pdf.RawWriteStr(unsafe.String(&fs.pending[0], len(fs.pending)-1)) // fpdf adds the last newline
+	fs.pending = fs.pending[:0]
+}
+
+// pendingPool holds fontState's buffers.
+var pendingPool = sync.Pool{New: func() any { return &[2][]byte{make([]byte, 0, 16<<10), make([]byte, 0, 16<<10)} }}
+
+func newFontState(pdf *fpdf.Fpdf) *fontState {
+	bs := pendingPool.Get().(*[2][]byte)
+	return &fontState{pdf: pdf, slot: -1, pending: bs[0][:0], buf: bs[1][:0]}
+}
+
+// release returns fs's buffers to their pool.
+func (fs *fontState) release() {
+	if cap(fs.pending) <= 1<<20 && cap(fs.buf) <= 1<<20 {
+		pendingPool.Put(&[2][]byte{fs.pending[:0], fs.buf[:0]})
+	}
 }
 
 // restore is called after a Q operator, which restores the font that was
@@ -226,6 +289,7 @@ func (fs *fontState) restore() { fs.slot = -1 }
 // one (pdftotext puts 样 and 稿 on lines of their own) and gives the word
 // whole only so.
 func drawWatermark(fs *fontState, font *docFont) {
+	fs.flush()
 	pdf := fs.pdf
 	pdf.TransformBegin()
 	pdf.TransformRotate(40, pageW/2, pageH/2)
@@ -253,8 +317,7 @@ var watermarkSpan = func() string {
 // drawQR draws the verify URL's QR code as filled squares in the top
 // right corner of the first page, above the type area, with a caption.
 func drawQR(fs *fontState, url string, font *docFont) error {
-	pdf := fs.pdf
-	code, err := qr.Encode(url, qr.M)
+	code, err := qrEncode(url)
 	if err != nil {
 		return fmt.Errorf("核验二维码生成失败：%w", err)
 	}
@@ -263,35 +326,37 @@ func drawQR(fs *fontState, url string, font *docFont) error {
 	y0 := 9.0
 	m := qrSize / float64(n)
 	k := 72 / 25.4
-	var b []byte
-	b = append(b, "q 0 g\n"...)
+	fs.raw(append(fs.buf, "q 0 g"...))
+	b := fs.buf
+	h := appendFixed2(nil, m*k+0.01) // every square's height
 	for y := range n {
+		row := code.Bitmap[y*code.Stride:]
+		black := func(x int) bool { return row[x>>3]&(1<<uint(7-x&7)) != 0 }
+		py := appendFixed2(nil, (pageH-(y0+float64(y+1)*m))*k)
 		for x := 0; x < n; {
-			if !code.Black(x, y) {
+			if !black(x) {
 				x++
 				continue
 			}
 			run := x
-			for run < n && code.Black(run, y) {
+			for run < n && black(run) {
 				run++
 			}
-			px := (x0 + float64(x)*m) * k
-			py := (pageH - (y0 + float64(y+1)*m)) * k
-			b = strconv.AppendFloat(b, px, 'f', 2, 64)
+			b = appendFixed2(b[:0], (x0+float64(x)*m)*k)
 			b = append(b, ' ')
-			b = strconv.AppendFloat(b, py, 'f', 2, 64)
+			b = append(b, py...)
 			b = append(b, ' ')
-			b = strconv.AppendFloat(b, float64(run-x)*m*k, 'f', 2, 64)
+			b = appendFixed2(b, float64(run-x)*m*k)
 			b = append(b, ' ')
-			b = strconv.AppendFloat(b, m*k+0.01, 'f', 2, 64)
-			b = append(b, " re\n"...)
+			b = append(b, h...)
+			b = append(b, " re"...)
+			fs.raw(b)
 			x = run
 		}
 	}
-	b = append(b, "f Q"...)
-	pdf.RawWriteStr(string(b))
+	fs.raw(append(fs.buf, "f Q"...))
 	fs.set(font.slot, qrCaptionPt)
 	w := font.width(qrCaption, qrCaptionPt)
-	pdf.Text(x0+qrSize/2-w/2, y0+qrSize+3, font.encode(qrCaption))
+	fs.text(x0+qrSize/2-w/2, y0+qrSize+3, font, qrCaption)
 	return nil
 }

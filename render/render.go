@@ -103,6 +103,7 @@ func (r *Renderer) Render(ctx context.Context, t *Template, d Data) (pdf []byte,
 		return nil, err
 	}
 	ts := newTypesetter(r.faces)
+	defer ts.release()
 	sealed := (!d.Draft || d.Specimen) && len(d.Authority.SealPNG) > 0
 	pages, err := ts.layout(blocks, &d, sealed)
 	if err != nil {
