@@ -46,6 +46,9 @@ type Deps struct {
 	// fields above. run() builds it once and shares it with the background
 	// completion of interrupted issues (one renderer per process).
 	Work *casework.Service
+	// checkHeld, when set (tests), runs when a file check has taken its
+	// slot.
+	checkHeld func()
 }
 
 // DefaultMaxFileChecks: uploaded copies checked at once (about 40-60 MB
@@ -72,7 +75,8 @@ type Server struct {
 	// emergency: Deps.EmergencyAdmin (admins pass every role gate)
 	emergency bool
 	// checks holds a slot per file check in progress (Deps.MaxFileChecks).
-	checks chan struct{}
+	checks    chan struct{}
+	checkHeld func() // Deps.checkHeld
 }
 
 // holds is the role gate: whether u holds one of roles (an admin holds
@@ -111,7 +115,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	if s.longTimeout <= 0 {
 		s.longTimeout = DefaultLongRequestTimeout
 	}
-	s.checks = make(chan struct{}, cmp.Or(max(d.MaxFileChecks, 0), DefaultMaxFileChecks))
+	s.checks, s.checkHeld = make(chan struct{}, cmp.Or(max(d.MaxFileChecks, 0), DefaultMaxFileChecks)), d.checkHeld
 	if s.metrics, err = newMetrics(d.Store); err != nil {
 		return nil, err
 	}

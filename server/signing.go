@@ -149,6 +149,9 @@ func (s *Server) handleVerifyCheck(c *gin.Context) {
 	select {
 	case s.checks <- struct{}{}: // memory: a bounded number of uploads at once
 		defer func() { <-s.checks }()
+		if s.checkHeld != nil {
+			s.checkHeld()
+		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, casework.MaxCheckBytes+64<<10)
 		err = c.Request.ParseMultipartForm(1 << 20)
 		if mf := c.Request.MultipartForm; mf != nil {

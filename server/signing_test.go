@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -236,7 +237,8 @@ func TestSigningKeyUpload(t *testing.T) {
 // a Chinese message, and served again once the first is done.
 func TestVerifyCheckConcurrency(t *testing.T) {
 	db := dbtest.SQLite(t)
-	e := newEnvWith(t, db, func(d *Deps) { d.MaxFileChecks = 1 })
+	held := make(chan struct{}, 8)
+	e := newEnvWith(t, db, func(d *Deps) { d.MaxFileChecks = 1; d.checkHeld = func() { held <- struct{}{} } })
 	doc := issueDecision(t, e)
 	_, stored, _ := e.do("GET", e.docPath(doc.ID, "pdf"), e.tokens[clerk], nil)
 	token := doc.VerifyURL[strings.LastIndex(doc.VerifyURL, "/")+1:]
@@ -248,6 +250,9 @@ func TestVerifyCheckConcurrency(t *testing.T) {
 	fw.Write(stored)
 	mw.Close()
 	pr, pw := io.Pipe()
+	// Before the server's Close (cleanups run last first): a failed test
+	// must not leave the handler waiting for the rest of the body.
+	t.Cleanup(func() { pw.CloseWithError(errors.New("test over")) })
 	req, _ := http.NewRequest("POST", e.srv.URL+"/verify/"+token+"/check", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Accept", "application/json")
@@ -262,22 +267,17 @@ func TestVerifyCheckConcurrency(t *testing.T) {
 		first <- resp.StatusCode
 	}()
 	raw := body.Bytes()
-	if _, err := pw.Write(raw[:100]); err != nil { // the handler holds its slot now
+	if _, err := pw.Write(raw[:100]); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, page := e.postMultipart("/verify/"+token+"/check", "", nil, "file", stored, "application/json")
-		if st == http.StatusTooManyRequests {
-			if !strings.Contains(string(page), "同时核对的文件较多") {
-				t.Fatalf("429 without the message: %s", page)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("second check while the first is arriving: %d %s", st, page)
-		}
-		time.Sleep(20 * time.Millisecond) // the first request may not be in the handler yet
+	select { // the first holds the slot (a check sent before could take it and make the first the one refused)
+	case <-held:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first check did not take its slot")
+	}
+	st, page := e.postMultipart("/verify/"+token+"/check", "", nil, "file", stored, "application/json")
+	if st != http.StatusTooManyRequests || !strings.Contains(string(page), "同时核对的文件较多") {
+		t.Fatalf("second check while the first is arriving: %d %s, want 429 同时核对的文件较多", st, page)
 	}
 	if _, err := pw.Write(raw[100:]); err != nil {
 		t.Fatal(err)
