@@ -354,18 +354,21 @@ func (s *Service) SigningCertificate(ctx context.Context, a Actor, id uint) (*mo
 	return k, err
 }
 
-// SigningCertificatePEM is authority id's signing certificate in PEM (an
-// authority without one gets its test certificate now).
+// SigningCertificatePEM is authority id's signing certificate in PEM; not
+// found while it has none (a GET makes no key: the first issue makes the
+// test certificate).
 func (s *Service) SigningCertificatePEM(ctx context.Context, a Actor, id uint) ([]byte, error) {
-	au, err := s.Authority(ctx, a, id)
+	if _, err := s.Authority(ctx, a, id); err != nil {
+		return nil, err
+	}
+	row, err := s.store.SigningKey(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	sg, err := s.signerFor(ctx, au)
-	if err != nil {
-		return nil, err
+	if row == nil {
+		return nil, errs.E(errs.NotFound, "本机关尚无签名证书：签发第一份文书时将生成测试证书，或由管理员上传本机关的证书")
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: sg.cert.Raw}), nil
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: row.CertDER}), nil
 }
 
 // UploadSigningKey stores the certificate and key of PKCS #12 file p12

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"math/big"
 	"os"
 	"os/exec"
@@ -473,6 +474,30 @@ func TestIssueWithExpiredCertificate(t *testing.T) {
 		e.must(err)
 		if c := CheckSignature(doc.PDF); !c.Valid {
 			t.Errorf("signature %+v", c)
+		}
+	})
+}
+
+// TestCertificatePEMMakesNoKey: downloading the certificate of an
+// authority without one is not found and makes no key; after the first
+// issue it is the test certificate's.
+func TestCertificatePEMMakesNoKey(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		id := e.actors[rules.RoleClerk].Home()
+		if _, err := e.work.SigningCertificatePEM(ctx, signingAdmin, id); !errs.Is(err, errs.NotFound) || !strings.Contains(err.Error(), "尚无签名证书") {
+			t.Fatalf("certificate of an authority without one: %v", err)
+		}
+		if row, err := e.store.SigningKey(ctx, id); err != nil || row != nil {
+			t.Fatalf("a GET made a key: %+v %v", row, err)
+		}
+		issueSigned(t, e)
+		pemText, err := e.work.SigningCertificatePEM(ctx, signingAdmin, id)
+		e.must(err)
+		row, err := e.store.SigningKey(ctx, id)
+		e.must(err)
+		if b, _ := pem.Decode(pemText); b == nil || !bytes.Equal(b.Bytes, row.CertDER) {
+			t.Fatalf("certificate after the first issue: %s", pemText)
 		}
 	})
 }
