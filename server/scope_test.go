@@ -186,6 +186,12 @@ func TestAuthorityScopingMatrix(t *testing.T) {
 			c.login("b-"+role, "password-b-"+role)
 			webB[role] = c
 		}
+		// B's office has a signing certificate (its download is found; one
+		// without answers 404 and makes no key).
+		p12, _ := testP12(t, "B局", "pw")
+		if st, _, _ := webB[admin].postMultipart(fmt.Sprintf("/admin/authorities/%d/signing", w.b), url.Values{"password": {"pw"}}, "p12", "b.p12", p12); st != 303 {
+			t.Fatalf("B's certificate upload: %d", st)
+		}
 		n := 0
 		for _, rt := range engine.Routes() {
 			key := rt.Method + " " + rt.Path
