@@ -781,13 +781,18 @@ var contentCode = sync.OnceValue(func() *streamCode {
 	z := lzPool.Get().(*lz)
 	defer lzPool.Put(z)
 	count(z.tokenize(contentSample))
+	return newStreamCode(litF, distF)
+})
+
+// newStreamCode is the code of symbol frequencies litF and distF.
+func newStreamCode(litF, distF []int) *streamCode {
 	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
 	c := &streamCode{}
 	copy(c.h.lit[:], canonical(litL))
 	copy(c.h.dist[:], canonical(distL))
 	c.header, c.hbits = rleHeader(litL, distL)
 	return c
-})
+}
 
 // rleHeader returns the bits of a dynamic block's header for the code
 // lengths lit (286) and dist (30), runs of a length written with the code
@@ -869,12 +874,7 @@ var gidMapCode = sync.OnceValue(func() *streamCode {
 		litF[g>>8]++
 		litF[g&0xFF]++
 	}
-	litL, distL := huffLengths(litF, 15), huffLengths(distF, 15)
-	c := &streamCode{}
-	copy(c.h.lit[:], canonical(litL))
-	copy(c.h.dist[:], canonical(distL))
-	c.header, c.hbits = rleHeader(litL, distL)
-	return c
+	return newStreamCode(litF, distF)
 })
 
 // appendZlibLiterals appends data as a zlib stream of one block in c,
