@@ -113,7 +113,12 @@ func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 		// The wait for the write lock (the busy timeout) is the query
 		// deadline: the driver's busy wait does not see the context.
-		params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		// temp_store=MEMORY keeps a statement's journal (the undo of one
+		// statement inside a transaction) in 1 KB pieces: otherwise each
+		// writing statement allocates 64 KB for it, which the pure-Go
+		// allocator maps and unmaps every time (19 % of issuing's CPU).
+		// The service's sorts are small (lists read an index in order).
+		params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate",
 			opts.QueryTimeout.Milliseconds())
 		if query != "" {
 			params = query + "&" + params
