@@ -88,8 +88,10 @@ require (
 )
 
 // Patched copies (third_party/README.md): a fixed signing time, so that
-// the same document and key sign to the same bytes.
+// the same document and key sign to the same bytes; a statement cache in
+// the SQLite driver.
 replace (
 	github.com/digitorus/pdfsign => ./third_party/pdfsign
 	github.com/digitorus/pkcs7 => ./third_party/pkcs7
+	github.com/glebarez/go-sqlite => ./third_party/go-sqlite
 )
