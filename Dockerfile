@@ -4,7 +4,7 @@
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
-# go.mod replaces two modules by patched copies in third_party/ (README
+# go.mod replaces three modules by patched copies in third_party/ (README
 # there): they must be present before the modules are downloaded.
 COPY third_party ./third_party
 RUN go mod download
