@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	_ "github.com/glebarez/go-sqlite" // the patched driver (third_party/go-sqlite)
@@ -158,6 +159,56 @@ func TestSQLiteStatementCache(t *testing.T) {
 		must(c1.QueryRowContext(ctx, ret, "three").Scan(&id))
 		if cols := selectAll(); len(cols) != 2 {
 			t.Fatalf("columns %v", cols)
+		}
+	})
+
+	t.Run("errors of the reset come back", func(t *testing.T) {
+		// A deferred foreign key fails at the autocommit's end, which for a
+		// statement left at its row is the reset of a kept statement.
+		must(exec(c1, "PRAGMA foreign_keys=ON"))
+		must(exec(c1, "CREATE TABLE p(id INTEGER PRIMARY KEY)"))
+		must(exec(c1, "CREATE TABLE ch(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)"))
+		const ins = "INSERT INTO ch(pid) VALUES (?) RETURNING id"
+		for i := range 2 { // the second run is the kept statement's
+			var id int64
+			if err := c1.QueryRowContext(ctx, ins, 999).Scan(&id); err == nil {
+				t.Fatalf("run %d: an insert without its parent was reported done", i)
+			}
+			if err := exec(c1, ins, 998); err == nil {
+				t.Fatalf("run %d: an insert without its parent was reported done (Exec)", i)
+			}
+		}
+		var n int
+		must(c1.QueryRowContext(ctx, "SELECT count(*) FROM ch").Scan(&n))
+		if n != 0 {
+			t.Fatalf("%d rows in ch, want 0", n)
+		}
+	})
+
+	t.Run("column types before the first row", func(t *testing.T) {
+		// Generic scanners (gorm's maps) type their destinations before the
+		// first Next: the first step the driver took must not decide them.
+		must(exec(c1, "CREATE TABLE m(v NUMERIC, b BLOB)"))
+		must(exec(c1, "INSERT INTO m(v, b) VALUES (1, x'0102'), (1.5, x'03'), ('abc', NULL)"))
+		rows, err := c1.QueryContext(ctx, "SELECT v, b FROM m")
+		must(err)
+		defer rows.Close()
+		types, err := rows.ColumnTypes()
+		must(err)
+		for _, ct := range types {
+			if st := ct.ScanType(); st != nil && st.Kind() != reflect.Interface {
+				t.Errorf("column %s: scan type %v before the first row, want none", ct.Name(), st)
+			}
+		}
+		var vs []any
+		for rows.Next() {
+			var v, b any
+			must(rows.Scan(&v, &b))
+			vs = append(vs, v)
+		}
+		must(rows.Err())
+		if len(vs) != 3 {
+			t.Fatalf("rows %v", vs)
 		}
 	})
 }

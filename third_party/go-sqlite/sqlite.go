@@ -215,7 +215,7 @@ func (r *rows) Close() (err error) {
 	// penaltydoc: a statement of the cache is reset and kept (its bindings
 	// cleared before the bound values are freed), any other finalized.
 	if r.key != "" {
-		r.c.keepStmt(r.key, r.pstmt)
+		err = r.c.keepStmt(r.key, r.pstmt)
 	} else {
 		err = r.c.finalize(r.pstmt)
 	}
@@ -387,6 +387,17 @@ func (r *rows) ColumnTypeDatabaseTypeName(index int) string {
 	return strings.ToUpper(r.c.columnDeclType(r.pstmt, index))
 }
 
+// pendingColumnType is the column's type in the current row; before the
+// first Next it is SQLITE_NULL, as upstream answered before any step
+// (penaltydoc: newRows has taken the first step, whose row is not yet
+// the caller's, and generic scanners must not type it by that row).
+func (r *rows) pendingColumnType(index int) (int, error) {
+	if r.stepped {
+		return sqlite3.SQLITE_NULL, nil
+	}
+	return r.c.columnType(r.pstmt, index)
+}
+
 // RowsColumnTypeLength may be implemented by Rows. It should return the length
 // of the column type if the column is a variable length type. If the column is
 // not a variable length type ok should return false. If length is not limited
@@ -400,7 +411,7 @@ func (r *rows) ColumnTypeDatabaseTypeName(index int) string {
 //	int           (0, false)
 //	bytea(30)     (30, true)
 func (r *rows) ColumnTypeLength(index int) (length int64, ok bool) {
-	t, err := r.c.columnType(r.pstmt, index)
+	t, err := r.pendingColumnType(index)
 	if err != nil {
 		return 0, false
 	}
@@ -444,7 +455,7 @@ func (r *rows) ColumnTypePrecisionScale(index int) (precision, scale int64, ok b
 // value type that can be used to scan types into. For example, the database
 // column type "bigint" this should return "reflect.TypeOf(int64(0))".
 func (r *rows) ColumnTypeScanType(index int) reflect.Type {
-	t, err := r.c.columnType(r.pstmt, index)
+	t, err := r.pendingColumnType(index)
 	if err != nil {
 		return reflect.TypeOf("")
 	}
@@ -560,7 +571,7 @@ func (s *stmt) execOne(pstmt uintptr, args []driver.NamedValue, keep bool) (err 
 	var allocs []uintptr
 	defer func() {
 		if keep && err == nil {
-			s.c.keepStmt(s.sql, pstmt)
+			err = s.c.keepStmt(s.sql, pstmt)
 		} else if e := s.c.finalize(pstmt); e != nil && err == nil {
 			err = e
 		}
@@ -739,6 +750,10 @@ func (s *stmt) query(ctx context.Context, args []driver.NamedValue) (r driver.Ro
 	var allocs []uintptr
 	allocs, err = s.c.bind(pstmt, nParams, args)
 	if err != nil {
+		s.c.finalize(pstmt) // penaltydoc: upstream left it to the close of the connection
+		for _, v := range allocs {
+			s.c.free(v)
+		}
 		return nil, err
 	}
 
@@ -1320,18 +1335,20 @@ func (c *conn) takeStmt(sql string) uintptr {
 }
 
 // keepStmt resets pstmt, clears its bindings and keeps it in the cache under
-// sql; it finalizes pstmt instead when the reset reports an error, when the
-// cache has a statement of that text already, or when it is full (then it
-// also finalizes one other). penaltydoc.
-func (c *conn) keepStmt(sql string, pstmt uintptr) {
+// sql; it finalizes pstmt instead when the reset reports an error (and
+// returns that error: a statement left at a row ends in the reset, and an
+// autocommit's deferred constraint or I/O error comes out there, as it did
+// out of upstream's finalize), when the cache has a statement of that text
+// already, or when it is full (then it also finalizes one other). penaltydoc.
+func (c *conn) keepStmt(sql string, pstmt uintptr) error {
 	if rc := sqlite3.Xsqlite3_reset(c.tls, pstmt); rc != sqlite3.SQLITE_OK {
+		err := c.errstr(rc)
 		c.finalize(pstmt)
-		return
+		return err
 	}
 	sqlite3.Xsqlite3_clear_bindings(c.tls, pstmt)
 	if _, ok := c.stmts[sql]; ok {
-		c.finalize(pstmt)
-		return
+		return c.finalize(pstmt)
 	}
 	if c.stmts == nil {
 		c.stmts = make(map[string]uintptr, stmtCacheSize)
@@ -1344,6 +1361,7 @@ func (c *conn) keepStmt(sql string, pstmt uintptr) {
 		}
 	}
 	c.stmts[sql] = pstmt
+	return nil
 }
 
 func (c *conn) finalize(pstmt uintptr) error {
