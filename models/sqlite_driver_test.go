@@ -13,7 +13,9 @@ import (
 // The SQLite driver keeps a connection's prepared statements by their text
 // (third_party/go-sqlite). These are the cases where a kept statement could
 // go wrong: the schema changed under it, a read lock it might still hold, a
-// failed run, stale bindings, and the same text run twice at once.
+// failed run, stale bindings, the same text run twice at once, the errors
+// of its first step and of its reset, and column types before the first
+// row (the driver steps once before it answers).
 func TestSQLiteStatementCache(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cache.db")
