@@ -19,7 +19,7 @@ import (
 func TestSQLiteStatementCache(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cache.db")
-	open := func() (*sql.DB, *sql.Conn) {
+	open := func() *sql.Conn {
 		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)")
 		if err != nil {
 			t.Fatal(err)
@@ -30,10 +30,9 @@ func TestSQLiteStatementCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		return db, c
+		return c
 	}
-	_, c1 := open()
-	_, c2 := open()
+	c1, c2 := open(), open()
 	exec := func(c *sql.Conn, q string, args ...any) error {
 		_, err := c.ExecContext(ctx, q, args...)
 		return err

@@ -579,35 +579,25 @@ func (s *stmt) execOne(pstmt uintptr, args []driver.NamedValue, keep bool) (err 
 			s.c.free(v)
 		}
 	}()
-	{
-		err = func() (err error) {
-			n, err := s.c.bindParameterCount(pstmt)
-			if err != nil {
-				return err
-			}
-
-			if n != 0 {
-				if allocs, err = s.c.bind(pstmt, n, args); err != nil {
-					return err
-				}
-			}
-
-			rc, err := s.c.step(pstmt)
-			if err != nil {
-				return err
-			}
-
-			switch rc & 0xff {
-			case sqlite3.SQLITE_DONE, sqlite3.SQLITE_ROW:
-				// nop
-			default:
-				return s.c.errstr(int32(rc))
-			}
-
-			return nil
-		}()
+	n, err := s.c.bindParameterCount(pstmt)
+	if err != nil {
+		return err
 	}
-	return err
+	if n != 0 {
+		if allocs, err = s.c.bind(pstmt, n, args); err != nil {
+			return err
+		}
+	}
+	rc, err := s.c.step(pstmt)
+	if err != nil {
+		return err
+	}
+	switch rc & 0xff {
+	case sqlite3.SQLITE_DONE, sqlite3.SQLITE_ROW:
+		return nil
+	default:
+		return s.c.errstr(int32(rc))
+	}
 }
 
 // NumInput returns the number of placeholder parameters.
@@ -647,20 +637,7 @@ func (s *stmt) query(ctx context.Context, args []driver.NamedValue) (r driver.Ro
 
 	// penaltydoc: a statement of the cache runs without a parse.
 	if pstmt = s.c.takeStmt(s.sql); pstmt != 0 {
-		nParams, err := s.c.bindParameterCount(pstmt)
-		if err != nil {
-			s.c.finalize(pstmt)
-			return nil, err
-		}
-		allocs, err := s.c.bind(pstmt, nParams, args)
-		if err != nil {
-			s.c.finalize(pstmt)
-			for _, v := range allocs {
-				s.c.free(v)
-			}
-			return nil, err
-		}
-		return newRows(s.c, pstmt, allocs, s.sql)
+		return s.rowsOf(pstmt, args, s.sql)
 	}
 
 	// loop on all but last statements
@@ -740,31 +717,33 @@ func (s *stmt) query(ctx context.Context, args []driver.NamedValue) (r driver.Ro
 	// OK, at this point, we've executed all but last statements in SQL query
 	// let's create rows{} object with prepared statement of the last statement in SQL query
 
-	// This routine can be used to find the number of SQL parameters in a prepared statement
-	nParams, err := s.c.bindParameterCount(pstmt)
-	if err != nil {
-		return nil, err
-	}
-
-	// bind the required portion of args
-	var allocs []uintptr
-	allocs, err = s.c.bind(pstmt, nParams, args)
-	if err != nil {
-		s.c.finalize(pstmt) // penaltydoc: upstream left it to the close of the connection
-		for _, v := range allocs {
-			s.c.free(v)
-		}
-		return nil, err
-	}
-
-	// create rows
 	key := ""
 	if single {
 		key = s.sql
 	}
-	r, err = newRows(s.c, pstmt, allocs, key)
+	return s.rowsOf(pstmt, args, key)
+}
+
+// rowsOf binds args to pstmt, the last statement of a query, and makes its
+// rows (kept in the cache under key when they close, "" for none); on an
+// error it finalizes pstmt (upstream left it to the connection's close).
+// penaltydoc: one path for a kept statement and a newly prepared one.
+func (s *stmt) rowsOf(pstmt uintptr, args []driver.NamedValue, key string) (driver.Rows, error) {
+	// This routine can be used to find the number of SQL parameters in a prepared statement
+	nParams, err := s.c.bindParameterCount(pstmt)
 	if err != nil {
+		s.c.finalize(pstmt)
 		return nil, err
+	}
+	// bind the required portion of args (bind frees what it allocated when it fails)
+	allocs, err := s.c.bind(pstmt, nParams, args)
+	if err != nil {
+		s.c.finalize(pstmt)
+		return nil, err
+	}
+	r, err := newRows(s.c, pstmt, allocs, key)
+	if err != nil {
+		return nil, err // not a nil *rows in a non-nil driver.Rows
 	}
 	return r, nil
 }
